@@ -1,0 +1,46 @@
+import type { SwarmPlan } from './manifest';
+import type { Snapshot } from './snapshot';
+
+/** Spend against budget, per session and for the swarm, counting approvals that raised caps. */
+export interface BudgetStanding {
+  readonly spendUsd: number;
+  readonly capUsd: number;
+  readonly fraction: number;
+  readonly byModel: Readonly<Record<string, number>>;
+}
+
+export const BUDGET_WARN_FRACTION = 0.8;
+
+function approvedUsd(snap: Snapshot, scope: string): number {
+  return snap.approvals.filter((a) => a.scope === scope).reduce((sum, a) => sum + a.addUsd, 0);
+}
+
+export function sessionBudget(snap: Snapshot, session: string): BudgetStanding {
+  const plan = snap.plan.sessions.find((s) => s.id === session);
+  const ledger = snap.sessions[session]?.ledger ?? [];
+  const byModel: Record<string, number> = {};
+  let spend = 0;
+  for (const e of ledger) {
+    spend += e.usd;
+    byModel[e.model] = round2((byModel[e.model] ?? 0) + e.usd);
+  }
+  const cap = (plan?.budgetUsd ?? 0) + approvedUsd(snap, session);
+  return { spendUsd: round2(spend), capUsd: round2(cap), fraction: cap > 0 ? spend / cap : spend > 0 ? Infinity : 0, byModel };
+}
+
+export function swarmBudget(snap: Snapshot, plan: SwarmPlan): BudgetStanding | null {
+  if (plan.swarmBudgetUsd === undefined) return null;
+  const byModel: Record<string, number> = {};
+  let spend = 0;
+  for (const s of plan.sessions) {
+    const b = sessionBudget(snap, s.id);
+    spend += b.spendUsd;
+    for (const [m, v] of Object.entries(b.byModel)) byModel[m] = round2((byModel[m] ?? 0) + v);
+  }
+  const cap = plan.swarmBudgetUsd + approvedUsd(snap, '*');
+  return { spendUsd: round2(spend), capUsd: round2(cap), fraction: cap > 0 ? spend / cap : spend > 0 ? Infinity : 0, byModel };
+}
+
+export function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,117 @@
+import type { SwarmPlan } from './manifest';
+import type { CompletionRecord, VerificationRecord } from './records';
+import { commitKey, Snapshot } from './snapshot';
+import type { VerificationState, Violation } from './viewTypes';
+
+/**
+ * How far each session really got: a phase counts as complete only when its completion
+ * record is admitted (schema and signature), its commit exists and is on the author's work
+ * branch, and its predecessor is complete. Verification by other sessions decides whether a
+ * completion can satisfy a cross-session need.
+ */
+export interface CompletionStatus {
+  readonly record: CompletionRecord;
+  readonly author: string;
+  readonly valid: boolean;
+  readonly verification: VerificationState;
+  readonly verifiedBy: readonly string[];
+  readonly dispute: string | null;
+}
+
+export type CompletionTable = ReadonlyMap<string, ReadonlyMap<number, CompletionStatus>>;
+
+export function evaluateCompletions(snap: Snapshot, violations: Violation[]): CompletionTable {
+  const plan = snap.plan;
+  const byTarget = new Map<string, VerificationRecord[]>();
+  for (const s of Object.values(snap.sessions)) {
+    for (const v of s.verifications) {
+      const key = `${v.target}:${v.phase}`;
+      (byTarget.get(key) ?? byTarget.set(key, []).get(key)!).push(v);
+    }
+  }
+  const table = new Map<string, Map<number, CompletionStatus>>();
+  for (const sp of plan.sessions) table.set(sp.id, new Map());
+
+  for (const s of Object.values(snap.sessions)) {
+    for (const rec of s.completions) {
+      const target = rec.forSession ?? s.session;
+      if (!table.has(target) || rec.phase > (plan.sessions.find((p) => p.id === target)?.phaseCount ?? 0)) continue;
+      if (rec.forSession && !adoptionHeld(snap, s.session, target, rec.phase)) {
+        violations.push({ code: 'ADOPTION_INVALID', session: s.session, severity: 'error', ref: `${target}:${rec.phase}`, message: `${s.session} completed ${target}:${rec.phase} without an adoption record` });
+        continue;
+      }
+      const facts = snap.commits[commitKey(s.session, rec.commit)];
+      let valid = true;
+      let dispute: string | null = null;
+      if (!facts?.exists) {
+        valid = false;
+        violations.push({ code: 'UNKNOWN_COMMIT', session: s.session, severity: 'error', ref: `${target}:${rec.phase}`, message: `completion of ${target}:${rec.phase} names commit ${rec.commit.slice(0, 12)}, which does not exist in the repository` });
+      } else if (!facts.onWorkBranch) {
+        dispute = `commit ${rec.commit.slice(0, 12)} is no longer in ${s.session}'s work branch`;
+        violations.push({ code: 'COMPLETION_DISPUTED', session: s.session, severity: 'error', ref: `${target}:${rec.phase}`, message: `completion of ${target}:${rec.phase}: ${dispute}` });
+      }
+      const verdict = verificationOf(byTarget.get(`${target}:${rec.phase}`) ?? [], rec, s.session);
+      if (verdict.dispute && !dispute) {
+        dispute = verdict.dispute;
+        violations.push({ code: 'COMPLETION_DISPUTED', session: s.session, severity: 'error', ref: `${target}:${rec.phase}`, message: `${target}:${rec.phase} is disputed: ${dispute}` });
+      }
+      const existing = table.get(target)!.get(rec.phase);
+      // An adopted completion never displaces the owner's own.
+      if (existing && existing.author === target) continue;
+      table.get(target)!.set(rec.phase, {
+        record: rec,
+        author: s.session,
+        valid,
+        verification: dispute ? 'disputed' : verdict.state,
+        verifiedBy: verdict.verifiedBy,
+        dispute,
+      });
+    }
+  }
+
+  // A completion whose predecessor is missing is a skipped phase: reported, and not counted.
+  for (const sp of plan.sessions) {
+    const t = table.get(sp.id)!;
+    for (const [n, c] of [...t].sort((a, b) => a[0] - b[0])) {
+      if (n > 1 && !t.get(n - 1)?.valid && c.valid) {
+        violations.push({ code: 'PHASE_SKIPPED', session: sp.id, severity: 'error', ref: `${sp.id}:${n}`, message: `${sp.id} recorded phase ${n} complete, but phase ${n - 1} has no valid completion` });
+        t.set(n, { ...c, valid: false });
+      }
+    }
+  }
+  return table;
+}
+
+function adoptionHeld(snap: Snapshot, adopter: string, target: string, phase: number): boolean {
+  return (snap.sessions[adopter]?.status?.adopted ?? []).some((a) => a.session === target && a.phase === phase);
+}
+
+/** The newest verification of this exact commit by someone other than the author decides. */
+function verificationOf(all: readonly VerificationRecord[], rec: CompletionRecord, author: string): { state: VerificationState; verifiedBy: string[]; dispute: string | null } {
+  const relevant = all.filter((v) => v.completionCommit === rec.commit && v.verifier !== author);
+  if (relevant.length === 0) return { state: 'unverified', verifiedBy: [], dispute: null };
+  const latest = [...relevant].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.verifier < b.verifier ? -1 : 1)).pop()!;
+  const verifiedBy = [...new Set(relevant.filter((v) => v.result === 'pass').map((v) => v.verifier))].sort();
+  if (latest.result === 'pass') return { state: 'verified', verifiedBy, dispute: null };
+  const failed = latest.commands.find((c) => c.exitCode !== 0);
+  const why = latest.result === 'conflict' ? `merge conflict with ${latest.verifier}'s branch${latest.detail ? ` (${latest.detail})` : ''}` : failed ? `\`${failed.command}\` failed${failed.timedOut ? ' (timed out)' : ` with exit ${failed.exitCode}`}${failed.outputTail ? ` — ${lastLine(failed.outputTail)}` : ''}` : latest.detail || 'verification failed';
+  return { state: 'disputed', verifiedBy, dispute: `${latest.verifier} could not verify it: ${why}` };
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines[lines.length - 1]!.slice(0, 200);
+}
+
+/** Whether a completion satisfies a need of another session under the swarm's policy. */
+export function satisfiesNeed(c: CompletionStatus | undefined, plan: SwarmPlan): boolean {
+  if (!c || !c.valid || c.verification === 'disputed') return false;
+  return plan.verification === 'advisory' || c.verification === 'verified';
+}
+
+export function whyUnsatisfied(c: CompletionStatus | undefined, ref: string): string {
+  if (!c) return `${ref} is not complete`;
+  if (!c.valid) return `${ref} has an invalid completion`;
+  if (c.verification === 'disputed') return `${ref} is disputed: ${c.dispute}`;
+  return `${ref} is complete but not verified by another session (run: s2 verify ${ref})`;
+}

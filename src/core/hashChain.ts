@@ -1,0 +1,37 @@
+import { canonicalJson } from './canonicalJson';
+import { sha256 } from './signing';
+
+/**
+ * Append-only logs (ledger, witness) are hash-chained: each entry names the hash of the one
+ * before it, and its own hash covers its content and that link. Removing, reordering or
+ * editing an entry breaks the chain at that point.
+ */
+export interface Chained {
+  seq: number;
+  prev: string;
+  hash: string;
+}
+
+export const CHAIN_GENESIS = '0'.repeat(64);
+
+export function chainHash(entry: Record<string, unknown>): string {
+  const { hash: _h, signature: _s, ...rest } = entry;
+  return sha256(canonicalJson(rest));
+}
+
+export function appendToChain<T extends Record<string, unknown>>(previous: readonly Chained[], content: T): T & Chained {
+  const last = previous[previous.length - 1];
+  const base = { ...content, seq: last ? last.seq + 1 : 1, prev: last ? last.hash : CHAIN_GENESIS };
+  return { ...base, hash: chainHash(base) } as T & Chained;
+}
+
+/** Index of the first entry that breaks the chain, or -1 when the chain is whole. */
+export function firstChainBreak(entries: readonly (Chained & Record<string, unknown>)[]): number {
+  let prev = CHAIN_GENESIS;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e.prev !== prev || e.seq !== i + 1 || chainHash(e) !== e.hash) return i;
+    prev = e.hash;
+  }
+  return -1;
+}

@@ -1,0 +1,21 @@
+import type { SwarmPlan } from './manifest';
+import type { StatusRecord } from './records';
+
+/**
+ * Heartbeat leases, as Kubernetes sizes them: stale after three missed heartbeats plus one
+ * poll interval (210 s at the defaults). Stale is advisory: it alerts and allows adoption.
+ */
+export function staleAfterSeconds(plan: SwarmPlan): number {
+  return 3 * plan.polling.heartbeatSeconds + plan.polling.intervalSeconds;
+}
+
+export function heartbeatAgeSeconds(status: StatusRecord | null, now: Date): number | null {
+  if (!status) return null;
+  const t = Date.parse(status.heartbeatAt);
+  return Number.isFinite(t) ? Math.max(0, Math.round((now.getTime() - t) / 1000)) : null;
+}
+
+export function isStale(plan: SwarmPlan, status: StatusRecord | null, now: Date): boolean {
+  const age = heartbeatAgeSeconds(status, now);
+  return age !== null && status!.state !== 'done' && age > staleAfterSeconds(plan);
+}

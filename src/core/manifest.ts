@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { S2Error } from './errors';
+import { formatPhaseRef, isPhaseRef, parsePhaseRef, PhaseRef } from './phaseRef';
+import { parseYaml } from './yamlText';
+
+/**
+ * The swarm manifest, `.s2/swarm.yaml` on the coordination branch. The zod schema is the
+ * type; `normalizeManifest` turns it into a SwarmPlan with every default filled in and every
+ * cross-reference checked, so nothing downstream re-validates.
+ */
+const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+const commandList = z.array(z.string().min(1)).default([]);
+
+export const PhaseSpec = z
+  .object({
+    title: z.string().optional(),
+    needs: z.array(z.string().refine(isPhaseRef, { message: 'a need is SESSION:PHASE, e.g. sip:4' })).default([]),
+    validate: commandList,
+    expertise: z.array(z.string()).default([]),
+    helpTasks: z.array(z.string()).default([]),
+    timeoutSeconds: z.number().positive().optional(),
+  })
+  .passthrough();
+export type PhaseSpec = z.infer<typeof PhaseSpec>;
+
+export const SessionSpec = z
+  .object({
+    title: z.string().default(''),
+    expertise: z.array(z.string()).default([]),
+    budgetUsd: z.number().nonnegative().default(20),
+    maxAgents: z.number().int().positive().default(7),
+    branch: z.string().min(1).optional(),
+    publicKey: z.string().optional(),
+    phaseCount: z.number().int().positive().max(1000).default(10),
+    phases: z.record(z.string(), PhaseSpec.nullable()).default({}),
+    integrate: commandList,
+  })
+  .passthrough();
+export type SessionSpec = z.infer<typeof SessionSpec>;
+
+export const PollingSpec = z
+  .object({
+    intervalSeconds: z.number().positive().default(30),
+    heartbeatSeconds: z.number().positive().default(60),
+    jitter: z.number().min(0).max(1).default(0.2),
+    helpLeaseSeconds: z.number().positive().default(900),
+    maxHelpersPerBlocker: z.number().int().positive().default(2),
+    maxAttempts: z.number().int().positive().default(3),
+    commandTimeoutSeconds: z.number().positive().default(600),
+    probeSeconds: z.number().positive().default(5),
+  })
+  .default({});
+
+export const ModelPrice = z.object({
+  inputPerMTok: z.number().nonnegative(),
+  outputPerMTok: z.number().nonnegative(),
+  cacheReadPerMTok: z.number().nonnegative().default(0),
+  cacheWritePerMTok: z.number().nonnegative().default(0),
+});
+export type ModelPrice = z.infer<typeof ModelPrice>;
+
+export const Manifest = z
+  .object({
+    swarm: z.string().min(1),
+    coordinationBranch: z.string().min(1).optional(),
+    policy: z
+      .object({ crossSessionVerification: z.enum(['required', 'advisory']).default('required') })
+      .default({}),
+    polling: PollingSpec,
+    budget: z.object({ swarmUsd: z.number().nonnegative().optional() }).default({}),
+    pricing: z.record(z.string(), ModelPrice).default({}),
+    approvers: z.record(z.string(), z.object({ publicKey: z.string().optional() }).passthrough()).default({}),
+    executor: z.string().optional(),
+    integrate: commandList,
+    sessions: z.record(z.string().regex(SESSION_ID, 'a session id is letters, digits, _ . -'), SessionSpec),
+  })
+  .passthrough();
+export type Manifest = z.infer<typeof Manifest>;
+
+export interface PhasePlan {
+  readonly phase: number;
+  readonly title: string;
+  readonly needs: readonly PhaseRef[];
+  readonly validate: readonly string[];
+  readonly expertise: readonly string[];
+  readonly helpTasks: readonly string[];
+  readonly timeoutSeconds: number;
+}
+
+export interface SessionPlan {
+  readonly id: string;
+  readonly title: string;
+  readonly expertise: readonly string[];
+  readonly budgetUsd: number;
+  readonly maxAgents: number;
+  readonly branch: string;
+  readonly publicKey: string | undefined;
+  readonly phaseCount: number;
+  readonly integrate: readonly string[];
+  /** phases[0] is phase 1. */
+  readonly phases: readonly PhasePlan[];
+}
+
+export interface SwarmPlan {
+  readonly swarm: string;
+  readonly coordinationBranch: string | undefined;
+  readonly verification: 'required' | 'advisory';
+  readonly polling: z.infer<typeof PollingSpec>;
+  readonly swarmBudgetUsd: number | undefined;
+  readonly pricing: Readonly<Record<string, ModelPrice>>;
+  readonly approvers: Readonly<Record<string, { publicKey?: string | undefined }>>;
+  readonly executor: string | undefined;
+  readonly integrate: readonly string[];
+  readonly sessions: readonly SessionPlan[];
+  readonly raw: Manifest;
+}
+
+export const MANIFEST_PATH = '.s2/swarm.yaml';
+
+/** Parse and normalize manifest text; errors name the file and the line. */
+export function parseManifest(text: string, file = MANIFEST_PATH): SwarmPlan {
+  const { value, lineOf } = parseYaml(text, file);
+  const parsed = Manifest.safeParse(value);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const line = lineOf(i.path);
+      return `${file}${line ? `:${line}` : ''}: ${i.path.join('.') || '(top)'}: ${i.message}`;
+    });
+    throw new S2Error('MANIFEST_INVALID', `invalid manifest\n${lines.join('\n')}`, { file, issues: lines });
+  }
+  return normalizeManifest(parsed.data, file, lineOf);
+}
+
+export function normalizeManifest(m: Manifest, file = MANIFEST_PATH, lineOf: (p: (string | number)[]) => number | undefined = () => undefined): SwarmPlan {
+  const problems: string[] = [];
+  const at = (path: (string | number)[], msg: string): void => {
+    const line = lineOf(path);
+    problems.push(`${file}${line ? `:${line}` : ''}: ${path.join('.')}: ${msg}`);
+  };
+  const ids = Object.keys(m.sessions);
+  if (ids.length === 0) at(['sessions'], 'the swarm has no sessions');
+  const counts = new Map(ids.map((id) => [id, m.sessions[id]!.phaseCount]));
+  const sessions: SessionPlan[] = ids.map((id) => {
+    const s = m.sessions[id]!;
+    for (const key of Object.keys(s.phases)) {
+      const n = Number(key);
+      if (!Number.isInteger(n) || n < 1 || n > s.phaseCount) at(['sessions', id, 'phases', key], `phase ${key} is outside 1..${s.phaseCount}`);
+    }
+    const phases: PhasePlan[] = [];
+    for (let n = 1; n <= s.phaseCount; n++) {
+      const spec = s.phases[String(n)] ?? null;
+      const needs = (spec?.needs ?? []).map(parsePhaseRef);
+      needs.forEach((ref, i) => {
+        const path = ['sessions', id, 'phases', String(n), 'needs', i];
+        const count = counts.get(ref.session);
+        if (count === undefined) at(path, `needs ${formatPhaseRef(ref)}, but there is no session "${ref.session}"`);
+        else if (ref.phase > count) at(path, `needs ${formatPhaseRef(ref)}, but ${ref.session} has ${count} phases`);
+        else if (ref.session === id && ref.phase >= n) at(path, `phase ${n} cannot need its own later phase ${ref.phase}`);
+      });
+      phases.push({
+        phase: n,
+        title: spec?.title ?? `Phase ${n}`,
+        needs: needs.filter((r) => r.session !== id),
+        validate: spec?.validate ?? [],
+        expertise: spec?.expertise ?? [],
+        helpTasks: spec?.helpTasks ?? [],
+        timeoutSeconds: spec?.timeoutSeconds ?? m.polling.commandTimeoutSeconds,
+      });
+    }
+    return {
+      id,
+      title: s.title || id,
+      expertise: s.expertise,
+      budgetUsd: s.budgetUsd,
+      maxAgents: s.maxAgents,
+      branch: s.branch ?? `s2/work/${id}`,
+      publicKey: s.publicKey,
+      phaseCount: s.phaseCount,
+      integrate: s.integrate,
+      phases,
+    };
+  });
+  if (problems.length) throw new S2Error('MANIFEST_INVALID', `invalid manifest\n${problems.join('\n')}`, { file, issues: problems });
+  return {
+    swarm: m.swarm,
+    coordinationBranch: m.coordinationBranch,
+    verification: m.policy.crossSessionVerification,
+    polling: m.polling,
+    swarmBudgetUsd: m.budget.swarmUsd,
+    pricing: m.pricing,
+    approvers: m.approvers,
+    executor: m.executor,
+    integrate: m.integrate,
+    sessions,
+    raw: m,
+  };
+}
+
+export function sessionPlan(plan: SwarmPlan, id: string): SessionPlan | undefined {
+  return plan.sessions.find((s) => s.id === id);
+}
+
+export function phasePlan(plan: SwarmPlan, ref: PhaseRef): PhasePlan | undefined {
+  return sessionPlan(plan, ref.session)?.phases[ref.phase - 1];
+}

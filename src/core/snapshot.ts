@@ -1,0 +1,60 @@
+import type { SwarmPlan } from './manifest';
+import type { AckRecord, ApprovalEntry, CompletionRecord, LedgerEntry, StatusRecord, VerificationRecord, WitnessEntry } from './records';
+
+/**
+ * What the store read at one instant: the manifest and every session's admitted records at
+ * a set of tips, plus the facts about commits that the engine cannot learn without git.
+ * Records that failed their schema or signature are not here; they are `problems`.
+ */
+export interface RecordProblem {
+  readonly code: 'RECORD_INVALID' | 'BAD_SIGNATURE' | 'FOREIGN_WRITE' | 'HISTORY_REWRITE' | 'CHAIN_BROKEN' | 'UNKNOWN_SESSION_BRANCH';
+  readonly session: string;
+  readonly path?: string;
+  readonly message: string;
+}
+
+export interface CommitFacts {
+  readonly exists: boolean;
+  /** The commit is an ancestor of (or equal to) the author's work-branch tip. */
+  readonly onWorkBranch: boolean;
+}
+
+export interface SessionSnapshot {
+  readonly session: string;
+  readonly recordsTip: string | null;
+  readonly workTip: string | null;
+  readonly status: StatusRecord | null;
+  /** Completions written by this session, its own phases and adopted ones (`forSession`). */
+  readonly completions: readonly CompletionRecord[];
+  readonly verifications: readonly VerificationRecord[];
+  readonly acks: readonly AckRecord[];
+  readonly ledger: readonly LedgerEntry[];
+  readonly witness: readonly WitnessEntry[];
+  readonly problems: readonly RecordProblem[];
+}
+
+export interface InstructionInfo {
+  readonly session: string;
+  readonly phase: number;
+  readonly id: string;
+  readonly path: string;
+  readonly blob: string;
+}
+
+export interface Snapshot {
+  /** Identifies the set of tips read: equal ids, equal views. */
+  readonly id: string;
+  readonly plan: SwarmPlan;
+  readonly coordinationTip: string;
+  readonly sessions: Readonly<Record<string, SessionSnapshot>>;
+  readonly approvals: readonly ApprovalEntry[];
+  readonly instructions: readonly InstructionInfo[];
+  readonly problems: readonly RecordProblem[];
+  /** Facts for every completion commit named by a record, keyed by `commitKey(author, commit)`. */
+  readonly commits: Readonly<Record<string, CommitFacts>>;
+}
+
+/** The key of a commit's facts: ancestry is checked against the author's own work branch. */
+export function commitKey(session: string, commit: string): string {
+  return `${session}@${commit}`;
+}

@@ -1,0 +1,218 @@
+import { sessionBudget, swarmBudget, BUDGET_WARN_FRACTION } from './budget';
+import { CompletionTable, evaluateCompletions, satisfiesNeed } from './completions';
+import { ActiveClaim, planGangUp } from './gangUp';
+import { heartbeatAgeSeconds, isStale } from './liveness';
+import { formatPhaseRef } from './phaseRef';
+import type { Snapshot } from './snapshot';
+import { buildWaitFor, criticalPath, findDeadlocks, rankBlockers, WaitFor } from './waitFor';
+import type { DisplayState, PhaseState, PhaseView, SessionView, SwarmView, Violation } from './viewTypes';
+import { buildGraph, cycles, reverse } from './graph';
+
+/**
+ * The engine: a pure, deterministic function of (snapshot, now). Every session that read the
+ * same tips computes the same view, carrying the snapshot id it came from.
+ */
+export function computeView(snap: Snapshot, now: Date): SwarmView {
+  const plan = snap.plan;
+  const violations: Violation[] = [];
+  for (const p of [...snap.problems, ...Object.values(snap.sessions).flatMap((s) => s.problems)]) {
+    violations.push({ code: p.code, session: p.session, severity: 'error', message: p.message, ...(p.path ? { path: p.path } : {}) });
+  }
+  const table = evaluateCompletions(snap, violations);
+  const wf = buildWaitFor(snap, table, violations);
+  const stale = new Map(plan.sessions.map((s) => [s.id, isStale(plan, snap.sessions[s.id]?.status ?? null, now)]));
+  const inError = (s: string): boolean => snap.sessions[s]?.status?.state === 'error';
+  const blockers = rankBlockers(wf, (s) => stale.get(s)! || inError(s));
+  for (const b of blockers) {
+    if (!b.stalled) continue;
+    const age = heartbeatAgeSeconds(snap.sessions[b.session]?.status ?? null, now);
+    const why = inError(b.session) ? 'is in error' : `has been silent for ${formatAge(age)}`;
+    violations.push({ code: 'STUCK_BLOCKER', session: b.session, severity: 'error', ref: b.phases.join(','), message: `${b.transitive} session(s) wait on ${b.session} (${b.phases.join(', ')}), which ${why}; its open phase can be adopted (s2 adopt ${b.phases[0]})` });
+  }
+  const deadlocks = findDeadlocks(wf);
+  for (const d of deadlocks) {
+    violations.push({ code: 'DEADLOCK', session: d.sessions[0]!, severity: 'error', ref: d.sessions.join(','), message: `deadlock between ${d.sessions.join(', ')} (${d.phases.join('; ')}); suggestion: ${d.suggestion.text}` });
+  }
+  const claims = analyseHelp(snap, wf, blockers.map((b) => b.session), now, violations);
+  const gangUp = planGangUp(plan, wf, blockers, claims, (s) => stale.get(s)! || inError(s) || sessionBudget(snap, s).fraction >= 1);
+  checkStatusClaims(snap, table, wf, violations);
+  const sessions = plan.sessions.map((sp) => sessionView(snap, sp.id, table, wf, blockers, claims, stale.get(sp.id)!, now, violations));
+  const swarm = swarmBudget(snap, plan);
+  if (swarm && swarm.fraction >= 1) violations.push({ code: 'SWARM_BUDGET_EXCEEDED', session: '*', severity: 'error', message: `the swarm spent $${swarm.spendUsd} of its $${swarm.capUsd} budget; an approver must raise it (s2 approve '*' --usd N)` });
+  violations.sort((a, b) => (a.code + a.session + (a.ref ?? '') + a.message < b.code + b.session + (b.ref ?? '') + b.message ? -1 : 1));
+  return {
+    snapshot: snap.id,
+    swarm: plan.swarm,
+    now: now.toISOString(),
+    sessions,
+    blockers,
+    deadlocks,
+    criticalPath: criticalPath(plan, table),
+    gangUp,
+    violations: dedupe(violations),
+    swarmSpendUsd: swarm?.spendUsd ?? sessions.reduce((s, x) => s + x.spendUsd, 0),
+    swarmBudgetUsd: swarm?.capUsd ?? null,
+  };
+}
+
+function dedupe(vs: Violation[]): Violation[] {
+  const seen = new Set<string>();
+  return vs.filter((v) => {
+    const k = `${v.code}|${v.session}|${v.ref ?? ''}|${v.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function formatAge(seconds: number | null): string {
+  if (seconds === null) return 'ever';
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
+}
+
+/** Help claims: which are live, and every way a claim can be wrong. */
+function analyseHelp(snap: Snapshot, wf: WaitFor, blockerIds: string[], now: Date, violations: Violation[]): ActiveClaim[] {
+  const active: ActiveClaim[] = [];
+  const blockersSet = new Set(blockerIds);
+  for (const sp of snap.plan.sessions) {
+    const s = snap.sessions[sp.id];
+    const claim = s?.status?.helping;
+    if (!claim) {
+      if (s?.status?.wantsHelp && !blockersSet.has(sp.id)) violations.push({ code: 'FALSE_BLOCKER', session: sp.id, severity: 'warning', message: `${sp.id} asks for help, but no session waits on it` });
+      continue;
+    }
+    const ref = formatPhaseRef(claim);
+    const expired = now.getTime() - Date.parse(claim.claimedAt) > claim.leaseSeconds * 1000;
+    const progressed = s!.workTip !== null && s!.workTip !== claim.workTipAtClaim;
+    if (expired && !progressed) {
+      violations.push({ code: 'HELPER_NO_PROGRESS', session: sp.id, severity: 'warning', ref, message: `${sp.id} claimed to help ${ref} (${claim.task}) but made no commit within its ${claim.leaseSeconds} s lease; the claim has lapsed` });
+      continue;
+    }
+    if (!blockersSet.has(claim.session) || !wf.edges.some((e) => e.to === claim.session && e.toPhase === claim.phase)) {
+      violations.push({ code: 'HELP_MISDIRECTED', session: sp.id, severity: 'warning', ref, message: `${sp.id} helps ${ref}, but no session waits on ${ref}` });
+    }
+    active.push({ helper: sp.id, claim });
+  }
+  const helpGraph = buildGraph(snap.plan.sessions.map((s) => s.id), active.map((c) => [c.helper, c.claim.session] as const));
+  for (const loop of cycles(helpGraph)) {
+    violations.push({ code: 'HELP_LOOP', session: loop[0]!, severity: 'error', ref: loop.join(','), message: `help loop: ${loop.join(' → ')} → ${loop[0]} help each other while nobody works on a blocker` });
+  }
+  const byTask = new Map<string, string[]>();
+  for (const c of active) {
+    const k = `${c.claim.session}:${c.claim.phase}|${c.claim.task}`;
+    (byTask.get(k) ?? byTask.set(k, []).get(k)!).push(c.helper);
+  }
+  for (const [k, helpers] of byTask) {
+    if (helpers.length < 2) continue;
+    const [ref, task] = k.split('|');
+    violations.push({ code: 'DUPLICATE_HELP', session: helpers.sort()[1]!, severity: 'warning', ref, message: `${helpers.join(' and ')} both claim the same task on ${ref}: ${task}` });
+  }
+  const perBlocker = new Map<string, number>();
+  for (const c of active) perBlocker.set(c.claim.session, (perBlocker.get(c.claim.session) ?? 0) + 1);
+  for (const [b, n] of perBlocker) {
+    if (n > snap.plan.polling.maxHelpersPerBlocker) violations.push({ code: 'BLOCKER_SWARMED', session: b, severity: 'warning', message: `${n} sessions help ${b}; the cap is ${snap.plan.polling.maxHelpersPerBlocker}` });
+  }
+  return active;
+}
+
+/** A status that claims more than the records show: a phase started past an open one, or repeated. */
+function checkStatusClaims(snap: Snapshot, table: CompletionTable, wf: WaitFor, violations: Violation[]): void {
+  for (const sp of snap.plan.sessions) {
+    const s = snap.sessions[sp.id];
+    const st = s?.status;
+    const current = wf.current.get(sp.id)!;
+    if (st && (st.state === 'working' || st.state === 'blocked') && st.phase > current && st.phase <= sp.phaseCount) {
+      violations.push({ code: 'PHASE_SKIPPED', session: sp.id, severity: 'error', ref: `${sp.id}:${st.phase}`, message: `${sp.id} says it works on phase ${st.phase}, but phase ${current} has no valid completion` });
+    }
+    if (st && st.state === 'working' && st.phase < current && table.get(sp.id)?.get(st.phase)?.valid) {
+      violations.push({ code: 'PHASE_REPEATED', session: sp.id, severity: 'error', ref: `${sp.id}:${st.phase}`, message: `${sp.id} says it works on phase ${st.phase}, which is already complete` });
+    }
+    const completes = new Map<string, number>();
+    for (const w of s?.witness ?? []) if (w.action === 'complete-phase') completes.set(w.detail, (completes.get(w.detail) ?? 0) + 1);
+    for (const [detail, n] of completes) {
+      if (n > 1) violations.push({ code: 'PHASE_REPEATED', session: sp.id, severity: 'error', ref: `${sp.id}:${detail}`, message: `${sp.id} completed phase ${detail} ${n} times (witness log)` });
+    }
+  }
+}
+
+function sessionView(snap: Snapshot, id: string, table: CompletionTable, wf: WaitFor, blockers: SwarmView['blockers'], claims: ActiveClaim[], stale: boolean, now: Date, violations: Violation[]): SessionView {
+  const plan = snap.plan;
+  const sp = plan.sessions.find((s) => s.id === id)!;
+  const s = snap.sessions[id];
+  const st = s?.status ?? null;
+  const current = wf.current.get(id)!;
+  const budget = sessionBudget(snap, id);
+  const running = st?.agents.running.length ?? 0;
+  if (budget.fraction >= 1) violations.push({ code: 'BUDGET_EXCEEDED', session: id, severity: 'error', message: `${id} spent $${budget.spendUsd} of its $${budget.capUsd} budget; phases, the executor and agent spawns are refused until an approver raises it (s2 approve ${id} --usd N)` });
+  else if (budget.fraction >= BUDGET_WARN_FRACTION) violations.push({ code: 'BUDGET_WARNING', session: id, severity: 'warning', message: `${id} spent $${budget.spendUsd} of its $${budget.capUsd} budget (${Math.round(budget.fraction * 100)}%)` });
+  if (running > sp.maxAgents) violations.push({ code: 'AGENT_CAP_EXCEEDED', session: id, severity: 'error', message: `${id} runs ${running} agents; its cap is ${sp.maxAgents}` });
+  if (stale) violations.push({ code: 'STALE_HEARTBEAT', session: id, severity: 'warning', message: `${id} has not sent a heartbeat for ${formatAge(heartbeatAgeSeconds(st, now))}` });
+  const blockedBy = wf.edges.filter((e) => e.from === id).map((e) => formatPhaseRef({ session: e.to, phase: e.toPhase }));
+  const rev = reverse(wf.graph);
+  const claim = claims.find((c) => c.helper === id)?.claim ?? null;
+  const phases: PhaseView[] = sp.phases.map((pp) => {
+    const c = table.get(id)!.get(pp.phase);
+    const unmet = pp.needs.filter((n) => !satisfiesNeed(table.get(n.session)?.get(n.phase), plan)).map(formatPhaseRef);
+    let state: PhaseState;
+    if (c?.valid) state = c.verification === 'disputed' ? 'disputed' : c.verification === 'verified' ? 'verified' : 'done';
+    else if (c) state = 'invalid';
+    else if (pp.phase === current) {
+      const started = st && st.phase === pp.phase && st.state !== 'idle';
+      if (st?.state === 'error' && started) state = 'error';
+      else if (blockedBy.length || unmet.length) state = 'blocked';
+      else if (started && stale) state = 'stalled';
+      else if (started) state = 'in-progress';
+      else state = 'ready';
+    } else state = 'not-started';
+    return {
+      phase: pp.phase,
+      title: pp.title,
+      state,
+      needs: pp.needs.map(formatPhaseRef),
+      blockedBy: pp.phase === current ? [...new Set([...unmet, ...blockedBy])] : unmet,
+      verification: c ? c.verification : 'none',
+      verifiedBy: c?.verifiedBy ?? [],
+      commit: c?.record.commit ?? null,
+      completedBy: c ? c.author : null,
+      dispute: c?.dispute ?? null,
+    };
+  });
+  let state: DisplayState;
+  if (current > sp.phaseCount) state = 'done';
+  else if (!st) state = blockedBy.length ? 'blocked' : 'not-started';
+  else if (stale) state = 'stale';
+  else if (st.state === 'error') state = 'error';
+  else if (claim) state = 'helping';
+  else if (blockedBy.length) state = 'blocked';
+  else state = st.state === 'blocked' ? 'working' : st.state;
+  const acked = new Set((s?.acks ?? []).map((a) => a.instruction));
+  return {
+    id,
+    title: sp.title,
+    branch: sp.branch,
+    expertise: sp.expertise,
+    phase: current,
+    phaseCount: sp.phaseCount,
+    completedPhases: current - 1,
+    state,
+    declaredState: st?.state ?? null,
+    heartbeatAgeSeconds: heartbeatAgeSeconds(st, now),
+    stale,
+    spendUsd: budget.spendUsd,
+    budgetUsd: budget.capUsd,
+    budgetFraction: budget.fraction,
+    agentsRunning: running,
+    maxAgents: sp.maxAgents,
+    blockedBy,
+    blocks: [...(rev.get(id) ?? [])],
+    transitiveBlocks: blockers.find((b) => b.session === id)?.transitive ?? 0,
+    helping: claim ? { ...claim, active: true } : null,
+    pendingInstructions: snap.instructions.filter((i) => i.session === id && !acked.has(i.id)).map((i) => i.id),
+    recordsTip: s?.recordsTip ?? null,
+    workTip: s?.workTip ?? null,
+    phases,
+  };
+}
+

@@ -1,0 +1,154 @@
+import { CompletionTable, satisfiesNeed } from './completions';
+import type { SwarmPlan } from './manifest';
+import { formatPhaseRef, isPhaseRef, parsePhaseRef } from './phaseRef';
+import { buildGraph, cycles, deadlockedNodes, Graph, reachableFrom, reverse, withoutEdge } from './graph';
+import type { Snapshot } from './snapshot';
+import type { BlockerView, DeadlockView, Violation } from './viewTypes';
+
+/**
+ * The wait-for graph. A session waits on another when its current phase (the first without a
+ * valid completion) has a need on that session's phase that is not satisfied, or when it
+ * declared itself blocked (`s2 block`) on a phase that is still open. Edges carry the phases.
+ */
+export interface WaitEdge {
+  readonly from: string;
+  readonly fromPhase: number;
+  readonly to: string;
+  readonly toPhase: number;
+  readonly declared: boolean;
+}
+
+export interface WaitFor {
+  readonly edges: readonly WaitEdge[];
+  readonly graph: Graph;
+  readonly current: ReadonlyMap<string, number>;
+}
+
+export function currentPhases(plan: SwarmPlan, table: CompletionTable): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of plan.sessions) {
+    const t = table.get(s.id)!;
+    let n = 1;
+    while (n <= s.phaseCount && t.get(n)?.valid) n++;
+    out.set(s.id, n);
+  }
+  return out;
+}
+
+export function buildWaitFor(snap: Snapshot, table: CompletionTable, violations: Violation[]): WaitFor {
+  const plan = snap.plan;
+  const current = currentPhases(plan, table);
+  const edges: WaitEdge[] = [];
+  const seen = new Set<string>();
+  const add = (e: WaitEdge): void => {
+    const k = `${e.from}:${e.fromPhase}>${e.to}:${e.toPhase}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      edges.push(e);
+    }
+  };
+  for (const s of plan.sessions) {
+    const n = current.get(s.id)!;
+    if (n > s.phaseCount) continue;
+    for (const need of s.phases[n - 1]!.needs) {
+      if (!satisfiesNeed(table.get(need.session)?.get(need.phase), plan)) add({ from: s.id, fromPhase: n, to: need.session, toPhase: need.phase, declared: false });
+    }
+    for (const b of snap.sessions[s.id]?.status?.blockedOn ?? []) {
+      if (!isPhaseRef(b.on)) continue;
+      const ref = parsePhaseRef(b.on);
+      if (!current.has(ref.session) || ref.session === s.id) {
+        violations.push({ code: 'FALSE_BLOCKER', session: s.id, severity: 'warning', ref: b.on, message: `${s.id} declares itself blocked on ${b.on}, which is not another session's phase` });
+        continue;
+      }
+      if (satisfiesNeed(table.get(ref.session)?.get(ref.phase), plan)) {
+        violations.push({ code: 'FALSE_BLOCKER', session: s.id, severity: 'warning', ref: b.on, message: `${s.id} declares itself blocked on ${b.on}, but ${b.on} is complete and verified` });
+        continue;
+      }
+      add({ from: s.id, fromPhase: n, to: ref.session, toPhase: ref.phase, declared: true });
+    }
+  }
+  const graph = buildGraph(plan.sessions.map((s) => s.id), edges.map((e) => [e.from, e.to] as const));
+  return { edges, graph, current };
+}
+
+/** Blockers ranked by how many sessions wait on them, directly or through others. */
+export function rankBlockers(wf: WaitFor, stalled: (session: string) => boolean): BlockerView[] {
+  const rev = reverse(wf.graph);
+  const out: BlockerView[] = [];
+  for (const [session, waiters] of rev) {
+    if (waiters.length === 0) continue;
+    const transitive = [...reachableFrom(rev, session)].filter((s) => s !== session);
+    const phases = [...new Set(wf.edges.filter((e) => e.to === session).map((e) => formatPhaseRef({ session, phase: e.toPhase })))].sort(byPhaseRef);
+    out.push({ session, phases, blocks: [...waiters], transitive: transitive.length, stalled: stalled(session) });
+  }
+  return out.sort((a, b) => b.transitive - a.transitive || b.blocks.length - a.blocks.length || (a.session < b.session ? -1 : 1));
+}
+
+function byPhaseRef(a: string, b: string): number {
+  const [sa, pa] = a.split(':');
+  const [sb, pb] = b.split(':');
+  return sa! < sb! ? -1 : sa! > sb! ? 1 : Number(pa) - Number(pb);
+}
+
+/** Each cycle once, with the edge whose removal frees the most sessions from waiting forever. */
+export function findDeadlocks(wf: WaitFor): DeadlockView[] {
+  const found = cycles(wf.graph);
+  if (found.length === 0) return [];
+  const before = deadlockedNodes(wf.graph).size;
+  return found.map((members) => {
+    const inside = new Set(members);
+    const cycleEdges = wf.edges.filter((e) => inside.has(e.from) && inside.has(e.to));
+    let best: { from: string; to: string; unblocks: number; declared: boolean } | undefined;
+    const candidates = [...new Map(cycleEdges.map((e) => [`${e.from}>${e.to}`, e])).values()];
+    for (const e of candidates) {
+      const freed = before - deadlockedNodes(withoutEdge(wf.graph, e.from, e.to)).size;
+      // Prefer the edge that frees most; then a declared wait (cheapest to withdraw); then by name.
+      if (!best || freed > best.unblocks || (freed === best.unblocks && e.declared && !best.declared)) best = { from: e.from, to: e.to, unblocks: freed, declared: e.declared };
+    }
+    const phases = cycleEdges.map((e) => `${e.from}:${e.fromPhase} -> ${e.to}:${e.toPhase}`).sort();
+    const chosen = cycleEdges.filter((e) => e.from === best!.from && e.to === best!.to).map((e) => `${e.from}:${e.fromPhase} -> ${e.to}:${e.toPhase}`);
+    const text = best!.declared
+      ? `${best!.from} withdraws its declared wait on ${best!.to} (${chosen.join(', ')}); frees ${best!.unblocks} session(s)`
+      : `drop or defer the need ${chosen.join(', ')} in .s2/swarm.yaml (or deliver a stub of ${best!.to}'s phase first); frees ${best!.unblocks} session(s)`;
+    return { sessions: members, phases, suggestion: { from: best!.from, to: best!.to, unblocks: best!.unblocks, text } };
+  });
+}
+
+/**
+ * The longest chain of phases still to do (each open phase counts one), following each phase's
+ * predecessor and its needs: the work that decides when the swarm can finish.
+ */
+export function criticalPath(plan: SwarmPlan, table: CompletionTable): string[] {
+  const memo = new Map<string, string[]>();
+  const visiting = new Set<string>();
+  const open = (s: string, n: number): boolean => !table.get(s)?.get(n)?.valid;
+  const longest = (s: string, n: number): string[] => {
+    const key = `${s}:${n}`;
+    const hit = memo.get(key);
+    if (hit) return hit;
+    if (visiting.has(key)) return [];
+    visiting.add(key);
+    const sp = plan.sessions.find((x) => x.id === s)!;
+    let best: string[] = [];
+    const deps = [...(n > 1 ? [{ session: s, phase: n - 1 }] : []), ...sp.phases[n - 1]!.needs];
+    for (const d of deps) {
+      if (!open(d.session, d.phase)) continue;
+      const p = longest(d.session, d.phase);
+      if (p.length > best.length) best = p;
+    }
+    visiting.delete(key);
+    const path = [...best, key];
+    memo.set(key, path);
+    return path;
+  };
+  let best: string[] = [];
+  for (const s of plan.sessions) {
+    for (let n = s.phaseCount; n >= 1; n--) {
+      if (!open(s.id, n)) break;
+      const p = longest(s.id, n);
+      if (p.length > best.length) best = p;
+      break; // the last open phase of a session dominates its earlier ones
+    }
+  }
+  return best;
+}

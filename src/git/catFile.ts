@@ -1,0 +1,86 @@
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { S2Error } from '../core/errors';
+import { GIT_ENV, processStats } from './gitProcess';
+
+/**
+ * One long-lived `git cat-file --batch`: every object and every ref name of a snapshot read
+ * goes through it, so a read costs no process beyond this one (60–600× faster than a
+ * `git show` per file, RECIPES.md). Requests are answered in order.
+ */
+export interface GitObject {
+  readonly oid: string;
+  readonly type: 'blob' | 'tree' | 'commit' | 'tag';
+  readonly data: Buffer;
+}
+
+interface Pending {
+  resolve: (o: GitObject | null) => void;
+  reject: (e: Error) => void;
+}
+
+export class CatFileBatch {
+  private child: ChildProcessWithoutNullStreams | null = null;
+  private buffer: Buffer = Buffer.alloc(0);
+  private queue: Pending[] = [];
+
+  constructor(private readonly cwd: string) {}
+
+  private start(): ChildProcessWithoutNullStreams {
+    if (this.child) return this.child;
+    processStats.spawned++;
+    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd, env: { ...process.env, ...GIT_ENV } });
+    child.stdout.on('data', (b: Buffer) => {
+      processStats.bytesRead += b.length;
+      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, b]) : b;
+      this.drain();
+    });
+    child.stderr.on('data', () => undefined);
+    const fail = (why: string): void => {
+      const q = this.queue;
+      this.queue = [];
+      this.child = null;
+      this.buffer = Buffer.alloc(0);
+      for (const p of q) p.reject(new S2Error('GIT_FAILED', `git cat-file --batch in ${this.cwd}: ${why}`));
+    };
+    child.on('error', (e) => fail(e.message));
+    child.on('close', (code) => fail(`exited with ${code}`));
+    child.stdin.on('error', () => undefined);
+    this.child = child;
+    return child;
+  }
+
+  private drain(): void {
+    while (this.queue.length) {
+      const nl = this.buffer.indexOf(10);
+      if (nl < 0) return;
+      const header = this.buffer.subarray(0, nl).toString('utf8');
+      if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+        this.buffer = this.buffer.subarray(nl + 1);
+        this.queue.shift()!.resolve(null);
+        continue;
+      }
+      const [oid, type, sizeText] = header.split(' ');
+      const size = Number(sizeText);
+      if (this.buffer.length < nl + 1 + size + 1) return;
+      const data = Buffer.from(this.buffer.subarray(nl + 1, nl + 1 + size));
+      this.buffer = this.buffer.subarray(nl + 1 + size + 1);
+      this.queue.shift()!.resolve({ oid: oid!, type: type as GitObject['type'], data });
+    }
+  }
+
+  /** The object named by `name` (an oid, a ref, `rev:path`), or null when there is none. */
+  read(name: string): Promise<GitObject | null> {
+    if (/[\n\r]/.test(name)) return Promise.reject(new S2Error('USAGE', `bad object name ${JSON.stringify(name)}`));
+    const child = this.start();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ resolve, reject });
+      child.stdin.write(`${name}\n`);
+    });
+  }
+
+  dispose(): void {
+    this.child?.stdin.end();
+    this.child?.kill();
+    this.child = null;
+  }
+}

@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { S2Error } from '../core/errors';
+
+/**
+ * The one door to git processes. Spawns git directly (simple-git adds a fixed wait to every
+ * silent command; see RECIPES.md), counts every process so ticks can report their cost, and
+ * turns failures into S2Errors that carry git's own words.
+ */
+export interface GitResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface GitOptions {
+  readonly cwd: string;
+  readonly input?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Non-zero exit is returned, not thrown. */
+  readonly allowFailure?: boolean;
+  readonly timeoutMs?: number;
+}
+
+export const processStats = { spawned: 0, bytesRead: 0 };
+
+export const GIT_ENV: Record<string, string> = {
+  GIT_TERMINAL_PROMPT: '0',
+  GIT_ASKPASS: 'echo',
+  LC_ALL: 'C',
+};
+
+export function runGit(args: readonly string[], opts: GitOptions): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    processStats.spawned++;
+    const child = spawn('git', args as string[], { cwd: opts.cwd, env: { ...process.env, ...GIT_ENV, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    if (opts.timeoutMs) timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => {
+      if (timer) clearTimeout(timer);
+      reject(new S2Error('GIT_FAILED', `could not run git: ${e.message}`));
+    });
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString('utf8');
+      processStats.bytesRead += stdout.length;
+      const stderr = Buffer.concat(err).toString('utf8');
+      const result = { code: code ?? (signal ? 128 : 1), stdout, stderr };
+      if (result.code !== 0 && !opts.allowFailure) {
+        reject(new S2Error('GIT_FAILED', `git ${args.join(' ')} failed (exit ${result.code}): ${stderr.trim() || stdout.trim()}`, { args: [...args], stderr }));
+      } else resolve(result);
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.input ?? '');
+  });
+}

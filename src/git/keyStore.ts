@@ -1,0 +1,41 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { S2Error } from '../core/errors';
+import { generateKeyPair, KeyPair } from '../core/signing';
+
+/**
+ * Private keys live outside the repository, under S2_HOME (default ~/.config/s2), one file
+ * per swarm and signer, readable by the owner only. The manifest holds only public keys.
+ */
+export function s2Home(env: NodeJS.ProcessEnv = process.env): string {
+  return env['S2_HOME'] ?? path.join(os.homedir(), '.config', 's2');
+}
+
+export function keyPath(swarm: string, signer: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(s2Home(env), 'keys', swarm, `${signer}.key`);
+}
+
+export async function loadPrivateKey(swarm: string, signer: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const file = keyPath(swarm, signer, env);
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch {
+    throw new S2Error('KEY_MISSING', `no private key for ${signer} in swarm ${swarm}: expected ${file}. Copy the key there (it is created by s2 init or s2 keygen), or set S2_HOME`, { file });
+  }
+}
+
+/** Creates a key pair for `signer` unless one exists; returns the public key either way. */
+export async function ensureKeyPair(swarm: string, signer: string, env: NodeJS.ProcessEnv = process.env): Promise<KeyPair & { created: boolean }> {
+  const file = keyPath(swarm, signer, env);
+  try {
+    const privateKey = await fs.readFile(file, 'utf8');
+    const { createPublicKey } = await import('node:crypto');
+    return { privateKey, publicKey: createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString(), created: false };
+  } catch {
+    const pair = generateKeyPair();
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await fs.writeFile(file, pair.privateKey, { mode: 0o600 });
+    return { ...pair, created: true };
+  }
+}

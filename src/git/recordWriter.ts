@@ -1,0 +1,147 @@
+import { S2Error } from '../core/errors';
+import { commitBody, LooseObjectWriter, parseCommit, parseTree, serializeTree, TreeEntry } from './gitObjects';
+import { runGit } from './gitProcess';
+import type { RepoContext } from './repoContext';
+import type { SnapshotReader } from './snapshotReader';
+
+/**
+ * Writes one signer's branch with plumbing only: objects straight into the store, then
+ * `update-ref NEW OLD` (a compare-and-swap: a concurrent writer makes it fail and we rebuild
+ * on the new tip), then a push of that one ref. It never touches a working tree, an index or
+ * the current branch, and never force-pushes. A push that cannot land leaves the commit on
+ * the local ref, so nothing is lost; the next write pushes it.
+ */
+export interface FileChange {
+  /** Full paths; null deletes. */
+  readonly files: Readonly<Record<string, string | null>>;
+  readonly message: string;
+}
+
+export interface WriteResult {
+  readonly commit: string;
+  readonly pushed: boolean;
+  readonly pushError?: string;
+  readonly casRetries: number;
+}
+
+export interface WriterOptions {
+  readonly maxCasRetries?: number;
+  readonly maxPushAttempts?: number;
+  readonly pushBackoffMs?: number;
+  readonly now?: () => Date;
+  readonly author?: string;
+}
+
+const ZERO = '0'.repeat(40);
+
+export class RecordWriter {
+  private readonly objects: LooseObjectWriter;
+
+  constructor(private readonly ctx: RepoContext, private readonly reader: SnapshotReader, private readonly opts: WriterOptions = {}) {
+    this.objects = new LooseObjectWriter(ctx.objectsDir);
+  }
+
+  /**
+   * Apply `change(current files)` to branch `branch` under folder `prefix`, atomically.
+   * `change` may run more than once (after a lost compare-and-swap): keep it pure.
+   */
+  async write(branch: string, prefix: string, change: (files: ReadonlyMap<string, string>, base: string | null) => FileChange | null): Promise<WriteResult | null> {
+    const ref = `refs/heads/${branch}`;
+    const maxCas = this.opts.maxCasRetries ?? 30;
+    for (let attempt = 0; attempt <= maxCas; attempt++) {
+      const local = await this.reader.resolve(ref);
+      const base = await this.reader.tipOf(branch, true);
+      const files = base ? await this.filesAt(base, prefix) : new Map<string, string>();
+      const c = change(files, base);
+      if (!c) return null;
+      const next = new Map(files);
+      for (const [p, v] of Object.entries(c.files)) {
+        if (!p.startsWith(prefix)) throw new S2Error('USAGE', `refusing to write ${p} outside ${prefix}`);
+        if (v === null) next.delete(p);
+        else next.set(p, v);
+      }
+      const tree = await this.buildTree(next);
+      const now = (this.opts.now ?? (() => new Date()))();
+      const commit = await this.objects.write('commit', commitBody(tree, base, this.opts.author ?? `S2 <${branch.replace(/\//g, '.')}@s2>`, c.message, now));
+      const cas = await runGit(['update-ref', '-m', `s2: ${c.message.split('\n')[0]}`, ref, commit, local ?? ZERO], { cwd: this.ctx.root, allowFailure: true });
+      if (cas.code !== 0) {
+        if (attempt === maxCas) throw new S2Error('CONCURRENT_WRITE', `could not update ${ref} after ${maxCas + 1} attempts: other writers kept moving it (${cas.stderr.trim()})`);
+        await sleep(5 + Math.random() * 20 * (attempt + 1));
+        continue;
+      }
+      if (!this.ctx.remote) return { commit, pushed: true, casRetries: attempt };
+      const push = await this.push(branch);
+      return { commit, casRetries: attempt, ...push };
+    }
+    throw new S2Error('CONCURRENT_WRITE', `could not update ${ref}`);
+  }
+
+  /** Push one branch, never forced. Bounded retries with backoff; a failure keeps the local commit. */
+  async push(branch: string): Promise<{ pushed: boolean; pushError?: string }> {
+    if (!this.ctx.remote) return { pushed: true };
+    const attempts = this.opts.maxPushAttempts ?? 4;
+    let backoff = this.opts.pushBackoffMs ?? 200;
+    let last = '';
+    for (let i = 0; i < attempts; i++) {
+      const r = await runGit(['push', '--porcelain', this.ctx.remote, `refs/heads/${branch}:refs/heads/${branch}`], { cwd: this.ctx.root, allowFailure: true, timeoutMs: 60_000 });
+      if (r.code === 0) return { pushed: true };
+      last = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' ');
+      if (/rejected|non-fast-forward|fetch first/.test(r.stdout + r.stderr)) {
+        // Someone else moved our branch on the remote. We never force: report and keep ours.
+        await runGit(['fetch', '--quiet', this.ctx.remote, `+refs/heads/${branch}:refs/remotes/${this.ctx.remote}/${branch}`], { cwd: this.ctx.root, allowFailure: true, timeoutMs: 60_000 });
+        const remoteTip = await this.reader.resolve(`refs/remotes/${this.ctx.remote}/${branch}`);
+        const localTip = await this.reader.resolve(`refs/heads/${branch}`);
+        if (remoteTip && localTip && (await this.reader.isAncestor(localTip, remoteTip))) return { pushed: true };
+        if (i === attempts - 1) {
+          throw new S2Error('PUSH_REJECTED', `push of ${branch} to ${this.ctx.remote} was rejected ${attempts} times: the remote branch has commits that are not ours (${last}). Nothing was force-pushed; our commits are kept on refs/heads/${branch}. Someone rewrote or wrote to this session's branch: check it (s2 validate) before going on.`, { branch });
+        }
+      }
+      await sleep(backoff * (0.5 + Math.random()));
+      backoff = Math.min(backoff * 2, 100_000);
+    }
+    return { pushed: false, pushError: `could not reach ${this.ctx.remote}: ${last}. The record is committed locally on refs/heads/${branch} and will be pushed by the next write or tick.` };
+  }
+
+  private async filesAt(commit: string, prefix: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const commitObj = await this.reader.cat.read(commit);
+    if (!commitObj) throw new S2Error('GIT_FAILED', `commit ${commit} is missing`);
+    const root = parseCommit(commitObj.data).tree;
+    const top = await this.reader.entryAt(root, prefix.replace(/\/$/, ''));
+    if (!top) return out;
+    const walk = async (oid: string, base: string): Promise<void> => {
+      const t = await this.reader.cat.read(oid);
+      for (const e of parseTree(t!.data)) {
+        if (e.mode === '40000') await walk(e.oid, `${base}${e.name}/`);
+        else out.set(`${base}${e.name}`, await this.reader.blobText(e.oid));
+      }
+    };
+    await walk(top.oid, prefix.endsWith('/') ? prefix : `${prefix}/`);
+    return out;
+  }
+
+  private async buildTree(files: ReadonlyMap<string, string>): Promise<string> {
+    interface Dir { files: Map<string, string>; dirs: Map<string, Dir> }
+    const root: Dir = { files: new Map(), dirs: new Map() };
+    for (const [p, text] of files) {
+      const parts = p.split('/');
+      let d = root;
+      for (const part of parts.slice(0, -1)) {
+        if (!d.dirs.has(part)) d.dirs.set(part, { files: new Map(), dirs: new Map() });
+        d = d.dirs.get(part)!;
+      }
+      d.files.set(parts[parts.length - 1]!, text);
+    }
+    const write = async (d: Dir): Promise<string> => {
+      const entries: TreeEntry[] = [];
+      for (const [name, text] of d.files) entries.push({ mode: '100644', name, oid: await this.objects.write('blob', Buffer.from(text, 'utf8')) });
+      for (const [name, sub] of d.dirs) entries.push({ mode: '40000', name, oid: await write(sub) });
+      return this.objects.write('tree', serializeTree(entries));
+    };
+    return write(root);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,43 @@
+import * as path from 'node:path';
+import { S2Error } from '../core/errors';
+import { runGit } from './gitProcess';
+
+/**
+ * Where a session's repository is and how it reaches the others. Two topologies:
+ * `worktree` (sessions are worktrees of one repository and share its refs: no fetch, no
+ * push) and `remote` (sessions are clones of a remote: fetch others' refs, push one's own).
+ */
+export interface RepoContext {
+  readonly root: string;
+  readonly commonDir: string;
+  readonly objectsDir: string;
+  /** `refs/heads/<name>` checked out here, or null for a detached HEAD. */
+  readonly currentBranch: string | null;
+  readonly remote: string | null;
+}
+
+export async function openRepo(dir: string, remoteOverride?: string | null): Promise<RepoContext> {
+  const r = await runGit(['rev-parse', '--show-toplevel', '--git-common-dir', '--symbolic-full-name', 'HEAD'], { cwd: dir, allowFailure: true });
+  if (r.code !== 0) throw new S2Error('NOT_A_REPO', `${dir} is not inside a git repository (${r.stderr.trim()}); run s2 from a session's checkout or pass --repo DIR`);
+  const [root, common, head] = r.stdout.split('\n');
+  const commonDir = path.resolve(root!, common!);
+  let remote: string | null = null;
+  if (remoteOverride !== undefined) remote = remoteOverride;
+  else {
+    const remotes = await runGit(['remote'], { cwd: root!, allowFailure: true });
+    const names = remotes.stdout.split('\n').filter(Boolean);
+    remote = process.env['S2_REMOTE'] ?? (names.includes('origin') ? 'origin' : (names[0] ?? null));
+  }
+  return {
+    root: root!,
+    commonDir,
+    objectsDir: path.join(commonDir, 'objects'),
+    currentBranch: head && head.startsWith('refs/heads/') ? head.slice('refs/heads/'.length) : null,
+    remote,
+  };
+}
+
+/** The ref that holds another session's published state in this topology. */
+export function publishedRef(ctx: RepoContext, branch: string): string {
+  return ctx.remote ? `refs/remotes/${ctx.remote}/${branch}` : `refs/heads/${branch}`;
+}

@@ -1,0 +1,89 @@
+import { appendToChain } from '../core/hashChain';
+import { AckRecord, CompletionRecord, LedgerEntry, recordPaths, StatusRecord, VerificationRecord, WitnessEntry } from '../core/records';
+import { signRecord } from '../core/signing';
+import { parseJsonLines, parseYamlRecord, toYaml } from './recordCodec';
+import { FileChange, RecordWriter, WriteResult } from './recordWriter';
+
+/**
+ * One session's writes: every change is signed with the session's key, bumps the status's
+ * fencing token (seq) when the status changes, and appends a hash-chained witness entry
+ * for every meaningful action (heartbeats are not witnessed, they only move the lease).
+ */
+export interface StoreChange {
+  readonly status?: (s: StatusRecord) => StatusRecord;
+  readonly records?: Readonly<Record<string, Record<string, unknown>>>;
+  readonly ledger?: Omit<LedgerEntry, 'seq' | 'prev' | 'hash' | 'signature'>;
+  readonly witness?: { action: string; detail: string };
+  readonly message: string;
+}
+
+export function emptyStatus(session: string, now: string): StatusRecord {
+  return { kind: 'status', session, seq: 0, updatedAt: now, heartbeatAt: now, state: 'idle', phase: 0, phaseStartedAt: null, blockedOn: [], helping: null, wantsHelp: false, adopted: [], attempts: {}, agents: { running: [] } };
+}
+
+export class SessionStore {
+  constructor(
+    private readonly writer: RecordWriter,
+    readonly session: string,
+    private readonly privateKey: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private sign<T extends Record<string, unknown>>(r: T): T {
+    const { signature: _drop, ...rest } = r as T & { signature?: unknown };
+    return signRecord(rest as T, this.session, this.privateKey);
+  }
+
+  /** Reads the current status out of the branch's files (our own records: trusted as written). */
+  static statusOf(files: ReadonlyMap<string, string>, session: string, now: string): StatusRecord {
+    const text = files.get(recordPaths.status(session));
+    if (!text) return emptyStatus(session, now);
+    const parsed = StatusRecord.safeParse(parseYamlRecord(text, recordPaths.status(session)));
+    return parsed.success ? parsed.data : emptyStatus(session, now);
+  }
+
+  async commit(change: StoreChange | ((files: ReadonlyMap<string, string>) => StoreChange | null)): Promise<WriteResult | null> {
+    const s = this.session;
+    return this.writer.write(`s2/sessions/${s}`, recordPaths.root(s), (files) => {
+      const c = typeof change === 'function' ? change(files) : change;
+      if (!c) return null;
+      const at = this.now().toISOString();
+      const out: Record<string, string | null> = {};
+      if (c.status) {
+        const before = SessionStore.statusOf(files, s, at);
+        const next = c.status({ ...before });
+        out[recordPaths.status(s)] = toYaml(this.sign({ ...next, kind: 'status', session: s, seq: before.seq + 1, updatedAt: at }));
+      }
+      for (const [p, rec] of Object.entries(c.records ?? {})) out[p] = toYaml(this.sign(rec));
+      if (c.ledger) out[recordPaths.ledger(s)] = this.appendLine<LedgerEntry>(files, recordPaths.ledger(s), c.ledger);
+      if (c.witness) out[recordPaths.witness(s)] = this.appendLine<WitnessEntry>(files, recordPaths.witness(s), { kind: 'witness', session: s, at, action: c.witness.action, detail: c.witness.detail });
+      const fc: FileChange = { files: out, message: `${c.message}\n\ns2-session: ${s}` };
+      return fc;
+    });
+  }
+
+  private appendLine<T>(files: ReadonlyMap<string, string>, path: string, content: Record<string, unknown>): string {
+    const text = files.get(path) ?? '';
+    const entries = parseJsonLines(text, path).map((l) => l.value as T & { seq: number; prev: string; hash: string });
+    const entry = this.sign(appendToChain(entries, content));
+    return `${text}${text && !text.endsWith('\n') ? '\n' : ''}${JSON.stringify(entry)}\n`;
+  }
+
+  heartbeat(): Promise<WriteResult | null> {
+    const at = this.now().toISOString();
+    return this.commit({ status: (st) => ({ ...st, heartbeatAt: at }), message: 'heartbeat' });
+  }
+
+  writeCompletion(rec: Omit<CompletionRecord, 'signature'>, status: (s: StatusRecord) => StatusRecord): Promise<WriteResult | null> {
+    const path = rec.forSession ? recordPaths.adopted(this.session, rec.forSession, rec.phase) : recordPaths.phase(this.session, rec.phase);
+    return this.commit({ status, records: { [path]: rec }, witness: { action: 'complete-phase', detail: rec.forSession ? `${rec.forSession}:${rec.phase}` : String(rec.phase) }, message: `complete phase ${rec.forSession ? `${rec.forSession}:` : ''}${rec.phase}` });
+  }
+
+  writeVerification(rec: Omit<VerificationRecord, 'signature'>): Promise<WriteResult | null> {
+    return this.commit({ records: { [recordPaths.verification(this.session, rec.target, rec.phase)]: rec }, witness: { action: 'verify', detail: `${rec.target}:${rec.phase} ${rec.result}` }, message: `verify ${rec.target}:${rec.phase}: ${rec.result}` });
+  }
+
+  writeAck(rec: Omit<AckRecord, 'signature'>): Promise<WriteResult | null> {
+    return this.commit({ records: { [recordPaths.ack(this.session, rec.instruction)]: rec }, witness: { action: 'ack', detail: `${rec.instruction} ${rec.outcome}` }, message: `ack ${rec.instruction}: ${rec.outcome}` });
+  }
+}

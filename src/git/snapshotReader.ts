@@ -1,0 +1,349 @@
+import { S2Error } from '../core/errors';
+import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
+import { AckRecord, ApprovalEntry, approverRef, CompletionRecord, LedgerEntry, recordPaths, sessionRef, StatusRecord, VerificationRecord, WitnessEntry } from '../core/records';
+import { sha256 } from '../core/signing';
+import { firstChainBreak } from '../core/hashChain';
+import { CommitFacts, commitKey, InstructionInfo, RecordProblem, SessionSnapshot, Snapshot } from '../core/snapshot';
+import { parseFrontMatter } from '../core/frontMatter';
+import { CatFileBatch } from './catFile';
+import { parseCommit, parseTree, TreeEntry } from './gitObjects';
+import { runGit } from './gitProcess';
+import { admit, parseJsonLines, parseYamlRecord } from './recordCodec';
+import { publishedRef, RepoContext } from './repoContext';
+import { SeenTips } from './seenTips';
+
+/**
+ * Reads the whole swarm at one instant through one `git cat-file --batch`: the refs by name,
+ * then the trees and blobs under them. Parsed records are cached by tree id, so a read after
+ * a small change re-parses only the sessions whose records moved (the incremental read).
+ */
+type ParsedRecords = Omit<SessionSnapshot, 'session' | 'recordsTip' | 'workTip'>;
+
+export interface ReaderOptions {
+  /** The session this clone belongs to: its own branches are read from local refs. */
+  readonly me?: string | null;
+  /** Remember tips between reads to detect history rewrites (on by default). */
+  readonly trackRewrites?: boolean;
+}
+
+export class SnapshotReader {
+  readonly cat: CatFileBatch;
+  private readonly trees = new Map<string, TreeEntry[]>();
+  private readonly records = new Map<string, ParsedRecords>();
+  private readonly ancestry = new Map<string, boolean>();
+  private readonly frontMatter = new Map<string, string | undefined>();
+  private manifestCache: { blob: string; plan: SwarmPlan } | null = null;
+  private readonly seen: SeenTips;
+
+  constructor(readonly ctx: RepoContext, private readonly opts: ReaderOptions = {}) {
+    this.cat = new CatFileBatch(ctx.root);
+    this.seen = SeenTips.forRepo(ctx.commonDir);
+  }
+
+  dispose(): void {
+    this.cat.dispose();
+  }
+
+  get seenTips(): SeenTips {
+    return this.seen;
+  }
+
+  async resolve(ref: string): Promise<string | null> {
+    const o = await this.cat.read(ref);
+    if (!o) return null;
+    if (o.type === 'commit') return o.oid;
+    return null;
+  }
+
+  /** The tip to read for `branch`: local for this session's own branches, published otherwise. */
+  async tipOf(branch: string, own: boolean): Promise<string | null> {
+    if (!this.ctx.remote) return this.resolve(`refs/heads/${branch}`);
+    const remote = await this.resolve(publishedRef(this.ctx, branch));
+    if (!own) return remote;
+    const local = await this.resolve(`refs/heads/${branch}`);
+    if (!local || !remote || local === remote) return local ?? remote;
+    return (await this.isAncestor(local, remote)) ? remote : local;
+  }
+
+  async coordination(): Promise<{ branch: string; tip: string }> {
+    const candidates = [process.env['S2_COORDINATION_BRANCH'], 'main', 'master'].filter((x): x is string => !!x);
+    for (const branch of candidates) {
+      const tip = (await this.resolve(publishedRef(this.ctx, branch))) ?? (this.ctx.remote ? await this.resolve(`refs/heads/${branch}`) : null);
+      if (tip) return { branch, tip };
+    }
+    throw new S2Error('MANIFEST_MISSING', `no coordination branch (tried ${candidates.join(', ')}) in ${this.ctx.root}; run s2 init, or set S2_COORDINATION_BRANCH`);
+  }
+
+  private async tree(oid: string): Promise<TreeEntry[]> {
+    const hit = this.trees.get(oid);
+    if (hit) return hit;
+    const o = await this.cat.read(oid);
+    if (!o || o.type !== 'tree') throw new S2Error('GIT_FAILED', `tree ${oid} is missing from the object store`);
+    const entries = parseTree(o.data);
+    this.trees.set(oid, entries);
+    return entries;
+  }
+
+  private async commitTree(commit: string): Promise<string> {
+    const o = await this.cat.read(commit);
+    if (!o || o.type !== 'commit') throw new S2Error('GIT_FAILED', `commit ${commit} is missing from the object store`);
+    return parseCommit(o.data).tree;
+  }
+
+  /** The entry at `path` (a/b/c) under tree `root`, or null. */
+  async entryAt(root: string, path: string): Promise<TreeEntry | null> {
+    let tree = root;
+    const parts = path.split('/').filter(Boolean);
+    for (let i = 0; i < parts.length; i++) {
+      const e = (await this.tree(tree)).find((x) => x.name === parts[i]);
+      if (!e) return null;
+      if (i === parts.length - 1) return e;
+      if (e.mode !== '40000') return null;
+      tree = e.oid;
+    }
+    return null;
+  }
+
+  async blobText(oid: string): Promise<string> {
+    const o = await this.cat.read(oid);
+    if (!o) throw new S2Error('GIT_FAILED', `blob ${oid} is missing`);
+    return o.data.toString('utf8');
+  }
+
+  async readPlan(tip: string): Promise<SwarmPlan> {
+    const entry = await this.entryAt(await this.commitTree(tip), MANIFEST_PATH);
+    if (!entry) throw new S2Error('MANIFEST_MISSING', `${MANIFEST_PATH} is not on the coordination branch (commit ${tip.slice(0, 12)}); run s2 init --sessions a,b,c`);
+    if (this.manifestCache?.blob === entry.oid) return this.manifestCache.plan;
+    const plan = parseManifest(await this.blobText(entry.oid));
+    this.manifestCache = { blob: entry.oid, plan };
+    return plan;
+  }
+
+  /** Is `a` an ancestor of (or equal to) `b`? Walks parents through cat-file; git decides past a bound. */
+  async isAncestor(a: string, b: string): Promise<boolean> {
+    if (a === b) return true;
+    const key = `${a}..${b}`;
+    const hit = this.ancestry.get(key);
+    if (hit !== undefined) return hit;
+    const seen = new Set<string>([b]);
+    const todo = [b];
+    let walked = 0;
+    let found = false;
+    while (todo.length && walked < 2000) {
+      const c = todo.shift()!;
+      walked++;
+      const o = await this.cat.read(c);
+      if (!o || o.type !== 'commit') continue;
+      for (const p of parseCommit(o.data).parents) {
+        if (p === a) {
+          found = true;
+          todo.length = 0;
+          break;
+        }
+        if (!seen.has(p)) {
+          seen.add(p);
+          todo.push(p);
+        }
+      }
+    }
+    if (!found && todo.length) found = (await runGit(['merge-base', '--is-ancestor', a, b], { cwd: this.ctx.root, allowFailure: true })).code === 0;
+    this.ancestry.set(key, found);
+    return found;
+  }
+
+  private async parseSessionTree(session: string, treeOid: string | null, publicKey: string | undefined): Promise<ParsedRecords> {
+    const cacheKey = `${session}|${treeOid}|${publicKey ?? ''}`;
+    const hit = this.records.get(cacheKey);
+    if (hit) return hit;
+    const problems: RecordProblem[] = [];
+    let status: StatusRecord | null = null;
+    const completions: CompletionRecord[] = [];
+    const verifications: VerificationRecord[] = [];
+    const acks: AckRecord[] = [];
+    let ledger: LedgerEntry[] = [];
+    let witness: WitnessEntry[] = [];
+    const root = recordPaths.root(session);
+    const files = treeOid ? await this.listFiles(treeOid, root) : [];
+    for (const f of files) {
+      const rel = f.path.slice(root.length);
+      try {
+        const text = await this.blobText(f.oid);
+        if (rel === 'status.yaml') {
+          const a = admit(StatusRecord, parseYamlRecord(text, f.path), session, f.path, publicKey);
+          if (a.ok && a.record.session === session) status = a.record;
+          else problems.push(a.ok ? foreign(session, f.path, a.record.session) : a.problem);
+        } else if (/^(phases\/\d+|adopted\/[^/]+-\d+)\.yaml$/.test(rel)) {
+          const a = admit(CompletionRecord, parseYamlRecord(text, f.path), session, f.path, publicKey);
+          if (a.ok && a.record.session === session) completions.push(a.record);
+          else problems.push(a.ok ? foreign(session, f.path, a.record.session) : a.problem);
+        } else if (/^verifications\/[^/]+\.yaml$/.test(rel)) {
+          const a = admit(VerificationRecord, parseYamlRecord(text, f.path), session, f.path, publicKey);
+          if (a.ok && a.record.verifier === session) verifications.push(a.record);
+          else problems.push(a.ok ? foreign(session, f.path, a.record.verifier) : a.problem);
+        } else if (/^acks\/[^/]+\.yaml$/.test(rel)) {
+          const a = admit(AckRecord, parseYamlRecord(text, f.path), session, f.path, publicKey);
+          if (a.ok) acks.push(a.record);
+          else problems.push(a.problem);
+        } else if (rel === 'ledger.jsonl') {
+          ledger = this.chain(LedgerEntry, text, session, f.path, publicKey, problems);
+        } else if (rel === 'witness.jsonl') {
+          witness = this.chain(WitnessEntry, text, session, f.path, publicKey, problems);
+        } else {
+          problems.push({ code: 'RECORD_INVALID', session, path: f.path, message: `${f.path}: not a record S² knows; ignored` });
+        }
+      } catch (e) {
+        problems.push({ code: 'RECORD_INVALID', session, path: f.path, message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    const parsed: ParsedRecords = { status, completions, verifications, acks, ledger, witness, problems };
+    this.records.set(cacheKey, parsed);
+    return parsed;
+  }
+
+  private chain<T extends { seq: number; prev: string; hash: string }>(schema: Parameters<typeof admit<T>>[0], text: string, session: string, file: string, publicKey: string | undefined, problems: RecordProblem[]): T[] {
+    const out: T[] = [];
+    for (const { value, line } of parseJsonLines(text, file)) {
+      const a = admit(schema, value, session, file, publicKey, line);
+      if (a.ok) out.push(a.record);
+      else problems.push(a.problem);
+    }
+    const broken = firstChainBreak(out as unknown as (T & Record<string, unknown>)[]);
+    if (broken >= 0) {
+      problems.push({ code: 'CHAIN_BROKEN', session, path: file, message: `${file}: the hash chain breaks at entry ${broken + 1} (an entry was removed, reordered or edited); entries from there on are ignored` });
+      return out.slice(0, broken);
+    }
+    return out;
+  }
+
+  /** Files (blobs) under `prefix` in tree `root`, with full paths. */
+  private async listFiles(root: string, prefix: string): Promise<{ path: string; oid: string }[]> {
+    const top = await this.entryAt(root, prefix.replace(/\/$/, ''));
+    if (!top || top.mode !== '40000') return [];
+    const out: { path: string; oid: string }[] = [];
+    const walk = async (oid: string, base: string): Promise<void> => {
+      for (const e of await this.tree(oid)) {
+        if (e.mode === '40000') await walk(e.oid, `${base}${e.name}/`);
+        else out.push({ path: `${base}${e.name}`, oid: e.oid });
+      }
+    };
+    await walk(top.oid, prefix);
+    return out;
+  }
+
+  /** Paths in a records commit outside the session's own folder: a foreign write. */
+  private async foreignPaths(rootTree: string, session: string): Promise<string[]> {
+    const out: string[] = [];
+    const allowed = ['.s2', 'sessions', session];
+    const walk = async (oid: string, depth: number, base: string): Promise<void> => {
+      for (const e of await this.tree(oid)) {
+        if (depth < allowed.length && e.name === allowed[depth] && e.mode === '40000') await walk(e.oid, depth + 1, `${base}${e.name}/`);
+        else if (depth < allowed.length) out.push(`${base}${e.name}`);
+      }
+    };
+    await walk(rootTree, 0, '');
+    return out;
+  }
+
+  private async instructions(coordTree: string, plan: SwarmPlan): Promise<InstructionInfo[]> {
+    const out: InstructionInfo[] = [];
+    for (const s of plan.sessions) {
+      const dir = await this.entryAt(coordTree, `.s2/instructions/${s.id}`);
+      if (!dir || dir.mode !== '40000') continue;
+      for (const e of await this.tree(dir.oid)) {
+        const m = /^phase-(\d+)\.md$/.exec(e.name);
+        if (!m) continue;
+        let id = this.frontMatter.get(e.oid);
+        if (!this.frontMatter.has(e.oid)) {
+          try {
+            const fm = parseFrontMatter(await this.blobText(e.oid)).data;
+            id = typeof fm['id'] === 'string' ? fm['id'] : undefined;
+          } catch {
+            id = undefined;
+          }
+          this.frontMatter.set(e.oid, id);
+        }
+        out.push({ session: s.id, phase: Number(m[1]), id: id ?? `${s.id}/phase-${m[1]}`, path: `.s2/instructions/${s.id}/${e.name}`, blob: e.oid });
+      }
+    }
+    return out.sort((a, b) => (a.session < b.session ? -1 : a.session > b.session ? 1 : a.phase - b.phase));
+  }
+
+  async read(): Promise<Snapshot> {
+    const me = this.opts.me ?? null;
+    const coord = await this.coordination();
+    const plan = await this.readPlan(coord.tip);
+    const coordTree = await this.commitTree(coord.tip);
+    if (this.opts.trackRewrites !== false) await this.seen.load();
+    const sessions: Record<string, SessionSnapshot> = {};
+    const commits: Record<string, CommitFacts> = {};
+    const problems: RecordProblem[] = [];
+    const tipsForId: string[] = [`coord=${coord.tip}`];
+    for (const sp of plan.sessions) {
+      const own = sp.id === me;
+      const recordsTip = await this.tipOf(`s2/sessions/${sp.id}`, own);
+      const workTip = await this.tipOf(sp.branch, own);
+      tipsForId.push(`${sp.id}=${recordsTip}/${workTip}`);
+      const sessionProblems: RecordProblem[] = [];
+      let parsed: ParsedRecords;
+      if (recordsTip) {
+        const rootTree = await this.commitTree(recordsTip);
+        const foreign = await this.foreignPaths(rootTree, sp.id);
+        if (foreign.length) sessionProblems.push({ code: 'FOREIGN_WRITE', session: sp.id, path: foreign[0], message: `${sessionRef(sp.id)} holds files outside .s2/sessions/${sp.id}/ (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); they are ignored` });
+        const sessionDir = await this.entryAt(rootTree, `.s2/sessions/${sp.id}`);
+        parsed = await this.parseSessionTree(sp.id, sessionDir ? rootTree : null, sp.publicKey);
+        if (this.opts.trackRewrites !== false) await this.checkRewrite(sp.id, recordsTip);
+      } else parsed = await this.parseSessionTree(sp.id, null, sp.publicKey);
+      for (const c of parsed.completions) {
+        const key = commitKey(sp.id, c.commit);
+        if (commits[key]) continue;
+        const obj = await this.cat.read(c.commit);
+        const exists = !!obj && obj.type === 'commit';
+        commits[key] = { exists, onWorkBranch: exists && !!workTip && (await this.isAncestor(c.commit, workTip)) };
+      }
+      sessions[sp.id] = { session: sp.id, recordsTip, workTip, ...parsed, problems: [...parsed.problems, ...sessionProblems] };
+    }
+    for (const r of this.seen.rewrites()) {
+      problems.push({ code: 'HISTORY_REWRITE', session: r.session, message: `${sessionRef(r.session)} was rewritten: ${r.to.slice(0, 12)} does not descend from ${r.from.slice(0, 12)} seen before (records may have been removed); clear with s2 validate --accept-rewrite ${r.session} after review` });
+    }
+    if (this.opts.trackRewrites !== false) await this.seen.save();
+    const approvals: ApprovalEntry[] = [];
+    for (const [approver, a] of Object.entries(plan.approvers)) {
+      const tip = await this.tipOf(`s2/approvals/${approver}`, true);
+      tipsForId.push(`approver:${approver}=${tip}`);
+      if (!tip) continue;
+      const entry = await this.entryAt(await this.commitTree(tip), recordPaths.approvals(approver));
+      if (!entry) continue;
+      const list: ApprovalEntry[] = [];
+      for (const { value, line } of parseJsonLines(await this.blobText(entry.oid), recordPaths.approvals(approver))) {
+        const ad = admit(ApprovalEntry, value, approver, `${approverRef(approver)}:${recordPaths.approvals(approver)}`, a.publicKey, line);
+        if (ad.ok && ad.record.approver === approver) list.push(ad.record);
+        else if (!ad.ok) problems.push({ ...ad.problem, session: `approver:${approver}` });
+      }
+      const broken = firstChainBreak(list as unknown as (ApprovalEntry & Record<string, unknown>)[]);
+      if (broken >= 0) problems.push({ code: 'CHAIN_BROKEN', session: `approver:${approver}`, message: `approvals of ${approver}: the hash chain breaks at entry ${broken + 1}` });
+      approvals.push(...(broken >= 0 ? list.slice(0, broken) : list));
+    }
+    return {
+      id: sha256(tipsForId.join('\n')).slice(0, 16),
+      plan,
+      coordinationTip: coord.tip,
+      sessions,
+      approvals,
+      instructions: await this.instructions(coordTree, plan),
+      problems,
+      commits,
+    };
+  }
+
+  private async checkRewrite(session: string, tip: string): Promise<void> {
+    const before = this.seen.tip(session);
+    if (before && before !== tip && !(await this.isAncestor(before, tip))) {
+      this.seen.recordRewrite({ session, from: before, to: tip, at: new Date().toISOString() });
+    }
+    this.seen.advance(session, tip);
+  }
+}
+
+function foreign(session: string, path: string, claimed: string): RecordProblem {
+  return { code: 'FOREIGN_WRITE', session, path, message: `${path} in ${session}'s branch claims to be ${claimed}'s record; ignored` };
+}

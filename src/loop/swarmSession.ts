@@ -1,0 +1,83 @@
+import { S2Error } from '../core/errors';
+import type { SwarmPlan } from '../core/manifest';
+import type { Snapshot } from '../core/snapshot';
+import { computeView } from '../core/view';
+import type { SwarmView } from '../core/viewTypes';
+import { runGit } from '../git/gitProcess';
+import { loadPrivateKey } from '../git/keyStore';
+import { RecordWriter } from '../git/recordWriter';
+import { openRepo, RepoContext } from '../git/repoContext';
+import { SessionStore } from '../git/sessionStore';
+import { SnapshotReader } from '../git/snapshotReader';
+
+/**
+ * A session's handle on the swarm: its repository, one snapshot reader (one cat-file
+ * process), one writer for its own branch. The CLI, the loop and the extension all go
+ * through this; nothing else opens git.
+ */
+export interface SessionOptions {
+  readonly repo: string;
+  readonly session?: string | null;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly now?: () => Date;
+  /** Pass null to force the worktree topology, a name to force a remote. */
+  readonly remote?: string | null;
+}
+
+export class SwarmSession {
+  private storeCache: SessionStore | null = null;
+
+  private constructor(
+    readonly ctx: RepoContext,
+    readonly reader: SnapshotReader,
+    readonly writer: RecordWriter,
+    readonly session: string | null,
+    readonly env: NodeJS.ProcessEnv,
+    readonly now: () => Date,
+  ) {}
+
+  static async open(opts: SessionOptions): Promise<SwarmSession> {
+    const ctx = await openRepo(opts.repo, opts.remote);
+    const env = opts.env ?? process.env;
+    const session = opts.session ?? env['S2_SESSION'] ?? null;
+    const now = opts.now ?? (() => new Date());
+    const reader = new SnapshotReader(ctx, { me: session });
+    const writer = new RecordWriter(ctx, reader, { now });
+    return new SwarmSession(ctx, reader, writer, session, env, now);
+  }
+
+  dispose(): void {
+    this.reader.dispose();
+  }
+
+  /** Fetch everything from the remote once (nothing in the worktree topology). */
+  async fetch(): Promise<{ fetched: boolean; error?: string }> {
+    if (!this.ctx.remote) return { fetched: false };
+    const r = await runGit(['fetch', '--quiet', this.ctx.remote], { cwd: this.ctx.root, allowFailure: true, timeoutMs: 120_000 });
+    if (r.code !== 0) return { fetched: false, error: `fetch from ${this.ctx.remote} failed: ${r.stderr.trim().split('\n').slice(-2).join(' ')}` };
+    return { fetched: true };
+  }
+
+  async snapshot(): Promise<Snapshot> {
+    return this.reader.read();
+  }
+
+  async view(): Promise<{ snapshot: Snapshot; view: SwarmView }> {
+    const snapshot = await this.snapshot();
+    return { snapshot, view: computeView(snapshot, this.now()) };
+  }
+
+  requireSession(plan: SwarmPlan): string {
+    if (!this.session) throw new S2Error('USAGE', 'which session? pass --session ID or set S2_SESSION');
+    if (!plan.sessions.some((s) => s.id === this.session)) throw new S2Error('UNKNOWN_SESSION', `session "${this.session}" is not in the manifest (sessions: ${plan.sessions.map((s) => s.id).join(', ')})`);
+    return this.session;
+  }
+
+  async store(plan: SwarmPlan): Promise<SessionStore> {
+    const id = this.requireSession(plan);
+    if (this.storeCache) return this.storeCache;
+    const key = await loadPrivateKey(plan.swarm, id, this.env);
+    this.storeCache = new SessionStore(this.writer, id, key, this.now);
+    return this.storeCache;
+  }
+}

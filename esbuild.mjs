@@ -1,6 +1,7 @@
 // Two bundles from one engine: the VS Code extension (vscode external) and the s2 CLI.
 // Dependencies are bundled so the .vsix and the CLI ship without node_modules.
 import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -21,8 +22,9 @@ const builds = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 
+const present = builds.filter((b) => existsSync(b.entryPoints[0]));
 if (watch) {
-  for (const b of builds) (await esbuild.context(b)).watch();
+  for (const b of present) (await esbuild.context(b)).watch();
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  await Promise.all(present.map((b) => esbuild.build(b)));
 }

@@ -68,10 +68,15 @@ export class SeenTips {
 
   async save(): Promise<void> {
     if (!this.dirty) return;
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(this.data, null, 1));
-    await fs.rename(tmp, this.file);
-    this.dirty = false;
+    // Best effort: losing this memory only delays rewrite detection, it never loses a record.
+    try {
+      await fs.mkdir(path.dirname(this.file), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      await fs.writeFile(tmp, JSON.stringify(this.data, null, 1));
+      await fs.rename(tmp, this.file);
+      this.dirty = false;
+    } catch {
+      /* another reader saved at the same moment; the next read saves again */
+    }
   }
 }

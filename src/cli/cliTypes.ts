@@ -1,0 +1,38 @@
+import type { SwarmSession } from '../loop/swarmSession';
+
+/** What a command gets: parsed flags, positionals, and the host's I/O (so tests call main directly). */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly stdin?: () => Promise<string>;
+}
+
+export interface GlobalFlags {
+  readonly repo: string;
+  readonly session: string | null;
+  readonly json: boolean;
+}
+
+export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; description: string }>;
+
+export interface CommandContext {
+  readonly io: CliIo;
+  readonly flags: GlobalFlags;
+  readonly values: Record<string, string | boolean | string[] | undefined>;
+  readonly positionals: readonly string[];
+  /** Opens the session's handle on the swarm (once), disposed after the command. */
+  open(): Promise<SwarmSession>;
+  /** Print `human` as text, or `data` as JSON under --json. */
+  out(data: unknown, human: string): void;
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: OptionSpec;
+  readonly details?: string;
+  run(ctx: CommandContext): Promise<number>;
+}

@@ -1,0 +1,26 @@
+import type { Command } from './cliTypes';
+import { initCommand } from './commands/init';
+import { blockersCommand, statusCommand, validateCommand } from './commands/status';
+import { blockCommand, completePhaseCommand, heartbeatCommand, resetPhaseCommand, startPhaseCommand } from './commands/phase';
+import { adoptCommand, helpCommand } from './commands/help';
+import { agentsCommand, approveCommand, spendCommand } from './commands/budget';
+import { verifyCommand } from './commands/verify';
+
+/** Every s2 command, in the order `s2 --help` lists them. */
+export const commands: readonly Command[] = [
+  initCommand,
+  statusCommand,
+  blockersCommand,
+  startPhaseCommand,
+  completePhaseCommand,
+  resetPhaseCommand,
+  blockCommand,
+  heartbeatCommand,
+  helpCommand,
+  adoptCommand,
+  verifyCommand,
+  spendCommand,
+  approveCommand,
+  agentsCommand,
+  validateCommand,
+];

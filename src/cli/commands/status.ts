@@ -1,0 +1,58 @@
+import type { Command } from '../cliTypes';
+import { formatStatus } from '../format';
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'Show every session: phase, state, heartbeat, spend, blockers, and the violations found',
+  usage: 'status [--json] [--fetch]',
+  options: { fetch: { type: 'boolean', description: 'fetch from the remote first (remote topology)' } },
+  details: 'The view is computed from the refs as they are now; --json prints { snapshot, sessions, blockers, deadlocks, violations, … }.',
+  async run(ctx) {
+    const s = await ctx.open();
+    if (ctx.values['fetch']) {
+      const f = await s.fetch();
+      if (f.error) ctx.io.stderr(`warning: ${f.error}; showing the last fetched state\n`);
+    }
+    const { view } = await s.view();
+    ctx.out(view, formatStatus(view));
+    return 0;
+  },
+};
+
+export const blockersCommand: Command = {
+  name: 'blockers',
+  summary: 'Who blocks whom, ranked by how many sessions wait (directly or not), with gang-up plans',
+  usage: 'blockers [--json]',
+  options: {},
+  async run(ctx) {
+    const { view } = await (await ctx.open()).view();
+    const { formatBlockers } = await import('../format');
+    ctx.out({ snapshot: view.snapshot, blockers: view.blockers, deadlocks: view.deadlocks, gangUp: view.gangUp, criticalPath: view.criticalPath }, formatBlockers(view));
+    return 0;
+  },
+};
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'CI gate: exit 1 when the snapshot has violations of severity error',
+  usage: 'validate [--json] [--strict] [--accept-rewrite SESSION]',
+  options: {
+    strict: { type: 'boolean', description: 'fail on warnings too' },
+    'accept-rewrite': { type: 'string', description: 'after review, stop reporting a history rewrite of SESSION\'s branch' },
+  },
+  async run(ctx) {
+    const s = await ctx.open();
+    const accept = ctx.values['accept-rewrite'];
+    if (typeof accept === 'string') {
+      await s.reader.seenTips.load();
+      const n = s.reader.seenTips.clearRewrites(accept);
+      await s.reader.seenTips.save();
+      ctx.io.stderr(`accepted ${n} rewrite(s) of ${accept}'s branch\n`);
+    }
+    const { view } = await s.view();
+    const failing = view.violations.filter((v) => ctx.values['strict'] || v.severity === 'error');
+    const { formatViolation } = await import('../format');
+    ctx.out({ snapshot: view.snapshot, ok: failing.length === 0, violations: view.violations }, failing.length ? `${failing.length} violation(s):\n${failing.map(formatViolation).join('\n')}` : `ok: no violations (snapshot ${view.snapshot})${view.violations.length ? `, ${view.violations.length} warning(s)` : ''}`);
+    return failing.length ? 1 : 0;
+  },
+};

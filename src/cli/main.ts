@@ -1,0 +1,136 @@
+import { parseArgs } from 'node:util';
+import * as path from 'node:path';
+import { exitCodeFor, S2Error } from '../core/errors';
+import { SwarmSession } from '../loop/swarmSession';
+import type { CliIo, Command, CommandContext, GlobalFlags } from './cliTypes';
+import { commands } from './commandTable';
+
+/**
+ * `s2 [--repo DIR] [--session ID] [--json] <command> …` — the agents' and scripts' face of
+ * the engine. Exit codes: 0 ok, 1 refused or violations found, 2 usage or input error.
+ */
+const GLOBAL_HELP = `s2 — S² swarm coordination through git
+
+Usage: s2 [--repo DIR] [--session ID] [--json] <command> [options]
+
+Global options:
+  --repo DIR       the session's checkout (default: current directory)
+  --session ID     the session you act as (default: $S2_SESSION)
+  --json           machine-readable output
+  -h, --help       help for s2 or for a command (s2 <command> --help)
+
+Exit codes: 0 ok, 1 refused or violations found, 2 usage or input error.
+`;
+
+function commandList(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return `Commands:\n${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}\n`;
+}
+
+export function commandHelp(c: Command): string {
+  const opts = Object.entries(c.options).map(([k, o]) => `  --${k}${o.type === 'string' ? ' VALUE' : ''}${o.short ? `, -${o.short}` : ''}\n      ${o.description}`);
+  return `${c.summary}\n\nUsage: s2 ${c.usage}\n${opts.length ? `\nOptions:\n${opts.join('\n')}\n` : ''}${c.details ? `\n${c.details}\n` : ''}`;
+}
+
+/** S2_NOW pins the clock (ISO time) for drills and red-team scenarios; real runs leave it unset. */
+function clockFrom(env: NodeJS.ProcessEnv): () => Date {
+  const pinned = env['S2_NOW'];
+  if (!pinned) return () => new Date();
+  const t = Date.parse(pinned);
+  if (!Number.isFinite(t)) throw new S2Error('USAGE', `S2_NOW is not a time: ${pinned}`);
+  return () => new Date(t);
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  // Global flags may come before the command; the command's own flags after it.
+  let i = 0;
+  const globals: string[] = [];
+  while (i < argv.length && argv[i]!.startsWith('-')) {
+    globals.push(argv[i]!);
+    if (['--repo', '--session'].includes(argv[i]!) && i + 1 < argv.length) globals.push(argv[++i]!);
+    i++;
+  }
+  const name = argv[i];
+  const rest = argv.slice(i + 1);
+  let g;
+  try {
+    g = parseArgs({ args: globals, options: { repo: { type: 'string' }, session: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } }, strict: true }).values;
+  } catch (e) {
+    io.stderr(`s2: ${(e as Error).message}\n\n${GLOBAL_HELP}`);
+    return 2;
+  }
+  if (g.version) {
+    io.stdout('s2 0.1.0\n');
+    return 0;
+  }
+  if (!name || g.help || name === 'help-all') {
+    io.stdout(`${GLOBAL_HELP}\n${commandList()}`);
+    return name || g.help ? 0 : 2;
+  }
+  const cmd = commands.find((c) => c.name === name);
+  if (!cmd) {
+    io.stderr(`s2: unknown command "${name}"\n\n${commandList()}`);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest as string[],
+      options: { ...cmd.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, repo: { type: 'string' }, session: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    io.stderr(`s2 ${name}: ${(e as Error).message}\n\n${commandHelp(cmd)}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.stdout(commandHelp(cmd));
+    return 0;
+  }
+  const flags: GlobalFlags = {
+    repo: path.resolve(io.cwd, (parsed.values.repo as string | undefined) ?? g.repo ?? io.env['S2_REPO'] ?? '.'),
+    session: (parsed.values.session as string | undefined) ?? g.session ?? io.env['S2_SESSION'] ?? null,
+    json: !!(parsed.values.json || g.json),
+  };
+  const holder: { session: SwarmSession | null } = { session: null };
+  const ctx: CommandContext = {
+    io,
+    flags,
+    values: parsed.values as CommandContext['values'],
+    positionals: parsed.positionals,
+    open: async () => (holder.session ??= await SwarmSession.open({ repo: flags.repo, session: flags.session, env: io.env, now: clockFrom(io.env) })),
+    out: (data, human) => io.stdout(flags.json ? `${JSON.stringify(data, null, 2)}\n` : human.endsWith('\n') || human === '' ? human : `${human}\n`),
+  };
+  try {
+    return await cmd.run(ctx);
+  } catch (e) {
+    const err = e instanceof S2Error ? e : new S2Error('GIT_FAILED', e instanceof Error ? e.message : String(e));
+    if (flags.json) io.stdout(`${JSON.stringify({ error: err.toJSON() }, null, 2)}\n`);
+    io.stderr(`s2 ${name}: ${err.message}\n`);
+    return exitCodeFor(err);
+  } finally {
+    holder.session?.dispose();
+  }
+}
+
+if (require.main === module) {
+  const io: CliIo = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    stdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`s2: ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exit(2);
+    },
+  );
+}

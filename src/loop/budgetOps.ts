@@ -1,0 +1,71 @@
+import { S2Error } from '../core/errors';
+import { appendToChain } from '../core/hashChain';
+import { canSpawnAgents } from '../core/guards';
+import { ApprovalEntry, recordPaths } from '../core/records';
+import { signRecord } from '../core/signing';
+import { loadPrivateKey } from '../git/keyStore';
+import { parseJsonLines } from '../git/recordCodec';
+import { refuse } from './phaseOps';
+import type { SwarmSession } from './swarmSession';
+
+/** Spend (hash-chained ledger), approvals that raise caps, and the running-agent count. */
+export async function reportSpend(s: SwarmSession, usd: number, model: string, note: string, source = 'manual'): Promise<void> {
+  if (!Number.isFinite(usd) || usd < 0) throw new S2Error('USAGE', `spend must be a non-negative amount in USD, got ${usd}`);
+  const { snapshot } = await s.view();
+  const me = s.requireSession(snapshot.plan);
+  const store = await s.store(snapshot.plan);
+  await store.commit({ ledger: { kind: 'spend', session: me, at: s.now().toISOString(), usd, model, note, source }, message: `spend $${usd} (${model})` });
+}
+
+export async function approveBudget(s: SwarmSession, approver: string, scope: string, addUsd: number, note: string): Promise<ApprovalEntry> {
+  if (!Number.isFinite(addUsd) || addUsd <= 0) throw new S2Error('USAGE', `--usd must be a positive amount, got ${addUsd}`);
+  const { snapshot } = await s.view();
+  const plan = snapshot.plan;
+  if (!plan.approvers[approver]) throw new S2Error('REFUSED', `${approver} is not an approver of swarm ${plan.swarm} (approvers: ${Object.keys(plan.approvers).join(', ') || 'none'})`);
+  if (scope !== '*' && !plan.sessions.some((x) => x.id === scope)) throw new S2Error('UNKNOWN_SESSION', `no session "${scope}" (use '*' for the swarm budget)`);
+  const key = await loadPrivateKey(plan.swarm, `approver-${approver}`, s.env);
+  const file = recordPaths.approvals(approver);
+  let written: ApprovalEntry | null = null;
+  await s.writer.write(`s2/approvals/${approver}`, `.s2/approvals/${approver}/`, (files) => {
+    const text = files.get(file) ?? '';
+    const entries = parseJsonLines(text, file).map((l) => l.value as ApprovalEntry);
+    const entry = signRecord(appendToChain(entries, { kind: 'approval', approver, at: s.now().toISOString(), scope, addUsd, note }) as unknown as Record<string, unknown>, approver, key) as unknown as ApprovalEntry;
+    written = entry;
+    return { files: { [file]: `${text}${JSON.stringify(entry)}\n` }, message: `approve ${scope} +$${addUsd}` };
+  });
+  return written!;
+}
+
+export async function agentStart(s: SwarmSession, id: string): Promise<number> {
+  const { snapshot, view } = await s.view();
+  const me = s.requireSession(snapshot.plan);
+  const mine = view.sessions.find((x) => x.id === me)!;
+  const g = canSpawnAgents(view, me, 1);
+  if (!g.ok) refuse(`agent ${id}`, g);
+  let running = mine.agentsRunning;
+  await (await s.store(snapshot.plan)).commit({
+    status: (st) => {
+      const list = [...new Set([...st.agents.running, id])];
+      running = list.length;
+      return { ...st, agents: { running: list } };
+    },
+    witness: { action: 'agent-start', detail: id },
+    message: `agent ${id} started`,
+  });
+  return running;
+}
+
+export async function agentStop(s: SwarmSession, id: string | null): Promise<number> {
+  const { snapshot } = await s.view();
+  let running = 0;
+  await (await s.store(snapshot.plan)).commit({
+    status: (st) => {
+      const list = id ? st.agents.running.filter((a) => a !== id) : st.agents.running.slice(1);
+      running = list.length;
+      return { ...st, agents: { running: list } };
+    },
+    witness: { action: 'agent-stop', detail: id ?? '(oldest)' },
+    message: `agent ${id ?? '(oldest)'} stopped`,
+  });
+  return running;
+}

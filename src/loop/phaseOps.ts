@@ -1,0 +1,129 @@
+import { S2Error } from '../core/errors';
+import { canCompletePhase, canStartPhase, GuardResult } from '../core/guards';
+import type { CommandResult } from '../core/records';
+import { computeView } from '../core/view';
+import type { SwarmView } from '../core/viewTypes';
+import { runCommand } from './commandRunner';
+import type { SwarmSession } from './swarmSession';
+
+/**
+ * The phase validation protocol: start only through canStartPhase, complete only after the
+ * phase's validation commands pass; a failure is recorded, counted, and after maxAttempts
+ * puts the phase in `error` for a person.
+ */
+export function refuse(what: string, g: GuardResult): never {
+  if (g.ok) throw new Error('refuse() called with ok');
+  throw new S2Error('REFUSED', `${what} refused:\n${g.reasons.map((r) => `  - ${r}`).join('\n')}`, { reasons: g.reasons });
+}
+
+export interface StartOptions {
+  /** Verify unverified needs before refusing (default true). */
+  readonly autoVerify?: boolean;
+  readonly verify?: (ref: string) => Promise<unknown>;
+}
+
+export async function startPhase(s: SwarmSession, phase: number, o: StartOptions = {}): Promise<{ view: SwarmView; phase: number }> {
+  let { snapshot, view } = await s.view();
+  const me = s.requireSession(snapshot.plan);
+  const ctx = { currentBranch: s.ctx.currentBranch };
+  let g = canStartPhase(view, snapshot.plan, me, phase, ctx);
+  if (!g.ok && o.autoVerify !== false && o.verify) {
+    const toVerify = g.reasons.map((r) => /run: s2 verify (\S+)\)/.exec(r)?.[1]).filter((x): x is string => !!x);
+    if (toVerify.length) {
+      for (const ref of toVerify) await o.verify(ref);
+      ({ snapshot, view } = await s.view());
+      g = canStartPhase(view, snapshot.plan, me, phase, ctx);
+    }
+  }
+  if (!g.ok) refuse(`start-phase ${phase}`, g);
+  const store = await s.store(snapshot.plan);
+  const at = s.now().toISOString();
+  await store.commit({
+    status: (st) => ({ ...st, state: 'working', phase, phaseStartedAt: at, heartbeatAt: at, blockedOn: [], wantsHelp: false }),
+    witness: { action: 'start-phase', detail: String(phase) },
+    message: `start phase ${phase}`,
+  });
+  return { view, phase };
+}
+
+export interface CompleteResult {
+  readonly passed: boolean;
+  readonly validations: readonly CommandResult[];
+  readonly commit: string;
+  readonly attempts: number;
+  readonly error: boolean;
+}
+
+export async function completePhase(s: SwarmSession, phase: number): Promise<CompleteResult> {
+  const { snapshot, view } = await s.view();
+  const me = s.requireSession(snapshot.plan);
+  const g = canCompletePhase(view, me, phase);
+  if (!g.ok) refuse(`complete-phase ${phase}`, g);
+  const sp = snapshot.plan.sessions.find((x) => x.id === me)!;
+  const commit = await s.reader.resolve(`refs/heads/${sp.branch}`);
+  if (!commit) throw new S2Error('COMMIT_MISSING', `${me}'s work branch ${sp.branch} does not exist in ${s.ctx.root}; commit your work on it first`);
+  const pp = sp.phases[phase - 1]!;
+  const validations: CommandResult[] = [];
+  for (const cmd of pp.validate) {
+    const r = await runCommand(cmd, s.ctx.root, pp.timeoutSeconds, s.env);
+    validations.push(r);
+    if (r.exitCode !== 0) break;
+  }
+  const passed = validations.every((v) => v.exitCode === 0);
+  const store = await s.store(snapshot.plan);
+  const at = s.now().toISOString();
+  if (passed) {
+    await store.writeCompletion(
+      { kind: 'completion', session: me, phase, commit, completedAt: at, validations },
+      (st) => {
+        const attempts = { ...st.attempts };
+        delete attempts[String(phase)];
+        return { ...st, state: phase === sp.phaseCount ? 'done' : 'idle', phase, heartbeatAt: at, attempts, blockedOn: [] };
+      },
+    );
+    return { passed, validations, commit, attempts: 0, error: false };
+  }
+  const failed = validations[validations.length - 1]!;
+  const why = `\`${failed.command}\` ${failed.timedOut ? 'timed out' : `exited ${failed.exitCode}`}`;
+  let count = 0;
+  let error = false;
+  await store.commit((files) => {
+    return {
+      status: (st) => {
+        count = (st.attempts[String(phase)]?.count ?? 0) + 1;
+        error = count >= snapshot.plan.polling.maxAttempts;
+        return { ...st, state: error ? 'error' : 'working', heartbeatAt: at, attempts: { ...st.attempts, [String(phase)]: { count, lastError: why, at } } };
+      },
+      witness: { action: 'validation-failed', detail: `${phase}: ${why}` },
+      message: `phase ${phase} validation failed: ${why}`,
+    };
+  });
+  void view;
+  return { passed, validations, commit, attempts: count, error };
+}
+
+export async function resetPhase(s: SwarmSession, phase: number): Promise<void> {
+  const { snapshot } = await s.view();
+  const store = await s.store(snapshot.plan);
+  await store.commit({
+    status: (st) => {
+      const attempts = { ...st.attempts };
+      delete attempts[String(phase)];
+      return { ...st, state: 'working', attempts };
+    },
+    witness: { action: 'reset-phase', detail: String(phase) },
+    message: `reset phase ${phase} after error`,
+  });
+}
+
+export async function declareBlock(s: SwarmSession, on: string | null, reason: string): Promise<SwarmView> {
+  const { snapshot } = await s.view();
+  const store = await s.store(snapshot.plan);
+  const at = s.now().toISOString();
+  await store.commit({
+    status: (st) => (on ? { ...st, state: 'blocked', heartbeatAt: at, blockedOn: [...st.blockedOn.filter((b) => b.on !== on), { on, reason, since: at }] } : { ...st, state: st.state === 'blocked' ? 'working' : st.state, heartbeatAt: at, blockedOn: [] }),
+    witness: { action: on ? 'block' : 'unblock', detail: on ? `${on}: ${reason}` : '' },
+    message: on ? `blocked on ${on}: ${reason}` : 'clear declared blocks',
+  });
+  return computeView(await s.snapshot(), s.now());
+}

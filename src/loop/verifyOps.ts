@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { S2Error } from '../core/errors';
+import { parsePhaseRef } from '../core/phaseRef';
+import type { CommandResult, VerificationRecord } from '../core/records';
+import { LooseObjectWriter } from '../git/gitObjects';
+import { runGit } from '../git/gitProcess';
+import { runCommand } from './commandRunner';
+import type { SwarmSession } from './swarmSession';
+
+/**
+ * `s2 verify SESSION:PHASE`: merge the verifier's work branch with the completion's commit
+ * without touching any checkout (`git merge-tree --write-tree`), check the merge out into a
+ * temporary worktree outside the agent's checkout, run the phase's validation commands and
+ * the verifier's `integrate` commands there, and sign the verdict into the verifier's own
+ * records. The worktree is removed on every path out, a kill included; a verify killed
+ * hard leaves a worktree that the next verify removes.
+ */
+const WORKTREE_PREFIX = 's2-verify-';
+
+export async function verifyCompletion(s: SwarmSession, refText: string): Promise<VerificationRecord> {
+  const ref = parsePhaseRef(refText);
+  const { snapshot, view } = await s.view();
+  const me = s.requireSession(snapshot.plan);
+  if (ref.session === me) throw new S2Error('USAGE', `${me} cannot verify its own phase; another session must (a self-verification does not satisfy a need)`);
+  const target = view.sessions.find((x) => x.id === ref.session);
+  if (!target) throw new S2Error('UNKNOWN_SESSION', `no session "${ref.session}" in the manifest`);
+  const pv = target.phases[ref.phase - 1];
+  if (!pv?.commit) throw new S2Error('USAGE', `${refText} has no completion record to verify (state: ${pv?.state ?? 'no such phase'})`);
+  const commitObj = await s.reader.cat.read(pv.commit);
+  if (!commitObj || commitObj.type !== 'commit') throw new S2Error('COMMIT_MISSING', `${refText} names commit ${pv.commit}, which is not in this repository${s.ctx.remote ? ` (run s2 status --fetch, or git fetch ${s.ctx.remote})` : ''}`);
+  const mine = snapshot.plan.sessions.find((x) => x.id === me)!;
+  const base = (await s.reader.resolve(`refs/heads/${mine.branch}`)) ?? snapshot.coordinationTip;
+  await removeStaleWorktrees(s.ctx.root);
+  const merge = await runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', base, pv.commit], { cwd: s.ctx.root, allowFailure: true });
+  const at = () => s.now().toISOString();
+  const record = (result: VerificationRecord['result'], commands: CommandResult[], detail: string): Omit<VerificationRecord, 'signature'> => ({ kind: 'verification', verifier: me, target: ref.session, phase: ref.phase, completionCommit: pv.commit!, verifierCommit: base, result, at: at(), commands, detail });
+  const store = await s.store(snapshot.plan);
+  if (merge.code === 1) {
+    const files = merge.stdout.split('\n').slice(1).filter(Boolean);
+    const rec = record('conflict', [], `conflicts in ${files.join(', ')}`);
+    await store.writeVerification(rec);
+    return rec as VerificationRecord;
+  }
+  if (merge.code !== 0) throw new S2Error('GIT_FAILED', `git merge-tree failed: ${merge.stderr.trim()}`);
+  const tree = merge.stdout.split('\n')[0]!.trim();
+  const mergeCommit = await new LooseObjectWriter(s.ctx.objectsDir).write('commit', mergeBody(tree, base, pv.commit, me, refText, s.now()));
+  const dir = path.join(os.tmpdir(), `${WORKTREE_PREFIX}${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const cleanup = (): void => {
+    spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: s.ctx.root });
+    spawnSync('rm', ['-rf', dir]);
+  };
+  const onSignal = (sig: NodeJS.Signals): void => {
+    cleanup();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await runGit(['worktree', 'add', '--detach', '--quiet', dir, mergeCommit], { cwd: s.ctx.root });
+    const targetPlan = snapshot.plan.sessions.find((x) => x.id === ref.session)!.phases[ref.phase - 1]!;
+    const commands: CommandResult[] = [];
+    for (const cmd of [...targetPlan.validate, ...mine.integrate]) {
+      const r = await runCommand(cmd, dir, targetPlan.timeoutSeconds, s.env);
+      commands.push(r);
+      if (r.exitCode !== 0) break;
+    }
+    const passed = commands.every((c) => c.exitCode === 0);
+    const rec = record(passed ? 'pass' : 'fail', commands, passed ? `merged ${base.slice(0, 12)} + ${pv.commit.slice(0, 12)}` : `${commands.at(-1)!.command} failed`);
+    await store.writeVerification(rec);
+    return rec as VerificationRecord;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    cleanup();
+  }
+}
+
+function mergeBody(tree: string, a: string, b: string, me: string, ref: string, when: Date): Buffer {
+  const stamp = `${Math.floor(when.getTime() / 1000)} +0000`;
+  return Buffer.from(`tree ${tree}\nparent ${a}\nparent ${b}\nauthor S2 <${me}@s2> ${stamp}\ncommitter S2 <${me}@s2> ${stamp}\n\ns2 verify ${ref} by ${me}\n`, 'utf8');
+}
+
+/** Worktrees left by a verify that was killed hard (its process is gone): remove them. */
+export async function removeStaleWorktrees(root: string): Promise<string[]> {
+  const list = await runGit(['worktree', 'list', '--porcelain'], { cwd: root, allowFailure: true });
+  const removed: string[] = [];
+  for (const line of list.stdout.split('\n')) {
+    const m = /^worktree (.*\/s2-verify-(\d+)-[a-z0-9]+)$/.exec(line);
+    if (!m) continue;
+    const pid = Number(m[2]);
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = true;
+    } catch {
+      alive = false;
+    }
+    if (alive) continue;
+    await runGit(['worktree', 'remove', '--force', m[1]!], { cwd: root, allowFailure: true });
+    await fs.rm(m[1]!, { recursive: true, force: true });
+    removed.push(m[1]!);
+  }
+  await runGit(['worktree', 'prune'], { cwd: root, allowFailure: true });
+  return removed;
+}

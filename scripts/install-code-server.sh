@@ -100,7 +100,12 @@ log "step 3 done in $(since "$t") s"
 
 # Smoke check: the binary starts.
 t=$(now)
-got=$("$DIR/node_modules/.bin/code-server" --version 2>/dev/null | head -n1 || true)
+# code-server writes a default config and log folder under $HOME even for --version: point
+# XDG_CONFIG_HOME/XDG_DATA_HOME into a scratch folder so the user's home stays untouched.
+scratch=$(mktemp -d)
+got=$(XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" \
+  "$DIR/node_modules/.bin/code-server" --version 2>/dev/null | grep -E "^[0-9]+\.[0-9]+\.[0-9]+ " | head -n1 || true)
+rm -rf "$scratch"
 case "$got" in
   "$VERSION"*) log "code-server --version: $got (in $(since "$t") s)" ;;
   *) log "ERROR: code-server --version printed '$got', expected $VERSION" >&2; exit 1 ;;

@@ -110,6 +110,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`s2 ${name}: ${err.message}\n`);
     return exitCodeFor(err);
   } finally {
+    for (const w of holder.session?.warnings ?? []) io.stderr(`warning: ${w}\n`);
     holder.session?.dispose();
   }
 }

@@ -45,6 +45,10 @@ export class CatFileBatch {
     child.on('error', (e) => fail(e.message));
     child.on('close', (code) => fail(`exited with ${code}`));
     child.stdin.on('error', () => undefined);
+    // An idle reader must not keep a process alive (a CLI run, a test): the pipes are unref'd
+    // and only a pending request holds the event loop (see read()).
+    child.unref();
+    for (const s of [child.stdin, child.stdout, child.stderr] as unknown as { unref?: () => void }[]) s.unref?.();
     this.child = child;
     return child;
   }
@@ -72,10 +76,11 @@ export class CatFileBatch {
   read(name: string): Promise<GitObject | null> {
     if (/[\n\r]/.test(name)) return Promise.reject(new S2Error('USAGE', `bad object name ${JSON.stringify(name)}`));
     const child = this.start();
-    return new Promise((resolve, reject) => {
+    const keepAlive = setTimeout(() => undefined, 2_147_483_647);
+    return new Promise<GitObject | null>((resolve, reject) => {
       this.queue.push({ resolve, reject });
       child.stdin.write(`${name}\n`);
-    });
+    }).finally(() => clearTimeout(keepAlive));
   }
 
   dispose(): void {

@@ -30,6 +30,8 @@ export interface WriterOptions {
   readonly pushBackoffMs?: number;
   readonly now?: () => Date;
   readonly author?: string;
+  /** Told when a record was committed locally but could not be pushed yet. */
+  readonly onWarning?: (message: string) => void;
 }
 
 const ZERO = '0'.repeat(40);
@@ -71,6 +73,7 @@ export class RecordWriter {
       }
       if (!this.ctx.remote) return { commit, pushed: true, casRetries: attempt };
       const push = await this.push(branch);
+      if (!push.pushed && push.pushError) this.opts.onWarning?.(push.pushError);
       return { commit, casRetries: attempt, ...push };
     }
     throw new S2Error('CONCURRENT_WRITE', `could not update ${ref}`);

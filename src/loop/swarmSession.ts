@@ -34,6 +34,8 @@ export class SwarmSession {
     readonly session: string | null,
     readonly env: NodeJS.ProcessEnv,
     readonly now: () => Date,
+    /** Things a person should know that did not stop the command (e.g. a push that will be retried). */
+    readonly warnings: string[],
   ) {}
 
   static async open(opts: SessionOptions): Promise<SwarmSession> {
@@ -42,8 +44,9 @@ export class SwarmSession {
     const session = opts.session ?? env['S2_SESSION'] ?? null;
     const now = opts.now ?? (() => new Date());
     const reader = new SnapshotReader(ctx, { me: session });
-    const writer = new RecordWriter(ctx, reader, { now });
-    return new SwarmSession(ctx, reader, writer, session, env, now);
+    const warnings: string[] = [];
+    const writer = new RecordWriter(ctx, reader, { now, onWarning: (w) => warnings.push(w) });
+    return new SwarmSession(ctx, reader, writer, session, env, now, warnings);
   }
 
   dispose(): void {

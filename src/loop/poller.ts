@@ -1,0 +1,265 @@
+import { Emitter, Disposable } from '../core/emitter';
+import { diffViews, eventsOf, SwarmEvent } from '../core/events';
+import { canStartPhase } from '../core/guards';
+import type { Snapshot } from '../core/snapshot';
+import { computeView } from '../core/view';
+import type { SwarmView } from '../core/viewTypes';
+import { processStats } from '../git/gitProcess';
+import { recordPaths } from '../core/records';
+import { runCommand } from './commandRunner';
+import { completePhase, startPhase } from './phaseOps';
+import type { PollerOptions, TickResult } from './pollerTypes';
+import type { SwarmSession } from './swarmSession';
+
+/**
+ * The guarded polling loop. One tick: fetch once (nothing in the worktree topology) → read
+ * the snapshot → compute the view → diff with the last view into events → act only through
+ * the guards → write the heartbeat. A loop, not setInterval: ticks never overlap, and the
+ * wait between them is the interval with jitter, or an exponential backoff (1 s ×2, capped
+ * at 100 s, as Temporal retries) while the remote fails. Between ticks a cheap probe of the
+ * tips (no process) wakes the loop early when something moved.
+ */
+export const BACKOFF_INITIAL_MS = 1000;
+export const BACKOFF_MAX_MS = 100_000;
+
+export class Poller implements Disposable {
+  private readonly didTick = new Emitter<TickResult>();
+  private readonly didChangeView = new Emitter<SwarmView>();
+  private readonly didEmit = new Emitter<SwarmEvent>();
+  readonly onDidTick = this.didTick.event;
+  readonly onDidChangeView = this.didChangeView.event;
+  readonly onDidEmitEvent = this.didEmit.event;
+
+  private prev: SwarmView | null = null;
+  private readonly alerted = new Set<string>();
+  private ticks = 0;
+  private failures = 0;
+  private lastHeartbeat = 0;
+  private running = false;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private readonly attemptAt = new Map<string, number>();
+  private lastFingerprint = '';
+  private snapshot: Snapshot | null = null;
+  /** Fetches made since the loop started: the figure that a polling storm would blow up. */
+  fetches = 0;
+
+  constructor(readonly session: SwarmSession, private readonly opts: PollerOptions = {}) {}
+
+  get view(): SwarmView | null {
+    return this.prev;
+  }
+
+  private log(line: string): void {
+    this.opts.log?.(line);
+  }
+
+  async tick(): Promise<TickResult> {
+    const started = Date.now();
+    const spawnedBefore = processStats.spawned;
+    this.ticks++;
+    let fetched = false;
+    let fetchError: string | null = null;
+    if (this.session.ctx.remote) {
+      this.fetches++;
+      const f = await this.session.fetch();
+      fetched = f.fetched;
+      fetchError = f.error ?? null;
+    }
+    this.failures = fetchError ? this.failures + 1 : 0;
+    const snapshot = await this.session.snapshot();
+    this.snapshot = snapshot;
+    const view = computeView(snapshot, this.session.now());
+    const me = this.session.session && snapshot.plan.sessions.some((s) => s.id === this.session.session) ? this.session.session : null;
+    const events = diffViews(this.prev, view, me, this.alerted);
+    for (const e of events) this.alerted.add(e.key);
+    // Keys that no longer hold may alert again if they come back.
+    const live = new Set(eventsKeys(view, me));
+    for (const k of [...this.alerted]) if (!live.has(k) && !k.startsWith('unblocked:')) this.alerted.delete(k);
+    const changed = this.prev?.snapshot !== view.snapshot;
+    this.prev = view;
+    if (changed) this.didChangeView.fire(view);
+    for (const e of events) this.didEmit.fire(e);
+    const actions = me ? await this.act(snapshot, view, me) : [];
+    let heartbeat = false;
+    const hbEvery = snapshot.plan.polling.heartbeatSeconds * 1000;
+    if (me && this.opts.heartbeat !== false && Date.now() - this.lastHeartbeat >= hbEvery * 0.9) {
+      heartbeat = await this.heartbeat(view, me);
+    }
+    const nextDelayMs = this.nextDelay(snapshot);
+    const result: TickResult = { tick: this.ticks, view: this.prev, events, fetched, fetchError, processes: processStats.spawned - spawnedBefore, durationMs: Date.now() - started, heartbeat, actions, nextDelayMs };
+    this.lastFingerprint = await this.fingerprint();
+    this.didTick.fire(result);
+    return result;
+  }
+
+  private nextDelay(snapshot: Snapshot): number {
+    if (this.failures > 0) {
+      const base = Math.min(BACKOFF_INITIAL_MS * 2 ** (this.failures - 1), BACKOFF_MAX_MS);
+      return Math.round(base * (0.5 + Math.random() * 0.5));
+    }
+    const interval = (this.opts.intervalSeconds ?? snapshot.plan.polling.intervalSeconds) * 1000;
+    const jitter = this.opts.jitter ?? snapshot.plan.polling.jitter;
+    return Math.round(interval * (1 - jitter + Math.random() * 2 * jitter));
+  }
+
+  /** Heartbeat, renewing a help claim when the work branch moved; coalesced into one commit. */
+  private async heartbeat(view: SwarmView, me: string): Promise<boolean> {
+    const mine = view.sessions.find((s) => s.id === me)!;
+    const store = await this.session.store(this.snapshot!.plan);
+    const at = this.session.now().toISOString();
+    const progressed = !!mine.helping && !!mine.workTip && mine.workTip !== mine.helping.workTipAtClaim;
+    await store.commit({
+      status: (st) => ({ ...st, heartbeatAt: at, ...(progressed && st.helping ? { helping: { ...st.helping, claimedAt: at, workTipAtClaim: mine.workTip } } : {}) }),
+      message: progressed ? 'heartbeat (help claim renewed on progress)' : 'heartbeat',
+    });
+    this.lastHeartbeat = Date.now();
+    return true;
+  }
+
+  /**
+   * Instructions for this session, each handled exactly once: the acknowledgement is written
+   * (compare-and-swap on our own branch) before the work starts, so a restart or a second
+   * loop never runs it twice; an instruction the guards refuse stays pending, never skipped.
+   */
+  private async act(snapshot: Snapshot, view: SwarmView, me: string): Promise<string[]> {
+    const actions: string[] = [];
+    const mine = view.sessions.find((s) => s.id === me)!;
+    const plan = snapshot.plan;
+    for (const instr of snapshot.instructions.filter((i) => i.session === me && mine.pendingInstructions.includes(i.id))) {
+      if (instr.phase < mine.phase) {
+        await this.ack(me, instr.id, instr.blob, 'skipped', `phase ${instr.phase} is already complete`);
+        actions.push(`skipped ${instr.id}: phase ${instr.phase} already complete`);
+        continue;
+      }
+      if (instr.phase !== mine.phase) continue;
+      const g = canStartPhase(view, plan, me, instr.phase, { currentBranch: this.session.ctx.currentBranch });
+      if (!g.ok) {
+        actions.push(`waiting ${instr.id}: ${g.reasons.join('; ')}`);
+        continue;
+      }
+      const took = await this.ack(me, instr.id, instr.blob, 'started', `phase ${instr.phase}`);
+      if (!took) continue;
+      await startPhase(this.session, instr.phase, { autoVerify: false });
+      actions.push(`started phase ${instr.phase} for ${instr.id}`);
+      if (this.opts.execute !== false && plan.executor) actions.push(await this.execute(plan.executor, instr.path, me, instr.phase));
+    }
+    // A started phase whose executor failed is retried with backoff until maxAttempts; then error.
+    const cur = mine.phases[mine.phase - 1];
+    const attempts = (snapshot.sessions[me]?.status?.attempts ?? {})[String(mine.phase)]?.count ?? 0;
+    if (cur && cur.state === 'in-progress' && attempts > 0 && attempts < plan.polling.maxAttempts && this.opts.execute !== false && plan.executor) {
+      const key = `${me}:${mine.phase}`;
+      const wait = BACKOFF_INITIAL_MS * 2 ** attempts * Math.max(1, plan.polling.intervalSeconds / 30);
+      if (Date.now() - (this.attemptAt.get(key) ?? 0) >= wait) {
+        const instr = snapshot.instructions.find((i) => i.session === me && i.phase === mine.phase);
+        if (instr) actions.push(await this.execute(plan.executor, instr.path, me, mine.phase));
+      }
+    }
+    return actions;
+  }
+
+  private async ack(me: string, id: string, blob: string, outcome: 'started' | 'skipped', detail: string): Promise<boolean> {
+    const store = await this.session.store(this.snapshot!.plan);
+    const r = await store.commit((files) => (files.has(recordPaths.ack(me, id)) ? null : { records: { [recordPaths.ack(me, id)]: { kind: 'ack', session: me, instruction: id, blob, at: this.session.now().toISOString(), outcome, detail } }, witness: { action: 'ack', detail: `${id} ${outcome}` }, message: `ack ${id}: ${outcome}` }));
+    return r !== null;
+  }
+
+  private async execute(executor: string, instructionPath: string, me: string, phase: number): Promise<string> {
+    this.attemptAt.set(`${me}:${phase}`, Date.now());
+    const plan = this.snapshot!.plan;
+    const cmd = executor.replace(/\{instruction\}/g, instructionPath).replace(/\{session\}/g, me).replace(/\{phase\}/g, String(phase)).replace(/\{repo\}/g, this.session.ctx.root);
+    this.log(`executor: ${cmd}`);
+    const r = await runCommand(cmd, this.session.ctx.root, plan.sessions.find((s) => s.id === me)!.phases[phase - 1]!.timeoutSeconds, { ...this.session.env, S2_SESSION: me, S2_PHASE: String(phase), S2_INSTRUCTION: instructionPath });
+    if (r.exitCode === 0) {
+      const c = await completePhase(this.session, phase);
+      return c.passed ? `completed phase ${phase}` : `phase ${phase} validation failed (attempt ${c.attempts}${c.error ? ', now in error' : ''})`;
+    }
+    const store = await this.session.store(plan);
+    const at = this.session.now().toISOString();
+    let count = 0;
+    await store.commit({
+      status: (st) => {
+        count = (st.attempts[String(phase)]?.count ?? 0) + 1;
+        const error = count >= plan.polling.maxAttempts;
+        return { ...st, state: error ? 'error' : st.state, attempts: { ...st.attempts, [String(phase)]: { count, lastError: `executor exited ${r.timedOut ? '(timed out)' : r.exitCode}`, at } } };
+      },
+      witness: { action: 'executor-failed', detail: `${phase}: exit ${r.exitCode}` },
+      message: `executor failed for phase ${phase}`,
+    });
+    return `executor failed for phase ${phase} (attempt ${count} of ${plan.polling.maxAttempts})`;
+  }
+
+  /** Tips of everything the view depends on, read through the running cat-file (no process). */
+  private async fingerprint(): Promise<string> {
+    if (!this.snapshot) return '';
+    const r = this.session.reader;
+    const parts: string[] = [];
+    const coord = await r.coordination().catch(() => null);
+    parts.push(coord?.tip ?? '');
+    for (const s of this.snapshot.plan.sessions) {
+      parts.push((await r.tipOf(`s2/sessions/${s.id}`, s.id === this.session.session)) ?? '', (await r.tipOf(s.branch, s.id === this.session.session)) ?? '');
+    }
+    return parts.join(',');
+  }
+
+  /** Run ticks until stop(). In the worktree topology a probe every `probeSeconds` wakes it early. */
+  async run(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.stopped = false;
+    try {
+      while (!this.stopped) {
+        let r: TickResult | null = null;
+        try {
+          r = await this.tick();
+        } catch (e) {
+          this.failures++;
+          this.log(`tick failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        if (this.stopped) break;
+        const delay = r?.nextDelayMs ?? Math.min(BACKOFF_INITIAL_MS * 2 ** this.failures, BACKOFF_MAX_MS);
+        await this.waitOrWake(delay);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async waitOrWake(ms: number): Promise<void> {
+    const probeMs = (this.snapshot?.plan.polling.probeSeconds ?? 5) * 1000;
+    const until = Date.now() + ms;
+    while (!this.stopped && Date.now() < until) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(probeMs, until - Date.now()));
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = null;
+      // Only the worktree topology can probe for free; a remote waits for its tick's fetch.
+      if (!this.stopped && !this.session.ctx.remote && Date.now() < until && (await this.fingerprint()) !== this.lastFingerprint) return;
+    }
+  }
+
+  /** Wake the loop now (a command, a test, a file watcher). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+
+  dispose(): void {
+    this.stop();
+    this.didTick.dispose();
+    this.didChangeView.dispose();
+    this.didEmit.dispose();
+  }
+}
+
+function eventsKeys(view: SwarmView, me: string | null): string[] {
+  return eventsOf(view, me).map((e) => e.key);
+}

@@ -5,6 +5,8 @@ import { blockCommand, completePhaseCommand, heartbeatCommand, resetPhaseCommand
 import { adoptCommand, helpCommand } from './commands/help';
 import { agentsCommand, approveCommand, spendCommand } from './commands/budget';
 import { verifyCommand } from './commands/verify';
+import { pollCommand } from './commands/poll';
+import { hookCommand, importUsageCommand, installHooksCommand } from './commands/hook';
 
 /** Every s2 command, in the order `s2 --help` lists them. */
 export const commands: readonly Command[] = [
@@ -23,4 +25,8 @@ export const commands: readonly Command[] = [
   approveCommand,
   agentsCommand,
   validateCommand,
+  pollCommand,
+  hookCommand,
+  installHooksCommand,
+  importUsageCommand,
 ];

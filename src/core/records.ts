@@ -102,6 +102,8 @@ export const LedgerEntry = z.object({
   model: z.string().default('unknown'),
   note: z.string().default(''),
   source: z.string().default('manual'),
+  /** Ids of imported usage messages, so an import never counts one twice. */
+  refs: z.array(z.string()).optional(),
   ...chainFields,
   signature: SignatureSchema.optional(),
 });

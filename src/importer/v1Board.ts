@@ -20,6 +20,7 @@ export interface BoardFacts {
 
 const SESSION_HEADING = /^(?:#{1,4}\s+|\*\*|-\s+\*\*)\s*(Session\s+\w+\s*[:(][^*\n]*)/i;
 
+/** Read a board; never throws. */
 export function parseBoard(text: string, path: string): BoardFacts {
   const out: BoardFacts = { candidates: [], expertise: [], foreign: [] };
   const kv = keyValues(text);

@@ -24,6 +24,7 @@ export interface BranchName {
   readonly agentId?: string;
 }
 
+/** `claude/<topic>-<id>` → topic and Claude Code session id; other names are all topic. */
 export function parseBranchName(branch: string): BranchName {
   const name = branch.replace(/^(?:refs\/heads\/|origin\/)/, '').replace(/^claude\//, '');
   const m = /^(.*?)-(0[0-9A-Za-z]{20,})$/.exec(name);

@@ -41,6 +41,7 @@ function inForce(f: InstructionFacts, file: V1File, choice: InstructionChoice): 
   };
 }
 
+/** Parse every kept file by kind; `folderSession` names the session of a branch folder. */
 export function collect(kept: readonly V1File[], choice: InstructionChoice, folderSession: (folder: string) => string | undefined): Collected {
   const c: Collected = {
     matrices: new Map(), instructions: new Map(), statuses: new Map(), boards: new Map(), guides: new Map(),

@@ -26,6 +26,7 @@ export interface ExplainInput {
 
 const pathOf = (source: string) => source.slice(0, source.lastIndexOf(':'));
 
+/** Fill the report for every kept file and every folded copy. */
 export function explain(report: ImportReport, x: ExplainInput): void {
   const byFolder = new Map(x.branches.map((b) => [b.folder, b]));
   for (const copy of x.copies) {

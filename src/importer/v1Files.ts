@@ -88,6 +88,7 @@ export function splitPath(path: string, folders: ReadonlySet<string>): { folder:
   return isFolder ? { folder: first, rel: parts.slice(1).join('/') } : { folder: '', rel: parts.join('/') };
 }
 
+/** Kind, session and phases of one file, from its name and place only (contents are read later). */
 export function classifyFile(file: V1InputFile, folders: ReadonlySet<string>): V1File {
   const { folder, rel } = splitPath(file.path, folders);
   const base = rel.split('/').pop()!;

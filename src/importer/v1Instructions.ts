@@ -35,6 +35,7 @@ function phaseTitle(file: V1File, phase: number): { title: string; line: number 
   return next ? { title: next.value.split(/\s+-\s+/)[0]!.trim(), line: next.line } : undefined;
 }
 
+/** Read one instruction file; facts for phases outside its name's range are ignored. Never throws. */
 export function parseInstruction(file: V1File): InstructionFacts {
   const f: InstructionFacts = { titles: [], needs: [], helpTasks: [], idleTasks: [], budgets: [] };
   const session = file.session;
@@ -53,7 +54,7 @@ export function parseInstruction(file: V1File): InstructionFacts {
     const cells = /^\s*\|/.test(l.text) ? tableCells(l.text) : [];
     const row = /^\**(\d+)\**$/.exec(cells[0] ?? '');
     if (fromRow && !cells.length) [phase, fromRow] = [0, false];
-    if (heading) {
+    if (heading && from !== to) {
       phase = Number(heading[1]);
       if (heading[2]) f.titles.push({ session, phase, title: cleanValue(heading[2]), source: at(l.n) });
       continue;

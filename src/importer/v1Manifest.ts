@@ -29,6 +29,7 @@ export interface Overruled extends Located {
 
 type PhaseInput = { title?: string; needs?: string[]; helpTasks?: string[] };
 
+/** The manifest input (defaults left to the schema) and the facts that were not used, with why. */
 export function buildManifest(p: PlanFacts): { manifest: ManifestInput; overruled: Overruled[] } {
   const overruled: Overruled[] = [];
   const sessions: ManifestInput['sessions'] = {};

@@ -42,6 +42,7 @@ const GATE = /Session\s+(\d+)\s+must\s+pass\s+P(?:hase\s*)?(\d+)\s+before\s+Sess
 const GATES = /Session\s+(\d+)\s+gates\s+Session\s+(\d+)/i;
 const SEPARATOR = /^[\s━─=_-]*$/;
 
+/** Read a matrix; never throws, and lines it cannot read come back as notes with their numbers. */
 export function parseMatrix(text: string, path: string): MatrixFacts {
   const f: MatrixFacts = { titles: [], needs: [], supports: [], helpTasks: [], idleTasks: [], notes: [], sessions: [] };
   let phase = 0;

@@ -43,10 +43,12 @@ export interface InstructionHeader {
   readonly supersedes: readonly string[];
 }
 
+/** The v2 instruction id of an imported phase; acks name it. */
 export function instructionId(session: string, phase: number): string {
   return `v1/${session}/phase-${phase}`;
 }
 
+/** Where v2 keeps a session's phase instruction on the coordination branch. */
 export function instructionPath(session: string, phase: number): string {
   return `.s2/instructions/${session}/phase-${phase}.md`;
 }

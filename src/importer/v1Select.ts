@@ -18,6 +18,7 @@ export interface Copy {
 const BY_TEXT = new Set(['status', 'board', 'costReport']);
 const ALONE = new Set(['branches', 'fixtureDoc']);
 
+/** Keep one file per path inside the branch (per identical text, for status files); the rest are copies. */
 export function foldCopies(files: readonly V1File[], branches: ReadonlyMap<string, V1Branch>): { kept: V1File[]; copies: Copy[] } {
   const groups = new Map<string, V1File[]>();
   for (const f of files) {
@@ -60,6 +61,7 @@ export interface InstructionChoice {
   readonly lost: Map<string, { phase: number; to: V1File }[]>;
 }
 
+/** The instruction file in force for every session and phase that any file covers. */
 export function chooseInstructions(files: readonly V1File[]): InstructionChoice {
   const winners = new Map<string, V1File>();
   const lost = new Map<string, { phase: number; to: V1File }[]>();

@@ -20,6 +20,7 @@ function byTime(a: StateCandidate, b: StateCandidate): number {
   return a.updatedAt! < b.updatedAt! ? -1 : a.updatedAt! > b.updatedAt! ? 1 : a.source < b.source ? -1 : 1;
 }
 
+/** The newest timed report of each session, with the phase carried as described above. */
 export function lastStates(candidates: readonly StateCandidate[], phaseCounts: ReadonlyMap<string, number>): StatesResult {
   const outcome = new Map<string, string>();
   const states: V1State[] = [];

@@ -56,6 +56,7 @@ function whose(file: V1File, kv: readonly KeyValue[], folderSession: string | un
   return file.session ?? folderSession;
 }
 
+/** Read one status file; `folderSession` is the session whose branch the file was found on. Never throws. */
 export function parseStatus(file: V1File, folderSession?: string): StatusFacts {
   const notes: string[] = [];
   const kv = keyValues(file.text);

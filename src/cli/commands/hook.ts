@@ -1,0 +1,58 @@
+import * as path from 'node:path';
+import { S2Error } from '../../core/errors';
+import { handleClaudeHook, importClaudeUsage, installClaudeHooks } from '../../loop/claudeHookOps';
+import type { Command } from '../cliTypes';
+
+export const hookCommand: Command = {
+  name: 'hook',
+  summary: 'Claude Code hook: deny a sub-agent spawn above the agent cap, and every tool once the budget is spent',
+  usage: 'hook claude  (reads the hook JSON on stdin)',
+  options: { 'fail-closed': { type: 'boolean', description: 'deny when S² itself fails (default: say why on stderr and let the call through)' } },
+  details: 'Install with: s2 install-hooks. Answers PreToolUse with hookSpecificOutput.permissionDecision = "deny" and the reason; records agent starts (PreToolUse Task/Agent) and stops (PostToolUse).',
+  async run(ctx) {
+    if (ctx.positionals[0] !== 'claude') throw new S2Error('USAGE', 'only the claude runtime is supported: s2 hook claude');
+    const input = ctx.io.stdin ? await ctx.io.stdin() : '';
+    try {
+      const s = await ctx.open();
+      const { output } = await handleClaudeHook(s, input);
+      if (output) ctx.io.stdout(`${JSON.stringify(output)}\n`);
+      return 0;
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      if (ctx.values['fail-closed']) {
+        ctx.io.stdout(`${JSON.stringify({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: `S² could not check this call: ${why}` } })}\n`);
+        return 0;
+      }
+      ctx.io.stderr(`s2 hook: ${why} (call allowed: the hook fails open; use --fail-closed to deny instead)\n`);
+      return 0;
+    }
+  },
+};
+
+export const installHooksCommand: Command = {
+  name: 'install-hooks',
+  summary: 'Write the Claude Code hook entries for this session into .claude/settings.json',
+  usage: 'install-hooks [--command CMD]',
+  options: { command: { type: 'string', description: 'the hook command (default: s2 --session <id> hook claude)' } },
+  async run(ctx) {
+    const s = await ctx.open();
+    const cmd = (ctx.values['command'] as string | undefined) ?? `${process.argv[1] && path.isAbsolute(process.argv[1]) ? `node ${process.argv[1]}` : 's2'} --repo ${s.ctx.root} --session ${s.session ?? '$S2_SESSION'} hook claude`;
+    const r = await installClaudeHooks(s.ctx.root, cmd);
+    ctx.out({ ok: true, ...r, command: cmd }, r.added.length ? `added ${r.added.join(', ')} hooks to ${r.file}:\n  ${cmd}` : `${r.file} already has the S² hooks`);
+    return 0;
+  },
+};
+
+export const importUsageCommand: Command = {
+  name: 'import-usage',
+  summary: 'Add real spend from Claude Code session logs (~/.claude/projects/…/*.jsonl), priced by the manifest',
+  usage: 'import-usage FILE.jsonl [FILE…]',
+  options: {},
+  async run(ctx) {
+    if (!ctx.positionals.length) throw new S2Error('USAGE', 'import-usage needs one or more Claude Code .jsonl session logs');
+    const s = await ctx.open();
+    const r = await importClaudeUsage(s, ctx.positionals.map((p) => path.resolve(ctx.io.cwd, p)));
+    ctx.out({ ok: true, ...r }, `imported ${r.messages} message(s): $${r.usd.toFixed(4)}${r.unpriced.length ? `; no price in the manifest for ${r.unpriced.join(', ')} (add them under pricing:)` : ''}`);
+    return 0;
+  },
+};

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { canSpawnAgents } from './guards';
+import type { SwarmView } from './viewTypes';
+
+/**
+ * Claude Code's hook protocol, as its reference documents it: the hook gets one JSON object
+ * on stdin (`hook_event_name`, `tool_name`, `tool_input`, `tool_use_id`, …) and answers a
+ * PreToolUse with `{ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision:
+ * 'allow' | 'deny' | 'ask', permissionDecisionReason } }` on stdout, exit 0. S² denies a
+ * sub-agent spawn (the Task/Agent tool) above the session's agent cap, and any tool once the
+ * budget is spent — enforcement where the cost is incurred.
+ */
+export const ClaudeHookInput = z
+  .object({
+    hook_event_name: z.string(),
+    session_id: z.string().optional(),
+    cwd: z.string().optional(),
+    tool_name: z.string().optional(),
+    tool_input: z.unknown().optional(),
+    tool_use_id: z.string().optional(),
+  })
+  .passthrough();
+export type ClaudeHookInput = z.infer<typeof ClaudeHookInput>;
+
+export const SUBAGENT_TOOLS = new Set(['Task', 'Agent']);
+
+export type HookVerdict =
+  | { kind: 'deny'; reason: string }
+  | { kind: 'allow-spawn'; agentId: string }
+  | { kind: 'stop-agent'; agentId: string }
+  | { kind: 'pass' };
+
+export function decideHook(view: SwarmView, session: string, input: ClaudeHookInput): HookVerdict {
+  const me = view.sessions.find((s) => s.id === session);
+  if (!me) return { kind: 'deny', reason: `S²: session "${session}" is not in the swarm manifest` };
+  const tool = input.tool_name ?? '';
+  const agentId = input.tool_use_id ?? `${input.session_id ?? 'agent'}-${tool}`;
+  if (input.hook_event_name === 'PostToolUse' && SUBAGENT_TOOLS.has(tool)) return { kind: 'stop-agent', agentId };
+  if (input.hook_event_name === 'SubagentStop') return { kind: 'pass' };
+  if (input.hook_event_name !== 'PreToolUse') return { kind: 'pass' };
+  const overBudget = me.budgetFraction >= 1 || (view.swarmBudgetUsd !== null && view.swarmSpendUsd >= view.swarmBudgetUsd);
+  if (overBudget) {
+    return { kind: 'deny', reason: `S² budget guard: ${session} has spent $${me.spendUsd} of $${me.budgetUsd}${view.swarmBudgetUsd !== null ? ` (swarm: $${view.swarmSpendUsd} of $${view.swarmBudgetUsd})` : ''}. Stop and ask an approver to run: s2 approve ${session} --usd N` };
+  }
+  if (SUBAGENT_TOOLS.has(tool)) {
+    const g = canSpawnAgents(view, session, 1);
+    if (!g.ok) return { kind: 'deny', reason: `S² agent guard: ${g.reasons.join('; ')}` };
+    return { kind: 'allow-spawn', agentId };
+  }
+  return { kind: 'pass' };
+}
+
+/** The stdout answer for a verdict; `null` means print nothing (no opinion, exit 0). */
+export function hookOutput(v: HookVerdict): Record<string, unknown> | null {
+  if (v.kind === 'deny') return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: v.reason } };
+  return null;
+}

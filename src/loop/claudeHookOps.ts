@@ -1,0 +1,86 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { S2Error } from '../core/errors';
+import { ClaudeHookInput, decideHook, hookOutput, HookVerdict } from '../core/hookDecision';
+import { parseClaudeLog } from '../core/claudeUsage';
+import type { LedgerEntry } from '../core/records';
+import type { SwarmSession } from './swarmSession';
+
+/** `s2 hook claude`: read one hook input, decide through the guards, record agent starts and stops. */
+export async function handleClaudeHook(s: SwarmSession, stdinText: string): Promise<{ verdict: HookVerdict; output: Record<string, unknown> | null }> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(stdinText);
+  } catch {
+    throw new S2Error('USAGE', 'the hook input on stdin is not JSON (Claude Code sends one JSON object per hook call)');
+  }
+  const parsed = ClaudeHookInput.safeParse(raw);
+  if (!parsed.success) throw new S2Error('USAGE', `the hook input lacks ${parsed.error.issues[0]!.path.join('.')}`);
+  const { snapshot, view } = await s.view();
+  const me = s.requireSession(snapshot.plan);
+  const verdict = decideHook(view, me, parsed.data);
+  if (verdict.kind === 'allow-spawn' || verdict.kind === 'stop-agent') {
+    const store = await s.store(snapshot.plan);
+    const id = verdict.agentId;
+    const start = verdict.kind === 'allow-spawn';
+    await store.commit({
+      status: (st) => ({ ...st, agents: { running: start ? [...new Set([...st.agents.running, id])] : st.agents.running.filter((a) => a !== id) } }),
+      witness: { action: start ? 'agent-start' : 'agent-stop', detail: `${id} (claude hook)` },
+      message: `${start ? 'agent started' : 'agent stopped'}: ${id}`,
+    });
+  }
+  return { verdict, output: hookOutput(verdict) };
+}
+
+/** Writes the hook entries into `.claude/settings.json` of the checkout, keeping what is there. */
+export async function installClaudeHooks(root: string, command: string): Promise<{ file: string; added: string[] }> {
+  const file = path.join(root, '.claude', 'settings.json');
+  let settings: { hooks?: Record<string, { matcher?: string; hooks: { type: string; command: string }[] }[]> } & Record<string, unknown> = {};
+  try {
+    settings = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new S2Error('USAGE', `${file} is not valid JSON; fix it before installing hooks`);
+  }
+  settings.hooks ??= {};
+  const added: string[] = [];
+  for (const [event, matcher] of [['PreToolUse', '*'], ['PostToolUse', 'Task|Agent']] as const) {
+    const list = (settings.hooks[event] ??= []);
+    if (list.some((m) => m.hooks.some((h) => h.command === command))) continue;
+    list.push({ matcher, hooks: [{ type: 'command', command }] });
+    added.push(event);
+  }
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, `${JSON.stringify(settings, null, 2)}\n`);
+  return { file, added };
+}
+
+/** Import Claude Code usage logs into the ledger, once per message. */
+export async function importClaudeUsage(s: SwarmSession, files: readonly string[]): Promise<{ usd: number; messages: number; unpriced: string[] }> {
+  const { snapshot } = await s.view();
+  const me = s.requireSession(snapshot.plan);
+  const already = new Set((snapshot.sessions[me]?.ledger ?? []).flatMap((e: LedgerEntry) => e.refs ?? []));
+  let usd = 0;
+  const refs: string[] = [];
+  const unpriced = new Set<string>();
+  const byModel = new Map<string, number>();
+  for (const f of files) {
+    const text = await fs.readFile(f, 'utf8').catch(() => {
+      throw new S2Error('USAGE', `cannot read Claude Code log ${f}`);
+    });
+    const r = parseClaudeLog(text, snapshot.plan.pricing);
+    r.unpriced.forEach((m) => unpriced.add(m));
+    for (const l of r.lines) {
+      if (already.has(l.id)) continue;
+      already.add(l.id);
+      refs.push(l.id);
+      usd += l.usd;
+      byModel.set(l.model, (byModel.get(l.model) ?? 0) + l.usd);
+    }
+  }
+  if (refs.length) {
+    const store = await s.store(snapshot.plan);
+    const model = [...byModel.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    await store.commit({ ledger: { kind: 'spend', session: me, at: s.now().toISOString(), usd: Math.round(usd * 1e6) / 1e6, model, note: `${refs.length} message(s) from Claude Code logs`, source: 'claude-log', refs }, message: `import Claude Code usage: $${usd.toFixed(4)}` });
+  }
+  return { usd, messages: refs.length, unpriced: [...unpriced] };
+}

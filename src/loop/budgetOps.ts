@@ -5,6 +5,7 @@ import { ApprovalEntry, recordPaths } from '../core/records';
 import { signRecord } from '../core/signing';
 import { loadPrivateKey } from '../git/keyStore';
 import { parseJsonLines } from '../git/recordCodec';
+import { SessionStore } from '../git/sessionStore';
 import { refuse } from './phaseOps';
 import type { SwarmSession } from './swarmSession';
 
@@ -42,16 +43,26 @@ export async function agentStart(s: SwarmSession, id: string): Promise<number> {
   const mine = view.sessions.find((x) => x.id === me)!;
   const g = canSpawnAgents(view, me, 1);
   if (!g.ok) refuse(`agent ${id}`, g);
+  const cap = snapshot.plan.sessions.find((x) => x.id === me)!.maxAgents;
   let running = mine.agentsRunning;
-  await (await s.store(snapshot.plan)).commit({
-    status: (st) => {
-      const list = [...new Set([...st.agents.running, id])];
-      running = list.length;
-      return { ...st, agents: { running: list } };
-    },
-    witness: { action: 'agent-start', detail: id },
-    message: `agent ${id} started`,
+  let full = false;
+  await (await s.store(snapshot.plan)).commit((files) => {
+    const now = SessionStore.statusOf(files, me, s.now().toISOString()).agents.running;
+    if (!now.includes(id) && now.length >= cap) {
+      full = true;
+      return null;
+    }
+    return {
+      status: (st) => {
+        const list = [...new Set([...st.agents.running, id])];
+        running = list.length;
+        return { ...st, agents: { running: list } };
+      },
+      witness: { action: 'agent-start', detail: id },
+      message: `agent ${id} started`,
+    };
   });
+  if (full) refuse(`agent ${id}`, { ok: false, reasons: [`agent cap: ${cap} of ${cap} agents already run; stop one first (s2 agents stop ID)`] });
   return running;
 }
 

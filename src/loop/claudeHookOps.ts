@@ -4,6 +4,7 @@ import { S2Error } from '../core/errors';
 import { ClaudeHookInput, decideHook, hookOutput, HookVerdict } from '../core/hookDecision';
 import { parseClaudeLog } from '../core/claudeUsage';
 import type { LedgerEntry } from '../core/records';
+import { SessionStore } from '../git/sessionStore';
 import type { SwarmSession } from './swarmSession';
 
 /** `s2 hook claude`: read one hook input, decide through the guards, record agent starts and stops. */
@@ -23,11 +24,26 @@ export async function handleClaudeHook(s: SwarmSession, stdinText: string): Prom
     const store = await s.store(snapshot.plan);
     const id = verdict.agentId;
     const start = verdict.kind === 'allow-spawn';
-    await store.commit({
-      status: (st) => ({ ...st, agents: { running: start ? [...new Set([...st.agents.running, id])] : st.agents.running.filter((a) => a !== id) } }),
-      witness: { action: start ? 'agent-start' : 'agent-stop', detail: `${id} (claude hook)` },
-      message: `${start ? 'agent started' : 'agent stopped'}: ${id}`,
+    const cap = snapshot.plan.sessions.find((x) => x.id === me)!.maxAgents;
+    let full = false;
+    // The cap is checked again inside the compare-and-swap: of many concurrent spawns that all
+    // saw room in the view, only as many as fit are recorded; the rest are denied.
+    await store.commit((files) => {
+      const running = SessionStore.statusOf(files, me, s.now().toISOString()).agents.running;
+      if (start && !running.includes(id) && running.length >= cap) {
+        full = true;
+        return null;
+      }
+      return {
+        status: (st) => ({ ...st, agents: { running: start ? [...new Set([...st.agents.running, id])] : st.agents.running.filter((a) => a !== id) } }),
+        witness: { action: start ? 'agent-start' : 'agent-stop', detail: `${id} (claude hook)` },
+        message: `${start ? 'agent started' : 'agent stopped'}: ${id}`,
+      };
     });
+    if (full) {
+      const denied: HookVerdict = { kind: 'deny', reason: `S² agent guard: agent cap: ${cap} of ${cap} agents already run; stop one first` };
+      return { verdict: denied, output: hookOutput(denied) };
+    }
   }
   return { verdict, output: hookOutput(verdict) };
 }

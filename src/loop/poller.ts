@@ -41,6 +41,8 @@ export class Poller implements Disposable {
   private readonly attemptAt = new Map<string, number>();
   private lastFingerprint = '';
   private snapshot: Snapshot | null = null;
+  /** The executor run in flight: it runs beside the loop so ticks and heartbeats go on. */
+  private executing: Promise<void> | null = null;
   /** Fetches made since the loop started: the figure that a polling storm would blow up. */
   fetches = 0;
 
@@ -124,6 +126,7 @@ export class Poller implements Disposable {
    */
   private async act(snapshot: Snapshot, view: SwarmView, me: string): Promise<string[]> {
     const actions: string[] = [];
+    if (this.executing) return actions;
     const mine = view.sessions.find((s) => s.id === me)!;
     const plan = snapshot.plan;
     for (const instr of snapshot.instructions.filter((i) => i.session === me && mine.pendingInstructions.includes(i.id))) {
@@ -142,17 +145,30 @@ export class Poller implements Disposable {
       if (!took) continue;
       await startPhase(this.session, instr.phase, { autoVerify: false });
       actions.push(`started phase ${instr.phase} for ${instr.id}`);
-      if (this.opts.execute !== false && plan.executor) actions.push(await this.execute(plan.executor, instr.path, me, instr.phase));
+      if (this.opts.execute !== false && plan.executor) {
+        this.launch(plan.executor, instr.path, me, instr.phase);
+        actions.push(`executor started for phase ${instr.phase}`);
+        break;
+      }
     }
     // A started phase whose executor failed is retried with backoff until maxAttempts; then error.
     const cur = mine.phases[mine.phase - 1];
     const attempts = (snapshot.sessions[me]?.status?.attempts ?? {})[String(mine.phase)]?.count ?? 0;
-    if (cur && cur.state === 'in-progress' && attempts > 0 && attempts < plan.polling.maxAttempts && this.opts.execute !== false && plan.executor) {
-      const key = `${me}:${mine.phase}`;
+    const key = `${me}:${mine.phase}`;
+    const acked = snapshot.instructions.some((i) => i.session === me && i.phase === mine.phase && (snapshot.sessions[me]?.acks ?? []).some((a) => a.instruction === i.id && a.outcome === 'started'));
+    if (cur && cur.state === 'in-progress' && acked && attempts === 0 && !this.attemptAt.has(key) && this.opts.execute !== false && plan.executor) {
+      // Started by a loop that died before its executor finished: count it as an attempt and retry.
+      await this.recordAttempt(me, mine.phase, 'interrupted: the loop stopped before the executor finished');
+      actions.push(`phase ${mine.phase} was interrupted; retrying as attempt 2`);
+      this.attemptAt.set(key, 0);
+    } else if (cur && cur.state === 'in-progress' && attempts > 0 && attempts < plan.polling.maxAttempts && this.opts.execute !== false && plan.executor) {
       const wait = BACKOFF_INITIAL_MS * 2 ** attempts * Math.max(1, plan.polling.intervalSeconds / 30);
       if (Date.now() - (this.attemptAt.get(key) ?? 0) >= wait) {
         const instr = snapshot.instructions.find((i) => i.session === me && i.phase === mine.phase);
-        if (instr) actions.push(await this.execute(plan.executor, instr.path, me, mine.phase));
+        if (instr) {
+          this.launch(plan.executor, instr.path, me, mine.phase);
+          actions.push(`executor restarted for phase ${mine.phase} (attempt ${attempts + 1})`);
+        }
       }
     }
     return actions;
@@ -164,8 +180,22 @@ export class Poller implements Disposable {
     return r !== null;
   }
 
-  private async execute(executor: string, instructionPath: string, me: string, phase: number): Promise<string> {
+  private launch(executor: string, instructionPath: string, me: string, phase: number): void {
     this.attemptAt.set(`${me}:${phase}`, Date.now());
+    this.executing = this.execute(executor, instructionPath, me, phase)
+      .then((msg) => this.log(msg), (e) => this.log(`executor for phase ${phase} failed: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => {
+        this.executing = null;
+        this.poke();
+      });
+  }
+
+  /** Resolves when no executor run is in flight (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.executing) await this.executing;
+  }
+
+  private async execute(executor: string, instructionPath: string, me: string, phase: number): Promise<string> {
     const plan = this.snapshot!.plan;
     const cmd = executor.replace(/\{instruction\}/g, instructionPath).replace(/\{session\}/g, me).replace(/\{phase\}/g, String(phase)).replace(/\{repo\}/g, this.session.ctx.root);
     this.log(`executor: ${cmd}`);
@@ -174,6 +204,13 @@ export class Poller implements Disposable {
       const c = await completePhase(this.session, phase);
       return c.passed ? `completed phase ${phase}` : `phase ${phase} validation failed (attempt ${c.attempts}${c.error ? ', now in error' : ''})`;
     }
+    const count = await this.recordAttempt(me, phase, `executor exited ${r.timedOut ? '(timed out)' : r.exitCode}`);
+    return `executor failed for phase ${phase} (attempt ${count} of ${plan.polling.maxAttempts})`;
+  }
+
+  /** Count a failed attempt; at maxAttempts the session goes to `error` and waits for a person. */
+  private async recordAttempt(me: string, phase: number, why: string): Promise<number> {
+    const plan = this.snapshot!.plan;
     const store = await this.session.store(plan);
     const at = this.session.now().toISOString();
     let count = 0;
@@ -181,12 +218,12 @@ export class Poller implements Disposable {
       status: (st) => {
         count = (st.attempts[String(phase)]?.count ?? 0) + 1;
         const error = count >= plan.polling.maxAttempts;
-        return { ...st, state: error ? 'error' : st.state, attempts: { ...st.attempts, [String(phase)]: { count, lastError: `executor exited ${r.timedOut ? '(timed out)' : r.exitCode}`, at } } };
+        return { ...st, state: error ? 'error' : st.state, attempts: { ...st.attempts, [String(phase)]: { count, lastError: why, at } } };
       },
-      witness: { action: 'executor-failed', detail: `${phase}: exit ${r.exitCode}` },
-      message: `executor failed for phase ${phase}`,
+      witness: { action: 'attempt-failed', detail: `${phase}: ${why}` },
+      message: `phase ${phase} attempt failed: ${why}`,
     });
-    return `executor failed for phase ${phase} (attempt ${count} of ${plan.polling.maxAttempts})`;
+    return count;
   }
 
   /** Tips of everything the view depends on, read through the running cat-file (no process). */
@@ -217,15 +254,16 @@ export class Poller implements Disposable {
           this.log(`tick failed: ${e instanceof Error ? e.message : String(e)}`);
         }
         if (this.stopped) break;
-        const delay = r?.nextDelayMs ?? Math.min(BACKOFF_INITIAL_MS * 2 ** this.failures, BACKOFF_MAX_MS);
-        await this.waitOrWake(delay);
+        const delay = r?.nextDelayMs ?? Math.min(BACKOFF_INITIAL_MS * 2 ** (this.failures - 1), BACKOFF_MAX_MS);
+        // While failing, the backoff holds: no probe may wake the loop early.
+        await this.waitOrWake(delay, r !== null && this.failures === 0);
       }
     } finally {
       this.running = false;
     }
   }
 
-  private async waitOrWake(ms: number): Promise<void> {
+  private async waitOrWake(ms: number, probe: boolean): Promise<void> {
     const probeMs = (this.snapshot?.plan.polling.probeSeconds ?? 5) * 1000;
     const until = Date.now() + ms;
     while (!this.stopped && Date.now() < until) {
@@ -238,7 +276,7 @@ export class Poller implements Disposable {
       });
       this.wake = null;
       // Only the worktree topology can probe for free; a remote waits for its tick's fetch.
-      if (!this.stopped && !this.session.ctx.remote && Date.now() < until && (await this.fingerprint()) !== this.lastFingerprint) return;
+      if (probe && !this.stopped && !this.session.ctx.remote && Date.now() < until && (await this.fingerprint().catch(() => this.lastFingerprint)) !== this.lastFingerprint) return;
     }
   }
 

@@ -43,6 +43,7 @@ export const pollCommand: Command = {
     try {
       if (limit === 1) await poller.tick();
       else await poller.run();
+      await poller.idle();
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);

@@ -26,11 +26,11 @@ export function appendToChain<T extends Record<string, unknown>>(previous: reado
 }
 
 /** Index of the first entry that breaks the chain, or -1 when the chain is whole. */
-export function firstChainBreak(entries: readonly (Chained & Record<string, unknown>)[]): number {
+export function firstChainBreak(entries: readonly Chained[]): number {
   let prev = CHAIN_GENESIS;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
-    if (e.prev !== prev || e.seq !== i + 1 || chainHash(e) !== e.hash) return i;
+    if (e.prev !== prev || e.seq !== i + 1 || chainHash(e as unknown as Record<string, unknown>) !== e.hash) return i;
     prev = e.hash;
   }
   return -1;

@@ -1,0 +1,60 @@
+import { strict as assert } from 'node:assert';
+import { S2Error } from '../../src/core/errors';
+import { parseManifest } from '../../src/core/manifest';
+
+const ISSUE_SHAPE = `swarm: demo
+sessions:
+  sip:
+    title: SIP escalation
+    expertise: [sip, telephony]
+    budgetUsd: 20
+    maxAgents: 7
+    phases:
+      4: { needs: [ndi:3, webrtc:3], validate: ["npm test"] }
+    phaseCount: 10
+  ndi: { phaseCount: 10 }
+  webrtc: { phaseCount: 10 }
+`;
+
+function errorOf(text: string): S2Error {
+  try {
+    parseManifest(text);
+  } catch (e) {
+    if (e instanceof S2Error) return e;
+    throw e;
+  }
+  throw new Error('expected an error');
+}
+
+describe('manifest', () => {
+  it('accepts the shape scripts write by hand and fills in defaults', () => {
+    const plan = parseManifest(ISSUE_SHAPE);
+    const sip = plan.sessions.find((s) => s.id === 'sip')!;
+    assert.equal(sip.phases.length, 10);
+    assert.deepEqual(sip.phases[3]!.needs, [{ session: 'ndi', phase: 3 }, { session: 'webrtc', phase: 3 }]);
+    assert.deepEqual(sip.phases[3]!.validate, ['npm test']);
+    assert.equal(sip.branch, 's2/work/sip');
+    assert.equal(plan.verification, 'required');
+    assert.equal(plan.polling.intervalSeconds, 30);
+    assert.equal(plan.polling.heartbeatSeconds, 60);
+  });
+
+  const cases: [string, string, RegExp][] = [
+    ['YAML syntax', 'swarm: x\nsessions: {a: [\n', /swarm\.yaml:\d+: YAML syntax error/],
+    ['no sessions', 'swarm: x\nsessions: {}\n', /the swarm has no sessions/],
+    ['wrong type', 'swarm: x\nsessions:\n  a:\n    maxAgents: many\n', /swarm\.yaml:4: sessions\.a\.maxAgents: Expected number/],
+    ['unknown need', 'swarm: x\nsessions:\n  a:\n    phases:\n      1: { needs: [b:1] }\n', /no session "b"/],
+    ['need past the end', 'swarm: x\nsessions:\n  a: { phaseCount: 2 }\n  b:\n    phases:\n      1: { needs: [a:3] }\n', /a has 2 phases/],
+    ['bad need text', 'swarm: x\nsessions:\n  a:\n    phases:\n      1: { needs: [a-3] }\n', /SESSION:PHASE/],
+    ['phase out of range', 'swarm: x\nsessions:\n  a:\n    phaseCount: 3\n    phases:\n      7: {}\n', /phase 7 is outside 1\.\.3/],
+    ['own later phase', 'swarm: x\nsessions:\n  a:\n    phases:\n      2: { needs: [a:2] }\n', /cannot need its own later phase/],
+    ['duplicate key', 'swarm: x\nsessions:\n  a: {}\n  a: {}\n', /YAML syntax error/],
+  ];
+  for (const [name, text, message] of cases) {
+    it(`rejects ${name} with a message that says what and where`, () => {
+      const e = errorOf(text);
+      assert.ok(['MANIFEST_INVALID', 'YAML_SYNTAX'].includes(e.code));
+      assert.match(e.message, message);
+    });
+  }
+});

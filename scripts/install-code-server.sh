@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install code-server (a real VS Code served to a browser) for the end-to-end tests into
-# .cache/code-server (gitignored), following docs RECIPES.md "A real VS Code for end-to-end
-# tests: code-server". code-server's own postinstall cannot run here (it refuses root under
+# .cache/code-server (gitignored), following the verified recipe "A real VS Code for end-to-end
+# tests: code-server" (RECIPES.md). code-server's own postinstall cannot run here (it refuses root under
 # npm 11 and downloads ripgrep from GitHub), so its steps are done by hand:
 #   1. npm install --ignore-scripts code-server@VERSION         (in .cache/code-server)
 #   2. in node_modules/code-server/lib/vscode:
@@ -84,12 +84,14 @@ chmod +x "$VSCODE/node_modules/@vscode/ripgrep/bin/rg"
 log "step 2: copied $RG into lib/vscode/node_modules/@vscode/ripgrep/bin/rg"
 log "step 2: npm rebuild kerberos node-pty @parcel/watcher"
 (cd "$VSCODE" && npm rebuild kerberos node-pty @parcel/watcher)
-# Optional: silences harmless spdlog errors in the logs (RECIPES.md "Noise").
-if (cd "$VSCODE" && npm rebuild @vscode/spdlog) >/dev/null 2>&1; then
-  log "step 2: rebuilt @vscode/spdlog"
-else
-  log "step 2: npm rebuild @vscode/spdlog failed (harmless; only log noise)"
-fi
+# Optional: silences harmless spdlog/watchdog errors in the logs (RECIPES.md "Noise").
+for mod in @vscode/spdlog native-watchdog; do
+  if (cd "$VSCODE" && npm rebuild "$mod") >/dev/null 2>&1; then
+    log "step 2: rebuilt $mod"
+  else
+    log "step 2: npm rebuild $mod failed (harmless; only log noise)"
+  fi
+done
 log "step 2 done in $(since "$t") s"
 
 # Step 3

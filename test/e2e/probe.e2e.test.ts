@@ -7,19 +7,22 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   REPO_ROOT,
-  findProcesses,
+  leakedProcesses,
+  makeTempDir,
   openWorkbench,
   packageExtension,
+  removeTempDir,
   runCommand,
   runExtensionTests,
   saveArtifact,
+  saveTrace,
   screenshot,
   skipUnlessAvailable,
   startCodeServer,
+  trace,
   waitForNotification,
   waitForStatusBarItem,
   type CodeServerHandle,
@@ -37,19 +40,21 @@ describe('e2e harness: probe extension in code-server', function () {
 
   before(function () {
     skipUnlessAvailable(this);
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 's2-probe-e2e-'));
+    scratch = makeTempDir('s2-probe-e2e-');
     workspace = path.join(scratch, 'workspace');
     fs.mkdirSync(workspace);
     fs.writeFileSync(path.join(workspace, 'README.md'), '# probe workspace\n');
   });
 
   after(function () {
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    if (!scratch) return; // skipped
+    removeTempDir(scratch);
+    saveTrace('probe-e2e-trace.log');
   });
 
   afterEach(function () {
-    // Nothing this suite started may still run after each test.
-    const leaked = [...findProcesses('s2-code-server-'), ...findProcesses('--s2-e2e-tag=')];
+    // Nothing this test started may still run (stop()/close() ran in finally blocks).
+    const leaked = leakedProcesses();
     assert.deepEqual(leaked, [], `leaked processes: ${JSON.stringify(leaked)}`);
   });
 
@@ -66,12 +71,14 @@ describe('e2e harness: probe extension in code-server', function () {
       // onStartupFinished activation shows the item without any user action.
       const before = await waitForStatusBarItem(page, 'S2 Probe ready', 60_000);
       assert.match(before, /S2 Probe ready/);
+      trace('status bar item visible');
 
       await runCommand(page, 'S2 Probe: Say Hello');
       const toast = await waitForNotification(page, 'S2 probe says hello #1');
       assert.match(toast, /S2 probe says hello #1/);
       const afterText = await waitForStatusBarItem(page, 'S2 Probe: 1 hello');
       assert.match(afterText, /S2 Probe: 1 hello/);
+      trace('notification and status bar text verified');
 
       const shot = await screenshot(page, 'probe-after-hello');
       assert.ok(fs.statSync(shot).size > 1000, `screenshot written: ${shot}`);

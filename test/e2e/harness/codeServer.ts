@@ -6,6 +6,26 @@
  * Every process started here is tracked: `stop()`/`close()` end it, and a process 'exit' handler
  * plus SIGINT/SIGTERM handlers kill whatever is still running, so an aborted test run leaves no
  * code-server or Chromium behind.
+ *
+ * Setup (once per machine): `bash scripts/install-system-deps.sh` as root (Debian packages, then
+ * code-server into .cache/code-server); `bash scripts/install-code-server.sh` alone for code-server.
+ *
+ * UI test:
+ *   before(function () { skipUnlessAvailable(this); });   // skip locally, fail with CI=true
+ *   const server = await startCodeServer({ workspace, vsixPath });   // or extensionDevelopmentPath
+ *   const wb = await openWorkbench(server);
+ *   try {
+ *     await runCommand(wb.page, 'Category: Title');
+ *     await waitForNotification(wb.page, 'text'); await waitForStatusBarItem(wb.page, 'text');
+ *     await screenshot(wb.page, 'name');                    // -> test-artifacts/name.png
+ *   } finally { await wb.close(); await server.stop(); }
+ *
+ * Extension-host test (mocha inside the real extension host; `run()` module as for test-electron):
+ *   const r = await runExtensionTests({ workspace, extensionPath, testsModule: 'out/test/index.js', env });
+ *   assert.equal(r.exitCode, 0, r.log);
+ *
+ * Environment: S2_CODE_SERVER_DIR / S2_CODE_SERVER_BIN / S2_CHROMIUM override locations;
+ * S2_E2E_DEBUG=1 prints the harness trace; CI=true or S2_REQUIRE_E2E=1 turn skips into failures.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -87,7 +107,7 @@ export function e2eRequired(): boolean {
 export function skipUnlessAvailable(ctx: Mocha.Context): void {
   const avail = codeServerAvailable();
   if (avail.ok) return;
-  const msg = `end-to-end infrastructure missing: ${avail.why}. ${INSTALL_HINT}.`;
+  const msg = `end-to-end infrastructure missing: ${avail.why}`;
   if (e2eRequired()) {
     throw new Error(`${msg} (CI=true or S2_REQUIRE_E2E=1: failing instead of skipping)`);
   }
@@ -108,7 +128,9 @@ function isExecutable(file: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Process bookkeeping: nothing we start may outlive the test process.
 
-const liveGroups = new Set<number>();
+const liveGroups = new Map<number, string>(); // code-server pgid -> its temp root
+/** Temp roots and Chromium tags of everything this process started (for leak checks). */
+const startedMarkers = new Set<string>();
 const liveBrowsers = new Map<string, Browser>(); // tag -> browser
 let exitHooksInstalled = false;
 
@@ -177,11 +199,73 @@ export function findProcesses(needle: string): { pid: number; cmd: string }[] {
   return out;
 }
 
+/**
+ * Processes started by this harness in this test process that are still running (after every
+ * stop()/close() this should be empty). Only looks at our own markers, so concurrent runs of
+ * other test processes on the same machine do not count.
+ */
+export function leakedProcesses(): { pid: number; cmd: string }[] {
+  const out: { pid: number; cmd: string }[] = [];
+  for (const m of startedMarkers) out.push(...findProcesses(m));
+  return out;
+}
+
+const traceLines: string[] = [];
+const traceT0 = Date.now();
+/**
+ * Record a timestamped harness event. Printed to stderr with S2_E2E_DEBUG=1; the whole trace is
+ * available from traceLog() and written to test-artifacts/e2e-trace.log by saveTrace().
+ */
+export function trace(msg: string): void {
+  const line = `${new Date().toISOString()} +${((Date.now() - traceT0) / 1000).toFixed(1)}s ${msg}`;
+  traceLines.push(line);
+  if (process.env.S2_E2E_DEBUG === '1') process.stderr.write(`[e2e] ${line}\n`);
+}
+export function traceLog(): string {
+  return traceLines.join('\n');
+}
+export function saveTrace(name = 'e2e-trace.log'): string {
+  return saveArtifact(name, `${traceLog()}\n`);
+}
+
+const tempDirs = new Set<string>();
+
+/**
+ * A fresh temp folder (for workspaces, .vsix files) removed at process exit, also on Ctrl+C;
+ * remove it earlier with removeTempDir().
+ */
+export function makeTempDir(prefix = 's2-e2e-'): string {
+  installExitHooks();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+export function removeTempDir(dir: string): void {
+  rmrf(dir);
+  tempDirs.delete(dir);
+}
+
 function killEverythingSync(): void {
-  for (const pgid of liveGroups) killGroupSync(pgid, 'SIGKILL');
+  for (const [pgid, tempRoot] of liveGroups) {
+    killGroupSync(pgid, 'SIGKILL');
+    try {
+      fs.rmSync(tempRoot, { recursive: true, force: true });
+    } catch {
+      /* best effort while exiting */
+    }
+  }
   liveGroups.clear();
   for (const tag of liveBrowsers.keys()) killProcessesMatching(tag, 'SIGKILL');
   liveBrowsers.clear();
+  for (const dir of tempDirs) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* best effort while exiting */
+    }
+  }
+  tempDirs.clear();
 }
 
 function installExitHooks(): void {
@@ -274,6 +358,8 @@ function cleanEnv(extra: Record<string, string> | undefined, tempRoot: string): 
   // code-server writes a default config.yaml and coder-logs under these: keep $HOME clean.
   env.XDG_CONFIG_HOME = path.join(tempRoot, 'xdg-config');
   env.XDG_DATA_HOME = path.join(tempRoot, 'xdg-data');
+  // VS Code's device id (~/.cache/Microsoft/DeveloperTools) goes here too.
+  env.XDG_CACHE_HOME = path.join(tempRoot, 'xdg-cache');
   return { ...env, ...(extra ?? {}) };
 }
 
@@ -296,6 +382,15 @@ function httpOk(url: string): Promise<boolean> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Resolve with p, or with `fallback` after ms; the timer is cleared as soon as p settles. */
+function withTimeout<T, F>(p: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<F>((r) => {
+    timer = setTimeout(() => r(fallback), ms);
+  });
+  return Promise.race([p, t]).finally(() => timer && clearTimeout(timer));
 }
 
 function rmrf(dir: string): void {
@@ -326,6 +421,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServerHan
 
   const workspace = path.resolve(opts.workspace);
   const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 's2-code-server-'));
+  startedMarkers.add(tempRoot);
   const userDataDir = path.join(tempRoot, 'user-data');
   const extensionsDir = path.join(tempRoot, 'extensions');
   const configFile = path.join(tempRoot, 'config.yaml');
@@ -343,10 +439,12 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServerHan
   try {
     if (opts.vsixPath) {
       const vsix = path.resolve(opts.vsixPath);
+      trace(`code-server --install-extension ${vsix}`);
       const r = runToCompletion(process.execPath, [CODE_SERVER_BIN, ...baseArgs, '--install-extension', vsix], env, 120_000);
       if (r.code !== 0 || !/successfully installed/i.test(r.out)) {
         throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.code}):\n${r.out}`);
       }
+      trace('extension installed');
     }
 
     let lastErr: unknown;
@@ -391,7 +489,8 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServerHan
     });
     const pid = child.pid;
     if (pid === undefined) throw new Error('failed to spawn code-server');
-    liveGroups.add(pid);
+    trace(`code-server pid ${pid} spawned on port ${port}, temp ${tempRoot}`);
+    liveGroups.set(pid, tempRoot);
     child.stdout?.on('data', (b: Buffer) => logChunks.push(b.toString()));
     child.stderr?.on('data', (b: Buffer) => logChunks.push(b.toString()));
     let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -407,15 +506,17 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServerHan
     const stop = async (): Promise<void> => {
       if (stopped) return;
       stopped = true;
+      const ts = Date.now();
       killGroupSync(pid, 'SIGTERM');
       const deadline = Date.now() + 5000;
       while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
       if (groupAlive(pid)) killGroupSync(pid, 'SIGKILL');
-      await Promise.race([exitPromise, sleep(2000)]);
+      await withTimeout(exitPromise, 2000, undefined);
       // Anything that left the group (setsid) but still uses our temp folder.
       killProcessesMatching(tempRoot, 'SIGKILL');
       liveGroups.delete(pid);
       rmrf(tempRoot);
+      trace(`code-server pid ${pid} stopped in ${Date.now() - ts} ms`);
     };
 
     const url = `http://127.0.0.1:${port}/`;
@@ -425,7 +526,10 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServerHan
         await stop();
         throw new Error(`code-server exited (${exited.code ?? exited.signal}) before listening:\n${log()}`);
       }
-      if (await httpOk(`${url}healthz`)) break;
+      if (await httpOk(`${url}healthz`)) {
+        trace(`code-server listening on ${url} after ${Date.now() - t0} ms`);
+        break;
+      }
       if (Date.now() - t0 > timeout) {
         await stop();
         throw new Error(`code-server did not listen on ${url} within ${timeout} ms:\n${log()}`);
@@ -494,20 +598,37 @@ export async function launchChromium(): Promise<{ browser: Browser; tag: string;
   if (!isExecutable(CHROMIUM_BIN)) throw new Error(`chromium not found at ${CHROMIUM_BIN}; ${INSTALL_HINT}`);
   // An inert switch that marks this browser's processes, so they can be found and killed.
   const tag = `--s2-e2e-tag=${process.pid}-${randomBytes(6).toString('hex')}`;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_BIN,
-    headless: true,
-    args: [...CHROMIUM_ARGS, tag],
-    timeout: 60_000,
-  });
+  startedMarkers.add(tag);
+  const tl = Date.now();
+  // Chromium writes crash-report settings and dconf files under XDG dirs even with a temp
+  // profile: keep them out of $HOME.
+  const xdg = makeTempDir('s2-chromium-xdg-');
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_BIN,
+      headless: true,
+      args: [...CHROMIUM_ARGS, tag],
+      timeout: 60_000,
+      env: { ...process.env, XDG_CONFIG_HOME: path.join(xdg, 'config'), XDG_CACHE_HOME: path.join(xdg, 'cache') },
+    });
+  } catch (e) {
+    killProcessesMatching(tag, 'SIGKILL');
+    removeTempDir(xdg);
+    throw e;
+  }
   liveBrowsers.set(tag, browser);
+  trace(`chromium ${browser.version()} launched in ${Date.now() - tl} ms (${tag})`);
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    await Promise.race([browser.close().catch(() => undefined), sleep(10_000)]);
-    killProcessesMatching(tag, 'SIGKILL');
+    const tc = Date.now();
+    const r = await withTimeout(browser.close().then(() => 'closed' as const, () => 'error' as const), 10_000, 'timeout' as const);
+    const killed = killProcessesMatching(tag, 'SIGKILL');
     liveBrowsers.delete(tag);
+    removeTempDir(xdg);
+    trace(`chromium ${r} in ${Date.now() - tc} ms${killed.length ? `, killed leftovers ${killed.join(',')}` : ''}`);
   };
   return { browser, tag, close };
 }
@@ -537,9 +658,11 @@ export async function openWorkbench(handle: CodeServerHandle, opts: OpenOptions 
     page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
     if (opts.beforeGoto) await opts.beforeGoto(page);
     const t0 = Date.now();
+    trace(`goto ${url}`);
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
     if (opts.waitForWorkbench !== false) {
       await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: opts.workbenchTimeoutMs ?? 90_000 });
+      trace(`workbench visible after ${Date.now() - t0} ms`);
     }
     return {
       browser: chrome.browser,
@@ -604,7 +727,6 @@ export async function runExtensionTests(opts: ExtensionTestOptions): Promise<Ext
 
   const handle = await startCodeServer({ workspace: opts.workspace, env: opts.env, settings: opts.settings });
   let wb: Workbench | undefined;
-  let timer: NodeJS.Timeout | undefined;
   try {
     const payload: [string, string][] = [
       ['extensionDevelopmentPath', handle.remoteUri(extensionPath)],
@@ -631,11 +753,10 @@ export async function runExtensionTests(opts: ExtensionTestOptions): Promise<Ext
       .waitFor({ state: 'visible', timeout: timeoutMs })
       .then(() => Date.now() - renderStart + wb!.renderMs)
       .catch(() => -1);
+    trace(`extension-host tests: workbench visible after ${renderMs} ms`);
     const remaining = Math.max(1000, timeoutMs - (Date.now() - t0));
-    const timedOut = new Promise<'timeout'>((r) => {
-      timer = setTimeout(() => r('timeout'), remaining);
-    });
-    const code = await Promise.race([exitCode, timedOut]);
+    const code = await withTimeout(exitCode, remaining, 'timeout' as const);
+    trace(`extension-host tests: ${code === 'timeout' ? 'timed out' : `exit code ${code}`} after ${Date.now() - t0} ms`);
     if (code === 'timeout') {
       const err = new Error(
         `extension tests did not finish within ${timeoutMs} ms.\n--- extension host log ---\n${lines.join('\n')}` +
@@ -645,7 +766,6 @@ export async function runExtensionTests(opts: ExtensionTestOptions): Promise<Ext
     }
     return { exitCode: code, log: lines.join('\n'), timings: { startMs: handle.startMs, renderMs, totalMs: Date.now() - t0 } };
   } finally {
-    if (timer) clearTimeout(timer);
     if (wb) await wb.close();
     await handle.stop();
   }
@@ -696,6 +816,7 @@ export async function runCommand(page: Page, label: string, timeoutMs = 20_000):
     throw new Error(`command "${label}" not found in the palette; rows: ${JSON.stringify(rows)}`);
   }
   await row.click();
+  trace(`ran command "${label}" from the palette`);
   await widget.waitFor({ state: 'hidden', timeout: timeoutMs }).catch(() => undefined);
 }
 
@@ -713,9 +834,13 @@ export async function waitForStatusBarItem(page: Page, text: string | RegExp, ti
   return (await item.textContent()) ?? '';
 }
 
-/** Save a PNG of the page into <repo>/test-artifacts/NAME.png; returns the path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Save a PNG of the page into <repo>/test-artifacts/NAME.png; returns the path. Waits `settleMs`
+ * (default 400) first so that sliding notifications and hovers have finished animating.
+ */
+export async function screenshot(page: Page, name: string, settleMs = 400): Promise<string> {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  if (settleMs > 0) await page.waitForTimeout(settleMs);
   const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/\.png$/i, '');
   const file = path.join(ARTIFACTS_DIR, `${safe}.png`);
   await page.screenshot({ path: file, timeout: 30_000 });
@@ -741,6 +866,7 @@ export function packageExtension(extensionPath: string, outFile: string): string
   const vsce = path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   const vsceBin = fs.existsSync(vsce) ? vsce : path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce');
   fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
+  const t0 = Date.now();
   const r = spawnSync(
     process.execPath,
     [vsceBin, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', path.resolve(outFile)],
@@ -749,5 +875,6 @@ export function packageExtension(extensionPath: string, outFile: string): string
   if (r.status !== 0 || !fs.existsSync(outFile)) {
     throw new Error(`vsce package failed (exit ${r.status}):\n${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`);
   }
+  trace(`vsce package ${extensionPath} -> ${outFile} in ${Date.now() - t0} ms`);
   return path.resolve(outFile);
 }

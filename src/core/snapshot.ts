@@ -1,3 +1,4 @@
+import type { IntegrationRecord } from './integrationRecord';
 import type { SwarmPlan } from './manifest';
 import type { AckRecord, ApprovalEntry, CompletionRecord, LedgerEntry, StatusRecord, VerificationRecord, WitnessEntry } from './records';
 
@@ -30,6 +31,8 @@ export interface SessionSnapshot {
   readonly acks: readonly AckRecord[];
   readonly ledger: readonly LedgerEntry[];
   readonly witness: readonly WitnessEntry[];
+  /** The last integration-gate verdict this session recorded (`s2 integrate`). */
+  readonly integration?: IntegrationRecord | null;
   readonly problems: readonly RecordProblem[];
 }
 

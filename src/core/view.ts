@@ -5,7 +5,7 @@ import { heartbeatAgeSeconds, isStale } from './liveness';
 import { formatPhaseRef } from './phaseRef';
 import type { Snapshot } from './snapshot';
 import { buildWaitFor, criticalPath, findDeadlocks, rankBlockers, WaitFor } from './waitFor';
-import type { DisplayState, PhaseState, PhaseView, SessionView, SwarmView, Violation } from './viewTypes';
+import type { DisplayState, IntegrationSummary, PhaseState, PhaseView, SessionView, SwarmView, Violation } from './viewTypes';
 import { buildGraph, cycles, reverse } from './graph';
 
 /**
@@ -39,6 +39,16 @@ export function computeView(snap: Snapshot, now: Date): SwarmView {
   const sessions = plan.sessions.map((sp) => sessionView(snap, sp.id, table, wf, blockers, claims, stale.get(sp.id)!, now, violations));
   const swarm = swarmBudget(snap, plan);
   if (swarm && swarm.fraction >= 1) violations.push({ code: 'SWARM_BUDGET_EXCEEDED', session: '*', severity: 'error', message: `the swarm spent $${swarm.spendUsd} of its $${swarm.capUsd} budget; an approver must raise it (s2 approve '*' --usd N)` });
+  const integrations = Object.values(snap.sessions)
+    .map((x) => x.integration)
+    .filter((x): x is NonNullable<typeof x> => !!x)
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.session < b.session ? -1 : 1))
+    .map((r): IntegrationSummary => ({ by: r.session, at: r.at, result: r.result, merged: r.merged.map((m) => `${m.session}:${m.phase}`), culprits: r.culprits }));
+  const lastIntegration = integrations.at(-1) ?? null;
+  const lastGreenIntegration = [...integrations].reverse().find((i) => i.result === 'pass') ?? null;
+  if (lastIntegration && lastIntegration.result !== 'pass') {
+    violations.push({ code: 'INTEGRATION_FAILED', session: lastIntegration.culprits[0] ?? lastIntegration.by, severity: 'error', ref: lastIntegration.culprits.join(','), message: `the integration gate run by ${lastIntegration.by} at ${lastIntegration.at} ${lastIntegration.result === 'conflict' ? 'hit a merge conflict' : 'failed'}${lastIntegration.culprits.length ? `; involved: ${lastIntegration.culprits.join(', ')}` : ''}${lastGreenIntegration ? `; last green: ${lastGreenIntegration.at}` : ''}` });
+  }
   violations.sort((a, b) => (a.code + a.session + (a.ref ?? '') + a.message < b.code + b.session + (b.ref ?? '') + b.message ? -1 : 1));
   return {
     snapshot: snap.id,
@@ -52,6 +62,8 @@ export function computeView(snap: Snapshot, now: Date): SwarmView {
     violations: dedupe(violations),
     swarmSpendUsd: swarm?.spendUsd ?? sessions.reduce((s, x) => s + x.spendUsd, 0),
     swarmBudgetUsd: swarm?.capUsd ?? null,
+    lastIntegration,
+    lastGreenIntegration,
   };
 }
 
@@ -174,7 +186,7 @@ function sessionView(snap: Snapshot, id: string, table: CompletionTable, wf: Wai
       blockedBy: pp.phase === current ? [...new Set([...unmet, ...blockedBy])] : unmet,
       verification: c ? c.verification : 'none',
       verifiedBy: c?.verifiedBy ?? [],
-      commit: c?.record.commit ?? null,
+      commit: c && c.author !== 'manifest' ? c.record.commit : null,
       completedBy: c ? c.author : null,
       dispute: c?.dispute ?? null,
     };

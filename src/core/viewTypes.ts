@@ -110,4 +110,15 @@ export interface SwarmView {
   readonly violations: readonly Violation[];
   readonly swarmSpendUsd: number;
   readonly swarmBudgetUsd: number | null;
+  /** The newest integration-gate verdict of any session, and the newest green one. */
+  readonly lastIntegration: IntegrationSummary | null;
+  readonly lastGreenIntegration: IntegrationSummary | null;
+}
+
+export interface IntegrationSummary {
+  readonly by: string;
+  readonly at: string;
+  readonly result: 'pass' | 'fail' | 'conflict';
+  readonly merged: readonly string[];
+  readonly culprits: readonly string[];
 }

@@ -5,6 +5,7 @@ import { sha256 } from '../core/signing';
 import { firstChainBreak } from '../core/hashChain';
 import { CommitFacts, commitKey, InstructionInfo, RecordProblem, SessionSnapshot, Snapshot } from '../core/snapshot';
 import { parseFrontMatter } from '../core/frontMatter';
+import { IntegrationRecord } from '../core/integrationRecord';
 import { CatFileBatch } from './catFile';
 import { parseCommit, parseTree, TreeEntry } from './gitObjects';
 import { runGit } from './gitProcess';
@@ -162,6 +163,7 @@ export class SnapshotReader {
     const acks: AckRecord[] = [];
     let ledger: LedgerEntry[] = [];
     let witness: WitnessEntry[] = [];
+    let integration: IntegrationRecord | null = null;
     const root = recordPaths.root(session);
     const files = treeOid ? await this.listFiles(treeOid, root) : [];
     for (const f of files) {
@@ -188,6 +190,10 @@ export class SnapshotReader {
           ledger = this.chain(LedgerEntry, text, session, f.path, publicKey, problems);
         } else if (rel === 'witness.jsonl') {
           witness = this.chain(WitnessEntry, text, session, f.path, publicKey, problems);
+        } else if (rel === 'integration.yaml') {
+          const a = admit(IntegrationRecord, parseYamlRecord(text, f.path), session, f.path, publicKey);
+          if (a.ok && a.record.session === session) integration = a.record;
+          else problems.push(a.ok ? foreign(session, f.path, a.record.session) : a.problem);
         } else {
           problems.push({ code: 'RECORD_INVALID', session, path: f.path, message: `${f.path}: not a record S² knows; ignored` });
         }
@@ -195,7 +201,7 @@ export class SnapshotReader {
         problems.push({ code: 'RECORD_INVALID', session, path: f.path, message: e instanceof Error ? e.message : String(e) });
       }
     }
-    const parsed: ParsedRecords = { status, completions, verifications, acks, ledger, witness, problems };
+    const parsed: ParsedRecords = { status, completions, verifications, acks, ledger, witness, integration, problems };
     this.records.set(cacheKey, parsed);
     return parsed;
   }

@@ -53,6 +53,7 @@ export async function verifyCompletion(s: SwarmSession, refText: string): Promis
     spawnSync('rm', ['-rf', dir]);
   };
   const onSignal = (sig: NodeJS.Signals): void => {
+    killChildGroups();
     cleanup();
     process.exit(sig === 'SIGINT' ? 130 : 143);
   };
@@ -81,6 +82,28 @@ export async function verifyCompletion(s: SwarmSession, refText: string): Promis
 function mergeBody(tree: string, a: string, b: string, me: string, ref: string, when: Date): Buffer {
   const stamp = `${Math.floor(when.getTime() / 1000)} +0000`;
   return Buffer.from(`tree ${tree}\nparent ${a}\nparent ${b}\nauthor S2 <${me}@s2> ${stamp}\ncommitter S2 <${me}@s2> ${stamp}\n\ns2 verify ${ref} by ${me}\n`, 'utf8');
+}
+
+/**
+ * On SIGINT/SIGTERM: stop the commands this process started. runCommand runs each in its own
+ * process group (so a timeout can kill the whole group), which also means a signal to us does
+ * not reach it; without this a killed verify leaves its validation command running.
+ */
+export function killChildGroups(): void {
+  const ps = spawnSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+  for (const line of (ps.stdout ?? '').split('\n')) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+    if (!pid || ppid !== process.pid) continue;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  }
 }
 
 /** Worktrees left by a verify that was killed hard (its process is gone): remove them. */

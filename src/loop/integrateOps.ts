@@ -1,0 +1,223 @@
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { S2Error } from '../core/errors';
+import { IntegratedCompletion, integrationPath, IntegrationRecord, IntegrationResult, selectForIntegration } from '../core/integrationRecord';
+import type { CommandResult } from '../core/records';
+import { LooseObjectWriter } from '../git/gitObjects';
+import { runGit } from '../git/gitProcess';
+import { runCommand } from './commandRunner';
+import { killChildGroups } from './verifyOps';
+import type { SwarmSession } from './swarmSession';
+
+/**
+ * `s2 integrate`: the swarm-level gate. Merges the latest verified completion of every
+ * session, in manifest order, on top of the coordination branch with `git merge-tree`
+ * (no checkout is touched), checks the result out in a temporary worktree outside the
+ * agent's checkout, runs the manifest's `integrate` commands there, and signs the verdict
+ * into the integrating session's own records. A failure with several sessions merged is
+ * bisected over the merge order to name the sessions whose changes it involves.
+ */
+const WORKTREE_PREFIX = 's2-integrate-';
+
+type Probe = IntegrationRecord['bisect'][number];
+
+interface Ctx {
+  readonly s: SwarmSession;
+  readonly me: string;
+  readonly commands: readonly string[];
+  readonly timeoutSeconds: number;
+  readonly probes: Probe[];
+}
+
+export interface IntegrateOptions {
+  /** Per-command timeout; defaults to the manifest's polling.commandTimeoutSeconds. */
+  readonly timeoutSeconds?: number;
+}
+
+export async function integrateSwarm(s: SwarmSession, o: IntegrateOptions = {}): Promise<IntegrationRecord> {
+  const started = Date.now();
+  const { snapshot, view } = await s.view();
+  const plan = snapshot.plan;
+  const me = s.requireSession(plan);
+  const sel = selectForIntegration(view, plan);
+  await requireCommits(s, sel.latest);
+  await removeStaleIntegrationWorktrees(s.ctx.root);
+  const c: Ctx = { s, me, commands: plan.integrate, timeoutSeconds: o.timeoutSeconds ?? plan.polling.commandTimeoutSeconds, probes: [] };
+  const coord = snapshot.coordinationTip;
+  const base = { kind: 'integration' as const, session: me, coordinationCommit: coord, merged: sel.merged, skipped: sel.skipped };
+  const chain = await mergeChain(c, coord, sel.merged);
+  let verdict: { result: IntegrationResult; mergeCommit: string | null; commands: CommandResult[]; culprits: string[]; detail: string };
+  if (chain.conflict) {
+    const culprits = await conflictCulprits(c, coord, sel.merged, chain.conflict.index);
+    verdict = { result: 'conflict', mergeCommit: null, commands: [], culprits, detail: `${sel.merged[chain.conflict.index]!.session} does not merge cleanly on top of ${names(sel.merged.slice(0, chain.conflict.index)) || 'the coordination branch'} (conflicts in ${chain.conflict.files.join(', ')})` };
+  } else {
+    const final = chain.commits[chain.commits.length - 1]!;
+    verdict = await withWorktree(c.s.ctx.root, final, async (dir) => {
+      const run = await runAll(c, dir);
+      if (run.passed) return { result: 'pass' as const, mergeCommit: final, commands: run.commands, culprits: [], detail: `merged ${sel.merged.length} session(s) on ${coord.slice(0, 12)}${c.commands.length ? '' : '; the manifest has no integrate commands, so only the merges were checked'}` };
+      const blame = sel.merged.length ? await bisectFailure(c, dir, coord, sel.merged, chain.commits) : { culprits: [], detail: 'fails on the coordination branch alone' };
+      return { result: 'fail' as const, mergeCommit: final, commands: run.commands, ...blame };
+    });
+  }
+  const rec: Omit<IntegrationRecord, 'signature'> = { ...base, at: s.now().toISOString(), ...verdict, bisect: c.probes, durationMs: Date.now() - started };
+  const store = await s.store(plan);
+  await store.commit({ records: { [integrationPath(me)]: rec }, witness: { action: 'integrate', detail: `${rec.result}${rec.culprits.length ? ` (${rec.culprits.join(', ')})` : ''}` }, message: `integrate: ${rec.result}` });
+  return rec as IntegrationRecord;
+}
+
+/** The newest completion of each session must name a commit we have: a missing one is an error, never a silent skip. */
+async function requireCommits(s: SwarmSession, latest: readonly IntegratedCompletion[]): Promise<void> {
+  for (const l of latest) {
+    const o = await s.reader.cat.read(l.commit);
+    if (!o || o.type !== 'commit') {
+      throw new S2Error('COMMIT_MISSING', `${l.session}:${l.phase} names commit ${l.commit}, which is not in this repository${s.ctx.remote ? ` (run git fetch ${s.ctx.remote}, or ask ${l.session} to push its work branch)` : ` (was ${l.session}'s work branch rewritten?)`}; integration needs every session's latest completion`, { session: l.session, phase: l.phase, commit: l.commit });
+    }
+  }
+}
+
+/** chain[0] is the coordination commit; chain[i] merges the first i completions. */
+async function mergeChain(c: Ctx, coord: string, merged: readonly IntegratedCompletion[]): Promise<{ commits: string[]; conflict?: { index: number; files: string[] } }> {
+  const commits = [coord];
+  for (let i = 0; i < merged.length; i++) {
+    const m = await mergeCommit(c, commits[i]!, merged[i]!.commit, `s2 integrate: + ${merged[i]!.session}:${merged[i]!.phase}`);
+    if ('conflict' in m) return { commits, conflict: { index: i, files: m.conflict } };
+    commits.push(m.commit);
+  }
+  return { commits };
+}
+
+/** Merge two commits with `git merge-tree` and write the merge commit (loose object, no ref, no checkout). */
+async function mergeCommit(c: Ctx, a: string, b: string, message: string): Promise<{ commit: string } | { conflict: string[] }> {
+  const r = await runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', a, b], { cwd: c.s.ctx.root, allowFailure: true });
+  if (r.code === 1) return { conflict: r.stdout.split('\0').slice(1).filter(Boolean) };
+  if (r.code !== 0) throw new S2Error('GIT_FAILED', `git merge-tree ${a.slice(0, 12)} ${b.slice(0, 12)} failed: ${r.stderr.trim()}`);
+  const tree = r.stdout.split('\0')[0]!.trim();
+  const stamp = `${Math.floor(c.s.now().getTime() / 1000)} +0000`;
+  const body = `tree ${tree}\nparent ${a}\nparent ${b}\nauthor S2 <${c.me}@s2> ${stamp}\ncommitter S2 <${c.me}@s2> ${stamp}\n\n${message}\n`;
+  return { commit: await new LooseObjectWriter(c.s.ctx.objectsDir).write('commit', Buffer.from(body, 'utf8')) };
+}
+
+/** A conflict at step `index`: the earlier sessions it conflicts with pairwise, and itself. */
+async function conflictCulprits(c: Ctx, coord: string, merged: readonly IntegratedCompletion[], index: number): Promise<string[]> {
+  const culprit = merged[index]!;
+  const partners: string[] = [];
+  for (const earlier of merged.slice(0, index)) {
+    const m = await mergeCommit(c, earlier.commit, culprit.commit, 'probe');
+    c.probes.push({ sessions: [earlier.session, culprit.session], result: 'conflict' in m ? 'conflict' : 'pass' });
+    if ('conflict' in m) partners.push(earlier.session);
+  }
+  if (!partners.length) {
+    const alone = await mergeCommit(c, coord, culprit.commit, 'probe');
+    c.probes.push({ sessions: [culprit.session], result: 'conflict' in alone ? 'conflict' : 'pass' });
+  }
+  return [...partners, culprit.session];
+}
+
+/**
+ * The commands pass on chain[0] … and fail on chain[n]. Find the first prefix that fails
+ * (its last session is the culprit), then whether the culprit fails alone on the
+ * coordination branch or only together with an earlier session (found by a second bisection).
+ */
+async function bisectFailure(c: Ctx, dir: string, coord: string, merged: readonly IntegratedCompletion[], chain: readonly string[]): Promise<{ culprits: string[]; detail: string }> {
+  const prefix = (k: number): string[] => merged.slice(0, k).map((m) => m.session);
+  const probeAt = async (commit: string, sessions: string[]): Promise<boolean> => {
+    await checkout(dir, commit);
+    const ok = (await runAll(c, dir)).passed;
+    c.probes.push({ sessions, result: ok ? 'pass' : 'fail' });
+    return ok;
+  };
+  if (!(await probeAt(chain[0]!, []))) return { culprits: [], detail: 'the integrate commands fail on the coordination branch alone' };
+  const k = await firstFailing(1, merged.length, (i) => probeAt(chain[i]!, prefix(i)));
+  const culprit = merged[k - 1]!;
+  if (k === 1) return { culprits: [culprit.session], detail: `fails as soon as ${culprit.session} is merged` };
+  const alone = await mergeCommit(c, coord, culprit.commit, `s2 integrate probe: ${culprit.session}`);
+  if ('conflict' in alone || !(await probeAt(alone.commit, [culprit.session]))) return { culprits: [culprit.session], detail: `${culprit.session} fails on the coordination branch alone` };
+  const passesWithPrefix = async (j: number): Promise<boolean> => {
+    const m = await mergeCommit(c, chain[j]!, culprit.commit, `s2 integrate probe: ${prefix(j).join('+')} + ${culprit.session}`);
+    if ('conflict' in m) {
+      c.probes.push({ sessions: [...prefix(j), culprit.session], result: 'conflict' });
+      return false;
+    }
+    return probeAt(m.commit, [...prefix(j), culprit.session]);
+  };
+  const j = await firstFailing(1, k - 1, passesWithPrefix);
+  const partner = merged[j - 1]!;
+  return { culprits: [partner.session, culprit.session], detail: `${culprit.session} passes alone but fails merged with ${partner.session}` };
+}
+
+/** The smallest i in [lo, hi] for which `passes(i)` is false, assuming hi fails and failure persists once it starts. */
+async function firstFailing(lo: number, hi: number, passes: (i: number) => Promise<boolean>): Promise<number> {
+  let good = lo - 1;
+  let bad = hi;
+  while (bad - good > 1) {
+    const mid = Math.floor((good + bad) / 2);
+    if (await passes(mid)) good = mid;
+    else bad = mid;
+  }
+  return bad;
+}
+
+async function runAll(c: Ctx, dir: string): Promise<{ passed: boolean; commands: CommandResult[] }> {
+  const commands: CommandResult[] = [];
+  for (const cmd of c.commands) {
+    const r = await runCommand(cmd, dir, c.timeoutSeconds, c.s.env);
+    commands.push(r);
+    if (r.exitCode !== 0) break;
+  }
+  return { passed: commands.every((r) => r.exitCode === 0), commands };
+}
+
+async function checkout(dir: string, commit: string): Promise<void> {
+  await runGit(['checkout', '--detach', '--force', '--quiet', commit], { cwd: dir });
+  await runGit(['clean', '-fdxq'], { cwd: dir });
+}
+
+/** Runs `fn` in a fresh worktree at `commit` outside the agent's checkout; removed on every way out, SIGINT and SIGTERM included. */
+async function withWorktree<T>(root: string, commit: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = path.join(os.tmpdir(), `${WORKTREE_PREFIX}${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const cleanup = (): void => {
+    spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: root });
+    spawnSync('rm', ['-rf', dir]);
+  };
+  const onSignal = (sig: NodeJS.Signals): void => {
+    killChildGroups();
+    cleanup();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await runGit(['worktree', 'add', '--detach', '--quiet', dir, commit], { cwd: root });
+    return await fn(dir);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    cleanup();
+  }
+}
+
+/** Worktrees left by an integrate killed hard (its process is gone). */
+async function removeStaleIntegrationWorktrees(root: string): Promise<void> {
+  const list = await runGit(['worktree', 'list', '--porcelain'], { cwd: root, allowFailure: true });
+  for (const line of list.stdout.split('\n')) {
+    const m = new RegExp(`^worktree (.*/${WORKTREE_PREFIX}(\\d+)-[a-z0-9]+)$`).exec(line);
+    if (!m || pidAlive(Number(m[2]))) continue;
+    await runGit(['worktree', 'remove', '--force', m[1]!], { cwd: root, allowFailure: true });
+    await fs.rm(m[1]!, { recursive: true, force: true });
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function names(merged: readonly IntegratedCompletion[]): string {
+  return merged.map((m) => m.session).join(' + ');
+}

@@ -7,6 +7,10 @@ import { agentsCommand, approveCommand, spendCommand } from './commands/budget';
 import { verifyCommand } from './commands/verify';
 import { pollCommand } from './commands/poll';
 import { hookCommand, importUsageCommand, installHooksCommand } from './commands/hook';
+import { conflictsCommand } from './commands/conflicts';
+import { integrateCommand } from './commands/integrate';
+import { importCommand } from './commands/importV1';
+import { promptsCommand } from './commands/prompts';
 
 /** Every s2 command, in the order `s2 --help` lists them. */
 export const commands: readonly Command[] = [
@@ -29,4 +33,8 @@ export const commands: readonly Command[] = [
   hookCommand,
   installHooksCommand,
   importUsageCommand,
+  conflictsCommand,
+  integrateCommand,
+  importCommand,
+  promptsCommand,
 ];

@@ -69,6 +69,16 @@ export function evaluateCompletions(snap: Snapshot, violations: Violation[]): Co
     }
   }
 
+  // Phases before S² (the manifest's baseline) are complete on the manifest's authority.
+  const BASELINE_COMMIT = '0'.repeat(40);
+  for (const sp of plan.sessions) {
+    const t = table.get(sp.id)!;
+    for (let n = 1; n <= sp.baselinePhase; n++) {
+      if (t.get(n)?.valid) continue;
+      t.set(n, { record: { kind: 'completion', session: sp.id, phase: n, commit: BASELINE_COMMIT, completedAt: '', validations: [] }, author: 'manifest', valid: true, verification: 'verified', verifiedBy: ['manifest baseline'], dispute: null });
+    }
+  }
+
   // A completion whose predecessor is missing is a skipped phase: reported, and not counted.
   for (const sp of plan.sessions) {
     const t = table.get(sp.id)!;

@@ -33,6 +33,11 @@ export const SessionSpec = z
     branch: z.string().min(1).optional(),
     publicKey: z.string().optional(),
     phaseCount: z.number().int().positive().max(1000).default(10),
+    /**
+     * Phases 1..baselinePhase count as complete on the manifest's authority: history from
+     * before S² (an imported v1 swarm), where no signed completion can exist. Shown as such.
+     */
+    baselinePhase: z.number().int().nonnegative().default(0),
     phases: z.record(z.string(), PhaseSpec.nullable()).default({}),
     integrate: commandList,
   })
@@ -97,6 +102,7 @@ export interface SessionPlan {
   readonly branch: string;
   readonly publicKey: string | undefined;
   readonly phaseCount: number;
+  readonly baselinePhase: number;
   readonly integrate: readonly string[];
   /** phases[0] is phase 1. */
   readonly phases: readonly PhasePlan[];
@@ -177,6 +183,7 @@ export function normalizeManifest(m: Manifest, file = MANIFEST_PATH, lineOf: (p:
       branch: s.branch ?? `s2/work/${id}`,
       publicKey: s.publicKey,
       phaseCount: s.phaseCount,
+      baselinePhase: Math.min(s.baselinePhase, s.phaseCount),
       integrate: s.integrate,
       phases,
     };

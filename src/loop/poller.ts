@@ -7,7 +7,7 @@ import type { SwarmView } from '../core/viewTypes';
 import { processStats } from '../git/gitProcess';
 import { recordPaths } from '../core/records';
 import { runCommand } from './commandRunner';
-import { completePhase, startPhase } from './phaseOps';
+import { completePhase } from './phaseOps';
 import type { PollerOptions, TickResult } from './pollerTypes';
 import type { SwarmSession } from './swarmSession';
 
@@ -141,9 +141,9 @@ export class Poller implements Disposable {
         actions.push(`waiting ${instr.id}: ${g.reasons.join('; ')}`);
         continue;
       }
-      const took = await this.ack(me, instr.id, instr.blob, 'started', `phase ${instr.phase}`);
+      // The acknowledgement and the phase start are one commit: a crash leaves both or neither.
+      const took = await this.ack(me, instr.id, instr.blob, 'started', `phase ${instr.phase}`, instr.phase);
       if (!took) continue;
-      await startPhase(this.session, instr.phase, { autoVerify: false });
       actions.push(`started phase ${instr.phase} for ${instr.id}`);
       if (this.opts.execute !== false && plan.executor) {
         this.launch(plan.executor, instr.path, me, instr.phase);
@@ -174,9 +174,19 @@ export class Poller implements Disposable {
     return actions;
   }
 
-  private async ack(me: string, id: string, blob: string, outcome: 'started' | 'skipped', detail: string): Promise<boolean> {
+  private async ack(me: string, id: string, blob: string, outcome: 'started' | 'skipped', detail: string, startPhase?: number): Promise<boolean> {
     const store = await this.session.store(this.snapshot!.plan);
-    const r = await store.commit((files) => (files.has(recordPaths.ack(me, id)) ? null : { records: { [recordPaths.ack(me, id)]: { kind: 'ack', session: me, instruction: id, blob, at: this.session.now().toISOString(), outcome, detail } }, witness: { action: 'ack', detail: `${id} ${outcome}` }, message: `ack ${id}: ${outcome}` }));
+    const at = this.session.now().toISOString();
+    const r = await store.commit((files) =>
+      files.has(recordPaths.ack(me, id))
+        ? null
+        : {
+            records: { [recordPaths.ack(me, id)]: { kind: 'ack', session: me, instruction: id, blob, at, outcome, detail } },
+            ...(startPhase ? { status: (st) => ({ ...st, state: 'working' as const, phase: startPhase, phaseStartedAt: at, heartbeatAt: at, blockedOn: [], wantsHelp: false }) } : {}),
+            witness: { action: startPhase ? 'start-phase' : 'ack', detail: startPhase ? `${startPhase} (${id})` : `${id} ${outcome}` },
+            message: startPhase ? `ack ${id} and start phase ${startPhase}` : `ack ${id}: ${outcome}`,
+          },
+    );
     return r !== null;
   }
 

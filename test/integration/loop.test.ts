@@ -90,7 +90,8 @@ describe('the guarded polling loop on real git', function () {
       await new Promise((r) => second.once('exit', r));
     }
     const witness = git(f.coord, 'show', 's2/sessions/a:.s2/sessions/a/witness.jsonl').split('\n').map((l) => JSON.parse(l));
-    assert.equal(witness.filter((w) => w.action === 'ack').length, 1, 'the instruction was acknowledged once');
+    assert.equal(git(f.coord, 'ls-tree', '--name-only', 's2/sessions/a', '.s2/sessions/a/acks/').split('\n').filter(Boolean).length, 1, 'one acknowledgement');
+    assert.equal(witness.filter((w) => w.action === 'start-phase').length, 1, 'the instruction was taken once');
     assert.ok(witness.some((w) => w.action === 'attempt-failed' && /interrupted/.test(w.detail)), 'the interrupted run is on record');
     assert.equal(witness.filter((w) => w.action === 'complete-phase').length, 1);
     const view = await f.status();

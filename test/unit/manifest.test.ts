@@ -58,3 +58,19 @@ describe('manifest', () => {
     });
   }
 });
+
+describe('manifest baseline (history from before S²)', () => {
+  it('counts phases up to baselinePhase as complete, and the next one as current', async () => {
+    const { computeView } = await import('../../src/core/view');
+    const plan = parseManifest('swarm: x\nsessions:\n  sip: { phaseCount: 10, baselinePhase: 3 }\n  ndi:\n    phaseCount: 10\n    baselinePhase: 3\n    phases:\n      4: { needs: [sip:4] }\n');
+    const empty = { recordsTip: null, workTip: null, status: null, completions: [], verifications: [], acks: [], ledger: [], witness: [], integration: null, problems: [] };
+    const view = computeView({ id: 'x', plan, coordinationTip: 'c', sessions: { sip: { session: 'sip', ...empty }, ndi: { session: 'ndi', ...empty } }, approvals: [], instructions: [], problems: [], commits: {} }, new Date());
+    const ndi = view.sessions.find((s) => s.id === 'ndi')!;
+    assert.equal(ndi.phase, 4);
+    assert.deepEqual(ndi.blockedBy, ['sip:4']);
+    assert.equal(ndi.phases[2]!.state, 'verified');
+    assert.deepEqual(ndi.phases[2]!.verifiedBy, ['manifest baseline']);
+    assert.equal(ndi.phases[2]!.commit, null);
+    assert.deepEqual(view.blockers.map((b) => b.session), ['sip']);
+  });
+});

@@ -102,6 +102,39 @@ export async function completePhase(s: SwarmSession, phase: number): Promise<Com
   return { passed, validations, commit, attempts: count, error };
 }
 
+/**
+ * Complete a stuck session's phase that this session adopted (`s2 adopt`): the adopted
+ * phase's validation runs in the adopter's checkout, and the completion — the adopter's work
+ * commit, signed by the adopter, `forSession` the owner — counts for the owner's phase.
+ */
+export async function completeAdoptedPhase(s: SwarmSession, target: string, phase: number): Promise<CompleteResult> {
+  const { snapshot, view } = await s.view();
+  const me = s.requireSession(snapshot.plan);
+  const owner = view.sessions.find((x) => x.id === target);
+  if (!owner) throw new S2Error('UNKNOWN_SESSION', `no session "${target}" in the manifest`);
+  const held = (snapshot.sessions[me]?.status?.adopted ?? []).some((a) => a.session === target && a.phase === phase);
+  const reasons: string[] = [];
+  if (!held) reasons.push(`${me} holds no adoption of ${target}:${phase} (run: s2 adopt ${target}:${phase})`);
+  if (owner.phase !== phase) reasons.push(`${target}'s open phase is ${owner.phase}, not ${phase}`);
+  if (reasons.length) refuse(`complete-phase ${target}:${phase}`, { ok: false, reasons });
+  const mine = snapshot.plan.sessions.find((x) => x.id === me)!;
+  const commit = await s.reader.resolve(`refs/heads/${mine.branch}`);
+  if (!commit) throw new S2Error('COMMIT_MISSING', `${me}'s work branch ${mine.branch} does not exist; commit the adopted work on it first`);
+  const pp = snapshot.plan.sessions.find((x) => x.id === target)!.phases[phase - 1]!;
+  const validations: CommandResult[] = [];
+  for (const cmd of pp.validate) {
+    const r = await runCommand(cmd, s.ctx.root, pp.timeoutSeconds, s.env);
+    validations.push(r);
+    if (r.exitCode !== 0) break;
+  }
+  const passed = validations.every((v) => v.exitCode === 0);
+  if (passed) {
+    const store = await s.store(snapshot.plan);
+    await store.writeCompletion({ kind: 'completion', session: me, forSession: target, phase, commit, completedAt: s.now().toISOString(), validations }, (st) => st); // the adoption record stays: it is what makes this completion count
+  }
+  return { passed, validations, commit, attempts: passed ? 0 : 1, error: false };
+}
+
 export async function resetPhase(s: SwarmSession, phase: number): Promise<void> {
   const { snapshot } = await s.view();
   const store = await s.store(snapshot.plan);

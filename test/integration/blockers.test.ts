@@ -77,6 +77,15 @@ describe('blockers, deadlocks and gang-up on real git (7 sessions)', function ()
     assert.ok(late.blockers[0].stalled);
     const adopt = await f.cli('h323', ['adopt', 'sip:1'], at(211));
     assert.equal(adopt.code, 0, adopt.stderr);
+    f.work('h323', 'sip-part.txt');
+    const done = await f.cli('h323', ['complete-phase', 'sip:1'], at(212));
+    assert.equal(done.code, 0, done.stderr);
+    const after = await f.status(null, at(213));
+    const sip = after.sessions.find((s: { id: string }) => s.id === 'sip');
+    assert.equal(sip.phase, 2, 'the adopted completion counts for sip:1');
+    assert.equal(sip.phases[0].completedBy, 'h323');
+    const twice = await f.cli('ndi', ['complete-phase', 'sip:2'], at(214));
+    assert.equal(twice.code, 1, 'no adoption, no completion for another session');
   });
 
   it('refuses help toward a session that blocks nobody (no self-declared blockers)', async () => {

@@ -1,5 +1,5 @@
 import { S2Error } from '../../core/errors';
-import { completePhase, declareBlock, resetPhase, startPhase } from '../../loop/phaseOps';
+import { completeAdoptedPhase, completePhase, declareBlock, resetPhase, startPhase } from '../../loop/phaseOps';
 import { verifyCompletion } from '../../loop/verifyOps';
 import type { Command, CommandContext } from '../cliTypes';
 
@@ -26,13 +26,15 @@ export const startPhaseCommand: Command = {
 export const completePhaseCommand: Command = {
   name: 'complete-phase',
   summary: 'Run phase N\'s validation commands and record the completion only if all pass',
-  usage: 'complete-phase N',
+  usage: 'complete-phase N | complete-phase SESSION:N (a phase you adopted)',
   options: {},
   details: 'The completion names the work branch\'s current commit; it is signed with the session\'s key.',
   async run(ctx) {
     const s = await ctx.open();
-    const n = phaseArg(ctx);
-    const r = await completePhase(s, n);
+    const arg = ctx.positionals[0] ?? '';
+    const adopted = /^([^:]+):(\d+)$/.exec(arg);
+    const n = adopted ? Number(adopted[2]) : phaseArg(ctx);
+    const r = adopted ? await completeAdoptedPhase(s, adopted[1]!, n) : await completePhase(s, n);
     const lines = r.validations.map((v) => `  ${v.exitCode === 0 ? '✓' : '✗'} ${v.command} (${v.timedOut ? 'timed out' : `exit ${v.exitCode}`}, ${v.durationMs} ms)`);
     if (r.passed) ctx.out({ ok: true, ...r }, `${s.session}: phase ${n} complete at ${r.commit.slice(0, 12)}\n${lines.join('\n')}`);
     else ctx.out({ ok: false, ...r }, `${s.session}: phase ${n} NOT complete — validation failed (attempt ${r.attempts})${r.error ? '; the phase is now in error and needs a person (s2 reset-phase N)' : ''}\n${lines.join('\n')}\n${r.validations.at(-1)?.outputTail.split('\n').slice(-10).join('\n') ?? ''}`);

@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { S2Error } from '../../core/errors';
+
+/**
+ * Every command runs through this: an engine refusal (S2Error REFUSED with its reasons) or
+ * any other failure becomes one readable error message, never an unhandled rejection.
+ */
+export function guarded<A extends unknown[]>(title: string, log: vscode.LogOutputChannel, fn: (...args: A) => Promise<unknown>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      const msg = describe(e);
+      log.error(`${title}: ${msg}`);
+      void vscode.window.showErrorMessage(`S² ${title}: ${msg}`);
+    }
+  };
+}
+
+export function describe(e: unknown): string {
+  if (e instanceof S2Error) {
+    const reasons = Array.isArray(e.data['reasons']) ? (e.data['reasons'] as unknown[]).map(String) : [];
+    return reasons.length ? `refused — ${reasons.join('; ')}` : e.message;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Whether a value looks like `{ session: string, phase?: number }` (tree nodes, alert args, tests). */
+export function refArg(v: unknown): { session: string; phase?: number; task?: string } | null {
+  if (!v || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  if (typeof o['session'] !== 'string') return null;
+  return { session: o['session'], ...(typeof o['phase'] === 'number' ? { phase: o['phase'] } : {}), ...(typeof o['task'] === 'string' ? { task: o['task'] } : {}) };
+}

@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { CommandId } from '../commandIds';
+import type { MatrixPanel } from '../matrixPanel';
+import type { PhaseRecords } from '../phaseRecords';
+import type { BudgetStatusBar } from '../statusBar';
+import type { SwarmHost } from '../swarmHost';
+import type { SwarmTree } from '../swarmTree';
+import { reportSpendCommand } from './budgetCommands';
+import { guarded, refArg } from './commandErrors';
+import { helpBlocker } from './helpBlocker';
+import { completePhaseCommand, startPhaseCommand } from './phaseCommands';
+import { initSwarmCommand, selectSessionCommand, startLoopCommand, validateSwarmCommand } from './swarmCommands';
+
+export interface Faces {
+  readonly host: SwarmHost;
+  readonly tree: SwarmTree;
+  readonly matrix: MatrixPanel;
+  readonly statusBar: BudgetStatusBar;
+  readonly records: PhaseRecords;
+}
+
+/** Every CommandId gets exactly one handler; the Record type makes a missing one a compile error. */
+export function registerCommands(f: Faces): vscode.Disposable[] {
+  const { host } = f;
+  const handlers: Record<CommandId, (...args: unknown[]) => Promise<unknown>> = {
+    [CommandId.HelpBlocker]: (arg) => helpBlocker(host, arg),
+    [CommandId.StartLoop]: () => startLoopCommand(host),
+    [CommandId.StopLoop]: () => host.stopLoop(),
+    [CommandId.ShowMatrix]: async () => f.matrix.show(),
+    [CommandId.StartPhase]: (arg) => startPhaseCommand(host, arg),
+    [CommandId.CompletePhase]: (arg) => completePhaseCommand(host, arg),
+    [CommandId.ReportSpend]: (arg) => reportSpendCommand(host, arg),
+    [CommandId.SelectSession]: (arg) => selectSessionCommand(host, arg),
+    [CommandId.InitSwarm]: (arg) => initSwarmCommand(host, arg),
+    [CommandId.ValidateSwarm]: () => validateSwarmCommand(host),
+    [CommandId.RefreshView]: () => host.refresh(),
+    [CommandId.ShowBudget]: () => f.statusBar.showBudget(),
+    [CommandId.OpenPhase]: async (arg) => {
+      const ref = refArg(arg);
+      if (!ref?.phase) return;
+      await f.records.openPhase(ref.session, ref.phase);
+    },
+  };
+  return (Object.keys(handlers) as CommandId[]).map((id) => vscode.commands.registerCommand(id, guarded(id.replace(/^s2\./, ''), host.log, handlers[id])));
+}

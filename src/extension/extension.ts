@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { AlertPresenter } from './alerts';
+import { registerCommands } from './commands/registerCommands';
+import { SwarmDiagnostics } from './diagnostics';
+import { MatrixPanel } from './matrixPanel';
+import { PhaseRecords } from './phaseRecords';
+import { onDidChangeSettings } from './settings';
+import { BudgetStatusBar } from './statusBar';
+import { SwarmHost } from './swarmHost';
+import { SwarmTree } from './swarmTree';
+
+/**
+ * The composition root: build the host and its faces, hand every disposable to the context,
+ * and open the swarm without waiting for it (activation stays fast; the tree fills in when
+ * the first view arrives). The returned API is for tests.
+ */
+export interface S2Api {
+  readonly host: SwarmHost;
+  readonly matrix: MatrixPanel;
+  readonly alerts: AlertPresenter;
+  readonly statusBar: BudgetStatusBar;
+  readonly activationMs: number;
+  readonly ready: Promise<void>;
+}
+
+/** Held only so deactivate() can await the loop's stop (its lock release is async). */
+let host: SwarmHost | undefined;
+
+export function activate(context: vscode.ExtensionContext): S2Api {
+  const t0 = performance.now();
+  const log = vscode.window.createOutputChannel('S²', { log: true });
+  host = new SwarmHost(context.workspaceState, log);
+  const tree = new SwarmTree(host);
+  const records = new PhaseRecords(host);
+  const matrix = new MatrixPanel(host, context.extensionUri, async (session, phase) => {
+    await tree.reveal(session, phase).catch(() => undefined);
+    await records.openPhase(session, phase);
+  });
+  const statusBar = new BudgetStatusBar(host);
+  const alerts = new AlertPresenter(host);
+  const h = host;
+  context.subscriptions.push(log, h, tree, records, matrix, statusBar, alerts, new SwarmDiagnostics(h), ...registerCommands({ host: h, tree, matrix, statusBar, records }));
+  context.subscriptions.push(
+    onDidChangeSettings(() => void h.open()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void h.open()),
+  );
+  const ready = h.open();
+  const activationMs = Math.round((performance.now() - t0) * 10) / 10;
+  log.info(`S² activated in ${activationMs} ms`);
+  return { host: h, matrix, alerts, statusBar, activationMs, ready };
+}
+
+export async function deactivate(): Promise<void> {
+  await host?.shutdown();
+  host = undefined;
+}

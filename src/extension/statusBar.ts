@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import { sessionBudget, swarmBudget } from '../core/budget';
+import { CommandId } from './commandIds';
+import type { SwarmHost } from './swarmHost';
+import { money } from './treePresentation';
+
+/**
+ * The budget of this workspace's session in the status bar: "$(pulse) S² sip 62%", on the
+ * warning background from 80% and the error background from 100%. Its click shows spend by
+ * model and the swarm's total.
+ */
+export class BudgetStatusBar implements vscode.Disposable {
+  readonly item = vscode.window.createStatusBarItem('s2.budget', vscode.StatusBarAlignment.Left, 50);
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly host: SwarmHost) {
+    this.item.name = 'S² Budget';
+    this.item.command = CommandId.ShowBudget;
+    this.subscriptions.push(host.onDidChangeView(() => this.render()), host.onDidChangeState(() => this.render()));
+    this.render();
+  }
+
+  render(): void {
+    const { view, me } = this.host;
+    if (this.host.state !== 'ready' || !view) return this.item.hide();
+    const mine = me ? view.sessions.find((s) => s.id === me) : undefined;
+    const loop = this.host.loopMode === 'stopped' ? ' (loop stopped)' : '';
+    if (!mine) {
+      this.item.text = `$(pulse) S² ${money(view.swarmSpendUsd)}`;
+      this.item.tooltip = `Swarm ${view.swarm}: ${money(view.swarmSpendUsd)} spent${loop}. No session for this workspace — S2: Select Session.`;
+      this.item.backgroundColor = undefined;
+    } else {
+      const pct = Math.round(mine.budgetFraction * 100);
+      this.item.text = `$(pulse) S² ${mine.id} ${pct}%`;
+      this.item.tooltip = `${mine.id}: ${money(mine.spendUsd)} of ${money(mine.budgetUsd)} (${pct}%)${loop} — click for spend by model`;
+      this.item.backgroundColor = mine.budgetFraction >= 1 ? new vscode.ThemeColor('statusBarItem.errorBackground') : mine.budgetFraction >= 0.8 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    }
+    this.item.show();
+  }
+
+  /** Spend by model for this session, and the swarm's total, in a quick pick. */
+  async showBudget(): Promise<void> {
+    const items = await this.host.read(async (s) => {
+      const snap = await s.snapshot();
+      const rows: vscode.QuickPickItem[] = [];
+      if (this.host.me) {
+        const b = sessionBudget(snap, this.host.me);
+        rows.push({ label: `${this.host.me}: ${money(b.spendUsd)} of ${money(b.capUsd)}`, description: `${Math.round(b.fraction * 100)}%`, kind: vscode.QuickPickItemKind.Default });
+        for (const [model, usd] of Object.entries(b.byModel).sort((x, y) => y[1] - x[1])) rows.push({ label: `$(symbol-method) ${model}`, description: money(usd) });
+      }
+      const swarm = swarmBudget(snap, snap.plan);
+      const total = snap.plan.sessions.reduce((sum, p) => sum + sessionBudget(snap, p.id).spendUsd, 0);
+      rows.push({ label: 'Swarm', kind: vscode.QuickPickItemKind.Separator });
+      rows.push({ label: `swarm total: ${money(total)}${swarm ? ` of ${money(swarm.capUsd)}` : ''}`, description: `${snap.plan.sessions.length} sessions` });
+      return rows;
+    });
+    await vscode.window.showQuickPick(items, { title: 'S² spend', placeHolder: 'Spend by model and the swarm total' });
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.item.dispose();
+  }
+}

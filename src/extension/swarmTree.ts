@@ -1,0 +1,92 @@
+import * as vscode from 'vscode';
+import { CommandId, SWARM_VIEW_ID } from './commandIds';
+import type { SwarmHost } from './swarmHost';
+import { phasePresentation, Presentation, sessionPresentation } from './treePresentation';
+
+/**
+ * The Swarm tree: sessions → phases, rendered from the host's view (never from git). Nodes
+ * are small keys, so reveal() can find a phase from the matrix by its ref.
+ */
+export type SwarmNode = { readonly kind: 'session'; readonly session: string } | { readonly kind: 'phase'; readonly session: string; readonly phase: number };
+
+export class SwarmTree implements vscode.TreeDataProvider<SwarmNode>, vscode.Disposable {
+  private readonly didChange = new vscode.EventEmitter<SwarmNode | undefined>();
+  readonly onDidChangeTreeData = this.didChange.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly nodes = new Map<string, SwarmNode>();
+  readonly treeView: vscode.TreeView<SwarmNode>;
+
+  constructor(private readonly host: SwarmHost) {
+    this.treeView = vscode.window.createTreeView(SWARM_VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(
+      this.treeView,
+      this.didChange,
+      host.onDidChangeView(() => this.didChange.fire(undefined)),
+      host.onDidChangeState(() => this.updateMessage()),
+    );
+    this.updateMessage();
+  }
+
+  private updateMessage(): void {
+    const h = this.host;
+    this.treeView.message = h.state === 'error' ? `S² could not read the swarm: ${h.error}` : h.state === 'ready' && !h.me ? 'No session for this workspace — watching only. Run "S2: Select Session".' : undefined;
+    this.didChange.fire(undefined);
+  }
+
+  private node(n: SwarmNode): SwarmNode {
+    const key = n.kind === 'session' ? n.session : `${n.session}:${n.phase}`;
+    const known = this.nodes.get(key);
+    if (known) return known;
+    this.nodes.set(key, n);
+    return n;
+  }
+
+  getChildren(el?: SwarmNode): SwarmNode[] {
+    const view = this.host.view;
+    if (!view) return [];
+    if (!el) return view.sessions.map((s) => this.node({ kind: 'session', session: s.id }));
+    if (el.kind === 'phase') return [];
+    const s = view.sessions.find((x) => x.id === el.session);
+    return (s?.phases ?? []).map((p) => this.node({ kind: 'phase', session: s!.id, phase: p.phase }));
+  }
+
+  getParent(el: SwarmNode): SwarmNode | undefined {
+    return el.kind === 'phase' ? this.node({ kind: 'session', session: el.session }) : undefined;
+  }
+
+  getTreeItem(el: SwarmNode): vscode.TreeItem {
+    const view = this.host.view;
+    const s = view?.sessions.find((x) => x.id === el.session);
+    if (!view || !s) return new vscode.TreeItem(el.session);
+    if (el.kind === 'session') {
+      const open = s.id === this.host.me || view.blockers[0]?.session === s.id;
+      const item = toItem(sessionPresentation(view, s, this.host.me), open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `session:${s.id}`;
+      return item;
+    }
+    const p = s.phases[el.phase - 1]!;
+    const item = toItem(phasePresentation(s, p), vscode.TreeItemCollapsibleState.None);
+    item.id = `phase:${s.id}:${p.phase}`;
+    item.command = { command: CommandId.OpenPhase, title: 'Open Phase', arguments: [{ session: s.id, phase: p.phase }] };
+    return item;
+  }
+
+  /** Select a session or a phase in the tree (from the matrix or a notification). */
+  async reveal(session: string, phase?: number): Promise<void> {
+    const n = phase ? this.node({ kind: 'phase', session, phase }) : this.node({ kind: 'session', session });
+    await this.treeView.reveal(n, { select: true, focus: false, expand: true });
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function toItem(p: Presentation, collapsible: vscode.TreeItemCollapsibleState): vscode.TreeItem {
+  const item = new vscode.TreeItem(p.label, collapsible);
+  item.description = p.description;
+  item.tooltip = new vscode.MarkdownString(p.tooltip);
+  item.iconPath = new vscode.ThemeIcon(p.icon, p.color ? new vscode.ThemeColor(p.color) : undefined);
+  item.contextValue = p.contextValue;
+  return item;
+}

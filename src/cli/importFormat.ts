@@ -79,6 +79,7 @@ export function importJson(o: ImportOutcome): Record<string, unknown> {
     manifest: o.manifestText,
     states: r.states,
     instructions: r.instructions.map((i) => ({ session: i.session, phase: i.phase, path: i.path, source: i.source })),
+    baselines: Object.fromEntries(r.sessions.map((m) => [m.id, (r.manifest as { sessions: Record<string, { baselinePhase?: number }> }).sessions[m.id]?.baselinePhase ?? 0])),
     supports: r.supports,
     idleTasks: r.idleTasks,
     report: r.report,

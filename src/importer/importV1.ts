@@ -1,3 +1,4 @@
+import { alignStates, baselines, statusClaims } from './v1Baseline';
 import { parseBranchList, type V1Branch } from './v1Branches';
 import { collect, type Collected } from './v1Collect';
 import { explain } from './v1Explain';
@@ -37,19 +38,30 @@ export function importV1(input: readonly V1InputFile[], options: ImportV1Options
   const swarm = options.swarm ?? repositoryName(kept) ?? 'v1-import';
   const plan = { swarm, sessions, phaseCounts, sessionTitles: c.sessionTitles, titles: c.titles, needs: c.needs, helpTasks: c.helpTasks, budgets: c.budgets, expertise: c.expertise, branches: workBranches };
   const { manifest, overruled } = buildManifest(plan);
-  const { states, outcome } = lastStates(c.candidates, phaseCounts);
+  const baselineFacts = baselines(manifest.sessions, [...statusClaims(c.candidates), ...c.completed]);
+  for (const b of baselineFacts) if (b.baselinePhase > 0) manifest.sessions[b.session] = withBaseline(manifest.sessions[b.session]!, b.baselinePhase);
+  const last = lastStates(c.candidates, phaseCounts);
+  const states = alignStates(last.states, manifest.sessions, baselineFacts);
+  const outcome = last.outcome;
   const instructions = importedInstructions(choice, copies, manifest.sessions, byFolder);
   const report = new ImportReport();
-  explain(report, { kept, copies, choice, c, outcome, overruled, branches, workBranches });
+  explain(report, { kept, copies, choice, c, outcome, overruled, branches, workBranches, baselines: baselineFacts });
   return {
     manifest,
     states,
     instructions,
     supports: c.supports,
     idleTasks: c.idleTasks,
+    baselines: baselineFacts,
     sessions: V1_SESSIONS.filter((s) => sessions.includes(s.id)).map((s) => ({ id: s.id, v1: s.label, number: s.number })),
     report: report.finish(input.map((f) => f.path)),
   };
+}
+
+/** The session's manifest entry with `baselinePhase`, placed before `phases` so the YAML reads in order. */
+function withBaseline(spec: ImportV1Result['manifest']['sessions'][string], baselinePhase: number): ImportV1Result['manifest']['sessions'][string] {
+  const { phases, ...rest } = spec;
+  return { ...rest, baselinePhase, ...(phases ? { phases } : {}) };
 }
 
 /** The repository the session starters name (`REPOSITORY: owner/name`). */

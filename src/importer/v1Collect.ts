@@ -4,7 +4,7 @@ import { parseInstruction, type InstructionFacts } from './v1Instructions';
 import { parseMatrix, type MatrixFacts } from './v1Matrix';
 import type { InstructionChoice } from './v1Select';
 import { parseStatus, type StatusFacts } from './v1Status';
-import type { BudgetFact, ExpertiseFact, HelpTaskFact, IdleTaskFact, NeedFact, StateCandidate, SupportFact, TitleFact } from './v1Types';
+import type { BudgetFact, CompletedFact, ExpertiseFact, HelpTaskFact, IdleTaskFact, NeedFact, StateCandidate, SupportFact, TitleFact } from './v1Types';
 
 /**
  * Run the parser of each kept file and gather their facts. Facts of an instruction file count
@@ -26,6 +26,8 @@ export interface Collected {
   readonly budgets: BudgetFact[];
   readonly expertise: ExpertiseFact[];
   readonly candidates: StateCandidate[];
+  /** What v1 said each session had completed: statuses and the orchestrator's instruction headers. */
+  readonly completed: CompletedFact[];
   readonly sessionTitles: Map<string, string>;
 }
 
@@ -37,6 +39,8 @@ function inForce(f: InstructionFacts, file: V1File, choice: InstructionChoice): 
     helpTasks: f.helpTasks.filter(won),
     idleTasks: f.idleTasks.filter(won),
     budgets: f.budgets,
+    completed: f.completed,
+    notes: f.notes,
     ...(f.sessionTitle ? { sessionTitle: f.sessionTitle } : {}),
   };
 }
@@ -45,7 +49,7 @@ function inForce(f: InstructionFacts, file: V1File, choice: InstructionChoice): 
 export function collect(kept: readonly V1File[], choice: InstructionChoice, folderSession: (folder: string) => string | undefined): Collected {
   const c: Collected = {
     matrices: new Map(), instructions: new Map(), statuses: new Map(), boards: new Map(), guides: new Map(),
-    titles: [], needs: [], helpTasks: [], idleTasks: [], supports: [], budgets: [], expertise: [], candidates: [], sessionTitles: new Map(),
+    titles: [], needs: [], helpTasks: [], idleTasks: [], supports: [], budgets: [], expertise: [], candidates: [], completed: [], sessionTitles: new Map(),
   };
   const titles = { instruction: [] as TitleFact[], matrix: [] as TitleFact[], other: [] as TitleFact[] };
   for (const file of kept) collectFile(c, titles, file, choice, folderSession);
@@ -74,6 +78,7 @@ function collectFile(c: Collected, titles: Titles, file: V1File, choice: Instruc
     c.helpTasks.push(...f.helpTasks);
     c.idleTasks.push(...f.idleTasks);
     c.budgets.push(...f.budgets);
+    c.completed.push(...all.completed);
     if (f.sessionTitle && !c.sessionTitles.has(file.session)) c.sessionTitles.set(file.session, f.sessionTitle.title);
   } else if (file.kind === 'status' || file.kind === 'costReport') {
     const s = parseStatus(file, folderSession(file.folder));

@@ -6,6 +6,7 @@ import type { Overruled } from './v1Manifest';
 import { describeFacts, ImportReport, lineOf } from './v1Report';
 import { instructionPath } from './v1Sections';
 import type { Copy, InstructionChoice } from './v1Select';
+import type { BaselineFact } from './v1Types';
 
 /**
  * Write what became of every file into the report: what each kept file was mapped to, why
@@ -22,6 +23,7 @@ export interface ExplainInput {
   readonly branches: readonly V1Branch[];
   /** session → its chosen work branch. */
   readonly workBranches: ReadonlyMap<string, string>;
+  readonly baselines: readonly BaselineFact[];
 }
 
 const pathOf = (source: string) => source.slice(0, source.lastIndexOf(':'));
@@ -36,6 +38,14 @@ export function explain(report: ImportReport, x: ExplainInput): void {
   }
   for (const file of x.kept) explainFile(report, file, x);
   for (const o of x.overruled) report.note(pathOf(o.source), `line ${lineOf(o)}: ${o.what} not used: ${o.why}`);
+  for (const b of x.baselines) {
+    const file = b.claimed && x.kept.find((f) => f.path === pathOf(b.claimed!.source));
+    if (!file) continue;
+    const said = `${b.claimed!.by === 'status' ? 'a status' : 'the instruction header'} "${b.claimed!.text}" (line ${lineOf(b.claimed!)})`;
+    report.map(file, [b.capped
+      ? `baseline of ${b.session}: ${said} claims phases 1-${b.claimed!.through}; baselinePhase ${b.baselinePhase} only: ${b.capped}`
+      : `baseline of ${b.session}: ${said} → phases 1-${b.baselinePhase} complete before S² (baselinePhase ${b.baselinePhase})`]);
+  }
   const known = new Set(x.branches.map((b) => b.branch));
   for (const cand of x.c.candidates) {
     const path = pathOf(cand.source);
@@ -93,7 +103,7 @@ function explainInstruction(report: ImportReport, file: V1File, x: ExplainInput)
     ...(f?.sessionTitle ? [sessionTitleLine(file.session!, f.sessionTitle, x.c.sessionTitles.get(file.session!))] : []),
     ...(f ? describeFacts(f) : []),
   ];
-  if (to.length) report.map(file, to, lost);
+  if (to.length) report.map(file, to, [...lost, ...(f?.notes ?? [])]);
   else report.skip(file, lost.length ? `superseded: ${lost.join('; ')}` : 'names no session or phase');
 }
 

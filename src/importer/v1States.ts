@@ -49,7 +49,7 @@ export function lastStates(candidates: readonly StateCandidate[], phaseCounts: R
       if (phaseFrom && phaseFrom !== c.source) notes.push(`phase ${phase} carried from ${phaseFrom}${c.phase === 0 ? ' (this report is about v1\'s Phase 0 task pool)' : ''}`);
       if (c.dateOnly) notes.push('timestamp is a date only');
       if (state === 'blocked' && !c.blockedOn.length) notes.push('blocked, but the report names no blocker');
-      last = { session, phase, state, updatedAt: c.updatedAt!, blockedOn: [...c.blockedOn], v1Status: c.v1Status, source: c.source, notes };
+      last = { session, phase, state, updatedAt: c.updatedAt!, blockedOn: [...c.blockedOn], v1Status: c.v1Status, source: c.source, notes, baselinePhase: 0, v1: { state, phase, blockedOn: [...c.blockedOn] } };
       outcome.set(c.source, `${session}: ${state} in phase ${phase} at ${c.updatedAt}`);
     }
     if (!last) continue;

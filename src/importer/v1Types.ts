@@ -63,6 +63,19 @@ export interface ExpertiseFact extends Located {
   readonly tags: readonly string[];
 }
 
+/**
+ * A statement that `session` had completed phases 1..`through`: a status ("phase_2_complete",
+ * "Phases 4-6 ready", or working on phase N: through N-1) or the header of an instruction the
+ * orchestrator wrote for the session ("**Status:** Phase 3 Complete ✅").
+ */
+export interface CompletedFact extends Located {
+  readonly session: string;
+  readonly through: number;
+  /** The words as written. */
+  readonly text: string;
+  readonly by: 'status' | 'instruction';
+}
+
 /** One status report of one session, before the newest is chosen. */
 export interface StateCandidate extends Located {
   readonly session: string;
@@ -89,6 +102,20 @@ export interface V1State extends Located {
   readonly blockedOn: readonly string[];
   readonly v1Status: string;
   readonly notes: readonly string[];
+  /** Phases 1..baselinePhase complete before S² (the manifest's `baselinePhase`); `phase` is the next one. */
+  readonly baselinePhase: number;
+  /** What v1's last report said, before it was aligned with the baseline. */
+  readonly v1: { readonly state: SessionState; readonly phase: number; readonly blockedOn: readonly string[] };
+}
+
+/** How a session's baseline (phases complete before S²) was decided. */
+export interface BaselineFact {
+  readonly session: string;
+  readonly baselinePhase: number;
+  /** The highest completion v1 claimed, and where; null when v1 claimed none. */
+  readonly claimed: CompletedFact | null;
+  /** Why the baseline is lower than the claim, if it is. */
+  readonly capped: string | null;
 }
 
 export interface ImportedInstruction {
@@ -131,6 +158,7 @@ export interface ImportV1Result {
   readonly instructions: readonly ImportedInstruction[];
   readonly supports: readonly SupportFact[];
   readonly idleTasks: readonly IdleTaskFact[];
+  readonly baselines: readonly BaselineFact[];
   readonly sessions: readonly SessionMapping[];
   readonly report: { readonly mapped: readonly MappedFile[]; readonly unmapped: readonly UnmappedFile[] };
 }

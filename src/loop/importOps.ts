@@ -19,7 +19,8 @@ import { SwarmSession } from './swarmSession';
  * result the way every v2 swarm is written: the manifest through initSwarm (keys created,
  * public keys filled in), the instructions committed on the coordination branch in the same
  * checkout, and each session's last known v1 state as a status record signed with its own key
- * and dated with the v1 timestamp (so a 2025 status is seen as 2025, i.e. stale). Re-running
+ * and dated with the v1 timestamp (so a 2025 status is seen as 2025, i.e. stale); its phase and
+ * state are aligned with the manifest's `baselinePhase` (see src/importer/v1Baseline.ts). Re-running
  * the same import writes nothing new; a status newer than the v1 one is kept.
  */
 export interface ImportOptions {
@@ -120,7 +121,7 @@ function importedStatus(st: StatusRecord, v: V1State): StatusRecord {
     state: v.state,
     phase: v.phase,
     heartbeatAt: v.updatedAt,
-    blockedOn: v.blockedOn.map((on) => ({ on, reason: `v1 ${v.source}: ${v.v1Status}`, since: v.updatedAt })),
+    blockedOn: v.blockedOn.map((on) => ({ on, reason: v.v1.blockedOn.includes(on) ? `v1 ${v.source}: ${v.v1Status}` : `${v.session}:${v.phase} needs ${on}, which v1 never completed (baseline; v1 ${v.source}: ${v.v1Status})`, since: v.updatedAt })),
   };
 }
 

@@ -29,7 +29,9 @@ describe('s2 import v1 (CLI, real git)', function () {
     assert.match(text.stdout, /^# manifest/m);
     assert.match(text.stdout, /^swarm: infrafabric$/m);
     assert.match(text.stdout, /^# last known states/m);
-    assert.match(text.stdout, /^ndi +working +3 +2025-11-12T20:45:00\.000Z/m);
+    assert.match(text.stdout, /^ndi +blocked +4 +2025-11-12T20:45:00\.000Z +sip:4 /m);
+    assert.match(text.stdout, /^ {4}baselinePhase: 3$/m);
+    assert.match(text.stdout, /ndi: v1 said working in phase 3 \("active"\); written as blocked in phase 4 on sip:4/);
     assert.match(text.stdout, /^unmapped \(\d+\):$/m);
     assert.match(text.stdout, /coordination\/SESSION-STATUS\.md \[board\] lines [\d, ]*\b10\b/);
     const json = await r.cli(['import', 'v1', '--from', LEGACY_FIXTURES, '--dry-run', '--json']);
@@ -42,26 +44,61 @@ describe('s2 import v1 (CLI, real git)', function () {
     assert.equal(git(r.repo, 'status', '--porcelain'), '');
   });
 
-  it('imports: s2 status shows sip:4 blocking ndi, webrtc, h323, talent, the v1 times, stale sessions', async () => {
+  it('imports: s2 status shows sip:4 blocking ndi, webrtc, h323, talent from the v1 baseline, the v1 times, stale sessions', async () => {
     const t0 = process.hrtime.bigint();
     const imp = await r.cli(['import', 'v1', '--from', LEGACY_FIXTURES, '--json']);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     assert.equal(imp.code, 0, imp.stderr);
     const out = imp.json();
     console.log(`      imported ${out.files} files in ${ms.toFixed(0)} ms (read ${out.timings.readMs} ms, import ${out.timings.importMs} ms, write ${out.timings.writeMs} ms)`);
+    const manifest = parse(git(r.repo, 'show', 'main:.s2/swarm.yaml'));
+    for (const id of [...BLOCKED_BY_SIP_4, 'sip', 'cli']) assert.equal(manifest.sessions[id].baselinePhase, 3, `${id}: phases 1-3 complete before S²`);
+    assert.equal(manifest.sessions.ifbus.baselinePhase, undefined, 'ifbus was in phase 1');
+
     const st = await r.cli(['status', '--json']);
     assert.equal(st.code, 0, st.stderr);
     const view = st.json();
     const byId = new Map<string, any>(view.sessions.map((s: any) => [s.id, s])); // eslint-disable-line @typescript-eslint/no-explicit-any
     assert.deepEqual([...byId.keys()], ['ndi', 'webrtc', 'h323', 'sip', 'cli', 'talent', 'ifbus']);
+    // Phase 4: session 4 (SIP) blocks sessions 1, 2, 3 and 6, and nobody else; no deadlock.
+    assert.equal(view.blockers.length, 1, JSON.stringify(view.blockers));
+    assert.equal(view.blockers[0].session, 'sip');
+    assert.deepEqual(view.blockers[0].phases, ['sip:4']);
+    assert.deepEqual([...view.blockers[0].blocks].sort(), ['h323', 'ndi', 'talent', 'webrtc']);
+    assert.deepEqual(view.deadlocks, []);
     for (const id of BLOCKED_BY_SIP_4) {
-      assert.deepEqual(byId.get(id).phases[3].needs, ['sip:4'], `${id}:4 needs`);
-      assert.deepEqual(byId.get(id).phases[3].blockedBy, ['sip:4'], `${id}:4 is blocked by sip:4`);
+      const v = byId.get(id);
+      assert.equal(v.phase, 4, `${id} is in phase 4`);
+      assert.deepEqual(v.blockedBy, ['sip:4'], `${id} is blocked by sip:4`);
+      assert.deepEqual(v.phases[3].needs, ['sip:4'], `${id}:4 needs`);
+      assert.deepEqual(v.phases[3].blockedBy, ['sip:4'], `${id}:4 is blocked by sip:4`);
+      assert.equal(v.phases[3].state, 'blocked', `${id}:4`);
     }
-    for (const id of ['sip', 'cli', 'ifbus']) assert.deepEqual(byId.get(id).phases[3].blockedBy, [], `${id}:4 waits on nobody`);
+    for (const id of [...BLOCKED_BY_SIP_4, 'sip', 'cli']) {
+      assert.deepEqual(byId.get(id).phases.slice(0, 3).map((p: any) => [p.state, p.completedBy, p.commit]), [1, 2, 3].map(() => ['verified', 'manifest', null]), `${id}: phases 1-3 are the baseline`); // eslint-disable-line @typescript-eslint/no-explicit-any
+    }
+    assert.deepEqual(byId.get('sip').blocks.sort(), ['h323', 'ndi', 'talent', 'webrtc']);
+    assert.deepEqual(byId.get('sip').blockedBy, []);
+    assert.equal(byId.get('sip').phase, 4);
+    assert.deepEqual(byId.get('cli').blockedBy, [], 'cli supports, it does not wait');
+    assert.deepEqual(byId.get('cli').blocks, []);
+    assert.equal(byId.get('cli').phase, 4);
+    assert.equal(byId.get('ifbus').phase, 1);
     assert.deepEqual(byId.get('talent').phases[5].blockedBy, ['sip:6']);
-    const states: { session: string; state: string; phase: number; updatedAt: string }[] = out.states;
-    assert.equal(states.length, 6);
+    const bad = view.violations.filter((v: any) => /SKIPPED|REPEATED|DEADLOCK|FALSE_BLOCKER|SIGNATURE|RECORD_INVALID|FOREIGN|CHAIN|REWRITE/.test(v.code)); // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.deepEqual(bad, [], 'no skipped or repeated phase, no deadlock, no false blocker, no bad record');
+
+    // The statuses: v1 times kept, aligned with the baseline, stale.
+    const states: { session: string; state: string; phase: number; updatedAt: string; v1: { state: string; phase: number } }[] = out.states;
+    assert.deepEqual(states.map((s) => `${s.session} ${s.state} ${s.phase} ${s.updatedAt}`), [
+      'ndi blocked 4 2025-11-12T20:45:00.000Z',
+      'webrtc blocked 4 2025-11-12T20:10:00.000Z',
+      'h323 blocked 4 2025-11-14T22:15:00.000Z',
+      'sip working 4 2025-11-11T00:00:00.000Z',
+      'talent blocked 4 2025-11-12T23:00:00.000Z',
+      'ifbus working 1 2025-11-11T00:00:00.000Z',
+    ]);
+    assert.deepEqual(states.find((s) => s.session === 'h323')!.v1, { state: 'idle', phase: 7, blockedOn: [] }, 'what v1 claimed is kept');
     for (const s of states) {
       const v = byId.get(s.session);
       const age = (Date.parse(view.now) - Date.parse(s.updatedAt)) / 1000;
@@ -72,19 +109,37 @@ describe('s2 import v1 (CLI, real git)', function () {
       const rec = parse(git(r.repo, 'show', `s2/sessions/${s.session}:.s2/sessions/${s.session}/status.yaml`));
       assert.deepEqual([rec.updatedAt, rec.heartbeatAt, rec.state, rec.phase], [s.updatedAt, s.updatedAt, s.state, s.phase], `${s.session} status record`);
       assert.equal(rec.signature.by, s.session);
+      if (s.state === 'blocked') {
+        assert.deepEqual(rec.blockedOn.map((b: { on: string }) => b.on), ['sip:4'], s.session);
+        assert.match(rec.blockedOn[0].reason, new RegExp(`^${s.session}:4 needs sip:4, which v1 never completed \\(baseline; v1 .+:\\d+: `));
+        assert.equal(rec.blockedOn[0].since, s.updatedAt);
+      }
     }
-    assert.equal(byId.get('cli').state, 'not-started', 'cli has no dated v1 status');
+    assert.equal(byId.get('cli').state, 'idle', 'cli has no dated v1 status, but its baseline puts it at phase 4');
     assert.equal(byId.get('cli').heartbeatAgeSeconds, null);
-    assert.deepEqual(view.violations.filter((v: any) => /SIGNATURE|RECORD_INVALID|FOREIGN|CHAIN|REWRITE/.test(v.code)), []); // eslint-disable-line @typescript-eslint/no-explicit-any
-    const manifest = parse(git(r.repo, 'show', 'main:.s2/swarm.yaml'));
+
+    // cli's SUPPORT relation: in the manifest (for s2 prompts) and in the import's --json, not a dependency.
+    assert.deepEqual(out.supports.filter((x: { session: string }) => x.session === 'cli').map((x: { phase: number }) => x.phase), [4, 5, 6]);
+    assert.deepEqual(manifest.sessions.cli.phases['4'].supports, ['ndi', 'webrtc', 'h323', 'sip']);
     assert.deepEqual(manifest.sessions.cli.phases['6'].supports, ['ndi', 'webrtc', 'h323', 'sip', 'talent'], 'cli supports all in phase 6');
+    assert.equal(manifest.sessions.cli.phases['4'].needs, undefined);
     for (const s of Object.values<any>(manifest.sessions)) assert.match(s.publicKey, /BEGIN PUBLIC KEY/); // eslint-disable-line @typescript-eslint/no-explicit-any
     const instr = git(r.repo, 'ls-tree', '-r', '--name-only', 'main', '.s2/instructions').split('\n');
     assert.equal(instr.length, out.instructions.length);
     assert.match(git(r.repo, 'show', 'main:.s2/instructions/ndi/phase-4.md'), /^---\nid: v1\/ndi\/phase-4/);
     assert.equal(git(r.repo, 'log', '-1', '--format=%an <%ae>', 'main'), 's2 <s2@localhost>');
+
+    // The text table says the same.
     const text = await r.cli(['status']);
+    assert.equal(text.code, 0, text.stderr);
     console.log(text.stdout.split('\n').map((l) => `      ${l}`).join('\n'));
+    const row = (id: string) => text.stdout.split('\n').find((l) => l.startsWith(`${id} `)) ?? '';
+    for (const id of BLOCKED_BY_SIP_4) assert.match(row(id), new RegExp(`^${id} +stale +4/\\d+ +\\d+ h .* sip:4\\s*$`), row(id));
+    assert.match(row('sip'), /^sip +stale +4\/10 +\d+ h .* blocks 4\s*$/, row('sip'));
+    assert.match(row('cli'), /^cli +idle +4\/10 +— /, row('cli'));
+    assert.doesNotMatch(row('cli'), /sip:|blocks/, 'cli is not blocked and blocks nobody');
+    assert.match(row('ifbus'), /^ifbus +stale +1\/10 /, row('ifbus'));
+    assert.doesNotMatch(text.stdout, /DEADLOCK|PHASE_SKIPPED/);
 
     const before = r.refs();
     const again = await r.cli(['import', 'v1', '--from', LEGACY_FIXTURES, '--json']);

@@ -83,6 +83,13 @@ describe('s2 prompts: the committed prompts of the imported v1 swarm', function 
     const ndi = readFileSync(path.join(out, 'SESSION-1-NDI-AUTO-POLLING-V2.md'), 'utf8');
     assert.match(ndi, /\| 4 \| Integration Hardening \| `sip:4` \|/);
     assert.match(ndi, /`s2 --session ndi help sip:4 --task "…"`/);
+    assert.match(ndi, /Phases 1-3 count as complete before S² \(the manifest's `baselinePhase: 3`.*Your first phase under S² is 4: `s2 --session ndi start-phase 4`\./);
+    assert.match(sip, /Needs you verify before your phases: none\./, 'sip:1 needs h323:1 and webrtc:1, which are in their baselines');
+    const webrtc = readFileSync(path.join(out, 'SESSION-2-WEBRTC-AUTO-POLLING-V2.md'), 'utf8');
+    assert.match(webrtc, /\| 1 \| WebRTC Agent Mesh \(IF\.swarm\) \| — \|/, 'no phase-1 need of webrtc (the IDLE TASK row)');
+    assert.doesNotMatch(webrtc, /needed by `sip:1`/, 'a baseline phase is nobody\'s blocker');
+    const ifbus = readFileSync(path.join(out, 'SESSION-7-IFBUS-AUTO-POLLING-V2.md'), 'utf8');
+    assert.doesNotMatch(ifbus, /before S²/, 'ifbus has no baseline');
   });
 
   it('--check exits 0 on the generated folder and 1 when a prompt drifted, is missing or is extra', async () => {

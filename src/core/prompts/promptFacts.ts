@@ -64,8 +64,9 @@ function supportsOf(plan: SwarmPlan, id: string): Support[] {
 export function promptFacts(plan: SwarmPlan, id: string): PromptFacts {
   const session = plan.sessions.find((s) => s.id === id)!;
   const dependents: Dependent[] = [];
-  for (const p of session.phases) {
-    const waiting = plan.sessions.flatMap((o) => o.phases.filter((op) => op.needs.some((n) => n.session === id && n.phase === p.phase)).map((op) => formatPhaseRef({ session: o.id, phase: op.phase })));
+  // A phase in a baseline (complete before S²) neither waits nor is waited for.
+  for (const p of session.phases.filter((x) => x.phase > session.baselinePhase)) {
+    const waiting = plan.sessions.flatMap((o) => o.phases.filter((op) => op.phase > o.baselinePhase && op.needs.some((n) => n.session === id && n.phase === p.phase)).map((op) => formatPhaseRef({ session: o.id, phase: op.phase })));
     if (waiting.length) dependents.push({ phase: p.phase, waiting });
   }
   const mine = new Set(session.expertise);

@@ -7,7 +7,8 @@ import { code, s2 } from './promptSections';
  * loop and failure recovery. Every step names the `s2` command that enforces it.
  */
 export function blockerHelp(f: PromptFacts, plan: SwarmPlan): string[] {
-  const firstNeed = f.session.phases.flatMap((p) => p.needs)[0];
+  const baseline = (id: string) => plan.sessions.find((x) => x.id === id)?.baselinePhase ?? 0;
+  const firstNeed = f.session.phases.filter((p) => p.phase > f.session.baselinePhase).flatMap((p) => p.needs).find((n) => n.phase > baseline(n.session));
   const example = firstNeed ? `${firstNeed.session}:${firstNeed.phase}` : (f.offers[0]?.ref ?? 'SESSION:PHASE');
   return [
     '',

@@ -63,6 +63,11 @@ export function phases(f: PromptFacts): string[] {
     const needs = p.needs.map(formatPhaseRef);
     out.push(`| ${p.phase} | ${cell(p.title)} | ${needs.length ? needs.map(code).join(', ') : '—'} | ${p.validate.length ? p.validate.map((c) => code(cell(c))).join('<br>') : 'none configured'} | ${p.helpTasks.length ? p.helpTasks.map(cell).join('; ') : '—'} |`);
   }
+  if (s.baselinePhase > 0) {
+    const done = s.baselinePhase === 1 ? 'Phase 1 counts' : `Phases 1-${s.baselinePhase} count`;
+    const next = s.baselinePhase < s.phaseCount ? ` Your first phase under S² is ${s.baselinePhase + 1}: ${s2(f, `start-phase ${s.baselinePhase + 1}`)}.` : ' All your phases are in it.';
+    out.push('', `${done} as complete before S² (the manifest's ${code(`baselinePhase: ${s.baselinePhase}`)}: work done before this swarm used ${code('s2')}, e.g. imported from v1). They have no completion records and are not redone or verified again; sessions that need them are not held up by them.${next}`);
+  }
   out.push('', `The instruction of phase N, where there is one, is ${code(`.s2/instructions/${s.id}/phase-N.md`)} on the coordination branch: ${code(`git show ${f.coordinationBranch}:.s2/instructions/${s.id}/phase-N.md`)}. It says what to build; the commands below say when you may.`);
   if (s.integrate.length) out.push('', `Your integrate commands (run by ${code('s2 verify')} on every merge you verify): ${s.integrate.map(code).join(', ')}.`);
   return out;
@@ -70,7 +75,8 @@ export function phases(f: PromptFacts): string[] {
 
 export function validation(f: PromptFacts, plan: SwarmPlan): string[] {
   const s = f.session;
-  const unchecked = s.phases.filter((p) => p.validate.length === 0).map((p) => p.phase);
+  const unchecked = s.phases.filter((p) => p.phase > s.baselinePhase && p.validate.length === 0).map((p) => p.phase);
+  const open = s.phases.length - Math.min(s.baselinePhase, s.phases.length);
   return [
     '',
     '## Phase validation protocol',
@@ -80,12 +86,14 @@ export function validation(f: PromptFacts, plan: SwarmPlan): string[] {
     `3. ${s2(f, 'complete-phase N')}: runs phase N's validation commands in your checkout and records the completion, signed and naming your work branch's commit, only if all of them pass. Exit 1: a command failed; its output is printed (failure recovery, below).`,
     '',
     `Phases go in order, each once: a phase you did not start cannot be completed, a completed phase cannot be started or completed again (PHASE_REPEATED), a later phase cannot be started before the open one (PHASE_SKIPPED). A failing phase is retried at most ${plan.polling.maxAttempts} times, then it is in error until a person runs ${code('s2 reset-phase N')}.`,
-    ...(unchecked.length ? ['', `${unchecked.length === s.phases.length ? 'None of your phases has' : unchecked.length === 1 ? `Phase ${unchecked[0]} has no` : `Phases ${unchecked.join(', ')} have no`} validation commands in the manifest: their completion records no checks, and the sessions that need them still verify them with their own commands. Do not invent checks here; ask the person running the swarm to add ${code('validate:')} to .s2/swarm.yaml.`] : []),
+    ...(unchecked.length ? ['', `${unchecked.length === open && s.baselinePhase === 0 ? 'None of your phases has' : unchecked.length === open ? 'None of your phases after the baseline has' : unchecked.length === 1 ? `Phase ${unchecked[0]} has no` : `Phases ${unchecked.join(', ')} have no`} validation commands in the manifest: their completion records no checks, and the sessions that need them still verify them with their own commands. Do not invent checks here; ask the person running the swarm to add ${code('validate:')} to .s2/swarm.yaml.`] : []),
   ];
 }
 
-export function crossValidation(f: PromptFacts): string[] {
-  const needs = [...new Set(f.session.phases.flatMap((p) => p.needs.map(formatPhaseRef)))];
+export function crossValidation(f: PromptFacts, plan: SwarmPlan): string[] {
+  const baseline = (id: string) => plan.sessions.find((x) => x.id === id)?.baselinePhase ?? 0;
+  const open = f.session.phases.filter((p) => p.phase > f.session.baselinePhase);
+  const needs = [...new Set(open.flatMap((p) => p.needs.filter((n) => n.phase > baseline(n.session)).map(formatPhaseRef)))];
   const verifiers = [...new Set(f.dependents.flatMap((d) => d.waiting.map((w) => w.split(':')[0]!)))];
   return [
     '',

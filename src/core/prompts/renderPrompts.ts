@@ -21,7 +21,7 @@ export function renderPrompt(plan: SwarmPlan, session: string): string {
     ...role(f, plan),
     ...phases(f),
     ...validation(f, plan),
-    ...crossValidation(f),
+    ...crossValidation(f, plan),
     ...blockerHelp(f, plan),
     ...budget(f, plan),
     ...pollingLoop(f, plan),

@@ -15,8 +15,13 @@ function approvedUsd(snap: Snapshot, scope: string): number {
   return snap.approvals.filter((a) => a.scope === scope).reduce((sum, a) => sum + a.addUsd, 0);
 }
 
+// Budgets are asked for per session many times per view: index each plan's sessions once.
+const sessionIndex = new WeakMap<SwarmPlan, Map<string, SwarmPlan['sessions'][number]>>();
+
 export function sessionBudget(snap: Snapshot, session: string): BudgetStanding {
-  const plan = snap.plan.sessions.find((s) => s.id === session);
+  let index = sessionIndex.get(snap.plan);
+  if (!index) sessionIndex.set(snap.plan, (index = new Map(snap.plan.sessions.map((s) => [s.id, s]))));
+  const plan = index.get(session);
   const ledger = snap.sessions[session]?.ledger ?? [];
   const byModel: Record<string, number> = {};
   let spend = 0;

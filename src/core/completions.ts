@@ -31,11 +31,12 @@ export function evaluateCompletions(snap: Snapshot, violations: Violation[]): Co
   }
   const table = new Map<string, Map<number, CompletionStatus>>();
   for (const sp of plan.sessions) table.set(sp.id, new Map());
+  const phaseCountOf = new Map(plan.sessions.map((sp) => [sp.id, sp.phaseCount]));
 
   for (const s of Object.values(snap.sessions)) {
     for (const rec of s.completions) {
       const target = rec.forSession ?? s.session;
-      if (!table.has(target) || rec.phase > (plan.sessions.find((p) => p.id === target)?.phaseCount ?? 0)) continue;
+      if (!table.has(target) || rec.phase > (phaseCountOf.get(target) ?? 0)) continue;
       if (rec.forSession && !adoptionHeld(snap, s.session, target, rec.phase)) {
         violations.push({ code: 'ADOPTION_INVALID', session: s.session, severity: 'error', ref: `${target}:${rec.phase}`, message: `${s.session} completed ${target}:${rec.phase} without an adoption record` });
         continue;

@@ -15,7 +15,8 @@ export function heartbeatAgeSeconds(status: StatusRecord | null, now: Date): num
   return Number.isFinite(t) ? Math.max(0, Math.round((now.getTime() - t) / 1000)) : null;
 }
 
-export function isStale(plan: SwarmPlan, status: StatusRecord | null, now: Date): boolean {
+/** `done` is what the completions say (every phase valid), never the status's declared state. */
+export function isStale(plan: SwarmPlan, status: StatusRecord | null, now: Date, done = false): boolean {
   const age = heartbeatAgeSeconds(status, now);
-  return age !== null && status!.state !== 'done' && age > staleAfterSeconds(plan);
+  return age !== null && !done && age > staleAfterSeconds(plan);
 }

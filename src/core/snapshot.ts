@@ -49,6 +49,8 @@ export interface Snapshot {
   readonly id: string;
   readonly plan: SwarmPlan;
   readonly coordinationTip: string;
+  /** Committer time of the coordination tip (ISO): how old the plan is, for sessions that never reported. */
+  readonly coordinationTime?: string;
   readonly sessions: Readonly<Record<string, SessionSnapshot>>;
   readonly approvals: readonly ApprovalEntry[];
   readonly instructions: readonly InstructionInfo[];

@@ -1,7 +1,7 @@
 import { sessionBudget, swarmBudget, BUDGET_WARN_FRACTION } from './budget';
 import { CompletionTable, evaluateCompletions, satisfiesNeed } from './completions';
 import { ActiveClaim, planGangUp } from './gangUp';
-import { heartbeatAgeSeconds, isStale } from './liveness';
+import { heartbeatAgeSeconds, isStale, staleAfterSeconds } from './liveness';
 import { formatPhaseRef } from './phaseRef';
 import type { Snapshot } from './snapshot';
 import { buildWaitFor, criticalPath, findDeadlocks, rankBlockers, WaitFor } from './waitFor';
@@ -20,13 +20,16 @@ export function computeView(snap: Snapshot, now: Date): SwarmView {
   }
   const table = evaluateCompletions(snap, violations);
   const wf = buildWaitFor(snap, table, violations);
-  const stale = new Map(plan.sessions.map((s) => [s.id, isStale(plan, snap.sessions[s.id]?.status ?? null, now)]));
+  const stale = new Map(plan.sessions.map((s) => [s.id, isStale(plan, snap.sessions[s.id]?.status ?? null, now, wf.current.get(s.id)! > s.phaseCount)]));
   const inError = (s: string): boolean => snap.sessions[s]?.status?.state === 'error';
-  const blockers = rankBlockers(wf, (s) => stale.get(s)! || inError(s));
+  // A blocker that never wrote a status is silent too, once the plan it belongs to is older than a lease.
+  const planAge = snap.coordinationTime ? (now.getTime() - Date.parse(snap.coordinationTime)) / 1000 : 0;
+  const neverStarted = (s: string): boolean => !snap.sessions[s]?.status && planAge > staleAfterSeconds(plan);
+  const blockers = rankBlockers(wf, (s) => stale.get(s)! || inError(s) || neverStarted(s));
   for (const b of blockers) {
     if (!b.stalled) continue;
     const age = heartbeatAgeSeconds(snap.sessions[b.session]?.status ?? null, now);
-    const why = inError(b.session) ? 'is in error' : `has been silent for ${formatAge(age)}`;
+    const why = inError(b.session) ? 'is in error' : age === null ? `has never reported (the plan is ${formatAge(Math.round(planAge))} old)` : `has been silent for ${formatAge(age)}`;
     violations.push({ code: 'STUCK_BLOCKER', session: b.session, severity: 'error', ref: b.phases.join(','), message: `${b.transitive} session(s) wait on ${b.session} (${b.phases.join(', ')}), which ${why}; its open phase can be adopted (s2 adopt ${b.phases[0]})` });
   }
   const deadlocks = findDeadlocks(wf);
@@ -36,7 +39,14 @@ export function computeView(snap: Snapshot, now: Date): SwarmView {
   const claims = analyseHelp(snap, wf, blockers.map((b) => b.session), now, violations);
   const gangUp = planGangUp(plan, wf, blockers, claims, (s) => stale.get(s)! || inError(s) || sessionBudget(snap, s).fraction >= 1);
   checkStatusClaims(snap, table, wf, violations);
-  const sessions = plan.sessions.map((sp) => sessionView(snap, sp.id, table, wf, blockers, claims, stale.get(sp.id)!, now, violations));
+  const index: ViewIndex = {
+    waiters: reverse(wf.graph),
+    edgesFrom: groupBy(wf.edges, (e) => e.from),
+    blockerOf: new Map(blockers.map((b) => [b.session, b])),
+    instructionsOf: groupBy(snap.instructions, (i) => i.session),
+    claimOf: new Map(claims.map((c) => [c.helper, c.claim])),
+  };
+  const sessions = plan.sessions.map((sp) => sessionView(snap, sp, table, wf, index, stale.get(sp.id)!, now, violations));
   const swarm = swarmBudget(snap, plan);
   if (swarm && swarm.fraction >= 1) violations.push({ code: 'SWARM_BUDGET_EXCEEDED', session: '*', severity: 'error', message: `the swarm spent $${swarm.spendUsd} of its $${swarm.capUsd} budget; an approver must raise it (s2 approve '*' --usd N)` });
   const integrations = Object.values(snap.sessions)
@@ -70,7 +80,8 @@ export function computeView(snap: Snapshot, now: Date): SwarmView {
 function dedupe(vs: Violation[]): Violation[] {
   const seen = new Set<string>();
   return vs.filter((v) => {
-    const k = `${v.code}|${v.session}|${v.ref ?? ''}|${v.message}`;
+    // One finding, one report: the same code on the same session and ref is one violation.
+    const k = v.ref || v.path ? `${v.code}|${v.session}|${v.ref ?? ''}|${v.path ?? ''}` : `${v.code}|${v.session}|${v.message}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
@@ -138,6 +149,9 @@ function checkStatusClaims(snap: Snapshot, table: CompletionTable, wf: WaitFor, 
     if (st && (st.state === 'working' || st.state === 'blocked') && st.phase > current && st.phase <= sp.phaseCount) {
       violations.push({ code: 'PHASE_SKIPPED', session: sp.id, severity: 'error', ref: `${sp.id}:${st.phase}`, message: `${sp.id} says it works on phase ${st.phase}, but phase ${current} has no valid completion` });
     }
+    if (st && st.state === 'done' && current <= sp.phaseCount) {
+      violations.push({ code: 'PHASE_SKIPPED', session: sp.id, severity: 'error', ref: `${sp.id}:${current}`, message: `${sp.id} says it is done, but phase ${current} has no valid completion` });
+    }
     if (st && st.state === 'working' && st.phase < current && table.get(sp.id)?.get(st.phase)?.valid) {
       violations.push({ code: 'PHASE_REPEATED', session: sp.id, severity: 'error', ref: `${sp.id}:${st.phase}`, message: `${sp.id} says it works on phase ${st.phase}, which is already complete` });
     }
@@ -149,9 +163,29 @@ function checkStatusClaims(snap: Snapshot, table: CompletionTable, wf: WaitFor, 
   }
 }
 
-function sessionView(snap: Snapshot, id: string, table: CompletionTable, wf: WaitFor, blockers: SwarmView['blockers'], claims: ActiveClaim[], stale: boolean, now: Date, violations: Violation[]): SessionView {
+/** Lookups built once per view, so that a view of 1000 sessions stays linear. */
+interface ViewIndex {
+  readonly waiters: ReadonlyMap<string, readonly string[]>;
+  readonly edgesFrom: ReadonlyMap<string, WaitFor['edges'][number][]>;
+  readonly blockerOf: ReadonlyMap<string, SwarmView['blockers'][number]>;
+  readonly instructionsOf: ReadonlyMap<string, Snapshot['instructions'][number][]>;
+  readonly claimOf: ReadonlyMap<string, ActiveClaim['claim']>;
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = out.get(k);
+    if (list) list.push(it);
+    else out.set(k, [it]);
+  }
+  return out;
+}
+
+function sessionView(snap: Snapshot, sp: Snapshot['plan']['sessions'][number], table: CompletionTable, wf: WaitFor, index: ViewIndex, stale: boolean, now: Date, violations: Violation[]): SessionView {
   const plan = snap.plan;
-  const sp = plan.sessions.find((s) => s.id === id)!;
+  const id = sp.id;
   const s = snap.sessions[id];
   const st = s?.status ?? null;
   const current = wf.current.get(id)!;
@@ -161,9 +195,8 @@ function sessionView(snap: Snapshot, id: string, table: CompletionTable, wf: Wai
   else if (budget.fraction >= BUDGET_WARN_FRACTION) violations.push({ code: 'BUDGET_WARNING', session: id, severity: 'warning', message: `${id} spent $${budget.spendUsd} of its $${budget.capUsd} budget (${Math.round(budget.fraction * 100)}%)` });
   if (running > sp.maxAgents) violations.push({ code: 'AGENT_CAP_EXCEEDED', session: id, severity: 'error', message: `${id} runs ${running} agents; its cap is ${sp.maxAgents}` });
   if (stale) violations.push({ code: 'STALE_HEARTBEAT', session: id, severity: 'warning', message: `${id} has not sent a heartbeat for ${formatAge(heartbeatAgeSeconds(st, now))}` });
-  const blockedBy = wf.edges.filter((e) => e.from === id).map((e) => formatPhaseRef({ session: e.to, phase: e.toPhase }));
-  const rev = reverse(wf.graph);
-  const claim = claims.find((c) => c.helper === id)?.claim ?? null;
+  const blockedBy = (index.edgesFrom.get(id) ?? []).map((e) => formatPhaseRef({ session: e.to, phase: e.toPhase }));
+  const claim = index.claimOf.get(id) ?? null;
   const phases: PhaseView[] = sp.phases.map((pp) => {
     const c = table.get(id)!.get(pp.phase);
     const unmet = pp.needs.filter((n) => !satisfiesNeed(table.get(n.session)?.get(n.phase), plan)).map(formatPhaseRef);
@@ -193,12 +226,12 @@ function sessionView(snap: Snapshot, id: string, table: CompletionTable, wf: Wai
   });
   let state: DisplayState;
   if (current > sp.phaseCount) state = 'done';
-  else if (!st) state = blockedBy.length ? 'blocked' : 'not-started';
+  else if (!st) state = blockedBy.length ? 'blocked' : current > 1 ? 'idle' : 'not-started';
   else if (stale) state = 'stale';
   else if (st.state === 'error') state = 'error';
   else if (claim) state = 'helping';
   else if (blockedBy.length) state = 'blocked';
-  else state = st.state === 'blocked' ? 'working' : st.state;
+  else state = st.state === 'blocked' || st.state === 'done' ? 'working' : st.state;
   const acked = new Set((s?.acks ?? []).map((a) => a.instruction));
   return {
     id,
@@ -218,10 +251,10 @@ function sessionView(snap: Snapshot, id: string, table: CompletionTable, wf: Wai
     agentsRunning: running,
     maxAgents: sp.maxAgents,
     blockedBy,
-    blocks: [...(rev.get(id) ?? [])],
-    transitiveBlocks: blockers.find((b) => b.session === id)?.transitive ?? 0,
+    blocks: [...(index.waiters.get(id) ?? [])],
+    transitiveBlocks: index.blockerOf.get(id)?.transitive ?? 0,
     helping: claim ? { ...claim, active: true } : null,
-    pendingInstructions: snap.instructions.filter((i) => i.session === id && !acked.has(i.id)).map((i) => i.id),
+    pendingInstructions: (index.instructionsOf.get(id) ?? []).filter((i) => !acked.has(i.id)).map((i) => i.id),
     recordsTip: s?.recordsTip ?? null,
     workTip: s?.workTip ?? null,
     phases,

@@ -120,6 +120,7 @@ export function findDeadlocks(wf: WaitFor): DeadlockView[] {
  */
 export function criticalPath(plan: SwarmPlan, table: CompletionTable): string[] {
   const memo = new Map<string, string[]>();
+  const byId = new Map(plan.sessions.map((x) => [x.id, x]));
   const visiting = new Set<string>();
   const open = (s: string, n: number): boolean => !table.get(s)?.get(n)?.valid;
   const longest = (s: string, n: number): string[] => {
@@ -128,7 +129,7 @@ export function criticalPath(plan: SwarmPlan, table: CompletionTable): string[] 
     if (hit) return hit;
     if (visiting.has(key)) return [];
     visiting.add(key);
-    const sp = plan.sessions.find((x) => x.id === s)!;
+    const sp = byId.get(s)!;
     let best: string[] = [];
     const deps = [...(n > 1 ? [{ session: s, phase: n - 1 }] : []), ...sp.phases[n - 1]!.needs];
     for (const d of deps) {

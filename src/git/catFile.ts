@@ -21,6 +21,10 @@ interface Pending {
 export class CatFileBatch {
   private child: ChildProcessWithoutNullStreams | null = null;
   private buffer: Buffer = Buffer.alloc(0);
+  /** Chunks not yet joined into `buffer`, and how many more bytes the object at the head needs. */
+  private chunks: Buffer[] = [];
+  private chunkBytes = 0;
+  private need = 0;
   private queue: Pending[] = [];
 
   constructor(private readonly cwd: string) {}
@@ -31,8 +35,10 @@ export class CatFileBatch {
     const child = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd, env: { ...process.env, ...GIT_ENV } });
     child.stdout.on('data', (b: Buffer) => {
       processStats.bytesRead += b.length;
-      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, b]) : b;
-      this.drain();
+      this.chunks.push(b);
+      this.chunkBytes += b.length;
+      // Join only when the object at the head can be complete: one copy per object, not per chunk.
+      if (this.chunkBytes >= this.need) this.drain();
     });
     child.stderr.on('data', () => undefined);
     const fail = (why: string): void => {
@@ -40,6 +46,9 @@ export class CatFileBatch {
       this.queue = [];
       this.child = null;
       this.buffer = Buffer.alloc(0);
+      this.chunks = [];
+      this.chunkBytes = 0;
+      this.need = 0;
       for (const p of q) p.reject(new S2Error('GIT_FAILED', `git cat-file --batch in ${this.cwd}: ${why}`));
     };
     child.on('error', (e) => fail(e.message));
@@ -54,6 +63,12 @@ export class CatFileBatch {
   }
 
   private drain(): void {
+    if (this.chunks.length) {
+      this.buffer = Buffer.concat([this.buffer, ...this.chunks]);
+      this.chunks = [];
+      this.chunkBytes = 0;
+    }
+    this.need = 0;
     while (this.queue.length) {
       const nl = this.buffer.indexOf(10);
       if (nl < 0) return;
@@ -65,7 +80,10 @@ export class CatFileBatch {
       }
       const [oid, type, sizeText] = header.split(' ');
       const size = Number(sizeText);
-      if (this.buffer.length < nl + 1 + size + 1) return;
+      if (this.buffer.length < nl + 1 + size + 1) {
+        this.need = nl + 1 + size + 1 - this.buffer.length;
+        return;
+      }
       const data = Buffer.from(this.buffer.subarray(nl + 1, nl + 1 + size));
       this.buffer = this.buffer.subarray(nl + 1 + size + 1);
       this.queue.shift()!.resolve({ oid: oid!, type: type as GitObject['type'], data });

@@ -21,7 +21,7 @@ export async function loadPrivateKey(swarm: string, signer: string, env: NodeJS.
   try {
     return await fs.readFile(file, 'utf8');
   } catch {
-    throw new S2Error('KEY_MISSING', `no private key for ${signer} in swarm ${swarm}: expected ${file}. Copy the key there (it is created by s2 init or s2 keygen), or set S2_HOME`, { file });
+    throw new S2Error('KEY_MISSING', `no private key for ${signer} in swarm ${swarm}: expected ${file}. Copy the key there (s2 init creates it; s2 import v1 creates keys for imported sessions), or set S2_HOME`, { file });
   }
 }
 

@@ -53,7 +53,8 @@ export class RecordWriter {
     for (let attempt = 0; attempt <= maxCas; attempt++) {
       const local = await this.reader.resolve(ref);
       const base = await this.reader.tipOf(branch, true);
-      const files = base ? await this.filesAt(base, prefix) : new Map<string, string>();
+      const carried = new Map<string, TreeEntry>();
+      const files = base ? await this.filesAt(base, prefix, carried) : new Map<string, string>();
       const c = change(files, base);
       if (!c) return null;
       const next = new Map(files);
@@ -62,7 +63,8 @@ export class RecordWriter {
         if (v === null) next.delete(p);
         else next.set(p, v);
       }
-      const tree = await this.buildTree(next);
+      for (const p of Object.keys(c.files)) carried.delete(p);
+      const tree = await this.buildTree(next, carried);
       const now = (this.opts.now ?? (() => new Date()))();
       const commit = await this.objects.write('commit', commitBody(tree, base, this.opts.author ?? `S2 <${branch.replace(/\//g, '.')}@s2>`, c.message, now));
       const cas = await runGit(['update-ref', '-m', `s2: ${c.message.split('\n')[0]}`, ref, commit, local ?? ZERO], { cwd: this.ctx.root, allowFailure: true });
@@ -105,7 +107,12 @@ export class RecordWriter {
     return { pushed: false, pushError: `could not reach ${this.ctx.remote}: ${last}. The record is committed locally on refs/heads/${branch} and will be pushed by the next write or tick.` };
   }
 
-  private async filesAt(commit: string, prefix: string): Promise<Map<string, string>> {
+  /**
+   * The branch's record files as text. Anything else under the prefix (not a .yaml/.jsonl
+   * record) is carried by object id, never read or re-encoded: a huge or binary file that
+   * someone put there costs nothing and stays byte for byte.
+   */
+  private async filesAt(commit: string, prefix: string, carried: Map<string, TreeEntry>): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const commitObj = await this.reader.cat.read(commit);
     if (!commitObj) throw new S2Error('GIT_FAILED', `commit ${commit} is missing`);
@@ -116,27 +123,36 @@ export class RecordWriter {
       const t = await this.reader.cat.read(oid);
       for (const e of parseTree(t!.data)) {
         if (e.mode === '40000') await walk(e.oid, `${base}${e.name}/`);
-        else out.set(`${base}${e.name}`, await this.reader.blobText(e.oid));
+        else if (/\.(ya?ml|jsonl)$/.test(e.name)) out.set(`${base}${e.name}`, await this.reader.blobText(e.oid));
+        else carried.set(`${base}${e.name}`, e);
       }
     };
     await walk(top.oid, prefix.endsWith('/') ? prefix : `${prefix}/`);
     return out;
   }
 
-  private async buildTree(files: ReadonlyMap<string, string>): Promise<string> {
-    interface Dir { files: Map<string, string>; dirs: Map<string, Dir> }
-    const root: Dir = { files: new Map(), dirs: new Map() };
-    for (const [p, text] of files) {
+  private async buildTree(files: ReadonlyMap<string, string>, carried: ReadonlyMap<string, TreeEntry> = new Map()): Promise<string> {
+    interface Dir { files: Map<string, string>; dirs: Map<string, Dir>; kept: TreeEntry[] }
+    const root: Dir = { files: new Map(), dirs: new Map(), kept: [] };
+    const dirOf = (p: string): { d: Dir; name: string } => {
       const parts = p.split('/');
       let d = root;
       for (const part of parts.slice(0, -1)) {
-        if (!d.dirs.has(part)) d.dirs.set(part, { files: new Map(), dirs: new Map() });
+        if (!d.dirs.has(part)) d.dirs.set(part, { files: new Map(), dirs: new Map(), kept: [] });
         d = d.dirs.get(part)!;
       }
-      d.files.set(parts[parts.length - 1]!, text);
+      return { d, name: parts[parts.length - 1]! };
+    };
+    for (const [p, text] of files) {
+      const { d, name } = dirOf(p);
+      d.files.set(name, text);
+    }
+    for (const [p, e] of carried) {
+      const { d, name } = dirOf(p);
+      d.kept.push({ ...e, name });
     }
     const write = async (d: Dir): Promise<string> => {
-      const entries: TreeEntry[] = [];
+      const entries: TreeEntry[] = [...d.kept];
       for (const [name, text] of d.files) entries.push({ mode: '100644', name, oid: await this.objects.write('blob', Buffer.from(text, 'utf8')) });
       for (const [name, sub] of d.dirs) entries.push({ mode: '40000', name, oid: await write(sub) });
       return this.objects.write('tree', serializeTree(entries));

@@ -1,6 +1,8 @@
 import { appendToChain } from '../core/hashChain';
 import { AckRecord, CompletionRecord, LedgerEntry, recordPaths, StatusRecord, VerificationRecord, WitnessEntry } from '../core/records';
-import { signRecord } from '../core/signing';
+import { createPublicKey } from 'node:crypto';
+import { S2Error } from '../core/errors';
+import { signRecord, verifyRecord } from '../core/signing';
 import { parseJsonLines, parseYamlRecord, toYaml } from './recordCodec';
 import { FileChange, RecordWriter, WriteResult } from './recordWriter';
 
@@ -27,6 +29,8 @@ export class SessionStore {
     readonly session: string,
     private readonly privateKey: string,
     private readonly now: () => Date = () => new Date(),
+    /** Refuse to build on a status this key did not sign (off only for test tools that forge). */
+    private readonly verifyOwn = true,
   ) {}
 
   private sign<T extends Record<string, unknown>>(r: T): T {
@@ -49,6 +53,7 @@ export class SessionStore {
       if (!c) return null;
       const at = this.now().toISOString();
       const out: Record<string, string | null> = {};
+      if (this.verifyOwn) this.checkOwnStatus(files);
       if (c.status) {
         const before = SessionStore.statusOf(files, s, at);
         const next = c.status({ ...before });
@@ -61,6 +66,17 @@ export class SessionStore {
       return fc;
     });
   }
+
+  /** Never build on (and re-sign) a status this session did not sign: someone wrote to our branch. */
+  private checkOwnStatus(files: ReadonlyMap<string, string>): void {
+    const text = files.get(recordPaths.status(this.session));
+    if (!text) return;
+    this.publicKey ??= createPublicKey(this.privateKey).export({ type: 'spki', format: 'pem' }).toString();
+    const raw = parseYamlRecord(text, recordPaths.status(this.session)) as Record<string, unknown>;
+    if (!verifyRecord(raw, this.publicKey)) throw new S2Error('REFUSED', `${recordPaths.status(this.session)} on ${this.session}'s branch is not signed by ${this.session} (BAD_SIGNATURE): someone wrote to this session's branch; nothing was written. Check it with s2 validate.`);
+  }
+
+  private publicKey: string | undefined;
 
   private appendLine<T>(files: ReadonlyMap<string, string>, path: string, content: Record<string, unknown>): string {
     const text = files.get(path) ?? '';

@@ -85,10 +85,33 @@ export class SnapshotReader {
     return entries;
   }
 
+  private async commitTime(commit: string): Promise<string | undefined> {
+    const o = await this.cat.read(commit);
+    if (!o || o.type !== 'commit') return undefined;
+    const t = parseCommit(o.data).committerTime;
+    return t ? new Date(t * 1000).toISOString() : undefined;
+  }
+
+  /** Objects never change: a commit's tree and a commit's existence are read once per reader. */
+  private readonly treeOfCommit = new Map<string, string>();
+  private readonly existingCommits = new Set<string>();
+
   private async commitTree(commit: string): Promise<string> {
+    const hit = this.treeOfCommit.get(commit);
+    if (hit) return hit;
     const o = await this.cat.read(commit);
     if (!o || o.type !== 'commit') throw new S2Error('GIT_FAILED', `commit ${commit} is missing from the object store`);
-    return parseCommit(o.data).tree;
+    const tree = parseCommit(o.data).tree;
+    this.treeOfCommit.set(commit, tree);
+    return tree;
+  }
+
+  private async commitExists(commit: string): Promise<boolean> {
+    if (this.existingCommits.has(commit)) return true;
+    const o = await this.cat.read(commit);
+    const exists = !!o && o.type === 'commit';
+    if (exists) this.existingCommits.add(commit);
+    return exists;
   }
 
   /** The entry at `path` (a/b/c) under tree `root`, or null. */
@@ -168,6 +191,10 @@ export class SnapshotReader {
     const files = treeOid ? await this.listFiles(treeOid, root) : [];
     for (const f of files) {
       const rel = f.path.slice(root.length);
+      if (!/^(status\.yaml|integration\.yaml|ledger\.jsonl|witness\.jsonl|(phases\/\d+|adopted\/[^/]+-\d+|verifications\/[^/]+|acks\/[^/]+)\.(yaml))$/.test(rel)) {
+        problems.push({ code: 'RECORD_INVALID', session, path: f.path, message: `${f.path}: not a record S² knows; ignored (not read)` });
+        continue;
+      }
       try {
         const text = await this.blobText(f.oid);
         if (rel === 'status.yaml') {
@@ -302,8 +329,7 @@ export class SnapshotReader {
       for (const c of parsed.completions) {
         const key = commitKey(sp.id, c.commit);
         if (commits[key]) continue;
-        const obj = await this.cat.read(c.commit);
-        const exists = !!obj && obj.type === 'commit';
+        const exists = await this.commitExists(c.commit);
         commits[key] = { exists, onWorkBranch: exists && !!workTip && (await this.isAncestor(c.commit, workTip)) };
       }
       sessions[sp.id] = { session: sp.id, recordsTip, workTip, ...parsed, problems: [...parsed.problems, ...sessionProblems] };
@@ -333,6 +359,7 @@ export class SnapshotReader {
       id: sha256(tipsForId.join('\n')).slice(0, 16),
       plan,
       coordinationTip: coord.tip,
+      coordinationTime: await this.commitTime(coord.tip),
       sessions,
       approvals,
       instructions: await this.instructions(coordTree, plan),

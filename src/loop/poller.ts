@@ -90,7 +90,10 @@ export class Poller implements Disposable {
     }
     const nextDelayMs = this.nextDelay(snapshot);
     const result: TickResult = { tick: this.ticks, view: this.prev, events, fetched, fetchError, processes: processStats.spawned - spawnedBefore, durationMs: Date.now() - started, heartbeat, actions, nextDelayMs };
-    this.lastFingerprint = await this.fingerprint();
+    // Others' tips as this tick read them (a change that landed during the tick must wake the
+    // next probe); our own tip as it is now, so our own heartbeat does not wake us.
+    const ownTip = me ? await this.session.reader.tipOf(`s2/sessions/${me}`, true) : null;
+    this.lastFingerprint = this.fingerprintOf(snapshot, ownTip);
     this.didTick.fire(result);
     return result;
   }
@@ -236,6 +239,11 @@ export class Poller implements Disposable {
     return count;
   }
 
+  private fingerprintOf(snap: Snapshot, ownTip: string | null): string {
+    const me = this.session.session;
+    return [snap.coordinationTip, ...snap.plan.sessions.flatMap((s) => [s.id === me ? (ownTip ?? '') : (snap.sessions[s.id]?.recordsTip ?? ''), snap.sessions[s.id]?.workTip ?? ''])].join(',');
+  }
+
   /** Tips of everything the view depends on, read through the running cat-file (no process). */
   private async fingerprint(): Promise<string> {
     if (!this.snapshot) return '';
@@ -248,6 +256,7 @@ export class Poller implements Disposable {
     }
     return parts.join(',');
   }
+
 
   /** Run ticks until stop(). In the worktree topology a probe every `probeSeconds` wakes it early. */
   async run(): Promise<void> {

@@ -13,7 +13,7 @@ import type { SwarmFixture } from './gitFixture';
 export async function rogueStore(f: SwarmFixture, session: string, signer = session): Promise<SessionStore> {
   const ctx = await openRepo(f.dir(session));
   const reader = new SnapshotReader(ctx, { me: session, trackRewrites: false });
-  return new SessionStore(new RecordWriter(ctx, reader), session, readFileSync(keyPath('test', signer, { S2_HOME: f.home }), 'utf8'));
+  return new SessionStore(new RecordWriter(ctx, reader), session, readFileSync(keyPath('test', signer, { S2_HOME: f.home }), 'utf8'), undefined, false);
 }
 
 export async function forgeHelp(f: SwarmFixture, session: string, target: { session: string; phase: number; task: string }): Promise<void> {

@@ -14,7 +14,7 @@ async function forgeAs(f: SwarmFixture, cwd: string, victim: string, signer: str
   const ctx = await openRepo(cwd);
   const reader = new SnapshotReader(ctx, { me: victim, trackRewrites: false });
   const key = readFileSync(keyPath('test', signer, { S2_HOME: f.home }), 'utf8');
-  return new SessionStore(new RecordWriter(ctx, reader), victim, key);
+  return new SessionStore(new RecordWriter(ctx, reader), victim, key, undefined, false);
 }
 
 function codes(view: { violations: { code: string; session: string }[] }): string[] {

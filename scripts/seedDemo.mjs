@@ -12,7 +12,7 @@ const { main } = require('../dist/cli.js');
 export const DEMO_SESSIONS = ['ndi', 'webrtc', 'h323', 'sip', 'cli', 'talent', 'bus'];
 
 const MANIFEST = `swarm: demo
-polling: { intervalSeconds: 30, heartbeatSeconds: 60, helpLeaseSeconds: 900, maxHelpersPerBlocker: 2 }
+polling: { intervalSeconds: 30, heartbeatSeconds: 60, probeSeconds: 2, helpLeaseSeconds: 900, maxHelpersPerBlocker: 2 }
 budget: { swarmUsd: 150 }
 pricing:
   claude-sonnet-4: { inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75 }

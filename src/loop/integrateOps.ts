@@ -1,14 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { S2Error } from '../core/errors';
 import { IntegratedCompletion, integrationPath, IntegrationRecord, IntegrationResult, selectForIntegration } from '../core/integrationRecord';
 import type { CommandResult } from '../core/records';
 import { LooseObjectWriter } from '../git/gitObjects';
 import { runGit } from '../git/gitProcess';
 import { runCommand } from './commandRunner';
-import { killChildGroups } from './verifyOps';
+import { removeStaleWorktrees, withTempWorktree } from './tempWorktree';
 import type { SwarmSession } from './swarmSession';
 
 /**
@@ -43,7 +39,7 @@ export async function integrateSwarm(s: SwarmSession, o: IntegrateOptions = {}):
   const me = s.requireSession(plan);
   const sel = selectForIntegration(view, plan);
   await requireCommits(s, sel.latest);
-  await removeStaleIntegrationWorktrees(s.ctx.root);
+  await removeStaleWorktrees(s.ctx.root);
   const c: Ctx = { s, me, commands: plan.integrate, timeoutSeconds: o.timeoutSeconds ?? plan.polling.commandTimeoutSeconds, probes: [] };
   const coord = snapshot.coordinationTip;
   const base = { kind: 'integration' as const, session: me, coordinationCommit: coord, merged: sel.merged, skipped: sel.skipped };
@@ -174,49 +170,10 @@ async function checkout(dir: string, commit: string): Promise<void> {
   await runGit(['clean', '-fdxq'], { cwd: dir });
 }
 
-/** Runs `fn` in a fresh worktree at `commit` outside the agent's checkout; removed on every way out, SIGINT and SIGTERM included. */
-async function withWorktree<T>(root: string, commit: string, fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = path.join(os.tmpdir(), `${WORKTREE_PREFIX}${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-  const cleanup = (): void => {
-    spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: root });
-    spawnSync('rm', ['-rf', dir]);
-  };
-  const onSignal = (sig: NodeJS.Signals): void => {
-    killChildGroups();
-    cleanup();
-    process.exit(sig === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    await runGit(['worktree', 'add', '--detach', '--quiet', dir, commit], { cwd: root });
-    return await fn(dir);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    cleanup();
-  }
+function withWorktree<T>(root: string, commit: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  return withTempWorktree(root, WORKTREE_PREFIX, commit, fn);
 }
 
-/** Worktrees left by an integrate killed hard (its process is gone). */
-async function removeStaleIntegrationWorktrees(root: string): Promise<void> {
-  const list = await runGit(['worktree', 'list', '--porcelain'], { cwd: root, allowFailure: true });
-  for (const line of list.stdout.split('\n')) {
-    const m = new RegExp(`^worktree (.*/${WORKTREE_PREFIX}(\\d+)-[a-z0-9]+)$`).exec(line);
-    if (!m || pidAlive(Number(m[2]))) continue;
-    await runGit(['worktree', 'remove', '--force', m[1]!], { cwd: root, allowFailure: true });
-    await fs.rm(m[1]!, { recursive: true, force: true });
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function names(merged: readonly IntegratedCompletion[]): string {
   return merged.map((m) => m.session).join(' + ');

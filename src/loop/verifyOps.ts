@@ -1,13 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { S2Error } from '../core/errors';
 import { parsePhaseRef } from '../core/phaseRef';
 import type { CommandResult, VerificationRecord } from '../core/records';
 import { LooseObjectWriter } from '../git/gitObjects';
 import { runGit } from '../git/gitProcess';
 import { runCommand } from './commandRunner';
+import { removeStaleWorktrees, withTempWorktree } from './tempWorktree';
 import type { SwarmSession } from './swarmSession';
 
 /**
@@ -46,21 +43,9 @@ export async function verifyCompletion(s: SwarmSession, refText: string): Promis
   }
   if (merge.code !== 0) throw new S2Error('GIT_FAILED', `git merge-tree failed: ${merge.stderr.trim()}`);
   const tree = merge.stdout.split('\n')[0]!.trim();
-  const mergeCommit = await new LooseObjectWriter(s.ctx.objectsDir).write('commit', mergeBody(tree, base, pv.commit, me, refText, s.now()));
-  const dir = path.join(os.tmpdir(), `${WORKTREE_PREFIX}${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-  const cleanup = (): void => {
-    spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: s.ctx.root });
-    spawnSync('rm', ['-rf', dir]);
-  };
-  const onSignal = (sig: NodeJS.Signals): void => {
-    killChildGroups();
-    cleanup();
-    process.exit(sig === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    await runGit(['worktree', 'add', '--detach', '--quiet', dir, mergeCommit], { cwd: s.ctx.root });
+  const completionCommit = pv.commit;
+  const mergeCommit = await new LooseObjectWriter(s.ctx.objectsDir).write('commit', mergeBody(tree, base, completionCommit, me, refText, s.now()));
+  return withTempWorktree(s.ctx.root, WORKTREE_PREFIX, mergeCommit, async (dir) => {
     const targetPlan = snapshot.plan.sessions.find((x) => x.id === ref.session)!.phases[ref.phase - 1]!;
     const commands: CommandResult[] = [];
     for (const cmd of [...targetPlan.validate, ...mine.integrate]) {
@@ -69,14 +54,10 @@ export async function verifyCompletion(s: SwarmSession, refText: string): Promis
       if (r.exitCode !== 0) break;
     }
     const passed = commands.every((c) => c.exitCode === 0);
-    const rec = record(passed ? 'pass' : 'fail', commands, passed ? `merged ${base.slice(0, 12)} + ${pv.commit.slice(0, 12)}` : `${commands.at(-1)!.command} failed`);
+    const rec = record(passed ? 'pass' : 'fail', commands, passed ? `merged ${base.slice(0, 12)} + ${completionCommit.slice(0, 12)}` : `${commands.at(-1)!.command} failed`);
     await store.writeVerification(rec);
     return rec as VerificationRecord;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    cleanup();
-  }
+  });
 }
 
 function mergeBody(tree: string, a: string, b: string, me: string, ref: string, when: Date): Buffer {
@@ -84,48 +65,3 @@ function mergeBody(tree: string, a: string, b: string, me: string, ref: string, 
   return Buffer.from(`tree ${tree}\nparent ${a}\nparent ${b}\nauthor S2 <${me}@s2> ${stamp}\ncommitter S2 <${me}@s2> ${stamp}\n\ns2 verify ${ref} by ${me}\n`, 'utf8');
 }
 
-/**
- * On SIGINT/SIGTERM: stop the commands this process started. runCommand runs each in its own
- * process group (so a timeout can kill the whole group), which also means a signal to us does
- * not reach it; without this a killed verify leaves its validation command running.
- */
-export function killChildGroups(): void {
-  const ps = spawnSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
-  for (const line of (ps.stdout ?? '').split('\n')) {
-    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
-    if (!pid || ppid !== process.pid) continue;
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
-  }
-}
-
-/** Worktrees left by a verify that was killed hard (its process is gone): remove them. */
-export async function removeStaleWorktrees(root: string): Promise<string[]> {
-  const list = await runGit(['worktree', 'list', '--porcelain'], { cwd: root, allowFailure: true });
-  const removed: string[] = [];
-  for (const line of list.stdout.split('\n')) {
-    const m = /^worktree (.*\/s2-verify-(\d+)-[a-z0-9]+)$/.exec(line);
-    if (!m) continue;
-    const pid = Number(m[2]);
-    let alive = false;
-    try {
-      process.kill(pid, 0);
-      alive = true;
-    } catch {
-      alive = false;
-    }
-    if (alive) continue;
-    await runGit(['worktree', 'remove', '--force', m[1]!], { cwd: root, allowFailure: true });
-    await fs.rm(m[1]!, { recursive: true, force: true });
-    removed.push(m[1]!);
-  }
-  await runGit(['worktree', 'prune'], { cwd: root, allowFailure: true });
-  return removed;
-}

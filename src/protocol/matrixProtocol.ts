@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PhaseState } from '../core/viewTypes';
 
 /**
  * The one message module between the extension host and the Dependency Matrix webview.
@@ -9,18 +10,8 @@ import { z } from 'zod';
  */
 export const MATRIX_VIEW_TYPE = 's2.matrix';
 
-export type CellState =
-  | 'verified'
-  | 'done'
-  | 'disputed'
-  | 'invalid'
-  | 'in-progress'
-  | 'stalled'
-  | 'error'
-  | 'blocked'
-  | 'ready'
-  | 'not-started'
-  | 'none';
+/** A phase's state as the engine computes it, or `none` past a session's last phase. */
+export type CellState = PhaseState | 'none';
 
 export interface MatrixCell {
   readonly session: string;

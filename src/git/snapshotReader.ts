@@ -11,6 +11,7 @@ import { parseCommit, parseTree, TreeEntry } from './gitObjects';
 import { runGit } from './gitProcess';
 import { admit, parseJsonLines, parseYamlRecord } from './recordCodec';
 import { publishedRef, RepoContext } from './repoContext';
+import { RecordCache } from './recordCache';
 import { SeenTips } from './seenTips';
 
 /**
@@ -25,6 +26,8 @@ export interface ReaderOptions {
   readonly me?: string | null;
   /** Remember tips between reads to detect history rewrites (on by default). */
   readonly trackRewrites?: boolean;
+  /** Keep admitted records and ancestry answers in .git/s2/record-cache.json (on by default). */
+  readonly persistentCache?: boolean;
 }
 
 export class SnapshotReader {
@@ -35,10 +38,12 @@ export class SnapshotReader {
   private readonly frontMatter = new Map<string, string | undefined>();
   private manifestCache: { blob: string; plan: SwarmPlan } | null = null;
   private readonly seen: SeenTips;
+  private readonly cache: RecordCache;
 
   constructor(readonly ctx: RepoContext, private readonly opts: ReaderOptions = {}) {
     this.cat = new CatFileBatch(ctx.root);
     this.seen = SeenTips.forRepo(ctx.commonDir);
+    this.cache = RecordCache.forRepo(ctx.commonDir, opts.persistentCache !== false && process.env['S2_NO_CACHE'] !== '1');
   }
 
   dispose(): void {
@@ -147,7 +152,7 @@ export class SnapshotReader {
   async isAncestor(a: string, b: string): Promise<boolean> {
     if (a === b) return true;
     const key = `${a}..${b}`;
-    const hit = this.ancestry.get(key);
+    const hit = this.ancestry.get(key) ?? this.cache.ancestry(key);
     if (hit !== undefined) return hit;
     const seen = new Set<string>([b]);
     const todo = [b];
@@ -172,13 +177,18 @@ export class SnapshotReader {
     }
     if (!found && todo.length) found = (await runGit(['merge-base', '--is-ancestor', a, b], { cwd: this.ctx.root, allowFailure: true })).code === 0;
     this.ancestry.set(key, found);
+    this.cache.setAncestry(key, found);
     return found;
   }
 
   private async parseSessionTree(session: string, treeOid: string | null, publicKey: string | undefined): Promise<ParsedRecords> {
     const cacheKey = `${session}|${treeOid}|${publicKey ?? ''}`;
-    const hit = this.records.get(cacheKey);
-    if (hit) return hit;
+    const hit = this.records.get(cacheKey) ?? this.cache.records<ParsedRecords>(cacheKey);
+    if (hit) {
+      this.records.set(cacheKey, hit);
+      this.cache.records(cacheKey);
+      return hit;
+    }
     const problems: RecordProblem[] = [];
     let status: StatusRecord | null = null;
     const completions: CompletionRecord[] = [];
@@ -230,6 +240,7 @@ export class SnapshotReader {
     }
     const parsed: ParsedRecords = { status, completions, verifications, acks, ledger, witness, integration, problems };
     this.records.set(cacheKey, parsed);
+    this.cache.setRecords(cacheKey, parsed);
     return parsed;
   }
 
@@ -303,6 +314,7 @@ export class SnapshotReader {
 
   async read(): Promise<Snapshot> {
     const me = this.opts.me ?? null;
+    await this.cache.load();
     const coord = await this.coordination();
     const plan = await this.readPlan(coord.tip);
     const coordTree = await this.commitTree(coord.tip);
@@ -338,6 +350,7 @@ export class SnapshotReader {
       problems.push({ code: 'HISTORY_REWRITE', session: r.session, message: `${sessionRef(r.session)} was rewritten: ${r.to.slice(0, 12)} does not descend from ${r.from.slice(0, 12)} seen before (records may have been removed); clear with s2 validate --accept-rewrite ${r.session} after review` });
     }
     if (this.opts.trackRewrites !== false) await this.seen.save();
+    await this.cache.save();
     const approvals: ApprovalEntry[] = [];
     for (const [approver, a] of Object.entries(plan.approvers)) {
       const tip = await this.tipOf(`s2/approvals/${approver}`, true);

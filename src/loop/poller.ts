@@ -4,7 +4,7 @@ import { canStartPhase } from '../core/guards';
 import type { Snapshot } from '../core/snapshot';
 import { computeView } from '../core/view';
 import type { SwarmView } from '../core/viewTypes';
-import { processStats } from '../git/gitProcess';
+import { processStats, runGit } from '../git/gitProcess';
 import { recordPaths } from '../core/records';
 import { runCommand } from './commandRunner';
 import { completePhase } from './phaseOps';
@@ -294,9 +294,39 @@ export class Poller implements Disposable {
         };
       });
       this.wake = null;
-      // Only the worktree topology can probe for free; a remote waits for its tick's fetch.
-      if (probe && !this.stopped && !this.session.ctx.remote && Date.now() < until && (await this.fingerprint().catch(() => this.lastFingerprint)) !== this.lastFingerprint) return;
+      if (!probe || this.stopped || Date.now() >= until) continue;
+      // The worktree topology probes for free (its refs are ours); a remote is asked with one
+      // `git ls-remote` (~22 ms), and the loop fetches only when the remote's tips moved.
+      if (!this.session.ctx.remote) {
+        if ((await this.fingerprint().catch(() => this.lastFingerprint)) !== this.lastFingerprint) return;
+      } else if (await this.remoteMoved()) return;
     }
+  }
+
+  /** `git ls-remote` calls made between ticks (each one process, no fetch). */
+  probes = 0;
+
+  /**
+   * Did the remote move since our last fetch? One `git ls-remote`, compared with our
+   * remote-tracking refs through the running cat-file: the S² branches, the coordination
+   * branch and the sessions' work branches (our own excepted: we wrote them).
+   */
+  private async remoteMoved(): Promise<boolean> {
+    const remote = this.session.ctx.remote!;
+    const plan = this.snapshot!.plan;
+    const me = this.session.session;
+    this.probes++;
+    const r = await runGit(['ls-remote', '--heads', remote], { cwd: this.session.ctx.root, allowFailure: true, timeoutMs: 30_000 });
+    if (r.code !== 0) return false; // an unreachable remote is the tick's business (backoff)
+    const watched = new Set([...plan.sessions.filter((x) => x.id !== me).map((x) => x.branch), 'main', 'master', ...(process.env['S2_COORDINATION_BRANCH'] ? [process.env['S2_COORDINATION_BRANCH']] : [])]);
+    for (const line of r.stdout.split('\n')) {
+      const [sha, ref] = line.split('\t');
+      if (!sha || !ref?.startsWith('refs/heads/')) continue;
+      const branch = ref.slice('refs/heads/'.length);
+      if (branch === `s2/sessions/${me}` || !(branch.startsWith('s2/') || watched.has(branch))) continue;
+      if ((await this.session.reader.resolve(`refs/remotes/${remote}/${branch}`)) !== sha) return true;
+    }
+    return false;
   }
 
   /** Wake the loop now (a command, a test, a file watcher). */

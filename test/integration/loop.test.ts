@@ -115,4 +115,25 @@ describe('the guarded polling loop on real git', function () {
     assert.ok(p.fetches >= 3, `fetches: ${p.fetches}`);
     for (let i = 1; i < delays.length; i++) assert.ok(delays[i]! > delays[i - 1]! * 0.9, `delays grow: ${delays.join(', ')}`);
   });
+
+  it('against a remote, an ls-remote probe between ticks wakes the loop when another session writes', async () => {
+    f = await SwarmFixture.create('remote', manifest(['a', 'b'], 'true', 2).replace('intervalSeconds: 0.3', 'intervalSeconds: 600').replace('probeSeconds: 0.1', 'probeSeconds: 0.2'));
+    const s = await SwarmSession.open({ repo: f.dir('a'), session: 'a', env: { ...process.env, S2_HOME: f.home } });
+    const p = new Poller(s, { heartbeat: false, execute: false });
+    const seen = new Promise<string>((resolve) => p.onDidEmitEvent((e) => e.type === 'BLOCKING' && resolve(e.message)));
+    const run = p.run();
+    try {
+      await until(() => p.fetches === 1, 30_000, 'the first tick');
+      assert.equal((await f.cli('b', ['block', '--on', 'a:2', '--reason', 'needs a'])).code, 0);
+      const message = await Promise.race([seen, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('no BLOCKING event: the probe did not wake the loop')), 60_000))]);
+      assert.match(message, /You block 1 session/);
+      // The 600 s interval has not passed: the second fetch came from the probe, not the timer.
+      assert.equal(p.fetches, 2);
+      assert.ok(p.probes >= 1);
+    } finally {
+      p.stop();
+      await run;
+      s.dispose();
+    }
+  });
 });

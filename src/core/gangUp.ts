@@ -1,4 +1,4 @@
-import type { SwarmPlan } from './manifest';
+import { sessionPlan, type SwarmPlan } from './manifest';
 import type { HelpClaim } from './records';
 import type { WaitFor } from './waitFor';
 import type { BlockerView, GangUpPlan, GangUpTask } from './viewTypes';
@@ -15,7 +15,7 @@ export interface ActiveClaim {
 }
 
 export function providerTasks(plan: SwarmPlan, blocker: string, phase: number): string[] {
-  const sp = plan.sessions.find((s) => s.id === blocker)!;
+  const sp = sessionPlan(plan, blocker)!;
   const pp = sp.phases[phase - 1]!;
   if (pp.helpTasks.length) return [...pp.helpTasks];
   const label = `${blocker}:${phase} (${pp.title})`;
@@ -27,8 +27,8 @@ export function consumerTask(helper: string, blocker: string, phase: number): st
 }
 
 export function expertiseOverlap(plan: SwarmPlan, helper: string, blocker: string, phase: number): number {
-  const h = new Set(plan.sessions.find((s) => s.id === helper)?.expertise ?? []);
-  const b = plan.sessions.find((s) => s.id === blocker)!;
+  const h = new Set(sessionPlan(plan, helper)?.expertise ?? []);
+  const b = sessionPlan(plan, blocker)!;
   const wanted = new Set([...b.expertise, ...b.phases[phase - 1]!.expertise]);
   let n = 0;
   for (const t of wanted) if (h.has(t)) n++;

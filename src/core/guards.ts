@@ -1,4 +1,4 @@
-import type { SwarmPlan } from './manifest';
+import { sessionPlan, type SwarmPlan } from './manifest';
 import { formatPhaseRef, PhaseRef } from './phaseRef';
 import type { SessionView, SwarmView } from './viewTypes';
 
@@ -94,7 +94,7 @@ export function canAdopt(view: SwarmView, plan: SwarmPlan, adopter: string, targ
   const silentBlocker = view.blockers.some((b) => b.session === t.id && b.stalled);
   if (!(t.stale || t.declaredState === 'error' || silentBlocker)) reasons.push(`${target.session} is alive (heartbeat ${t.heartbeatAgeSeconds ?? '—'} s ago) and not in error; only a stuck session's phase can be adopted`);
   if (t.phase !== target.phase) reasons.push(`${target.session}'s open phase is ${t.phase}, not ${target.phase}`);
-  const wanted = new Set([...t.expertise, ...(plan.sessions.find((s) => s.id === t.id)?.phases[target.phase - 1]?.expertise ?? [])]);
+  const wanted = new Set([...t.expertise, ...(sessionPlan(plan, t.id)?.phases[target.phase - 1]?.expertise ?? [])]);
   if (wanted.size && !a.expertise.some((e) => wanted.has(e))) reasons.push(`${adopter}'s expertise (${a.expertise.join(', ') || 'none'}) does not match ${[...wanted].join(', ')}`);
   reasons.push(...budgetReasons(view, a));
   return result(reasons);

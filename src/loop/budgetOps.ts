@@ -1,3 +1,4 @@
+import { sessionPlan } from '../core/manifest';
 import { S2Error } from '../core/errors';
 import { appendToChain } from '../core/hashChain';
 import { canSpawnAgents } from '../core/guards';
@@ -43,7 +44,7 @@ export async function agentStart(s: SwarmSession, id: string): Promise<number> {
   const mine = view.sessions.find((x) => x.id === me)!;
   const g = canSpawnAgents(view, me, 1);
   if (!g.ok) refuse(`agent ${id}`, g);
-  const cap = snapshot.plan.sessions.find((x) => x.id === me)!.maxAgents;
+  const cap = sessionPlan(snapshot.plan, me)!.maxAgents;
   let running = mine.agentsRunning;
   let full = false;
   await (await s.store(snapshot.plan)).commit((files) => {

@@ -1,3 +1,4 @@
+import { sessionPlan } from '../core/manifest';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
@@ -24,7 +25,7 @@ export async function handleClaudeHook(s: SwarmSession, stdinText: string): Prom
     const store = await s.store(snapshot.plan);
     const id = verdict.agentId;
     const start = verdict.kind === 'allow-spawn';
-    const cap = snapshot.plan.sessions.find((x) => x.id === me)!.maxAgents;
+    const cap = sessionPlan(snapshot.plan, me)!.maxAgents;
     let full = false;
     // The cap is checked again inside the compare-and-swap: of many concurrent spawns that all
     // saw room in the view, only as many as fit are recorded; the rest are denied.

@@ -37,3 +37,14 @@ export function runCommand(command: string, cwd: string, timeoutSeconds: number,
     child.on('close', (code) => finish(code));
   });
 }
+
+/** Runs checks in order in `cwd`, stopping at the first failure; `passed` when every one exited 0. */
+export async function runChecks(commands: readonly string[], cwd: string, timeoutSeconds: number, env: NodeJS.ProcessEnv = process.env): Promise<{ passed: boolean; results: CommandResult[] }> {
+  const results: CommandResult[] = [];
+  for (const cmd of commands) {
+    const r = await runCommand(cmd, cwd, timeoutSeconds, env);
+    results.push(r);
+    if (r.exitCode !== 0) break;
+  }
+  return { passed: results.every((r) => r.exitCode === 0), results };
+}

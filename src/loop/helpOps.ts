@@ -1,3 +1,4 @@
+import { sessionPlan } from '../core/manifest';
 import { S2Error } from '../core/errors';
 import { canAdopt, canHelp } from '../core/guards';
 import { formatPhaseRef, parsePhaseRef, PhaseRef } from '../core/phaseRef';
@@ -47,23 +48,11 @@ export async function autoHelp(s: SwarmSession): Promise<HelpClaim> {
 async function writeClaim(s: SwarmSession, ref: PhaseRef, task: string, side: 'provider' | 'consumer'): Promise<HelpClaim> {
   const { snapshot } = await s.view();
   const me = s.requireSession(snapshot.plan);
-  const sp = snapshot.plan.sessions.find((x) => x.id === me)!;
+  const sp = sessionPlan(snapshot.plan, me)!;
   const claim: HelpClaim = { session: ref.session, phase: ref.phase, task, side, claimedAt: s.now().toISOString(), leaseSeconds: snapshot.plan.polling.helpLeaseSeconds, workTipAtClaim: await s.reader.tipOf(sp.branch, true) };
   const store = await s.store(snapshot.plan);
   await store.commit({ status: (st) => ({ ...st, helping: claim, heartbeatAt: claim.claimedAt }), witness: { action: 'help', detail: `${formatPhaseRef(ref)}: ${task}` }, message: `help ${formatPhaseRef(ref)}: ${task}` });
   return claim;
-}
-
-/** Renew a claim when the helper's work branch moved (progress); no-op otherwise. */
-export async function renewHelpIfProgress(s: SwarmSession): Promise<boolean> {
-  const { snapshot, view } = await s.view();
-  const me = s.requireSession(snapshot.plan);
-  const mine = view.sessions.find((x) => x.id === me)!;
-  if (!mine.helping || !mine.workTip || mine.workTip === mine.helping.workTipAtClaim) return false;
-  const store = await s.store(snapshot.plan);
-  const at = s.now().toISOString();
-  await store.commit({ status: (st) => (st.helping ? { ...st, helping: { ...st.helping, claimedAt: at, workTipAtClaim: mine.workTip }, heartbeatAt: at } : st), message: 'renew help claim (progress)' });
-  return true;
 }
 
 export async function releaseHelp(s: SwarmSession): Promise<void> {

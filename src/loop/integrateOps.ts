@@ -3,7 +3,7 @@ import { IntegratedCompletion, integrationPath, IntegrationRecord, IntegrationRe
 import type { CommandResult } from '../core/records';
 import { LooseObjectWriter } from '../git/gitObjects';
 import { runGit } from '../git/gitProcess';
-import { runCommand } from './commandRunner';
+import { runChecks } from './commandRunner';
 import { removeStaleWorktrees, withTempWorktree } from './tempWorktree';
 import type { SwarmSession } from './swarmSession';
 
@@ -156,13 +156,8 @@ async function firstFailing(lo: number, hi: number, passes: (i: number) => Promi
 }
 
 async function runAll(c: Ctx, dir: string): Promise<{ passed: boolean; commands: CommandResult[] }> {
-  const commands: CommandResult[] = [];
-  for (const cmd of c.commands) {
-    const r = await runCommand(cmd, dir, c.timeoutSeconds, c.s.env);
-    commands.push(r);
-    if (r.exitCode !== 0) break;
-  }
-  return { passed: commands.every((r) => r.exitCode === 0), commands };
+  const { passed, results } = await runChecks(c.commands, dir, c.timeoutSeconds, c.s.env);
+  return { passed, commands: results };
 }
 
 async function checkout(dir: string, commit: string): Promise<void> {

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
+import { processAlive } from './processAlive';
 
 /**
  * One loop per session per machine. The lock is a file created exclusively; it names its
@@ -50,12 +51,7 @@ export class LoopLock {
   private async isStale(o: { pid: number; host: string; mtimeMs: number }): Promise<boolean> {
     if (Date.now() - o.mtimeMs > this.staleMs) return true;
     if (o.host !== os.hostname()) return false;
-    try {
-      process.kill(o.pid, 0);
-      return false;
-    } catch {
-      return true;
-    }
+    return !processAlive(o.pid);
   }
 
   async touch(): Promise<void> {

@@ -1,9 +1,10 @@
 import { S2Error } from '../core/errors';
 import { canCompletePhase, canStartPhase, GuardResult } from '../core/guards';
+import { sessionPlan, type SwarmPlan } from '../core/manifest';
 import type { CommandResult } from '../core/records';
 import { computeView } from '../core/view';
 import type { SwarmView } from '../core/viewTypes';
-import { runCommand } from './commandRunner';
+import { runChecks } from './commandRunner';
 import type { SwarmSession } from './swarmSession';
 
 /**
@@ -59,17 +60,11 @@ export async function completePhase(s: SwarmSession, phase: number): Promise<Com
   const me = s.requireSession(snapshot.plan);
   const g = canCompletePhase(view, me, phase);
   if (!g.ok) refuse(`complete-phase ${phase}`, g);
-  const sp = snapshot.plan.sessions.find((x) => x.id === me)!;
+  const sp = sessionPlan(snapshot.plan, me)!;
   const commit = await s.reader.resolve(`refs/heads/${sp.branch}`);
   if (!commit) throw new S2Error('COMMIT_MISSING', `${me}'s work branch ${sp.branch} does not exist in ${s.ctx.root}; commit your work on it first`);
   const pp = sp.phases[phase - 1]!;
-  const validations: CommandResult[] = [];
-  for (const cmd of pp.validate) {
-    const r = await runCommand(cmd, s.ctx.root, pp.timeoutSeconds, s.env);
-    validations.push(r);
-    if (r.exitCode !== 0) break;
-  }
-  const passed = validations.every((v) => v.exitCode === 0);
+  const { passed, results: validations } = await runChecks(pp.validate, s.ctx.root, pp.timeoutSeconds, s.env);
   const store = await s.store(snapshot.plan);
   const at = s.now().toISOString();
   if (passed) {
@@ -85,21 +80,30 @@ export async function completePhase(s: SwarmSession, phase: number): Promise<Com
   }
   const failed = validations[validations.length - 1]!;
   const why = `\`${failed.command}\` ${failed.timedOut ? 'timed out' : `exited ${failed.exitCode}`}`;
+  const { count, error } = await recordFailedAttempt(s, snapshot.plan, phase, why, { action: 'validation-failed', working: true });
+  return { passed, validations, commit, attempts: count, error };
+}
+
+/**
+ * Count a failed attempt at `phase` (validation or executor); at maxAttempts the session goes
+ * to `error` and waits for a person. `working` also marks the session working and alive.
+ */
+export async function recordFailedAttempt(s: SwarmSession, plan: SwarmPlan, phase: number, why: string, o: { action: string; working: boolean }): Promise<{ count: number; error: boolean }> {
+  const store = await s.store(plan);
+  const at = s.now().toISOString();
   let count = 0;
   let error = false;
-  await store.commit((files) => {
-    return {
-      status: (st) => {
-        count = (st.attempts[String(phase)]?.count ?? 0) + 1;
-        error = count >= snapshot.plan.polling.maxAttempts;
-        return { ...st, state: error ? 'error' : 'working', heartbeatAt: at, attempts: { ...st.attempts, [String(phase)]: { count, lastError: why, at } } };
-      },
-      witness: { action: 'validation-failed', detail: `${phase}: ${why}` },
-      message: `phase ${phase} validation failed: ${why}`,
-    };
+  await store.commit({
+    status: (st) => {
+      count = (st.attempts[String(phase)]?.count ?? 0) + 1;
+      error = count >= plan.polling.maxAttempts;
+      const state = error ? 'error' : o.working ? 'working' : st.state;
+      return { ...st, state, ...(o.working ? { heartbeatAt: at } : {}), attempts: { ...st.attempts, [String(phase)]: { count, lastError: why, at } } };
+    },
+    witness: { action: o.action, detail: `${phase}: ${why}` },
+    message: `phase ${phase} ${o.action === 'validation-failed' ? 'validation failed' : 'attempt failed'}: ${why}`,
   });
-  void view;
-  return { passed, validations, commit, attempts: count, error };
+  return { count, error };
 }
 
 /**
@@ -117,17 +121,11 @@ export async function completeAdoptedPhase(s: SwarmSession, target: string, phas
   if (!held) reasons.push(`${me} holds no adoption of ${target}:${phase} (run: s2 adopt ${target}:${phase})`);
   if (owner.phase !== phase) reasons.push(`${target}'s open phase is ${owner.phase}, not ${phase}`);
   if (reasons.length) refuse(`complete-phase ${target}:${phase}`, { ok: false, reasons });
-  const mine = snapshot.plan.sessions.find((x) => x.id === me)!;
+  const mine = sessionPlan(snapshot.plan, me)!;
   const commit = await s.reader.resolve(`refs/heads/${mine.branch}`);
   if (!commit) throw new S2Error('COMMIT_MISSING', `${me}'s work branch ${mine.branch} does not exist; commit the adopted work on it first`);
-  const pp = snapshot.plan.sessions.find((x) => x.id === target)!.phases[phase - 1]!;
-  const validations: CommandResult[] = [];
-  for (const cmd of pp.validate) {
-    const r = await runCommand(cmd, s.ctx.root, pp.timeoutSeconds, s.env);
-    validations.push(r);
-    if (r.exitCode !== 0) break;
-  }
-  const passed = validations.every((v) => v.exitCode === 0);
+  const pp = sessionPlan(snapshot.plan, target)!.phases[phase - 1]!;
+  const { passed, results: validations } = await runChecks(pp.validate, s.ctx.root, pp.timeoutSeconds, s.env);
   if (passed) {
     const store = await s.store(snapshot.plan);
     await store.writeCompletion({ kind: 'completion', session: me, forSession: target, phase, commit, completedAt: s.now().toISOString(), validations }, (st) => st); // the adoption record stays: it is what makes this completion count

@@ -1,3 +1,4 @@
+import { sessionPlan } from '../core/manifest';
 import { Emitter, Disposable } from '../core/emitter';
 import { diffViews, eventsOf, SwarmEvent } from '../core/events';
 import { canStartPhase } from '../core/guards';
@@ -7,7 +8,7 @@ import type { SwarmView } from '../core/viewTypes';
 import { processStats, runGit } from '../git/gitProcess';
 import { recordPaths } from '../core/records';
 import { runCommand } from './commandRunner';
-import { completePhase } from './phaseOps';
+import { completePhase, recordFailedAttempt } from './phaseOps';
 import type { PollerOptions, TickResult } from './pollerTypes';
 import type { SwarmSession } from './swarmSession';
 
@@ -93,7 +94,7 @@ export class Poller implements Disposable {
     // Others' tips as this tick read them (a change that landed during the tick must wake the
     // next probe); our own tip as it is now, so our own heartbeat does not wake us.
     const ownTip = me ? await this.session.reader.tipOf(`s2/sessions/${me}`, true) : null;
-    this.lastFingerprint = this.fingerprintOf(snapshot, ownTip);
+    this.lastFingerprint = Poller.fingerprintOf(snapshot.coordinationTip, snapshot.plan.sessions.map((x) => [x.id === me ? ownTip : (snapshot.sessions[x.id]?.recordsTip ?? null), snapshot.sessions[x.id]?.workTip ?? null] as const));
     this.didTick.fire(result);
     return result;
   }
@@ -212,7 +213,7 @@ export class Poller implements Disposable {
     const plan = this.snapshot!.plan;
     const cmd = executor.replace(/\{instruction\}/g, instructionPath).replace(/\{session\}/g, me).replace(/\{phase\}/g, String(phase)).replace(/\{repo\}/g, this.session.ctx.root);
     this.log(`executor: ${cmd}`);
-    const r = await runCommand(cmd, this.session.ctx.root, plan.sessions.find((s) => s.id === me)!.phases[phase - 1]!.timeoutSeconds, { ...this.session.env, S2_SESSION: me, S2_PHASE: String(phase), S2_INSTRUCTION: instructionPath });
+    const r = await runCommand(cmd, this.session.ctx.root, sessionPlan(plan, me)!.phases[phase - 1]!.timeoutSeconds, { ...this.session.env, S2_SESSION: me, S2_PHASE: String(phase), S2_INSTRUCTION: instructionPath });
     if (r.exitCode === 0) {
       const c = await completePhase(this.session, phase);
       return c.passed ? `completed phase ${phase}` : `phase ${phase} validation failed (attempt ${c.attempts}${c.error ? ', now in error' : ''})`;
@@ -221,42 +222,27 @@ export class Poller implements Disposable {
     return `executor failed for phase ${phase} (attempt ${count} of ${plan.polling.maxAttempts})`;
   }
 
-  /** Count a failed attempt; at maxAttempts the session goes to `error` and waits for a person. */
   private async recordAttempt(me: string, phase: number, why: string): Promise<number> {
-    const plan = this.snapshot!.plan;
-    const store = await this.session.store(plan);
-    const at = this.session.now().toISOString();
-    let count = 0;
-    await store.commit({
-      status: (st) => {
-        count = (st.attempts[String(phase)]?.count ?? 0) + 1;
-        const error = count >= plan.polling.maxAttempts;
-        return { ...st, state: error ? 'error' : st.state, attempts: { ...st.attempts, [String(phase)]: { count, lastError: why, at } } };
-      },
-      witness: { action: 'attempt-failed', detail: `${phase}: ${why}` },
-      message: `phase ${phase} attempt failed: ${why}`,
-    });
-    return count;
+    return (await recordFailedAttempt(this.session, this.snapshot!.plan, phase, why, { action: 'attempt-failed', working: false })).count;
   }
 
-  private fingerprintOf(snap: Snapshot, ownTip: string | null): string {
-    const me = this.session.session;
-    return [snap.coordinationTip, ...snap.plan.sessions.flatMap((s) => [s.id === me ? (ownTip ?? '') : (snap.sessions[s.id]?.recordsTip ?? ''), snap.sessions[s.id]?.workTip ?? ''])].join(',');
+  /** The tips the view depends on as one string: the coordination tip, then each session's records and work tips. */
+  private static fingerprintOf(coordTip: string | null, tips: readonly (readonly [string | null, string | null])[]): string {
+    return [coordTip ?? '', ...tips.flatMap(([records, work]) => [records ?? '', work ?? ''])].join(',');
   }
 
-  /** Tips of everything the view depends on, read through the running cat-file (no process). */
+  /** The same tips as they are now, read through the running cat-file (no process). */
   private async fingerprint(): Promise<string> {
     if (!this.snapshot) return '';
     const r = this.session.reader;
-    const parts: string[] = [];
     const coord = await r.coordination().catch(() => null);
-    parts.push(coord?.tip ?? '');
+    const tips: [string | null, string | null][] = [];
     for (const s of this.snapshot.plan.sessions) {
-      parts.push((await r.tipOf(`s2/sessions/${s.id}`, s.id === this.session.session)) ?? '', (await r.tipOf(s.branch, s.id === this.session.session)) ?? '');
+      const own = s.id === this.session.session;
+      tips.push([await r.tipOf(`s2/sessions/${s.id}`, own), await r.tipOf(s.branch, own)]);
     }
-    return parts.join(',');
+    return Poller.fingerprintOf(coord?.tip ?? null, tips);
   }
-
 
   /** Run ticks until stop(). In the worktree topology a probe every `probeSeconds` wakes it early. */
   async run(): Promise<void> {

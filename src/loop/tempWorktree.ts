@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runGit } from '../git/gitProcess';
+import { processAlive } from './processAlive';
 
 /**
  * Temporary worktrees outside the agent's checkout, for `s2 verify` and `s2 integrate`:
@@ -62,14 +63,7 @@ export async function removeStaleWorktrees(root: string): Promise<string[]> {
     const m = /^worktree (.*\/s2-(?:verify|integrate)-(\d+)-[a-z0-9]+)$/.exec(line);
     if (!m) continue;
     const pid = Number(m[2]);
-    let alive = false;
-    try {
-      process.kill(pid, 0);
-      alive = true;
-    } catch {
-      alive = false;
-    }
-    if (alive) continue;
+    if (processAlive(pid)) continue;
     await runGit(['worktree', 'remove', '--force', m[1]!], { cwd: root, allowFailure: true });
     await fs.rm(m[1]!, { recursive: true, force: true });
     removed.push(m[1]!);

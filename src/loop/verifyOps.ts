@@ -1,9 +1,10 @@
+import { sessionPlan } from '../core/manifest';
 import { S2Error } from '../core/errors';
 import { parsePhaseRef } from '../core/phaseRef';
 import type { CommandResult, VerificationRecord } from '../core/records';
 import { LooseObjectWriter } from '../git/gitObjects';
 import { runGit } from '../git/gitProcess';
-import { runCommand } from './commandRunner';
+import { runChecks } from './commandRunner';
 import { removeStaleWorktrees, withTempWorktree } from './tempWorktree';
 import type { SwarmSession } from './swarmSession';
 
@@ -28,7 +29,7 @@ export async function verifyCompletion(s: SwarmSession, refText: string): Promis
   if (!pv?.commit) throw new S2Error('USAGE', `${refText} has no completion record to verify (state: ${pv?.state ?? 'no such phase'})`);
   const commitObj = await s.reader.cat.read(pv.commit);
   if (!commitObj || commitObj.type !== 'commit') throw new S2Error('COMMIT_MISSING', `${refText} names commit ${pv.commit}, which is not in this repository${s.ctx.remote ? ` (run s2 status --fetch, or git fetch ${s.ctx.remote})` : ''}`);
-  const mine = snapshot.plan.sessions.find((x) => x.id === me)!;
+  const mine = sessionPlan(snapshot.plan, me)!;
   const base = (await s.reader.resolve(`refs/heads/${mine.branch}`)) ?? snapshot.coordinationTip;
   await removeStaleWorktrees(s.ctx.root);
   const merge = await runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', base, pv.commit], { cwd: s.ctx.root, allowFailure: true });
@@ -46,14 +47,8 @@ export async function verifyCompletion(s: SwarmSession, refText: string): Promis
   const completionCommit = pv.commit;
   const mergeCommit = await new LooseObjectWriter(s.ctx.objectsDir).write('commit', mergeBody(tree, base, completionCommit, me, refText, s.now()));
   return withTempWorktree(s.ctx.root, WORKTREE_PREFIX, mergeCommit, async (dir) => {
-    const targetPlan = snapshot.plan.sessions.find((x) => x.id === ref.session)!.phases[ref.phase - 1]!;
-    const commands: CommandResult[] = [];
-    for (const cmd of [...targetPlan.validate, ...mine.integrate]) {
-      const r = await runCommand(cmd, dir, targetPlan.timeoutSeconds, s.env);
-      commands.push(r);
-      if (r.exitCode !== 0) break;
-    }
-    const passed = commands.every((c) => c.exitCode === 0);
+    const targetPlan = sessionPlan(snapshot.plan, ref.session)!.phases[ref.phase - 1]!;
+    const { passed, results: commands } = await runChecks([...targetPlan.validate, ...mine.integrate], dir, targetPlan.timeoutSeconds, s.env);
     const rec = record(passed ? 'pass' : 'fail', commands, passed ? `merged ${base.slice(0, 12)} + ${completionCommit.slice(0, 12)}` : `${commands.at(-1)!.command} failed`);
     await store.writeVerification(rec);
     return rec as VerificationRecord;

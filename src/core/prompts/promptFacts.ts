@@ -1,4 +1,4 @@
-import type { SessionPlan, SwarmPlan } from '../manifest';
+import { sessionPlan, type SessionPlan, type SwarmPlan } from '../manifest';
 import { formatPhaseRef } from '../phaseRef';
 
 /**
@@ -62,7 +62,7 @@ function supportsOf(plan: SwarmPlan, id: string): Support[] {
 }
 
 export function promptFacts(plan: SwarmPlan, id: string): PromptFacts {
-  const session = plan.sessions.find((s) => s.id === id)!;
+  const session = sessionPlan(plan, id)!;
   const dependents: Dependent[] = [];
   // A phase in a baseline (complete before S²) neither waits nor is waited for.
   for (const p of session.phases.filter((x) => x.phase > session.baselinePhase)) {

@@ -1,4 +1,4 @@
-import type { SwarmPlan } from '../manifest';
+import { sessionPlan, type SwarmPlan } from '../manifest';
 import type { PromptFacts } from './promptFacts';
 import { code, s2 } from './promptSections';
 
@@ -7,7 +7,7 @@ import { code, s2 } from './promptSections';
  * loop and failure recovery. Every step names the `s2` command that enforces it.
  */
 export function blockerHelp(f: PromptFacts, plan: SwarmPlan): string[] {
-  const baseline = (id: string) => plan.sessions.find((x) => x.id === id)?.baselinePhase ?? 0;
+  const baseline = (id: string) => sessionPlan(plan, id)?.baselinePhase ?? 0;
   const firstNeed = f.session.phases.filter((p) => p.phase > f.session.baselinePhase).flatMap((p) => p.needs).find((n) => n.phase > baseline(n.session));
   const example = firstNeed ? `${firstNeed.session}:${firstNeed.phase}` : (f.offers[0]?.ref ?? 'SESSION:PHASE');
   return [

@@ -1,4 +1,4 @@
-import type { SwarmPlan } from '../manifest';
+import { sessionPlan, type SwarmPlan } from '../manifest';
 import { formatPhaseRef } from '../phaseRef';
 import type { PromptFacts } from './promptFacts';
 
@@ -91,7 +91,7 @@ export function validation(f: PromptFacts, plan: SwarmPlan): string[] {
 }
 
 export function crossValidation(f: PromptFacts, plan: SwarmPlan): string[] {
-  const baseline = (id: string) => plan.sessions.find((x) => x.id === id)?.baselinePhase ?? 0;
+  const baseline = (id: string) => sessionPlan(plan, id)?.baselinePhase ?? 0;
   const open = f.session.phases.filter((p) => p.phase > f.session.baselinePhase);
   const needs = [...new Set(open.flatMap((p) => p.needs.filter((n) => n.phase > baseline(n.session)).map(formatPhaseRef)))];
   const verifiers = [...new Set(f.dependents.flatMap((d) => d.waiting.map((w) => w.split(':')[0]!)))];

@@ -1,4 +1,4 @@
-import { sessionPlan } from '../core/manifest';
+import { sessionPlan, type SwarmPlan } from '../core/manifest';
 import { S2Error } from '../core/errors';
 import { canAdopt, canHelp } from '../core/guards';
 import { formatPhaseRef, parsePhaseRef, PhaseRef } from '../core/phaseRef';
@@ -26,7 +26,7 @@ export async function claimHelp(s: SwarmSession, target: string, task: string | 
   if (!chosenTask) throw new S2Error('USAGE', `say what you will do with --task TEXT (no gang-up task for ${me} on ${formatPhaseRef(ref)})`);
   const g = canHelp(view, snapshot.plan, me, ref, chosenTask);
   if (!g.ok) refuse(`help ${formatPhaseRef(ref)}`, g);
-  return writeClaim(s, ref, chosenTask, planned?.side ?? 'provider');
+  return writeClaim(s, snapshot.plan, ref, chosenTask, planned?.side ?? 'provider');
 }
 
 /** Take this session's best gang-up task from the plan, or say why there is none. */
@@ -38,19 +38,19 @@ export async function autoHelp(s: SwarmSession): Promise<HelpClaim> {
     if (!t) continue;
     const ref = { session: plan.blocker, phase: plan.phase };
     const g = canHelp(view, snapshot.plan, me, ref, t.task);
-    if (g.ok) return writeClaim(s, ref, t.task, t.side);
+    if (g.ok) return writeClaim(s, snapshot.plan, ref, t.task, t.side);
   }
   const mine = view.sessions.find((x) => x.id === me)!;
   const why = mine.helping ? `${me} already helps ${mine.helping.session}:${mine.helping.phase}` : !view.blockers.length ? 'no session blocks another' : !mine.blockedBy.length ? `${me} is not blocked; gang-up tasks go to the sessions a blocker keeps waiting (or help one explicitly: s2 help SESSION --task TEXT)` : `every task on ${mine.blockedBy.join(', ')} is taken or its helper cap is reached`;
   refuse('help --auto', { ok: false, reasons: [why] });
 }
 
-async function writeClaim(s: SwarmSession, ref: PhaseRef, task: string, side: 'provider' | 'consumer'): Promise<HelpClaim> {
-  const { snapshot } = await s.view();
-  const me = s.requireSession(snapshot.plan);
-  const sp = sessionPlan(snapshot.plan, me)!;
-  const claim: HelpClaim = { session: ref.session, phase: ref.phase, task, side, claimedAt: s.now().toISOString(), leaseSeconds: snapshot.plan.polling.helpLeaseSeconds, workTipAtClaim: await s.reader.tipOf(sp.branch, true) };
-  const store = await s.store(snapshot.plan);
+/** Writes the claim; `plan` is the one the guards just checked (no second snapshot read). */
+async function writeClaim(s: SwarmSession, plan: SwarmPlan, ref: PhaseRef, task: string, side: 'provider' | 'consumer'): Promise<HelpClaim> {
+  const me = s.requireSession(plan);
+  const sp = sessionPlan(plan, me)!;
+  const claim: HelpClaim = { session: ref.session, phase: ref.phase, task, side, claimedAt: s.now().toISOString(), leaseSeconds: plan.polling.helpLeaseSeconds, workTipAtClaim: await s.reader.tipOf(sp.branch, true) };
+  const store = await s.store(plan);
   await store.commit({ status: (st) => ({ ...st, helping: claim, heartbeatAt: claim.claimedAt }), witness: { action: 'help', detail: `${formatPhaseRef(ref)}: ${task}` }, message: `help ${formatPhaseRef(ref)}: ${task}` });
   return claim;
 }

@@ -31,16 +31,31 @@ export interface AlertLatencyResult {
   readonly timeouts: number;
 }
 
-export async function benchAlertLatency(topology: Topology, work: string, opts: { sessions: number; trials: number; polling: Record<string, number>; trialTimeoutMs?: number }): Promise<AlertLatencyResult> {
-  const gen = await generateSwarm(path.join(work, 'seed'), path.join(work, 'home'), { sessions: opts.sessions, totalCommits: opts.sessions * 10, staleEvery: 0, polling: opts.polling });
+export async function benchAlertLatency(
+  topology: Topology,
+  work: string,
+  opts: { sessions: number; trials: number; polling: Record<string, number>; trialTimeoutMs?: number },
+): Promise<AlertLatencyResult> {
+  const gen = await generateSwarm(path.join(work, 'seed'), path.join(work, 'home'), {
+    sessions: opts.sessions,
+    totalCommits: opts.sessions * 10,
+    staleEvery: 0,
+    polling: opts.polling,
+  });
   const bare = topology === 'remote' ? await bareRemote(gen, path.join(work, 'remote.git')) : undefined;
-  const dirs = await pool(gen.ids, 4, (id) => checkoutFor(gen, topology, id, path.join(work, `${topology}-${id}`), bare));
+  const dirs = await pool(gen.ids, 4, (id) =>
+    checkoutFor(gen, topology, id, path.join(work, `${topology}-${id}`), bare),
+  );
   const blocker = gen.ids[0]!;
   const target = gen.ids[gen.ids.length - 1]!;
   const ref = `${target}:${gen.plan.sessions[0]!.phaseCount}`;
   const receivers = gen.ids.slice(1);
   const env = { ...process.env, S2_HOME: gen.home };
-  const sessions = await Promise.all(receivers.map((id) => SwarmSession.open({ repo: dirs[gen.ids.indexOf(id)]!, session: id, env: { ...env, S2_SESSION: id } })));
+  const sessions = await Promise.all(
+    receivers.map((id) =>
+      SwarmSession.open({ repo: dirs[gen.ids.indexOf(id)]!, session: id, env: { ...env, S2_SESSION: id } }),
+    ),
+  );
   const pollers = sessions.map((s) => new Poller(s, { execute: false }));
   // What each receiver last saw, and when it changed.
   const seen = receivers.map(() => ({ blocked: false, at: 0, blocking: 0 }));
@@ -55,7 +70,15 @@ export async function benchAlertLatency(topology: Topology, work: string, opts: 
     });
   });
   const runs = pollers.map((p) => p.run());
-  const firstTicks = pollers.map((p) => new Promise<void>((r) => { const d = p.onDidTick(() => { d.dispose(); r(); }); }));
+  const firstTicks = pollers.map(
+    (p) =>
+      new Promise<void>((r) => {
+        const d = p.onDidTick(() => {
+          d.dispose();
+          r();
+        });
+      }),
+  );
   const commandMs: number[] = [];
   const blockSeen: number[] = [];
   const unblockSeen: number[] = [];
@@ -63,7 +86,12 @@ export async function benchAlertLatency(topology: Topology, work: string, opts: 
   let timeouts = 0;
   const cli = async (args: string[]): Promise<number> => {
     let err = '';
-    const code = await main(['--json', ...args], { stdout: () => undefined, stderr: (t) => (err += t), env: { ...env, S2_SESSION: blocker }, cwd: dirs[0]! });
+    const code = await main(['--json', ...args], {
+      stdout: () => undefined,
+      stderr: (t) => (err += t),
+      env: { ...env, S2_SESSION: blocker },
+      cwd: dirs[0]!,
+    });
     if (code !== 0) throw new Error(`s2 ${args.join(' ')} failed: ${err}`);
     return code;
   };
@@ -75,7 +103,10 @@ export async function benchAlertLatency(topology: Topology, work: string, opts: 
       else timeouts++;
     });
   };
-  const waitMs = topology === 'worktree' ? (opts.polling['probeSeconds'] ?? 5) * 1000 : (opts.polling['intervalSeconds'] ?? 30) * 1000;
+  const waitMs =
+    topology === 'worktree'
+      ? (opts.polling['probeSeconds'] ?? 5) * 1000
+      : (opts.polling['intervalSeconds'] ?? 30) * 1000;
   try {
     await Promise.all(firstTicks);
     for (let t = 0; t < opts.trials; t++) {

@@ -27,7 +27,18 @@ export function cliPath(): string {
 
 export async function benchCliStatus(gen: GeneratedSwarm, runs: number): Promise<CliStatusResult> {
   const cli = cliPath();
-  if (!existsSync(cli)) return { available: false, note: `${cli} is absent: run npm run build`, sessions: gen.ids.length, runs: 0, nodeStartMs: NaN, versionMs: NaN, statusMs: NaN, ratio: NaN, exitCode: -1 };
+  if (!existsSync(cli))
+    return {
+      available: false,
+      note: `${cli} is absent: run npm run build`,
+      sessions: gen.ids.length,
+      runs: 0,
+      nodeStartMs: NaN,
+      versionMs: NaN,
+      statusMs: NaN,
+      ratio: NaN,
+      exitCode: -1,
+    };
   const env: NodeJS.ProcessEnv = { ...process.env, S2_HOME: gen.home };
   delete env['S2_SESSION'];
   delete env['NODE_OPTIONS'];
@@ -43,7 +54,17 @@ export async function benchCliStatus(gen: GeneratedSwarm, runs: number): Promise
     exitCode = s.code;
     status.push(s.wallMs);
   }
-  return { available: true, note: '', sessions: gen.ids.length, runs, nodeStartMs: median(node), versionMs: median(version), statusMs: median(status), ratio: median(status) / median(node), exitCode };
+  return {
+    available: true,
+    note: '',
+    sessions: gen.ids.length,
+    runs,
+    nodeStartMs: median(node),
+    versionMs: median(version),
+    statusMs: median(status),
+    ratio: median(status) / median(node),
+    exitCode,
+  };
 }
 
 export interface BundleResult {
@@ -57,9 +78,22 @@ export interface BundleResult {
 /** dist/extension.js as built (the production build, `npm run build:prod`, is minified). */
 export function benchBundle(): BundleResult {
   const file = path.join(repoRoot(), 'dist', 'extension.js');
-  if (!existsSync(file)) return { available: false, note: 'dist/extension.js is absent (the extension is built by its engineer)', bytes: NaN, gzipBytes: NaN, minified: false };
+  if (!existsSync(file))
+    return {
+      available: false,
+      note: 'dist/extension.js is absent (the extension is built by its engineer)',
+      bytes: NaN,
+      gzipBytes: NaN,
+      minified: false,
+    };
   const text = readFileSync(file);
   const lines = text.toString('utf8').split('\n').length;
   const minified = lines < 50;
-  return { available: true, note: minified ? 'production build (minified)' : 'development build (not minified; npm run build:prod minifies)', bytes: statSync(file).size, gzipBytes: gzipSync(text).length, minified };
+  return {
+    available: true,
+    note: minified ? 'production build (minified)' : 'development build (not minified; npm run build:prod minifies)',
+    bytes: statSync(file).size,
+    gzipBytes: gzipSync(text).length,
+    minified,
+  };
 }

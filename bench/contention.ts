@@ -57,11 +57,24 @@ function instrumentPushes(): { stats: { pushes: number; rejected: number }; rest
   return { stats, restore: () => (mod.runGit = orig) };
 }
 
-export async function benchPerSessionBranches(n: number, rounds: number, deadlineMs: number, work: string): Promise<ContentionResult> {
-  const gen = await generateSwarm(path.join(work, 'seed'), path.join(work, 'home'), { sessions: n, totalCommits: n * 3, staleEvery: 0 });
+export async function benchPerSessionBranches(
+  n: number,
+  rounds: number,
+  deadlineMs: number,
+  work: string,
+): Promise<ContentionResult> {
+  const gen = await generateSwarm(path.join(work, 'seed'), path.join(work, 'home'), {
+    sessions: n,
+    totalCommits: n * 3,
+    staleEvery: 0,
+  });
   const bare = await bareRemote(gen, path.join(work, 'remote.git'));
   const dirs = await pool(gen.ids, 4, (id) => checkoutFor(gen, 'remote', id, path.join(work, `clone-${id}`), bare));
-  const sessions = await Promise.all(gen.ids.map((id, i) => SwarmSession.open({ repo: dirs[i]!, session: id, env: { ...process.env, S2_HOME: gen.home } })));
+  const sessions = await Promise.all(
+    gen.ids.map((id, i) =>
+      SwarmSession.open({ repo: dirs[i]!, session: id, env: { ...process.env, S2_HOME: gen.home } }),
+    ),
+  );
   const stores = await Promise.all(sessions.map((s) => s.store(gen.plan)));
   const acked = new Array<number>(n).fill(0);
   const latencies: number[] = [];
@@ -79,7 +92,10 @@ export async function benchPerSessionBranches(n: number, rounds: number, deadlin
           }
           const t = nowMs();
           const at = new Date().toISOString();
-          const w = await store.commit({ status: (st) => ({ ...st, heartbeatAt: at, agents: { running: [`agent-${r}`] } }), message: `status update ${r}` });
+          const w = await store.commit({
+            status: (st) => ({ ...st, heartbeatAt: at, agents: { running: [`agent-${r}`] } }),
+            message: `status update ${r}`,
+          });
           latencies.push(nowMs() - t);
           if (w?.pushed) acked[i]!++;
         }
@@ -91,7 +107,9 @@ export async function benchPerSessionBranches(n: number, rounds: number, deadlin
   const wallMs = nowMs() - t0;
   sessions.forEach((s) => s.dispose());
   // What landed: the status seq on the remote, against the seq before the run.
-  const out = await git(bare, ['cat-file', '--batch'], { input: gen.ids.map((id) => `refs/heads/s2/sessions/${id}:.s2/sessions/${id}/status.yaml`).join('\n') + '\n' });
+  const out = await git(bare, ['cat-file', '--batch'], {
+    input: gen.ids.map((id) => `refs/heads/s2/sessions/${id}:.s2/sessions/${id}/status.yaml`).join('\n') + '\n',
+  });
   const seqs = [...out.stdout.matchAll(/^seq: (\d+)$/gm)].map((m) => Number(m[1]));
   const landed = gen.ids.map((id, i) => (seqs[i] ?? 0) - gen.statusSeq[id]!);
   const lost = acked.reduce((a, x, i) => a + Math.max(0, x - landed[i]!), 0);
@@ -128,12 +146,20 @@ function parseRows(text: string): Map<string, number> {
   return m;
 }
 
-export async function benchSharedBranch(n: number, rounds: number, deadlineMs: number, work: string): Promise<ContentionResult> {
+export async function benchSharedBranch(
+  n: number,
+  rounds: number,
+  deadlineMs: number,
+  work: string,
+): Promise<ContentionResult> {
   const ids = Array.from({ length: n }, (_, i) => `s${String(i + 1).padStart(2, '0')}`);
   const seed = path.join(work, 'shared-seed');
   await fs.mkdir(seed, { recursive: true });
   await git(seed, ['init', '-q', '-b', 'main']);
-  await fs.writeFile(path.join(seed, 'STATUS.md'), `# Swarm status\n\n| session | round | note |\n|---|---|---|\n${ids.map((id) => row(id, 0, 'idle')).join('\n')}\n`);
+  await fs.writeFile(
+    path.join(seed, 'STATUS.md'),
+    `# Swarm status\n\n| session | round | note |\n|---|---|---|\n${ids.map((id) => row(id, 0, 'idle')).join('\n')}\n`,
+  );
   await git(seed, ['add', '.']);
   await git(seed, ['commit', '-q', '-m', 'status board']);
   const bare = path.join(work, 'shared.git');
@@ -167,7 +193,10 @@ export async function benchSharedBranch(n: number, rounds: number, deadlineMs: n
         }
         const t = nowMs();
         const text = await fs.readFile(file, 'utf8');
-        await fs.writeFile(file, text.replace(new RegExp(`^\\| ${id} \\|.*$`, 'm'), row(id, r, new Date().toISOString())));
+        await fs.writeFile(
+          file,
+          text.replace(new RegExp(`^\\| ${id} \\|.*$`, 'm'), row(id, r, new Date().toISOString())),
+        );
         await git(d, ['commit', '-q', '-am', `${id}: round ${r}`]);
         for (;;) {
           pushes++;
@@ -201,10 +230,16 @@ export async function benchSharedBranch(n: number, rounds: number, deadlineMs: n
   // Landed: the final rows; regressions: a row that goes back to an older round between two commits of the shared branch.
   const log = await git(bare, ['rev-list', '--reverse', '--first-parent', 'main']);
   const commits = log.stdout.split('\n').filter(Boolean);
-  const cat = await git(bare, ['cat-file', '--batch'], { input: commits.map((c) => `${c}:STATUS.md`).join('\n') + '\n' });
-  const versions = cat.stdout.split(/^[0-9a-f]{40} blob \d+$/m).slice(1).map(parseRows);
+  const cat = await git(bare, ['cat-file', '--batch'], {
+    input: commits.map((c) => `${c}:STATUS.md`).join('\n') + '\n',
+  });
+  const versions = cat.stdout
+    .split(/^[0-9a-f]{40} blob \d+$/m)
+    .slice(1)
+    .map(parseRows);
   let regressions = 0;
-  for (let k = 1; k < versions.length; k++) for (const id of ids) if ((versions[k]!.get(id) ?? 0) < (versions[k - 1]!.get(id) ?? 0)) regressions++;
+  for (let k = 1; k < versions.length; k++)
+    for (const id of ids) if ((versions[k]!.get(id) ?? 0) < (versions[k - 1]!.get(id) ?? 0)) regressions++;
   const final = versions[versions.length - 1] ?? new Map<string, number>();
   const lost = ids.reduce((a, id, i) => a + Math.max(0, lastAcked[i]! - (final.get(id) ?? 0)), 0);
   const landedRows = ids.map((id) => final.get(id) ?? 0);

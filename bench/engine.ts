@@ -3,7 +3,13 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { appendToChain } from '../src/core/hashChain';
 import { parseManifest, SwarmPlan } from '../src/core/manifest';
-import type { CompletionRecord, LedgerEntry, StatusRecord, VerificationRecord, WitnessEntry } from '../src/core/records';
+import type {
+  CompletionRecord,
+  LedgerEntry,
+  StatusRecord,
+  VerificationRecord,
+  WitnessEntry,
+} from '../src/core/records';
 import { generateKeyPair, signRecord, verifyRecord } from '../src/core/signing';
 import { commitKey, CommitFacts, InstructionInfo, SessionSnapshot, Snapshot } from '../src/core/snapshot';
 import { computeView } from '../src/core/view';
@@ -31,27 +37,111 @@ export function syntheticSnapshot(n: number, phases = 10, now = new Date()): Sna
   ids.forEach((id, i) => {
     const prev = ids[(i - 1 + n) % n]!;
     const c = done[i]!;
-    const commit = (s: string, k: number): string => (s + ':' + k).padEnd(40, '0').replace(/[^0-9a-f]/g, 'a').slice(0, 40);
+    const commit = (s: string, k: number): string =>
+      (s + ':' + k)
+        .padEnd(40, '0')
+        .replace(/[^0-9a-f]/g, 'a')
+        .slice(0, 40);
     const completions: CompletionRecord[] = [];
     const witness: WitnessEntry[] = [];
     const ledger: LedgerEntry[] = [];
     for (let k = 1; k <= c; k++) {
-      completions.push({ kind: 'completion', session: id, phase: k, commit: commit(id, k), completedAt: iso(t - (c - k + 1) * 3600_000), validations: [{ command: 'npm test', exitCode: 0, durationMs: 1000, outputTail: 'ok', timedOut: false }] });
+      completions.push({
+        kind: 'completion',
+        session: id,
+        phase: k,
+        commit: commit(id, k),
+        completedAt: iso(t - (c - k + 1) * 3600_000),
+        validations: [{ command: 'npm test', exitCode: 0, durationMs: 1000, outputTail: 'ok', timedOut: false }],
+      });
       commits[commitKey(id, commit(id, k))] = { exists: true, onWorkBranch: true };
-      witness.push(appendToChain(witness, { kind: 'witness', session: id, at: iso(t), action: 'complete-phase', detail: String(k) }) as WitnessEntry);
-      ledger.push(appendToChain(ledger, { kind: 'spend', session: id, at: iso(t), usd: 1.5, model: 'm', note: '', source: 'manual' }) as LedgerEntry);
+      witness.push(
+        appendToChain(witness, {
+          kind: 'witness',
+          session: id,
+          at: iso(t),
+          action: 'complete-phase',
+          detail: String(k),
+        }) as WitnessEntry,
+      );
+      ledger.push(
+        appendToChain(ledger, {
+          kind: 'spend',
+          session: id,
+          at: iso(t),
+          usd: 1.5,
+          model: 'm',
+          note: '',
+          source: 'manual',
+        }) as LedgerEntry,
+      );
     }
     const verifications: VerificationRecord[] = [];
-    if (n > 1) for (let k = 1; k <= done[(i - 1 + n) % n]!; k++) verifications.push({ kind: 'verification', verifier: id, target: prev, phase: k, completionCommit: commit(prev, k), verifierCommit: commit(id, c), result: 'pass', at: iso(t), commands: [], detail: '' });
+    if (n > 1)
+      for (let k = 1; k <= done[(i - 1 + n) % n]!; k++)
+        verifications.push({
+          kind: 'verification',
+          verifier: id,
+          target: prev,
+          phase: k,
+          completionCommit: commit(prev, k),
+          verifierCommit: commit(id, c),
+          result: 'pass',
+          at: iso(t),
+          commands: [],
+          detail: '',
+        });
     const stale = i % 20 === 19;
     const blocked = n > 2 && i % 9 === 4 ? `${ids[(i + 2) % n]}:${phases}` : null;
     const hb = iso(stale ? t - 7200_000 : t - (i % 7) * 10_000);
-    const status: StatusRecord = { kind: 'status', session: id, seq: 10 + c, updatedAt: hb, heartbeatAt: hb, state: blocked ? 'blocked' : 'working', phase: c + 1, phaseStartedAt: hb, blockedOn: blocked ? [{ on: blocked, reason: 'waiting', since: hb }] : [], helping: null, wantsHelp: false, adopted: [], attempts: {}, agents: { running: ['a1', 'a2'] } };
+    const status: StatusRecord = {
+      kind: 'status',
+      session: id,
+      seq: 10 + c,
+      updatedAt: hb,
+      heartbeatAt: hb,
+      state: blocked ? 'blocked' : 'working',
+      phase: c + 1,
+      phaseStartedAt: hb,
+      blockedOn: blocked ? [{ on: blocked, reason: 'waiting', since: hb }] : [],
+      helping: null,
+      wantsHelp: false,
+      adopted: [],
+      attempts: {},
+      agents: { running: ['a1', 'a2'] },
+    };
     // Cast: fields added to SessionSnapshot later (e.g. `integration`) default to null here.
-    sessions[id] = { session: id, recordsTip: commit(id, 99), workTip: c ? commit(id, c) : null, status, completions, verifications, acks: [], ledger, witness, problems: [], integration: null } as unknown as SessionSnapshot;
-    instructions.push({ session: id, phase: c + 1, id: `${id}-p${c + 1}`, path: `.s2/instructions/${id}/phase-${c + 1}.md`, blob: commit(id, 77) });
+    sessions[id] = {
+      session: id,
+      recordsTip: commit(id, 99),
+      workTip: c ? commit(id, c) : null,
+      status,
+      completions,
+      verifications,
+      acks: [],
+      ledger,
+      witness,
+      problems: [],
+      integration: null,
+    } as unknown as SessionSnapshot;
+    instructions.push({
+      session: id,
+      phase: c + 1,
+      id: `${id}-p${c + 1}`,
+      path: `.s2/instructions/${id}/phase-${c + 1}.md`,
+      blob: commit(id, 77),
+    });
   });
-  return { id: `synthetic-${n}`, plan, coordinationTip: 'c'.repeat(40), sessions, approvals: [], instructions, problems: [], commits };
+  return {
+    id: `synthetic-${n}`,
+    plan,
+    coordinationTip: 'c'.repeat(40),
+    sessions,
+    approvals: [],
+    instructions,
+    problems: [],
+    commits,
+  };
 }
 
 export interface ViewBenchResult {
@@ -74,7 +164,14 @@ export function benchComputeView(n: number, runs: number): ViewBenchResult {
     view = computeView(snap, now);
     xs.push(nowMs() - t);
   }
-  return { sessions: n, runs, medianMs: median(xs), minMs: Math.min(...xs), violations: view.violations.length, blockers: view.blockers.length };
+  return {
+    sessions: n,
+    runs,
+    medianMs: median(xs),
+    minMs: Math.min(...xs),
+    violations: view.violations.length,
+    blockers: view.blockers.length,
+  };
 }
 
 export interface VerifyBenchResult {
@@ -101,14 +198,32 @@ function rate(fn: () => void, ms: number): number {
 export function benchVerify(ms = 700): VerifyBenchResult {
   const k = generateKeyPair();
   const now = new Date().toISOString();
-  const st: StatusRecord = { kind: 'status', session: 's01', seq: 42, updatedAt: now, heartbeatAt: now, state: 'working', phase: 4, phaseStartedAt: now, blockedOn: [], helping: null, wantsHelp: false, adopted: [], attempts: {}, agents: { running: ['a1'] } };
+  const st: StatusRecord = {
+    kind: 'status',
+    session: 's01',
+    seq: 42,
+    updatedAt: now,
+    heartbeatAt: now,
+    state: 'working',
+    phase: 4,
+    phaseStartedAt: now,
+    blockedOn: [],
+    helping: null,
+    wantsHelp: false,
+    adopted: [],
+    attempts: {},
+    agents: { running: ['a1'] },
+  };
   const signed = signRecord(st, 's01', k.privateKey);
   const text = toYaml(signed);
   verifyRecord(signed, k.publicKey);
   return {
     verifyPerSecond: rate(() => verifyRecord(signed, k.publicKey), ms),
     signPerSecond: rate(() => signRecord(st, 's01', k.privateKey), ms),
-    admitPerSecond: rate(() => admit(StatusSchema, parseYamlRecord(text, 'status.yaml'), 's01', 'status.yaml', k.publicKey), ms),
+    admitPerSecond: rate(
+      () => admit(StatusSchema, parseYamlRecord(text, 'status.yaml'), 's01', 'status.yaml', k.publicKey),
+      ms,
+    ),
     yamlParsePerSecond: rate(() => parseYamlRecord(text, 'status.yaml'), ms),
   };
 }
@@ -130,10 +245,25 @@ export interface MatrixBenchResult {
  */
 export function benchMatrix(sessions: number, runs: number): MatrixBenchResult {
   const file = path.resolve(__dirname, '../src/protocol/matrixModel.js');
-  if (!existsSync(file)) return { available: false, note: `no pure matrix model (${path.relative(process.cwd(), file)} absent)`, sessions, phases: 10, modelMs: NaN, serializeMs: NaN };
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  if (!existsSync(file))
+    return {
+      available: false,
+      note: `no pure matrix model (${path.relative(process.cwd(), file)} absent)`,
+      sessions,
+      phases: 10,
+      modelMs: NaN,
+      serializeMs: NaN,
+    };
   const mod = require(file) as { matrixModelOf?: (v: SwarmView, me: string | null) => unknown };
-  if (typeof mod.matrixModelOf !== 'function') return { available: false, note: 'matrixModelOf not exported', sessions, phases: 10, modelMs: NaN, serializeMs: NaN };
+  if (typeof mod.matrixModelOf !== 'function')
+    return {
+      available: false,
+      note: 'matrixModelOf not exported',
+      sessions,
+      phases: 10,
+      modelMs: NaN,
+      serializeMs: NaN,
+    };
   const view = computeView(syntheticSnapshot(sessions), new Date());
   const me = view.sessions[0]!.id;
   for (let i = 0; i < 5; i++) JSON.stringify(mod.matrixModelOf(view, me));
@@ -147,5 +277,12 @@ export function benchMatrix(sessions: number, runs: number): MatrixBenchResult {
     JSON.stringify(m);
     ser.push(nowMs() - t);
   }
-  return { available: true, note: 'matrixModelOf (src/protocol) + JSON for postMessage; the DOM drawing (media/matrix.js) is not pure: see e2e', sessions, phases: 10, modelMs: median(model), serializeMs: median(ser) };
+  return {
+    available: true,
+    note: 'matrixModelOf (src/protocol) + JSON for postMessage; the DOM drawing (media/matrix.js) is not pure: see e2e',
+    sessions,
+    phases: 10,
+    modelMs: median(model),
+    serializeMs: median(ser),
+  };
 }

@@ -20,7 +20,8 @@ async function run(): Promise<number> {
   const only = arg('--only');
   if (only) {
     const want = only.split(',') as Section[];
-    for (const s of want) if (!ALL_SECTIONS.includes(s)) throw new Error(`unknown section ${s}; one of ${ALL_SECTIONS.join(', ')}`);
+    for (const s of want)
+      if (!ALL_SECTIONS.includes(s)) throw new Error(`unknown section ${s}; one of ${ALL_SECTIONS.join(', ')}`);
     cfg = { ...cfg, sections: want };
   }
   if (argv.includes('--keep')) cfg = { ...cfg, keep: true };
@@ -31,10 +32,18 @@ async function run(): Promise<number> {
   const out = arg('--out') ?? path.join(repoRoot(), 'bench', 'results.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify({ ...res, rows: rs, goals: gs }, null, 1));
-  process.stdout.write(`\nS² benchmarks — ${res.startedAt}, ${res.machine.cpus} × ${res.machine.cpuModel}, node ${res.machine.node}, ${res.machine.git}\n\n`);
-  const busy = Math.max(...res.machine.loadAvgStart.slice(0, 1), ...res.machine.loadAvgEnd.slice(0, 1)) > res.machine.cpus;
-  if (busy) process.stdout.write(`Note: the machine was busy (load average ${res.machine.loadAvgStart[0]!.toFixed(1)} at start, ${res.machine.loadAvgEnd[0]!.toFixed(1)} at end, on ${res.machine.cpus} cores): absolute times are inflated; the ratios against floors measured in the same run hold better.\n\n`);
-  process.stdout.write(`${formatTable(rs)}\n\nGoals\n${formatGoals(gs)}\n\nWhole run ${(res.totalMs / 1000).toFixed(0)} s; figures in ${path.relative(process.cwd(), out)}\n`);
+  process.stdout.write(
+    `\nS² benchmarks — ${res.startedAt}, ${res.machine.cpus} × ${res.machine.cpuModel}, node ${res.machine.node}, ${res.machine.git}\n\n`,
+  );
+  const busy =
+    Math.max(...res.machine.loadAvgStart.slice(0, 1), ...res.machine.loadAvgEnd.slice(0, 1)) > res.machine.cpus;
+  if (busy)
+    process.stdout.write(
+      `Note: the machine was busy (load average ${res.machine.loadAvgStart[0]!.toFixed(1)} at start, ${res.machine.loadAvgEnd[0]!.toFixed(1)} at end, on ${res.machine.cpus} cores): absolute times are inflated; the ratios against floors measured in the same run hold better.\n\n`,
+    );
+  process.stdout.write(
+    `${formatTable(rs)}\n\nGoals\n${formatGoals(gs)}\n\nWhole run ${(res.totalMs / 1000).toFixed(0)} s; figures in ${path.relative(process.cwd(), out)}\n`,
+  );
   return 0;
 }
 

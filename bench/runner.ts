@@ -4,7 +4,15 @@ import * as path from 'node:path';
 import { AlertLatencyResult, benchAlertLatency } from './alertLatency';
 import { benchBundle, benchCliStatus, BundleResult, CliStatusResult } from './cliStatus';
 import { benchPerSessionBranches, benchSharedBranch, ContentionResult } from './contention';
-import { benchComputeView, benchMatrix, benchVerify, MatrixBenchResult, syntheticSnapshot, VerifyBenchResult, ViewBenchResult } from './engine';
+import {
+  benchComputeView,
+  benchMatrix,
+  benchVerify,
+  MatrixBenchResult,
+  syntheticSnapshot,
+  VerifyBenchResult,
+  ViewBenchResult,
+} from './engine';
 import { GeneratedSwarm, generateSwarm } from './lib/swarmGen';
 import { median, nowMs, removeDir, tempDir } from './lib/util';
 import { benchSnapshotRead, SnapshotReadResult } from './snapshotRead';
@@ -24,7 +32,12 @@ export interface BenchConfig {
   readonly contentionSizes: readonly number[];
   readonly contentionRounds: number;
   readonly contentionDeadlineMs: number;
-  readonly alert: { readonly sessions: number; readonly trials: number; readonly worktree: Record<string, number>; readonly remote: Record<string, number> };
+  readonly alert: {
+    readonly sessions: number;
+    readonly trials: number;
+    readonly worktree: Record<string, number>;
+    readonly remote: Record<string, number>;
+  };
   readonly engineSizes: readonly number[];
   readonly engineRuns: (n: number) => number;
   readonly verifyMs: number;
@@ -48,7 +61,12 @@ export const FULL: BenchConfig = {
   contentionSizes: [7, 50],
   contentionRounds: 3,
   contentionDeadlineMs: 60_000,
-  alert: { sessions: 7, trials: 5, worktree: { intervalSeconds: 30, probeSeconds: 1, jitter: 0.2 }, remote: { intervalSeconds: 3, probeSeconds: 1, jitter: 0.2 } },
+  alert: {
+    sessions: 7,
+    trials: 5,
+    worktree: { intervalSeconds: 30, probeSeconds: 1, jitter: 0.2 },
+    remote: { intervalSeconds: 3, probeSeconds: 1, jitter: 0.2 },
+  },
   engineSizes: [7, 50, 200, 1000],
   engineRuns: (n) => (n >= 1000 ? 11 : n >= 200 ? 31 : 101),
   verifyMs: 700,
@@ -70,7 +88,12 @@ export const SMOKE: BenchConfig = {
   contentionSizes: [3],
   contentionRounds: 1,
   contentionDeadlineMs: 20_000,
-  alert: { sessions: 3, trials: 1, worktree: { intervalSeconds: 30, probeSeconds: 0.1, jitter: 0.2 }, remote: { intervalSeconds: 0.3, probeSeconds: 0.1, jitter: 0.2 } },
+  alert: {
+    sessions: 3,
+    trials: 1,
+    worktree: { intervalSeconds: 30, probeSeconds: 0.1, jitter: 0.2 },
+    remote: { intervalSeconds: 0.3, probeSeconds: 0.1, jitter: 0.2 },
+  },
   engineSizes: [3, 7],
   engineRuns: () => 3,
   verifyMs: 50,
@@ -80,8 +103,20 @@ export const SMOKE: BenchConfig = {
 
 export interface BenchResults {
   readonly startedAt: string;
-  readonly machine: { cpus: number; cpuModel: string; node: string; git: string; platform: string; loadAvgStart: number[]; loadAvgEnd: number[] };
-  readonly engine: { views: ViewBenchResult[]; snapshotJsonMs: Record<string, number>; verify: VerifyBenchResult | null };
+  readonly machine: {
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    git: string;
+    platform: string;
+    loadAvgStart: number[];
+    loadAvgEnd: number[];
+  };
+  readonly engine: {
+    views: ViewBenchResult[];
+    snapshotJsonMs: Record<string, number>;
+    verify: VerifyBenchResult | null;
+  };
   readonly read: (SnapshotReadResult & { build: { generateMs: number; importMs: number; gcMs: number } })[];
   readonly cli: CliStatusResult[];
   readonly ticks: TickBenchResult[];
@@ -105,14 +140,26 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
   const work = tempDir('s2-bench-');
   const res: BenchResults = {
     startedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', node: process.version, git: gitVersion(), platform: `${os.platform()} ${os.release()}`, loadAvgStart: os.loadavg(), loadAvgEnd: [] },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? '',
+      node: process.version,
+      git: gitVersion(),
+      platform: `${os.platform()} ${os.release()}`,
+      loadAvgStart: os.loadavg(),
+      loadAvgEnd: [],
+    },
     engine: { views: [], snapshotJsonMs: {}, verify: null },
     read: [],
     cli: [],
     ticks: [],
     contention: [],
     alerts: [],
-    extension: { bundle: null, matrix: null, activation: 'measured by the extension end-to-end tests (test/e2e): see e2e' },
+    extension: {
+      bundle: null,
+      matrix: null,
+      activation: 'measured by the extension end-to-end tests (test/e2e): see e2e',
+    },
     sectionMs: {},
     totalMs: 0,
   };
@@ -143,12 +190,19 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
     }
     // The generated repositories serve the read, `s2 status` and the ticks (in that order:
     // ticks add worktrees and heartbeat commits).
-    const needRepo = new Set<number>([...(on('read') ? cfg.readSizes : []), ...(on('cli') ? cfg.cliSizes : []), ...(on('tick') ? cfg.tickSizes : [])]);
+    const needRepo = new Set<number>([
+      ...(on('read') ? cfg.readSizes : []),
+      ...(on('cli') ? cfg.cliSizes : []),
+      ...(on('tick') ? cfg.tickSizes : []),
+    ]);
     const sizes = [...needRepo].sort((a, b) => a - b);
     for (const n of sizes) {
       await section(`snapshot read, ${n} sessions`, async () => {
         const dir = path.join(work, `swarm-${n}`);
-        const gen = await generateSwarm(path.join(dir, 'repo'), path.join(dir, 'home'), { sessions: n, totalCommits: cfg.historyCommits });
+        const gen = await generateSwarm(path.join(dir, 'repo'), path.join(dir, 'home'), {
+          sessions: n,
+          totalCommits: cfg.historyCommits,
+        });
         swarms.set(n, gen);
         if (on('read') && cfg.readSizes.includes(n)) {
           const r = await benchSnapshotRead(gen, cfg.readRuns(n));
@@ -166,7 +220,12 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
         const gen = swarms.get(n)!;
         for (const topology of ['remote', 'worktree'] as const) {
           await section(`tick, ${n} sessions, ${topology}`, async () => {
-            res.ticks.push(await benchTick(gen, topology, path.join(work, `swarm-${n}`), { coldRuns: cfg.tickColdRuns(n), warmRuns: cfg.tickWarmRuns }));
+            res.ticks.push(
+              await benchTick(gen, topology, path.join(work, `swarm-${n}`), {
+                coldRuns: cfg.tickColdRuns(n),
+                warmRuns: cfg.tickWarmRuns,
+              }),
+            );
           });
         }
         if (!cfg.keep) removeDir(path.join(work, `swarm-${n}`));
@@ -175,10 +234,24 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
     if (on('contention')) {
       for (const n of cfg.contentionSizes) {
         await section(`push contention, ${n} writers, per-session branches`, async () => {
-          res.contention.push(await benchPerSessionBranches(n, cfg.contentionRounds, cfg.contentionDeadlineMs, tempIn(work, `contention-s2-${n}`)));
+          res.contention.push(
+            await benchPerSessionBranches(
+              n,
+              cfg.contentionRounds,
+              cfg.contentionDeadlineMs,
+              tempIn(work, `contention-s2-${n}`),
+            ),
+          );
         });
         await section(`push contention, ${n} writers, one shared branch`, async () => {
-          res.contention.push(await benchSharedBranch(n, cfg.contentionRounds, cfg.contentionDeadlineMs, tempIn(work, `contention-shared-${n}`)));
+          res.contention.push(
+            await benchSharedBranch(
+              n,
+              cfg.contentionRounds,
+              cfg.contentionDeadlineMs,
+              tempIn(work, `contention-shared-${n}`),
+            ),
+          );
         });
         if (!cfg.keep) {
           removeDir(path.join(work, `contention-s2-${n}`));
@@ -189,7 +262,13 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
     if (on('alert')) {
       for (const topology of ['worktree', 'remote'] as const) {
         await section(`alert latency, ${topology}`, async () => {
-          res.alerts.push(await benchAlertLatency(topology, tempIn(work, `alert-${topology}`), { sessions: cfg.alert.sessions, trials: cfg.alert.trials, polling: cfg.alert[topology] }));
+          res.alerts.push(
+            await benchAlertLatency(topology, tempIn(work, `alert-${topology}`), {
+              sessions: cfg.alert.sessions,
+              trials: cfg.alert.trials,
+              polling: cfg.alert[topology],
+            }),
+          );
         });
       }
     }

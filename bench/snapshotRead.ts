@@ -120,7 +120,22 @@ export async function benchSnapshotRead(gen: GeneratedSwarm, runs: number): Prom
     warmFloor.push(w.ms);
     warmBytes = w.bytes;
   }
-  const figures = (xs: number[], fl: number[], t: { requests: string[] }, ids: string[], bytes: number): ReadFigures => ({ ms: median(xs), runs: xs, floorMs: median(fl), floorRuns: fl, ratio: median(xs) / median(fl), requests: t.requests.length, uniqueObjects: ids.length, bytes });
+  const figures = (
+    xs: number[],
+    fl: number[],
+    t: { requests: string[] },
+    ids: string[],
+    bytes: number,
+  ): ReadFigures => ({
+    ms: median(xs),
+    runs: xs,
+    floorMs: median(fl),
+    floorRuns: fl,
+    ratio: median(xs) / median(fl),
+    requests: t.requests.length,
+    uniqueObjects: ids.length,
+    bytes,
+  });
   return {
     sessions: gen.ids.length,
     historyCommits: gen.sessionCommits,

@@ -51,7 +51,15 @@ async function oneTick(p: Poller): Promise<One> {
   const b0 = processStats.bytesRead;
   const f0 = p.fetches;
   const m = await measure(() => p.tick());
-  return { wallMs: m.wallMs, nodeCpuMs: m.cpuMs, childCpuMs: m.childCpuMs, processes: m.value.processes, bytesRead: processStats.bytesRead - b0, fetches: p.fetches - f0, heartbeat: m.value.heartbeat };
+  return {
+    wallMs: m.wallMs,
+    nodeCpuMs: m.cpuMs,
+    childCpuMs: m.childCpuMs,
+    processes: m.value.processes,
+    bytesRead: processStats.bytesRead - b0,
+    fetches: p.fetches - f0,
+    heartbeat: m.value.heartbeat,
+  };
 }
 
 function summarize(xs: One[]): TickFigures {
@@ -72,7 +80,12 @@ function heartbeatDue(p: Poller): void {
   (p as unknown as { lastHeartbeat: number }).lastHeartbeat = 0;
 }
 
-export async function benchTick(gen: GeneratedSwarm, topology: Topology, work: string, opts: { coldRuns: number; warmRuns: number }): Promise<TickBenchResult> {
+export async function benchTick(
+  gen: GeneratedSwarm,
+  topology: Topology,
+  work: string,
+  opts: { coldRuns: number; warmRuns: number },
+): Promise<TickBenchResult> {
   const me = gen.ids[0]!;
   const bare = topology === 'remote' ? await bareRemote(gen, path.join(work, 'remote.git')) : undefined;
   const dir = await checkoutFor(gen, topology, me, path.join(work, `${topology}-${me}`), bare);
@@ -100,7 +113,9 @@ export async function benchTick(gen: GeneratedSwarm, topology: Topology, work: s
       s.dispose();
     }
   }
-  const fetchAlone = fetches.length ? { wallMs: median(fetches.map((f) => f.wallMs)), childCpuMs: median(fetches.map((f) => f.childCpuMs)) } : null;
+  const fetchAlone = fetches.length
+    ? { wallMs: median(fetches.map((f) => f.wallMs)), childCpuMs: median(fetches.map((f) => f.childCpuMs)) }
+    : null;
   const hb = summarize(warmHb);
   return {
     topology,

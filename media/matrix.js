@@ -19,7 +19,19 @@
   const meta = /** @type {HTMLElement} */ (document.getElementById('meta'));
   const deadlocks = /** @type {HTMLElement} */ (document.getElementById('deadlocks'));
   const empty = /** @type {HTMLElement} */ (document.getElementById('empty'));
-  const SYMBOL = { verified: '✔', done: '✓', disputed: '⚠', invalid: '✗', 'in-progress': '▶', stalled: '‖', error: '!', blocked: '■', ready: '○', 'not-started': '·', none: '' };
+  const SYMBOL = {
+    verified: '✔',
+    done: '✓',
+    disputed: '⚠',
+    invalid: '✗',
+    'in-progress': '▶',
+    stalled: '‖',
+    error: '!',
+    blocked: '■',
+    ready: '○',
+    'not-started': '·',
+    none: '',
+  };
   /** @type {Map<string, MatrixCell>} */
   let cells = new Map();
   let restored = false;
@@ -65,7 +77,12 @@
     table.replaceChildren(el('thead'), el('tbody'));
     /** @type {HTMLElement} */ (table.tHead).append(head);
     table.tBodies[0].append(...rows);
-    const first = ui.selected && cells.has(ui.selected) ? ui.selected : model.rows[0]?.cells[0] ? ref(model.rows[0].cells[0]) : undefined;
+    const first =
+      ui.selected && cells.has(ui.selected)
+        ? ui.selected
+        : model.rows[0]?.cells[0]
+          ? ref(model.rows[0].cells[0])
+          : undefined;
     if (first) setRoving(first, false);
     if (!restored) {
       restored = true;
@@ -76,7 +93,11 @@
 
   /** @param {MatrixCell} c */
   function cellElement(c) {
-    const td = el('td', `cell state-${c.state}${c.inCycle ? ' cycle' : ''}${c.awaited ? ' awaited' : ''}${c.critical ? ' critical' : ''}`, SYMBOL[c.state] ?? '');
+    const td = el(
+      'td',
+      `cell state-${c.state}${c.inCycle ? ' cycle' : ''}${c.awaited ? ' awaited' : ''}${c.critical ? ' critical' : ''}`,
+      SYMBOL[c.state] ?? '',
+    );
     td.setAttribute('role', 'gridcell');
     td.dataset.ref = ref(c);
     td.dataset.state = c.state;
@@ -119,7 +140,8 @@
   table.addEventListener('click', (ev) => {
     const target = /** @type {HTMLElement} */ (ev.target);
     const dep = target.closest('.dep');
-    if (dep instanceof HTMLElement && dep.dataset.target && cells.has(dep.dataset.target)) return setRoving(dep.dataset.target, true);
+    if (dep instanceof HTMLElement && dep.dataset.target && cells.has(dep.dataset.target))
+      return setRoving(dep.dataset.target, true);
     const td = target.closest('td.cell');
     if (!(td instanceof HTMLElement) || !td.dataset.ref) return;
     setRoving(td.dataset.ref, true);
@@ -132,7 +154,7 @@
     const tr = /** @type {HTMLTableRowElement} */ (td.parentElement);
     const col = td.cellIndex;
     /** @type {Element | null | undefined} */
-    let next = null;
+    let next;
     if (ev.key === 'ArrowRight') next = td.nextElementSibling;
     else if (ev.key === 'ArrowLeft') next = col > 1 ? td.previousElementSibling : null;
     else if (ev.key === 'ArrowDown') next = tr.nextElementSibling?.children[col];

@@ -19,8 +19,14 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
 function ensureBuilt() {
-  if (!existsSync(path.join(ROOT, 'dist', 'extension.js'))) execFileSync(process.execPath, [path.join(ROOT, 'esbuild.mjs')], { cwd: ROOT, stdio: 'inherit' });
-  if (!existsSync(path.join(ROOT, 'out', 'test', 'e2e', 'seedSwarm.js'))) execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (!existsSync(path.join(ROOT, 'dist', 'extension.js')))
+    execFileSync(process.execPath, [path.join(ROOT, 'esbuild.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  if (!existsSync(path.join(ROOT, 'out', 'test', 'e2e', 'seedSwarm.js')))
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json'],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
   return require(path.join(ROOT, 'out', 'test', 'e2e', 'harness', 'codeServer.js'));
 }
 
@@ -46,12 +52,32 @@ export async function serveExtension({ workspace, s2Home, settings = {} }) {
 /** A few scripted moves by other sessions, so alerts arrive while you watch. */
 function liveSteps(fixture) {
   const steps = [
-    [20_000, 'talent', ['block', '--on', 'webrtc:3', '--reason', 'needs the WebRTC media path'], 'talent now waits on webrtc:3 — watch the "You block 1 session" alert'],
-    [40_000, 'webrtc', ['spend', '4.10', '--model', 'claude-opus-4'], 'webrtc reported $4.10 — the budget indicator turns to the warning colour'],
+    [
+      20_000,
+      'talent',
+      ['block', '--on', 'webrtc:3', '--reason', 'needs the WebRTC media path'],
+      'talent now waits on webrtc:3 — watch the "You block 1 session" alert',
+    ],
+    [
+      40_000,
+      'webrtc',
+      ['spend', '4.10', '--model', 'claude-opus-4'],
+      'webrtc reported $4.10 — the budget indicator turns to the warning colour',
+    ],
   ];
   const timers = [];
   for (const [ms, session, args, note] of steps) {
-    timers.push(setTimeout(() => void fixture.cli(session, args).then((r) => console.log(r.code === 0 ? `  [demo] ${note}` : `  [demo] ${session} ${args[0]} failed: ${r.stderr}`)), ms));
+    timers.push(
+      setTimeout(
+        () =>
+          void fixture
+            .cli(session, args)
+            .then((r) =>
+              console.log(r.code === 0 ? `  [demo] ${note}` : `  [demo] ${session} ${args[0]} failed: ${r.stderr}`),
+            ),
+        ms,
+      ),
+    );
   }
   return () => timers.forEach(clearTimeout);
 }
@@ -69,10 +95,12 @@ async function main() {
     workspace = seeded.workspace;
     home = seeded.home;
   }
-  if (!home) throw new Error('pass --s2-home DIR (or set S2_HOME) with the sessions\' keys');
+  if (!home) throw new Error("pass --s2-home DIR (or set S2_HOME) with the sessions' keys");
   const served = await serveExtension({ workspace, s2Home: home });
   const cancel = seeded ? liveSteps(seeded.fixture) : () => undefined;
-  console.log(`\nS² demo: open ${served.url}\n  workspace ${workspace} (session webrtc), S2_HOME ${home}\n  Ctrl+C stops code-server and removes the demo swarm.\n`);
+  console.log(
+    `\nS² demo: open ${served.url}\n  workspace ${workspace} (session webrtc), S2_HOME ${home}\n  Ctrl+C stops code-server and removes the demo swarm.\n`,
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

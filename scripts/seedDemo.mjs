@@ -59,13 +59,28 @@ sessions:
 `;
 
 function git(cwd, ...args) {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'demo', GIT_AUTHOR_EMAIL: 'demo@s2', GIT_COMMITTER_NAME: 'demo', GIT_COMMITTER_EMAIL: 'demo@s2' } }).trim();
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'demo',
+      GIT_AUTHOR_EMAIL: 'demo@s2',
+      GIT_COMMITTER_NAME: 'demo',
+      GIT_COMMITTER_EMAIL: 'demo@s2',
+    },
+  }).trim();
 }
 
 async function s2(cwd, session, args, env) {
   let out = '';
   let err = '';
-  const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { ...process.env, ...env, S2_SESSION: session ?? '' }, cwd });
+  const code = await main(args, {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    env: { ...process.env, ...env, S2_SESSION: session ?? '' },
+    cwd,
+  });
   if (code !== 0) throw new Error(`s2 ${args.join(' ')} (${session}) failed: ${err || out}`);
   return out;
 }
@@ -83,7 +98,10 @@ export async function seedDemo(root, { log = () => {} } = {}) {
   writeFileSync(path.join(root, 'swarm.yaml'), MANIFEST);
   await s2(coord, null, ['init', '--manifest', path.join(root, 'swarm.yaml')], env);
   mkdirSync(path.join(coord, '.s2/instructions/sip'), { recursive: true });
-  writeFileSync(path.join(coord, '.s2/instructions/sip/phase-4.md'), '---\nid: sip-phase-4\ntitle: SIP trunk bridge\n---\nBuild the SIP trunk bridge that NDI, WebRTC, H.323 and Talent integrate with in their phase 4.\n');
+  writeFileSync(
+    path.join(coord, '.s2/instructions/sip/phase-4.md'),
+    '---\nid: sip-phase-4\ntitle: SIP trunk bridge\n---\nBuild the SIP trunk bridge that NDI, WebRTC, H.323 and Talent integrate with in their phase 4.\n',
+  );
   git(coord, 'add', '.s2/instructions');
   git(coord, 'commit', '-q', '-m', 'instruction for sip phase 4');
   const dirs = {};

@@ -3,7 +3,15 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { appendToChain } from '../../src/core/hashChain';
 import { parseManifest, SwarmPlan } from '../../src/core/manifest';
-import { AckRecord, CompletionRecord, LedgerEntry, recordPaths, StatusRecord, VerificationRecord, WitnessEntry } from '../../src/core/records';
+import {
+  AckRecord,
+  CompletionRecord,
+  LedgerEntry,
+  recordPaths,
+  StatusRecord,
+  VerificationRecord,
+  WitnessEntry,
+} from '../../src/core/records';
 import { generateKeyPair, signRecord } from '../../src/core/signing';
 import { hashObject } from '../../src/git/gitObjects';
 import { keyPath } from '../../src/git/keyStore';
@@ -67,14 +75,37 @@ export function sessionIds(n: number): string[] {
 }
 
 /** The manifest: N sessions × `phases`; every third session's phases need the next session's previous phase. */
-export function manifestObject(swarm: string, ids: readonly string[], phases: number, polling: Readonly<Record<string, number>>, keys?: ReadonlyMap<string, string>): Record<string, unknown> {
+export function manifestObject(
+  swarm: string,
+  ids: readonly string[],
+  phases: number,
+  polling: Readonly<Record<string, number>>,
+  keys?: ReadonlyMap<string, string>,
+): Record<string, unknown> {
   const sessions: Record<string, unknown> = {};
   ids.forEach((id, i) => {
     const ph: Record<string, unknown> = {};
-    if (ids.length > 1 && i % 3 === 0) for (let p = 2; p <= phases; p++) ph[String(p)] = { needs: [`${ids[(i + 1) % ids.length]}:${p - 1}`] };
-    sessions[id] = { title: `Session ${id}`, expertise: [`area-${i % 5}`], budgetUsd: 40, maxAgents: 7, phaseCount: phases, ...(Object.keys(ph).length ? { phases: ph } : {}), ...(keys?.get(id) ? { publicKey: keys.get(id) } : {}) };
+    if (ids.length > 1 && i % 3 === 0)
+      for (let p = 2; p <= phases; p++) ph[String(p)] = { needs: [`${ids[(i + 1) % ids.length]}:${p - 1}`] };
+    sessions[id] = {
+      title: `Session ${id}`,
+      expertise: [`area-${i % 5}`],
+      budgetUsd: 40,
+      maxAgents: 7,
+      phaseCount: phases,
+      ...(Object.keys(ph).length ? { phases: ph } : {}),
+      ...(keys?.get(id) ? { publicKey: keys.get(id) } : {}),
+    };
   });
-  return { swarm, polling: { intervalSeconds: 30, heartbeatSeconds: 60, jitter: 0.2, probeSeconds: 5, ...polling }, policy: { crossSessionVerification: 'required' }, approvers: { owner: { title: 'owner', ...(keys?.get('approver-owner') ? { publicKey: keys.get('approver-owner') } : {}) } }, sessions };
+  return {
+    swarm,
+    polling: { intervalSeconds: 30, heartbeatSeconds: 60, jitter: 0.2, probeSeconds: 5, ...polling },
+    policy: { crossSessionVerification: 'required' },
+    approvers: {
+      owner: { title: 'owner', ...(keys?.get('approver-owner') ? { publicKey: keys.get('approver-owner') } : {}) },
+    },
+    sessions,
+  };
 }
 
 interface Plan {
@@ -120,12 +151,22 @@ export async function generateSwarm(dir: string, home: string, spec: SwarmSpec):
   mkdirSync(dir, { recursive: true });
   await git(dir, ['init', '-q', '-b', 'main']);
   await git(dir, ['config', 'gc.auto', '0']);
-  const instruction = (id: string, p: number): string => `---\nid: ${id}-p${p}\ntitle: Phase ${p} of ${id}\n---\nDo phase ${p} of ${id}: implement, test, complete with s2 complete-phase ${p}.\n`;
+  const instruction = (id: string, p: number): string =>
+    `---\nid: ${id}-p${p}\ntitle: Phase ${p} of ${id}\n---\nDo phase ${p} of ${id}: implement, test, complete with s2 complete-phase ${p}.\n`;
   const epoch = Math.floor(Date.now() / 1000);
   const s1: string[] = [];
-  s1.push('commit refs/heads/main\nmark :1\n', `author bench <bench@s2> ${epoch - 86400} +0000\ncommitter bench <bench@s2> ${epoch - 86400} +0000\n`, data('s2: manifest\n'));
+  s1.push(
+    'commit refs/heads/main\nmark :1\n',
+    `author bench <bench@s2> ${epoch - 86400} +0000\ncommitter bench <bench@s2> ${epoch - 86400} +0000\n`,
+    data('s2: manifest\n'),
+  );
   s1.push('M 100644 inline README.md\n', data('# product\n'), 'M 100644 inline .s2/swarm.yaml\n', data(manifestText));
-  for (const p of plans) if (p.completed < phases) s1.push(`M 100644 inline .s2/instructions/${p.id}/phase-${p.completed + 1}.md\n`, data(instruction(p.id, p.completed + 1)));
+  for (const p of plans)
+    if (p.completed < phases)
+      s1.push(
+        `M 100644 inline .s2/instructions/${p.id}/phase-${p.completed + 1}.md\n`,
+        data(instruction(p.id, p.completed + 1)),
+      );
   let mark = 2;
   const workMarks = new Map<string, number[]>();
   for (const p of plans) {
@@ -133,7 +174,13 @@ export async function generateSwarm(dir: string, home: string, spec: SwarmSpec):
     if (p.completed === 0) s1.push(`reset refs/heads/s2/work/${p.id}\nfrom :1\n\n`);
     for (let k = 1; k <= p.completed; k++) {
       const t = epoch - 86400 + k * 600;
-      s1.push(`commit refs/heads/s2/work/${p.id}\nmark :${mark}\nauthor agent <${p.id}@agents> ${t} +0000\ncommitter agent <${p.id}@agents> ${t} +0000\n`, data(`phase ${k} of ${p.id}\n`), ...(k === 1 ? ['from :1\n'] : []), `M 100644 inline work/${p.id}.txt\n`, data(`${p.id} phase ${k}\n`.repeat(k)));
+      s1.push(
+        `commit refs/heads/s2/work/${p.id}\nmark :${mark}\nauthor agent <${p.id}@agents> ${t} +0000\ncommitter agent <${p.id}@agents> ${t} +0000\n`,
+        data(`phase ${k} of ${p.id}\n`),
+        ...(k === 1 ? ['from :1\n'] : []),
+        `M 100644 inline work/${p.id}.txt\n`,
+        data(`${p.id} phase ${k}\n`.repeat(k)),
+      );
       marks.push(mark++);
     }
     workMarks.set(p.id, marks);
@@ -177,7 +224,22 @@ export async function generateSwarm(dir: string, home: string, spec: SwarmSpec):
       (at.get(idx) ?? at.set(idx, []).get(idx)!).push(e);
     });
     const tEnd = p.stale ? epoch - 7200 : epoch - (i % 7) * 10;
-    let status: StatusRecord = { kind: 'status', session: p.id, seq: 0, updatedAt: '', heartbeatAt: '', state: 'idle', phase: 0, phaseStartedAt: null, blockedOn: [], helping: null, wantsHelp: false, adopted: [], attempts: {}, agents: { running: [] } };
+    let status: StatusRecord = {
+      kind: 'status',
+      session: p.id,
+      seq: 0,
+      updatedAt: '',
+      heartbeatAt: '',
+      state: 'idle',
+      phase: 0,
+      phaseStartedAt: null,
+      blockedOn: [],
+      helping: null,
+      wantsHelp: false,
+      adopted: [],
+      attempts: {},
+      agents: { running: [] },
+    };
     const witness: WitnessEntry[] = [];
     const ledger: LedgerEntry[] = [];
     const branch = `s2/sessions/${p.id}`;
@@ -186,34 +248,122 @@ export async function generateSwarm(dir: string, home: string, spec: SwarmSpec):
       const when = iso(t);
       const files: [string, string][] = [];
       let message = 'heartbeat';
-      const append = <E extends { seq: number; prev: string; hash: string }>(list: E[], content: Record<string, unknown>): string => {
+      const append = <E extends { seq: number; prev: string; hash: string }>(
+        list: E[],
+        content: Record<string, unknown>,
+      ): string => {
         list.push(sign(appendToChain(list, content)) as unknown as E);
         records++;
         return list.map((e) => JSON.stringify(e)).join('\n') + '\n';
       };
-      let next: StatusRecord = { ...status, heartbeatAt: when, phase: Math.max(status.phase, 1), state: status.state === 'idle' ? 'working' : status.state, phaseStartedAt: status.phaseStartedAt ?? when };
+      let next: StatusRecord = {
+        ...status,
+        heartbeatAt: when,
+        phase: Math.max(status.phase, 1),
+        state: status.state === 'idle' ? 'working' : status.state,
+        phaseStartedAt: status.phaseStartedAt ?? when,
+      };
       for (const e of at.get(j) ?? []) {
         if (e.kind === 'complete') {
-          const rec: Omit<CompletionRecord, 'signature'> = { kind: 'completion', session: p.id, phase: e.k, commit: workCommit(p.id, e.k), completedAt: when, validations: [{ command: 'npm test', exitCode: 0, durationMs: 1200 + e.k, outputTail: `${40 + e.k} passing`, timedOut: false }] };
+          const rec: Omit<CompletionRecord, 'signature'> = {
+            kind: 'completion',
+            session: p.id,
+            phase: e.k,
+            commit: workCommit(p.id, e.k),
+            completedAt: when,
+            validations: [
+              {
+                command: 'npm test',
+                exitCode: 0,
+                durationMs: 1200 + e.k,
+                outputTail: `${40 + e.k} passing`,
+                timedOut: false,
+              },
+            ],
+          };
           files.push([recordPaths.phase(p.id, e.k), toYaml(sign(rec))]);
-          files.push([recordPaths.witness(p.id), append(witness, { kind: 'witness', session: p.id, at: when, action: 'complete-phase', detail: String(e.k) })]);
-          files.push([recordPaths.ledger(p.id), append(ledger, { kind: 'spend', session: p.id, at: when, usd: Math.round((0.5 + rnd() * 2) * 100) / 100, model: 'claude-sonnet', note: `phase ${e.k}`, source: 'manual' })]);
+          files.push([
+            recordPaths.witness(p.id),
+            append(witness, {
+              kind: 'witness',
+              session: p.id,
+              at: when,
+              action: 'complete-phase',
+              detail: String(e.k),
+            }),
+          ]);
+          files.push([
+            recordPaths.ledger(p.id),
+            append(ledger, {
+              kind: 'spend',
+              session: p.id,
+              at: when,
+              usd: Math.round((0.5 + rnd() * 2) * 100) / 100,
+              model: 'claude-sonnet',
+              note: `phase ${e.k}`,
+              source: 'manual',
+            }),
+          ]);
           next = { ...next, phase: Math.min(e.k + 1, phases), state: 'working', phaseStartedAt: when };
           message = `complete phase ${e.k}`;
         } else if (e.kind === 'verify') {
-          const rec: Omit<VerificationRecord, 'signature'> = { kind: 'verification', verifier: p.id, target: prev.id, phase: e.k, completionCommit: workCommit(prev.id, e.k), verifierCommit: p.completed ? workCommit(p.id, p.completed) : mainCommit, result: 'pass', at: when, commands: [{ command: 'npm test', exitCode: 0, durationMs: 900, outputTail: 'ok', timedOut: false }], detail: '' };
+          const rec: Omit<VerificationRecord, 'signature'> = {
+            kind: 'verification',
+            verifier: p.id,
+            target: prev.id,
+            phase: e.k,
+            completionCommit: workCommit(prev.id, e.k),
+            verifierCommit: p.completed ? workCommit(p.id, p.completed) : mainCommit,
+            result: 'pass',
+            at: when,
+            commands: [{ command: 'npm test', exitCode: 0, durationMs: 900, outputTail: 'ok', timedOut: false }],
+            detail: '',
+          };
           files.push([recordPaths.verification(p.id, prev.id, e.k), toYaml(sign(rec))]);
-          files.push([recordPaths.witness(p.id), append(witness, { kind: 'witness', session: p.id, at: when, action: 'verify', detail: `${prev.id}:${e.k} pass` })]);
+          files.push([
+            recordPaths.witness(p.id),
+            append(witness, {
+              kind: 'witness',
+              session: p.id,
+              at: when,
+              action: 'verify',
+              detail: `${prev.id}:${e.k} pass`,
+            }),
+          ]);
           message = `verify ${prev.id}:${e.k}: pass`;
         } else if (e.kind === 'ack') {
           const idd = `${p.id}-p${p.completed + 1}`;
-          const rec: Omit<AckRecord, 'signature'> = { kind: 'ack', session: p.id, instruction: idd, blob: hashObject('blob', Buffer.from(instruction(p.id, p.completed + 1))), at: when, outcome: 'started', detail: `phase ${p.completed + 1}` };
+          const rec: Omit<AckRecord, 'signature'> = {
+            kind: 'ack',
+            session: p.id,
+            instruction: idd,
+            blob: hashObject('blob', Buffer.from(instruction(p.id, p.completed + 1))),
+            at: when,
+            outcome: 'started',
+            detail: `phase ${p.completed + 1}`,
+          };
           files.push([recordPaths.ack(p.id, idd), toYaml(sign(rec))]);
-          files.push([recordPaths.witness(p.id), append(witness, { kind: 'witness', session: p.id, at: when, action: 'ack', detail: `${idd} started` })]);
+          files.push([
+            recordPaths.witness(p.id),
+            append(witness, { kind: 'witness', session: p.id, at: when, action: 'ack', detail: `${idd} started` }),
+          ]);
           message = `ack ${idd}: started`;
         } else {
-          next = { ...next, state: 'blocked', blockedOn: [{ on: p.blocked!, reason: 'waiting for the interface', since: when }] };
-          files.push([recordPaths.witness(p.id), append(witness, { kind: 'witness', session: p.id, at: when, action: 'block', detail: `${p.blocked}: waiting for the interface` })]);
+          next = {
+            ...next,
+            state: 'blocked',
+            blockedOn: [{ on: p.blocked!, reason: 'waiting for the interface', since: when }],
+          };
+          files.push([
+            recordPaths.witness(p.id),
+            append(witness, {
+              kind: 'witness',
+              session: p.id,
+              at: when,
+              action: 'block',
+              detail: `${p.blocked}: waiting for the interface`,
+            }),
+          ]);
           message = `blocked on ${p.blocked}`;
         }
       }
@@ -223,7 +373,10 @@ export async function generateSwarm(dir: string, home: string, spec: SwarmSpec):
       records++;
       // Later writers keep the newest file content: dedupe paths (witness may appear twice in one commit).
       const byPath = new Map<string, string>([[recordPaths.status(p.id), toYaml(status)], ...files]);
-      s2.push(`commit refs/heads/${branch}\nauthor ${AUTHOR(branch)} ${t} +0000\ncommitter ${AUTHOR(branch)} ${t} +0000\n`, data(`${message}\n\ns2-session: ${p.id}\n`));
+      s2.push(
+        `commit refs/heads/${branch}\nauthor ${AUTHOR(branch)} ${t} +0000\ncommitter ${AUTHOR(branch)} ${t} +0000\n`,
+        data(`${message}\n\ns2-session: ${p.id}\n`),
+      );
       for (const [f, text] of byPath) s2.push(`M 100644 inline ${f}\n`, data(text));
       s2.push('\n');
       sessionCommits++;

@@ -17,7 +17,13 @@ export async function bareRemote(gen: GeneratedSwarm, dest: string): Promise<str
 }
 
 /** A checkout for `session`, its work branch checked out. */
-export async function checkoutFor(gen: GeneratedSwarm, topology: Topology, session: string, dest: string, bare?: string): Promise<string> {
+export async function checkoutFor(
+  gen: GeneratedSwarm,
+  topology: Topology,
+  session: string,
+  dest: string,
+  bare?: string,
+): Promise<string> {
   if (topology === 'worktree') {
     await git(gen.dir, ['worktree', 'add', '-q', dest, `s2/work/${session}`]);
   } else {
@@ -30,7 +36,11 @@ export async function checkoutFor(gen: GeneratedSwarm, topology: Topology, sessi
 }
 
 /** Run `fn` over `items` with at most `limit` at a time. */
-export async function pool<T, R>(items: readonly T[], limit: number, fn: (x: T, i: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (x: T, i: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(

@@ -28,7 +28,14 @@ export interface Distribution {
 }
 
 export function distribution(xs: readonly number[]): Distribution {
-  return { n: xs.length, min: xs.length ? Math.min(...xs) : NaN, p50: quantile(xs, 0.5), p90: quantile(xs, 0.9), max: xs.length ? Math.max(...xs) : NaN, mean: xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN };
+  return {
+    n: xs.length,
+    min: xs.length ? Math.min(...xs) : NaN,
+    p50: quantile(xs, 0.5),
+    p90: quantile(xs, 0.9),
+    max: xs.length ? Math.max(...xs) : NaN,
+    mean: xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN,
+  };
 }
 
 export function nowMs(): number {
@@ -76,7 +83,10 @@ export function childrenCpuMs(): number {
 
 /** Fields of /proc/PID/stat after the command name: [state, ppid, ...]; index i is field i+3. */
 function statFields(text: string): string[] {
-  return text.slice(text.lastIndexOf(')') + 2).trim().split(' ');
+  return text
+    .slice(text.lastIndexOf(')') + 2)
+    .trim()
+    .split(' ');
 }
 
 export function cpuMs(u: NodeJS.CpuUsage): number {
@@ -84,7 +94,9 @@ export function cpuMs(u: NodeJS.CpuUsage): number {
 }
 
 /** Wall, this process's CPU and its children's CPU around `fn`. */
-export async function measure<T>(fn: () => Promise<T>): Promise<{ value: T; wallMs: number; cpuMs: number; childCpuMs: number }> {
+export async function measure<T>(
+  fn: () => Promise<T>,
+): Promise<{ value: T; wallMs: number; cpuMs: number; childCpuMs: number }> {
   const c0 = childrenCpuMs();
   const u0 = process.cpuUsage();
   const t0 = nowMs();
@@ -111,17 +123,30 @@ export interface ExecResult {
 }
 
 /** Run git (async, never throws unless asked): the benchmarks' own git, not counted by S²'s processStats. */
-export function git(cwd: string, args: readonly string[], opts: { input?: string | Buffer; check?: boolean; env?: Record<string, string> } = {}): Promise<ExecResult> {
+export function git(
+  cwd: string,
+  args: readonly string[],
+  opts: { input?: string | Buffer; check?: boolean; env?: Record<string, string> } = {},
+): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args as string[], { cwd, env: { ...process.env, ...GIT_BENCH_ENV, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args as string[], {
+      cwd,
+      env: { ...process.env, ...GIT_BENCH_ENV, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
     child.on('close', (code) => {
-      const r = { code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-      if (opts.check !== false && r.code !== 0) reject(new Error(`git ${args.join(' ')} (in ${cwd}) failed: ${r.stderr.trim() || r.stdout.trim()}`));
+      const r = {
+        code: code ?? 1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      };
+      if (opts.check !== false && r.code !== 0)
+        reject(new Error(`git ${args.join(' ')} (in ${cwd}) failed: ${r.stderr.trim() || r.stdout.trim()}`));
       else resolve(r);
     });
     child.stdin.on('error', () => undefined);
@@ -129,12 +154,21 @@ export function git(cwd: string, args: readonly string[], opts: { input?: string
   });
 }
 
-export function execNode(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; wallMs: number; stdout: string; stderr: string }> {
+export function execNode(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; wallMs: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const t0 = nowMs();
     execFile(process.execPath, args as string[], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (e, stdout, stderr) => {
       const code = e ? ((e as { code?: number }).code ?? 1) : 0;
-      resolve({ code: typeof code === 'number' ? code : 1, wallMs: nowMs() - t0, stdout: String(stdout), stderr: String(stderr) });
+      resolve({
+        code: typeof code === 'number' ? code : 1,
+        wallMs: nowMs() - t0,
+        stdout: String(stdout),
+        stderr: String(stderr),
+      });
     });
   });
 }

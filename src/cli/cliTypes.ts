@@ -15,7 +15,10 @@ export interface GlobalFlags {
   readonly json: boolean;
 }
 
-export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; description: string }>;
+export type OptionSpec = Record<
+  string,
+  { type: 'string' | 'boolean'; short?: string; multiple?: boolean; description: string }
+>;
 
 export interface CommandContext {
   readonly io: CliIo;

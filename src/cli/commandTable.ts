@@ -1,7 +1,13 @@
 import type { Command } from './cliTypes';
 import { initCommand } from './commands/init';
 import { blockersCommand, statusCommand, validateCommand } from './commands/status';
-import { blockCommand, completePhaseCommand, heartbeatCommand, resetPhaseCommand, startPhaseCommand } from './commands/phase';
+import {
+  blockCommand,
+  completePhaseCommand,
+  heartbeatCommand,
+  resetPhaseCommand,
+  startPhaseCommand,
+} from './commands/phase';
 import { adoptCommand, helpCommand } from './commands/help';
 import { agentsCommand, approveCommand, spendCommand } from './commands/budget';
 import { verifyCommand } from './commands/verify';

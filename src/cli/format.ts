@@ -15,8 +15,10 @@ export function formatStatus(view: SwarmView): string {
   ]);
   const head = ['SESSION', 'STATE', 'PHASE', 'HEARTBEAT', 'SPEND', 'AGENTS', 'BLOCKED BY', ''];
   const lines = [`swarm ${view.swarm} · snapshot ${view.snapshot} · ${view.now}`, '', ...table([head, ...rows])];
-  if (view.deadlocks.length) lines.push('', ...view.deadlocks.map((d) => `DEADLOCK ${d.sessions.join(' ↔ ')}: ${d.suggestion.text}`));
-  if (view.violations.length) lines.push('', `${view.violations.length} violation(s):`, ...view.violations.map(formatViolation));
+  if (view.deadlocks.length)
+    lines.push('', ...view.deadlocks.map((d) => `DEADLOCK ${d.sessions.join(' ↔ ')}: ${d.suggestion.text}`));
+  if (view.violations.length)
+    lines.push('', `${view.violations.length} violation(s):`, ...view.violations.map(formatViolation));
   return `${lines.join('\n')}\n`;
 }
 
@@ -26,7 +28,14 @@ export function formatViolation(v: Violation): string {
 
 export function formatBlockers(view: SwarmView): string {
   if (!view.blockers.length) return 'No session blocks another.\n';
-  const rows = view.blockers.map((b, i) => [`${i + 1}.`, b.session, b.phases.join(','), b.blocks.join(','), String(b.transitive), b.stalled ? 'STALLED' : '']);
+  const rows = view.blockers.map((b, i) => [
+    `${i + 1}.`,
+    b.session,
+    b.phases.join(','),
+    b.blocks.join(','),
+    String(b.transitive),
+    b.stalled ? 'STALLED' : '',
+  ]);
   const lines = table([['#', 'BLOCKER', 'AWAITED', 'BLOCKS', 'TRANSITIVE', ''], ...rows]);
   for (const g of view.gangUp) {
     lines.push('', `gang up on ${g.blocker}:${g.phase}:`);
@@ -38,5 +47,10 @@ export function formatBlockers(view: SwarmView): string {
 
 export function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
 }

@@ -28,7 +28,10 @@ function commandList(): string {
 }
 
 export function commandHelp(c: Command): string {
-  const opts = Object.entries(c.options).map(([k, o]) => `  --${k}${o.type === 'string' ? ' VALUE' : ''}${o.short ? `, -${o.short}` : ''}\n      ${o.description}`);
+  const opts = Object.entries(c.options).map(
+    ([k, o]) =>
+      `  --${k}${o.type === 'string' ? ' VALUE' : ''}${o.short ? `, -${o.short}` : ''}\n      ${o.description}`,
+  );
   return `${c.summary}\n\nUsage: s2 ${c.usage}\n${opts.length ? `\nOptions:\n${opts.join('\n')}\n` : ''}${c.details ? `\n${c.details}\n` : ''}`;
 }
 
@@ -54,7 +57,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const rest = argv.slice(i + 1);
   let g;
   try {
-    g = parseArgs({ args: globals, options: { repo: { type: 'string' }, session: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } }, strict: true }).values;
+    g = parseArgs({
+      args: globals,
+      options: {
+        repo: { type: 'string' },
+        session: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+      strict: true,
+    }).values;
   } catch (e) {
     io.stderr(`s2: ${(e as Error).message}\n\n${GLOBAL_HELP}`);
     return 2;
@@ -76,7 +89,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     parsed = parseArgs({
       args: rest as string[],
-      options: { ...cmd.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, repo: { type: 'string' }, session: { type: 'string' } },
+      options: {
+        ...cmd.options,
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        repo: { type: 'string' },
+        session: { type: 'string' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -99,8 +118,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     flags,
     values: parsed.values as CommandContext['values'],
     positionals: parsed.positionals,
-    open: async () => (holder.session ??= await SwarmSession.open({ repo: flags.repo, session: flags.session, env: io.env, now: clockFrom(io.env) })),
-    out: (data, human) => io.stdout(flags.json ? `${JSON.stringify(data, null, 2)}\n` : human.endsWith('\n') || human === '' ? human : `${human}\n`),
+    open: async () =>
+      (holder.session ??= await SwarmSession.open({
+        repo: flags.repo,
+        session: flags.session,
+        env: io.env,
+        now: clockFrom(io.env),
+      })),
+    out: (data, human) =>
+      io.stdout(
+        flags.json ? `${JSON.stringify(data, null, 2)}\n` : human.endsWith('\n') || human === '' ? human : `${human}\n`,
+      ),
   };
   try {
     return await cmd.run(ctx);

@@ -30,7 +30,12 @@ export function sessionBudget(snap: Snapshot, session: string): BudgetStanding {
     byModel[e.model] = round2((byModel[e.model] ?? 0) + e.usd);
   }
   const cap = (plan?.budgetUsd ?? 0) + approvedUsd(snap, session);
-  return { spendUsd: round2(spend), capUsd: round2(cap), fraction: cap > 0 ? spend / cap : spend > 0 ? Infinity : 0, byModel };
+  return {
+    spendUsd: round2(spend),
+    capUsd: round2(cap),
+    fraction: cap > 0 ? spend / cap : spend > 0 ? Infinity : 0,
+    byModel,
+  };
 }
 
 export function swarmBudget(snap: Snapshot, plan: SwarmPlan): BudgetStanding | null {
@@ -43,7 +48,12 @@ export function swarmBudget(snap: Snapshot, plan: SwarmPlan): BudgetStanding | n
     for (const [m, v] of Object.entries(b.byModel)) byModel[m] = round2((byModel[m] ?? 0) + v);
   }
   const cap = plan.swarmBudgetUsd + approvedUsd(snap, '*');
-  return { spendUsd: round2(spend), capUsd: round2(cap), fraction: cap > 0 ? spend / cap : spend > 0 ? Infinity : 0, byModel };
+  return {
+    spendUsd: round2(spend),
+    capUsd: round2(cap),
+    fraction: cap > 0 ? spend / cap : spend > 0 ? Infinity : 0,
+    byModel,
+  };
 }
 
 export function round2(x: number): number {

@@ -21,16 +21,27 @@ interface Usage {
 
 export function priceUsage(usage: Usage, price: ModelPrice): number {
   const m = 1_000_000;
-  return ((usage.input_tokens ?? 0) * price.inputPerMTok + (usage.output_tokens ?? 0) * price.outputPerMTok + (usage.cache_creation_input_tokens ?? 0) * price.cacheWritePerMTok + (usage.cache_read_input_tokens ?? 0) * price.cacheReadPerMTok) / m;
+  return (
+    ((usage.input_tokens ?? 0) * price.inputPerMTok +
+      (usage.output_tokens ?? 0) * price.outputPerMTok +
+      (usage.cache_creation_input_tokens ?? 0) * price.cacheWritePerMTok +
+      (usage.cache_read_input_tokens ?? 0) * price.cacheReadPerMTok) /
+    m
+  );
 }
 
 /** Longest configured model name that prefixes the log's model id (claude-sonnet-4 prices claude-sonnet-4-20250514). */
 export function findPrice(pricing: Readonly<Record<string, ModelPrice>>, model: string): ModelPrice | undefined {
-  const key = Object.keys(pricing).filter((k) => model.startsWith(k)).sort((a, b) => b.length - a.length)[0];
+  const key = Object.keys(pricing)
+    .filter((k) => model.startsWith(k))
+    .sort((a, b) => b.length - a.length)[0];
   return key ? pricing[key] : undefined;
 }
 
-export function parseClaudeLog(text: string, pricing: Readonly<Record<string, ModelPrice>>): { lines: UsageLine[]; unpriced: string[]; badLines: number } {
+export function parseClaudeLog(
+  text: string,
+  pricing: Readonly<Record<string, ModelPrice>>,
+): { lines: UsageLine[]; unpriced: string[]; badLines: number } {
   const byId = new Map<string, UsageLine>();
   const unpriced = new Set<string>();
   let badLines = 0;
@@ -52,7 +63,16 @@ export function parseClaudeLog(text: string, pricing: Readonly<Record<string, Mo
     }
     const id = msg.id ?? o.uuid ?? raw.slice(0, 64);
     const u = msg.usage;
-    byId.set(id, { id, model: msg.model, usd: priceUsage(u, price), tokens: (u.input_tokens ?? 0) + (u.output_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0) });
+    byId.set(id, {
+      id,
+      model: msg.model,
+      usd: priceUsage(u, price),
+      tokens:
+        (u.input_tokens ?? 0) +
+        (u.output_tokens ?? 0) +
+        (u.cache_creation_input_tokens ?? 0) +
+        (u.cache_read_input_tokens ?? 0),
+    });
   }
   return { lines: [...byId.values()], unpriced: [...unpriced].sort(), badLines };
 }

@@ -38,7 +38,13 @@ export function evaluateCompletions(snap: Snapshot, violations: Violation[]): Co
       const target = rec.forSession ?? s.session;
       if (!table.has(target) || rec.phase > (phaseCountOf.get(target) ?? 0)) continue;
       if (rec.forSession && !adoptionHeld(snap, s.session, target, rec.phase)) {
-        violations.push({ code: 'ADOPTION_INVALID', session: s.session, severity: 'error', ref: `${target}:${rec.phase}`, message: `${s.session} completed ${target}:${rec.phase} without an adoption record` });
+        violations.push({
+          code: 'ADOPTION_INVALID',
+          session: s.session,
+          severity: 'error',
+          ref: `${target}:${rec.phase}`,
+          message: `${s.session} completed ${target}:${rec.phase} without an adoption record`,
+        });
         continue;
       }
       const facts = snap.commits[commitKey(s.session, rec.commit)];
@@ -46,15 +52,33 @@ export function evaluateCompletions(snap: Snapshot, violations: Violation[]): Co
       let dispute: string | null = null;
       if (!facts?.exists) {
         valid = false;
-        violations.push({ code: 'UNKNOWN_COMMIT', session: s.session, severity: 'error', ref: `${target}:${rec.phase}`, message: `completion of ${target}:${rec.phase} names commit ${rec.commit.slice(0, 12)}, which does not exist in the repository` });
+        violations.push({
+          code: 'UNKNOWN_COMMIT',
+          session: s.session,
+          severity: 'error',
+          ref: `${target}:${rec.phase}`,
+          message: `completion of ${target}:${rec.phase} names commit ${rec.commit.slice(0, 12)}, which does not exist in the repository`,
+        });
       } else if (!facts.onWorkBranch) {
         dispute = `commit ${rec.commit.slice(0, 12)} is no longer in ${s.session}'s work branch`;
-        violations.push({ code: 'COMPLETION_DISPUTED', session: s.session, severity: 'error', ref: `${target}:${rec.phase}`, message: `completion of ${target}:${rec.phase}: ${dispute}` });
+        violations.push({
+          code: 'COMPLETION_DISPUTED',
+          session: s.session,
+          severity: 'error',
+          ref: `${target}:${rec.phase}`,
+          message: `completion of ${target}:${rec.phase}: ${dispute}`,
+        });
       }
       const verdict = verificationOf(byTarget.get(`${target}:${rec.phase}`) ?? [], rec, s.session);
       if (verdict.dispute && !dispute) {
         dispute = verdict.dispute;
-        violations.push({ code: 'COMPLETION_DISPUTED', session: s.session, severity: 'error', ref: `${target}:${rec.phase}`, message: `${target}:${rec.phase} is disputed: ${dispute}` });
+        violations.push({
+          code: 'COMPLETION_DISPUTED',
+          session: s.session,
+          severity: 'error',
+          ref: `${target}:${rec.phase}`,
+          message: `${target}:${rec.phase} is disputed: ${dispute}`,
+        });
       }
       const existing = table.get(target)!.get(rec.phase);
       // An adopted completion never displaces the owner's own.
@@ -76,7 +100,21 @@ export function evaluateCompletions(snap: Snapshot, violations: Violation[]): Co
     const t = table.get(sp.id)!;
     for (let n = 1; n <= sp.baselinePhase; n++) {
       if (t.get(n)?.valid) continue;
-      t.set(n, { record: { kind: 'completion', session: sp.id, phase: n, commit: BASELINE_COMMIT, completedAt: '', validations: [] }, author: 'manifest', valid: true, verification: 'verified', verifiedBy: ['manifest baseline'], dispute: null });
+      t.set(n, {
+        record: {
+          kind: 'completion',
+          session: sp.id,
+          phase: n,
+          commit: BASELINE_COMMIT,
+          completedAt: '',
+          validations: [],
+        },
+        author: 'manifest',
+        valid: true,
+        verification: 'verified',
+        verifiedBy: ['manifest baseline'],
+        dispute: null,
+      });
     }
   }
 
@@ -85,7 +123,13 @@ export function evaluateCompletions(snap: Snapshot, violations: Violation[]): Co
     const t = table.get(sp.id)!;
     for (const [n, c] of [...t].sort((a, b) => a[0] - b[0])) {
       if (n > 1 && !t.get(n - 1)?.valid && c.valid) {
-        violations.push({ code: 'PHASE_SKIPPED', session: sp.id, severity: 'error', ref: `${sp.id}:${n}`, message: `${sp.id} recorded phase ${n} complete, but phase ${n - 1} has no valid completion` });
+        violations.push({
+          code: 'PHASE_SKIPPED',
+          session: sp.id,
+          severity: 'error',
+          ref: `${sp.id}:${n}`,
+          message: `${sp.id} recorded phase ${n} complete, but phase ${n - 1} has no valid completion`,
+        });
         t.set(n, { ...c, valid: false });
       }
     }
@@ -98,14 +142,25 @@ function adoptionHeld(snap: Snapshot, adopter: string, target: string, phase: nu
 }
 
 /** The newest verification of this exact commit by someone other than the author decides. */
-function verificationOf(all: readonly VerificationRecord[], rec: CompletionRecord, author: string): { state: VerificationState; verifiedBy: string[]; dispute: string | null } {
+function verificationOf(
+  all: readonly VerificationRecord[],
+  rec: CompletionRecord,
+  author: string,
+): { state: VerificationState; verifiedBy: string[]; dispute: string | null } {
   const relevant = all.filter((v) => v.completionCommit === rec.commit && v.verifier !== author);
   if (relevant.length === 0) return { state: 'unverified', verifiedBy: [], dispute: null };
-  const latest = [...relevant].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.verifier < b.verifier ? -1 : 1)).pop()!;
+  const latest = [...relevant]
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.verifier < b.verifier ? -1 : 1))
+    .pop()!;
   const verifiedBy = [...new Set(relevant.filter((v) => v.result === 'pass').map((v) => v.verifier))].sort();
   if (latest.result === 'pass') return { state: 'verified', verifiedBy, dispute: null };
   const failed = latest.commands.find((c) => c.exitCode !== 0);
-  const why = latest.result === 'conflict' ? `merge conflict with ${latest.verifier}'s branch${latest.detail ? ` (${latest.detail})` : ''}` : failed ? `\`${failed.command}\` failed${failed.timedOut ? ' (timed out)' : ` with exit ${failed.exitCode}`}${failed.outputTail ? ` — ${lastLine(failed.outputTail)}` : ''}` : latest.detail || 'verification failed';
+  const why =
+    latest.result === 'conflict'
+      ? `merge conflict with ${latest.verifier}'s branch${latest.detail ? ` (${latest.detail})` : ''}`
+      : failed
+        ? `\`${failed.command}\` failed${failed.timedOut ? ' (timed out)' : ` with exit ${failed.exitCode}`}${failed.outputTail ? ` — ${lastLine(failed.outputTail)}` : ''}`
+        : latest.detail || 'verification failed';
   return { state: 'disputed', verifiedBy, dispute: `${latest.verifier} could not verify it: ${why}` };
 }
 

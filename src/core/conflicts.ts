@@ -65,7 +65,7 @@ export interface GraphNode {
 export function parseBoundaryLog(text: string): Map<string, GraphNode> {
   const graph = new Map<string, GraphNode>();
   for (const line of text.split('\n')) {
-    const m = /^([<>\-])([0-9a-f]{40})((?: [0-9a-f]{40})*)\s*$/.exec(line);
+    const m = /^([<>-])([0-9a-f]{40})((?: [0-9a-f]{40})*)\s*$/.exec(line);
     if (!m) continue;
     graph.set(m[2]!, { parents: m[3]!.trim().split(' ').filter(Boolean), boundary: m[1] === '-' });
   }
@@ -77,7 +77,10 @@ export function parseBoundaryLog(text: string): Map<string, GraphNode> {
  * commits, and the boundary commits it reaches (one of them is the merge base; exactly one
  * for a branch that never merged the coordination branch back in).
  */
-export function rangeOf(tip: string, graph: ReadonlyMap<string, GraphNode>): { commits: string[]; bases: string[]; inRange: boolean } {
+export function rangeOf(
+  tip: string,
+  graph: ReadonlyMap<string, GraphNode>,
+): { commits: string[]; bases: string[]; inRange: boolean } {
   const start = graph.get(tip);
   if (!start || start.boundary) return { commits: [], bases: [tip], inRange: false };
   const commits: string[] = [];
@@ -179,7 +182,10 @@ export function pairKey(a: string, b: string): string {
  * sessions' branches. A commit shared by two branches (one merged the other) is one commit,
  * not duplicate work.
  */
-export function findDuplicates(changes: readonly SessionChanges[], patchIds: ReadonlyMap<string, string>): DuplicateWork[] {
+export function findDuplicates(
+  changes: readonly SessionChanges[],
+  patchIds: ReadonlyMap<string, string>,
+): DuplicateWork[] {
   const byPatch = new Map<string, Map<string, Set<string>>>();
   for (const c of changes) {
     for (const commit of c.commits) {
@@ -193,11 +199,15 @@ export function findDuplicates(changes: readonly SessionChanges[], patchIds: Rea
   const out: DuplicateWork[] = [];
   for (const [patchId, commits] of byPatch) {
     if (commits.size < 2) continue;
-    const sessions = [...new Set([...commits.values()].flatMap((s) => [...s]))].sort((x, y) => order.get(x)! - order.get(y)!);
+    const sessions = [...new Set([...commits.values()].flatMap((s) => [...s]))].sort(
+      (x, y) => order.get(x)! - order.get(y)!,
+    );
     if (sessions.length < 2) continue;
     out.push({ sessions, commits: [...commits.keys()].sort(), patchId });
   }
-  return out.sort((x, y) => order.get(x.sessions[0]!)! - order.get(y.sessions[0]!)! || (x.commits[0]! < y.commits[0]! ? -1 : 1));
+  return out.sort(
+    (x, y) => order.get(x.sessions[0]!)! - order.get(y.sessions[0]!)! || (x.commits[0]! < y.commits[0]! ? -1 : 1),
+  );
 }
 
 /** MERGE_CONFLICT_AHEAD for each conflicting pair, DUPLICATE_WORK for each duplicated patch. */
@@ -206,10 +216,23 @@ export function forecastViolations(pairs: readonly PairForecast[], duplicates: r
   for (const p of pairs) {
     if (!p.conflict) continue;
     const files = p.conflictFiles.length ? p.conflictFiles : p.files;
-    out.push({ code: 'MERGE_CONFLICT_AHEAD', session: p.a, severity: 'warning', ref: `${p.a}+${p.b}`, path: files[0], message: `${p.a} and ${p.b} both change ${list(p.files)} and their branches do not merge cleanly (conflicts in ${list(files)}); settle it before either merges` });
+    out.push({
+      code: 'MERGE_CONFLICT_AHEAD',
+      session: p.a,
+      severity: 'warning',
+      ref: `${p.a}+${p.b}`,
+      path: files[0],
+      message: `${p.a} and ${p.b} both change ${list(p.files)} and their branches do not merge cleanly (conflicts in ${list(files)}); settle it before either merges`,
+    });
   }
   for (const d of duplicates) {
-    out.push({ code: 'DUPLICATE_WORK', session: d.sessions[0]!, severity: 'warning', ref: d.sessions.join('+'), message: `${d.sessions.join(' and ')} committed the same change (${d.commits.map((c) => c.slice(0, 12)).join(', ')}); one of them can drop it` });
+    out.push({
+      code: 'DUPLICATE_WORK',
+      session: d.sessions[0]!,
+      severity: 'warning',
+      ref: d.sessions.join('+'),
+      message: `${d.sessions.join(' and ')} committed the same change (${d.commits.map((c) => c.slice(0, 12)).join(', ')}); one of them can drop it`,
+    });
   }
   return out;
 }

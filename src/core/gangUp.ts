@@ -35,7 +35,13 @@ export function expertiseOverlap(plan: SwarmPlan, helper: string, blocker: strin
   return n;
 }
 
-export function planGangUp(plan: SwarmPlan, wf: WaitFor, blockers: readonly BlockerView[], claims: readonly ActiveClaim[], unavailable: (s: string) => boolean): GangUpPlan[] {
+export function planGangUp(
+  plan: SwarmPlan,
+  wf: WaitFor,
+  blockers: readonly BlockerView[],
+  claims: readonly ActiveClaim[],
+  unavailable: (s: string) => boolean,
+): GangUpPlan[] {
   const out: GangUpPlan[] = [];
   const busy = new Set(claims.map((c) => c.helper));
   for (const b of blockers) {
@@ -43,7 +49,12 @@ export function planGangUp(plan: SwarmPlan, wf: WaitFor, blockers: readonly Bloc
     for (const phase of phases) {
       const onThis = claims.filter((c) => c.claim.session === b.session && c.claim.phase === phase);
       const taken = new Set(onThis.map((c) => c.claim.task));
-      const tasks: GangUpTask[] = onThis.map((c) => ({ helper: c.helper, side: c.claim.side, task: c.claim.task, claimed: true }));
+      const tasks: GangUpTask[] = onThis.map((c) => ({
+        helper: c.helper,
+        side: c.claim.side,
+        task: c.claim.task,
+        claimed: true,
+      }));
       let room = plan.polling.maxHelpersPerBlocker - onThis.length;
       const candidates = wf.edges
         .filter((e) => e.to === b.session && e.toPhase === phase)

@@ -18,8 +18,12 @@ function sessionOf(view: SwarmView, id: string): SessionView {
 
 function budgetReasons(view: SwarmView, s: SessionView): string[] {
   const out: string[] = [];
-  if (s.budgetFraction >= 1) out.push(`budget spent: $${s.spendUsd} of $${s.budgetUsd} (BUDGET_EXCEEDED); an approver must run: s2 approve ${s.id} --usd N`);
-  if (view.swarmBudgetUsd !== null && view.swarmSpendUsd >= view.swarmBudgetUsd) out.push(`swarm budget spent: $${view.swarmSpendUsd} of $${view.swarmBudgetUsd} (SWARM_BUDGET_EXCEEDED)`);
+  if (s.budgetFraction >= 1)
+    out.push(
+      `budget spent: $${s.spendUsd} of $${s.budgetUsd} (BUDGET_EXCEEDED); an approver must run: s2 approve ${s.id} --usd N`,
+    );
+  if (view.swarmBudgetUsd !== null && view.swarmSpendUsd >= view.swarmBudgetUsd)
+    out.push(`swarm budget spent: $${view.swarmSpendUsd} of $${view.swarmBudgetUsd} (SWARM_BUDGET_EXCEEDED)`);
   return out;
 }
 
@@ -28,26 +32,44 @@ export interface StartContext {
   readonly currentBranch?: string | null;
 }
 
-export function canStartPhase(view: SwarmView, plan: SwarmPlan, session: string, phase: number, ctx: StartContext = {}): GuardResult {
+export function canStartPhase(
+  view: SwarmView,
+  plan: SwarmPlan,
+  session: string,
+  phase: number,
+  ctx: StartContext = {},
+): GuardResult {
   const s = sessionOf(view, session);
   const reasons: string[] = [];
-  if (phase < 1 || phase > s.phaseCount) return result([`${session} has phases 1..${s.phaseCount}; there is no phase ${phase}`]);
+  if (phase < 1 || phase > s.phaseCount)
+    return result([`${session} has phases 1..${s.phaseCount}; there is no phase ${phase}`]);
   const pv = s.phases[phase - 1]!;
-  if (['verified', 'done', 'disputed'].includes(pv.state)) reasons.push(`phase ${phase} is already complete (PHASE_REPEATED)`);
-  else if (phase > s.phase) reasons.push(`phase ${s.phase} has no valid completion yet; phases go in order (PHASE_SKIPPED): complete ${s.phase} first`);
+  if (['verified', 'done', 'disputed'].includes(pv.state))
+    reasons.push(`phase ${phase} is already complete (PHASE_REPEATED)`);
+  else if (phase > s.phase)
+    reasons.push(
+      `phase ${s.phase} has no valid completion yet; phases go in order (PHASE_SKIPPED): complete ${s.phase} first`,
+    );
   for (const ref of pv.needs) {
     const [dep, n] = ref.split(':');
     const d = view.sessions.find((x) => x.id === dep)?.phases[Number(n) - 1];
     if (!d) continue;
     if (d.state === 'verified') continue;
-    if ((d.state === 'done') && plan.verification === 'advisory') continue;
-    if (d.state === 'done') reasons.push(`needs ${ref}: complete but not verified by a session other than ${dep} (run: s2 verify ${ref})`);
+    if (d.state === 'done' && plan.verification === 'advisory') continue;
+    if (d.state === 'done')
+      reasons.push(`needs ${ref}: complete but not verified by a session other than ${dep} (run: s2 verify ${ref})`);
     else if (d.state === 'disputed') reasons.push(`needs ${ref}: disputed — ${d.dispute}`);
     else reasons.push(`needs ${ref}: not complete (${d.state})`);
   }
-  if (s.declaredState === 'error' && pv.state === 'error') reasons.push(`phase ${phase} failed ${plan.polling.maxAttempts} times and is in error; a person must look at it (s2 reset-phase ${phase})`);
+  if (s.declaredState === 'error' && pv.state === 'error')
+    reasons.push(
+      `phase ${phase} failed ${plan.polling.maxAttempts} times and is in error; a person must look at it (s2 reset-phase ${phase})`,
+    );
   reasons.push(...budgetReasons(view, s));
-  if (ctx.currentBranch !== undefined && ctx.currentBranch !== s.branch) reasons.push(`the checkout is on ${ctx.currentBranch ?? '(detached HEAD)'}, not on ${session}'s work branch ${s.branch}`);
+  if (ctx.currentBranch !== undefined && ctx.currentBranch !== s.branch)
+    reasons.push(
+      `the checkout is on ${ctx.currentBranch ?? '(detached HEAD)'}, not on ${session}'s work branch ${s.branch}`,
+    );
   return result(reasons);
 }
 
@@ -56,16 +78,22 @@ export function canCompletePhase(view: SwarmView, session: string, phase: number
   const reasons: string[] = [];
   const pv = s.phases[phase - 1];
   if (!pv) return result([`${session} has no phase ${phase}`]);
-  if (['verified', 'done', 'disputed'].includes(pv.state)) reasons.push(`phase ${phase} is already complete (PHASE_REPEATED)`);
-  else if (phase !== s.phase) reasons.push(`phase ${s.phase} is the open phase; phase ${phase} cannot be completed before it (PHASE_SKIPPED)`);
-  else if (!['in-progress', 'stalled', 'error', 'blocked'].includes(pv.state) || s.declaredState === 'idle') reasons.push(`phase ${phase} was never started (run: s2 start-phase ${phase})`);
+  if (['verified', 'done', 'disputed'].includes(pv.state))
+    reasons.push(`phase ${phase} is already complete (PHASE_REPEATED)`);
+  else if (phase !== s.phase)
+    reasons.push(`phase ${s.phase} is the open phase; phase ${phase} cannot be completed before it (PHASE_SKIPPED)`);
+  else if (!['in-progress', 'stalled', 'error', 'blocked'].includes(pv.state) || s.declaredState === 'idle')
+    reasons.push(`phase ${phase} was never started (run: s2 start-phase ${phase})`);
   return result(reasons);
 }
 
 export function canSpawnAgents(view: SwarmView, session: string, count = 1): GuardResult {
   const s = sessionOf(view, session);
   const reasons = budgetReasons(view, s);
-  if (s.agentsRunning + count > s.maxAgents) reasons.push(`agent cap: ${s.agentsRunning} of ${s.maxAgents} agents already run; stop one first (s2 agents stop ID)`);
+  if (s.agentsRunning + count > s.maxAgents)
+    reasons.push(
+      `agent cap: ${s.agentsRunning} of ${s.maxAgents} agents already run; stop one first (s2 agents stop ID)`,
+    );
   return result(reasons);
 }
 
@@ -76,12 +104,16 @@ export function canHelp(view: SwarmView, plan: SwarmPlan, helper: string, target
   if (target.session === helper) reasons.push(`${helper} cannot help itself`);
   const blocker = view.blockers.find((b) => b.session === target.session);
   if (!blocker) reasons.push(`${target.session} blocks no session; help goes only to real blockers (FALSE_BLOCKER)`);
-  else if (!blocker.phases.includes(ref)) reasons.push(`nobody waits on ${ref}; sessions wait on ${blocker.phases.join(', ')}`);
+  else if (!blocker.phases.includes(ref))
+    reasons.push(`nobody waits on ${ref}; sessions wait on ${blocker.phases.join(', ')}`);
   const targetView = view.sessions.find((s) => s.id === target.session);
-  if (targetView?.helping && targetView.helping.session === helper) reasons.push(`${target.session} is helping ${helper}: this would be a help loop (HELP_LOOP)`);
+  if (targetView?.helping && targetView.helping.session === helper)
+    reasons.push(`${target.session} is helping ${helper}: this would be a help loop (HELP_LOOP)`);
   const claims = view.sessions.filter((s) => s.helping && s.id !== helper && s.helping.session === target.session);
-  if (claims.some((s) => s.helping!.phase === target.phase && s.helping!.task === task)) reasons.push(`another session already claimed this task on ${ref} (DUPLICATE_HELP)`);
-  if (claims.length >= plan.polling.maxHelpersPerBlocker) reasons.push(`${target.session} already has ${claims.length} helpers, the cap (maxHelpersPerBlocker)`);
+  if (claims.some((s) => s.helping!.phase === target.phase && s.helping!.task === task))
+    reasons.push(`another session already claimed this task on ${ref} (DUPLICATE_HELP)`);
+  if (claims.length >= plan.polling.maxHelpersPerBlocker)
+    reasons.push(`${target.session} already has ${claims.length} helpers, the cap (maxHelpersPerBlocker)`);
   reasons.push(...budgetReasons(view, h));
   return result(reasons);
 }
@@ -92,10 +124,16 @@ export function canAdopt(view: SwarmView, plan: SwarmPlan, adopter: string, targ
   const a = sessionOf(view, adopter);
   if (target.session === adopter) reasons.push('a session does not adopt its own phase');
   const silentBlocker = view.blockers.some((b) => b.session === t.id && b.stalled);
-  if (!(t.stale || t.declaredState === 'error' || silentBlocker)) reasons.push(`${target.session} is alive (heartbeat ${t.heartbeatAgeSeconds ?? '—'} s ago) and not in error; only a stuck session's phase can be adopted`);
+  if (!(t.stale || t.declaredState === 'error' || silentBlocker))
+    reasons.push(
+      `${target.session} is alive (heartbeat ${t.heartbeatAgeSeconds ?? '—'} s ago) and not in error; only a stuck session's phase can be adopted`,
+    );
   if (t.phase !== target.phase) reasons.push(`${target.session}'s open phase is ${t.phase}, not ${target.phase}`);
   const wanted = new Set([...t.expertise, ...(sessionPlan(plan, t.id)?.phases[target.phase - 1]?.expertise ?? [])]);
-  if (wanted.size && !a.expertise.some((e) => wanted.has(e))) reasons.push(`${adopter}'s expertise (${a.expertise.join(', ') || 'none'}) does not match ${[...wanted].join(', ')}`);
+  if (wanted.size && !a.expertise.some((e) => wanted.has(e)))
+    reasons.push(
+      `${adopter}'s expertise (${a.expertise.join(', ') || 'none'}) does not match ${[...wanted].join(', ')}`,
+    );
   reasons.push(...budgetReasons(view, a));
   return result(reasons);
 }

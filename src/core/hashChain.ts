@@ -19,7 +19,10 @@ export function chainHash(entry: Record<string, unknown>): string {
   return sha256(canonicalJson(rest));
 }
 
-export function appendToChain<T extends Record<string, unknown>>(previous: readonly Chained[], content: T): T & Chained {
+export function appendToChain<T extends Record<string, unknown>>(
+  previous: readonly Chained[],
+  content: T,
+): T & Chained {
   const last = previous[previous.length - 1];
   const base = { ...content, seq: last ? last.seq + 1 : 1, prev: last ? last.hash : CHAIN_GENESIS };
   return { ...base, hash: chainHash(base) } as T & Chained;

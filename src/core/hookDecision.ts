@@ -38,9 +38,13 @@ export function decideHook(view: SwarmView, session: string, input: ClaudeHookIn
   if (input.hook_event_name === 'PostToolUse' && SUBAGENT_TOOLS.has(tool)) return { kind: 'stop-agent', agentId };
   if (input.hook_event_name === 'SubagentStop') return { kind: 'pass' };
   if (input.hook_event_name !== 'PreToolUse') return { kind: 'pass' };
-  const overBudget = me.budgetFraction >= 1 || (view.swarmBudgetUsd !== null && view.swarmSpendUsd >= view.swarmBudgetUsd);
+  const overBudget =
+    me.budgetFraction >= 1 || (view.swarmBudgetUsd !== null && view.swarmSpendUsd >= view.swarmBudgetUsd);
   if (overBudget) {
-    return { kind: 'deny', reason: `S² budget guard: ${session} has spent $${me.spendUsd} of $${me.budgetUsd}${view.swarmBudgetUsd !== null ? ` (swarm: $${view.swarmSpendUsd} of $${view.swarmBudgetUsd})` : ''}. Stop and ask an approver to run: s2 approve ${session} --usd N` };
+    return {
+      kind: 'deny',
+      reason: `S² budget guard: ${session} has spent $${me.spendUsd} of $${me.budgetUsd}${view.swarmBudgetUsd !== null ? ` (swarm: $${view.swarmSpendUsd} of $${view.swarmBudgetUsd})` : ''}. Stop and ask an approver to run: s2 approve ${session} --usd N`,
+    };
   }
   if (SUBAGENT_TOOLS.has(tool)) {
     const g = canSpawnAgents(view, session, 1);
@@ -52,6 +56,13 @@ export function decideHook(view: SwarmView, session: string, input: ClaudeHookIn
 
 /** The stdout answer for a verdict; `null` means print nothing (no opinion, exit 0). */
 export function hookOutput(v: HookVerdict): Record<string, unknown> | null {
-  if (v.kind === 'deny') return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: v.reason } };
+  if (v.kind === 'deny')
+    return {
+      hookSpecificOutput: {
+        hookEventName: 'PreToolUse',
+        permissionDecision: 'deny',
+        permissionDecisionReason: v.reason,
+      },
+    };
   return null;
 }

@@ -13,7 +13,11 @@ import type { SwarmView } from './viewTypes';
 export const IntegrationResult = z.enum(['pass', 'fail', 'conflict']);
 export type IntegrationResult = z.infer<typeof IntegrationResult>;
 
-export const IntegratedCompletion = z.object({ session: z.string(), phase: z.number().int().positive(), commit: z.string().regex(/^[0-9a-f]{40}$/) });
+export const IntegratedCompletion = z.object({
+  session: z.string(),
+  phase: z.number().int().positive(),
+  commit: z.string().regex(/^[0-9a-f]{40}$/),
+});
 export type IntegratedCompletion = z.infer<typeof IntegratedCompletion>;
 
 export const IntegrationRecord = z.object({
@@ -61,7 +65,13 @@ export function selectForIntegration(view: SwarmView, plan: SwarmPlan): Integrat
     if (newest) latest.push({ session: sp.id, phase: newest.phase, commit: newest.commit! });
     const pick = [...phases].reverse().find((p) => p.commit && counts.includes(p.state));
     if (pick) merged.push({ session: sp.id, phase: pick.phase, commit: pick.commit! });
-    else skipped.push({ session: sp.id, reason: newest ? `no verified completion (latest ${sp.id}:${newest.phase} is ${newest.state})` : 'no completion yet' });
+    else
+      skipped.push({
+        session: sp.id,
+        reason: newest
+          ? `no verified completion (latest ${sp.id}:${newest.phase} is ${newest.state})`
+          : 'no completion yet',
+      });
   }
   return { merged, skipped, latest };
 }

@@ -69,9 +69,7 @@ export const Manifest = z
   .object({
     swarm: z.string().min(1),
     coordinationBranch: z.string().min(1).optional(),
-    policy: z
-      .object({ crossSessionVerification: z.enum(['required', 'advisory']).default('required') })
-      .default({}),
+    policy: z.object({ crossSessionVerification: z.enum(['required', 'advisory']).default('required') }).default({}),
     polling: PollingSpec,
     budget: z.object({ swarmUsd: z.number().nonnegative().optional() }).default({}),
     pricing: z.record(z.string(), ModelPrice).default({}),
@@ -138,7 +136,11 @@ export function parseManifest(text: string, file = MANIFEST_PATH): SwarmPlan {
   return normalizeManifest(parsed.data, file, lineOf);
 }
 
-export function normalizeManifest(m: Manifest, file = MANIFEST_PATH, lineOf: (p: (string | number)[]) => number | undefined = () => undefined): SwarmPlan {
+export function normalizeManifest(
+  m: Manifest,
+  file = MANIFEST_PATH,
+  lineOf: (p: (string | number)[]) => number | undefined = () => undefined,
+): SwarmPlan {
   const problems: string[] = [];
   const at = (path: (string | number)[], msg: string): void => {
     const line = lineOf(path);
@@ -151,7 +153,8 @@ export function normalizeManifest(m: Manifest, file = MANIFEST_PATH, lineOf: (p:
     const s = m.sessions[id]!;
     for (const key of Object.keys(s.phases)) {
       const n = Number(key);
-      if (!Number.isInteger(n) || n < 1 || n > s.phaseCount) at(['sessions', id, 'phases', key], `phase ${key} is outside 1..${s.phaseCount}`);
+      if (!Number.isInteger(n) || n < 1 || n > s.phaseCount)
+        at(['sessions', id, 'phases', key], `phase ${key} is outside 1..${s.phaseCount}`);
     }
     const phases: PhasePlan[] = [];
     for (let n = 1; n <= s.phaseCount; n++) {
@@ -162,7 +165,8 @@ export function normalizeManifest(m: Manifest, file = MANIFEST_PATH, lineOf: (p:
         const count = counts.get(ref.session);
         if (count === undefined) at(path, `needs ${formatPhaseRef(ref)}, but there is no session "${ref.session}"`);
         else if (ref.phase > count) at(path, `needs ${formatPhaseRef(ref)}, but ${ref.session} has ${count} phases`);
-        else if (ref.session === id && ref.phase >= n) at(path, `phase ${n} cannot need its own later phase ${ref.phase}`);
+        else if (ref.session === id && ref.phase >= n)
+          at(path, `phase ${n} cannot need its own later phase ${ref.phase}`);
       });
       phases.push({
         phase: n,
@@ -188,7 +192,8 @@ export function normalizeManifest(m: Manifest, file = MANIFEST_PATH, lineOf: (p:
       phases,
     };
   });
-  if (problems.length) throw new S2Error('MANIFEST_INVALID', `invalid manifest\n${problems.join('\n')}`, { file, issues: problems });
+  if (problems.length)
+    throw new S2Error('MANIFEST_INVALID', `invalid manifest\n${problems.join('\n')}`, { file, issues: problems });
   return {
     swarm: m.swarm,
     coordinationBranch: m.coordinationBranch,

@@ -46,7 +46,9 @@ export const StatusRecord = z.object({
   helping: HelpClaim.nullable().default(null),
   wantsHelp: z.boolean().default(false),
   adopted: z.array(z.object({ session: z.string(), phase: z.number().int().positive(), at: z.string() })).default([]),
-  attempts: z.record(z.string(), z.object({ count: z.number().int(), lastError: z.string(), at: z.string() })).default({}),
+  attempts: z
+    .record(z.string(), z.object({ count: z.number().int(), lastError: z.string(), at: z.string() }))
+    .default({}),
   agents: z.object({ running: z.array(z.string()).default([]) }).default({}),
   signature: SignatureSchema.optional(),
 });

@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
 import { canonicalJson } from './canonicalJson';
 
 /** The signature block carried by every record: who signed, and the Ed25519 signature in base64. */
@@ -48,7 +56,11 @@ export function signedPayload(record: Record<string, unknown>): Buffer {
   return Buffer.from(canonicalJson(rest), 'utf8');
 }
 
-export function signRecord<T extends Record<string, unknown>>(record: T, by: string, privateKeyPem: string): T & { signature: Signature } {
+export function signRecord<T extends Record<string, unknown>>(
+  record: T,
+  by: string,
+  privateKeyPem: string,
+): T & { signature: Signature } {
   const sig = sign(null, signedPayload(record), privateKeyObject(privateKeyPem)).toString('base64');
   return { ...record, signature: { by, sig } };
 }

@@ -1,6 +1,14 @@
 import type { IntegrationRecord } from './integrationRecord';
 import type { SwarmPlan } from './manifest';
-import type { AckRecord, ApprovalEntry, CompletionRecord, LedgerEntry, StatusRecord, VerificationRecord, WitnessEntry } from './records';
+import type {
+  AckRecord,
+  ApprovalEntry,
+  CompletionRecord,
+  LedgerEntry,
+  StatusRecord,
+  VerificationRecord,
+  WitnessEntry,
+} from './records';
 
 /**
  * What the store read at one instant: the manifest and every session's admitted records at
@@ -8,7 +16,13 @@ import type { AckRecord, ApprovalEntry, CompletionRecord, LedgerEntry, StatusRec
  * Records that failed their schema or signature are not here; they are `problems`.
  */
 export interface RecordProblem {
-  readonly code: 'RECORD_INVALID' | 'BAD_SIGNATURE' | 'FOREIGN_WRITE' | 'HISTORY_REWRITE' | 'CHAIN_BROKEN' | 'UNKNOWN_SESSION_BRANCH';
+  readonly code:
+    | 'RECORD_INVALID'
+    | 'BAD_SIGNATURE'
+    | 'FOREIGN_WRITE'
+    | 'HISTORY_REWRITE'
+    | 'CHAIN_BROKEN'
+    | 'UNKNOWN_SESSION_BRANCH';
   readonly session: string;
   readonly path?: string;
   readonly message: string;

@@ -5,7 +5,15 @@ import { heartbeatAgeSeconds, isStale, staleAfterSeconds } from './liveness';
 import { formatPhaseRef } from './phaseRef';
 import type { Snapshot } from './snapshot';
 import { buildWaitFor, criticalPath, findDeadlocks, rankBlockers, WaitFor } from './waitFor';
-import type { DisplayState, IntegrationSummary, PhaseState, PhaseView, SessionView, SwarmView, Violation } from './viewTypes';
+import type {
+  DisplayState,
+  IntegrationSummary,
+  PhaseState,
+  PhaseView,
+  SessionView,
+  SwarmView,
+  Violation,
+} from './viewTypes';
 import { buildGraph, cycles, reverse } from './graph';
 
 /**
@@ -16,11 +24,22 @@ export function computeView(snap: Snapshot, now: Date): SwarmView {
   const plan = snap.plan;
   const violations: Violation[] = [];
   for (const p of [...snap.problems, ...Object.values(snap.sessions).flatMap((s) => s.problems)]) {
-    violations.push({ code: p.code, session: p.session, severity: 'error', message: p.message, ...(p.path ? { path: p.path } : {}) });
+    violations.push({
+      code: p.code,
+      session: p.session,
+      severity: 'error',
+      message: p.message,
+      ...(p.path ? { path: p.path } : {}),
+    });
   }
   const table = evaluateCompletions(snap, violations);
   const wf = buildWaitFor(snap, table, violations);
-  const stale = new Map(plan.sessions.map((s) => [s.id, isStale(plan, snap.sessions[s.id]?.status ?? null, now, wf.current.get(s.id)! > s.phaseCount)]));
+  const stale = new Map(
+    plan.sessions.map((s) => [
+      s.id,
+      isStale(plan, snap.sessions[s.id]?.status ?? null, now, wf.current.get(s.id)! > s.phaseCount),
+    ]),
+  );
   const inError = (s: string): boolean => snap.sessions[s]?.status?.state === 'error';
   // A blocker that never wrote a status is silent too, once the plan it belongs to is older than a lease.
   const planAge = snap.coordinationTime ? (now.getTime() - Date.parse(snap.coordinationTime)) / 1000 : 0;
@@ -29,15 +48,43 @@ export function computeView(snap: Snapshot, now: Date): SwarmView {
   for (const b of blockers) {
     if (!b.stalled) continue;
     const age = heartbeatAgeSeconds(snap.sessions[b.session]?.status ?? null, now);
-    const why = inError(b.session) ? 'is in error' : age === null ? `has never reported (the plan is ${formatAge(Math.round(planAge))} old)` : `has been silent for ${formatAge(age)}`;
-    violations.push({ code: 'STUCK_BLOCKER', session: b.session, severity: 'error', ref: b.phases.join(','), message: `${b.transitive} session(s) wait on ${b.session} (${b.phases.join(', ')}), which ${why}; its open phase can be adopted (s2 adopt ${b.phases[0]})` });
+    const why = inError(b.session)
+      ? 'is in error'
+      : age === null
+        ? `has never reported (the plan is ${formatAge(Math.round(planAge))} old)`
+        : `has been silent for ${formatAge(age)}`;
+    violations.push({
+      code: 'STUCK_BLOCKER',
+      session: b.session,
+      severity: 'error',
+      ref: b.phases.join(','),
+      message: `${b.transitive} session(s) wait on ${b.session} (${b.phases.join(', ')}), which ${why}; its open phase can be adopted (s2 adopt ${b.phases[0]})`,
+    });
   }
   const deadlocks = findDeadlocks(wf);
   for (const d of deadlocks) {
-    violations.push({ code: 'DEADLOCK', session: d.sessions[0]!, severity: 'error', ref: d.sessions.join(','), message: `deadlock between ${d.sessions.join(', ')} (${d.phases.join('; ')}); suggestion: ${d.suggestion.text}` });
+    violations.push({
+      code: 'DEADLOCK',
+      session: d.sessions[0]!,
+      severity: 'error',
+      ref: d.sessions.join(','),
+      message: `deadlock between ${d.sessions.join(', ')} (${d.phases.join('; ')}); suggestion: ${d.suggestion.text}`,
+    });
   }
-  const claims = analyseHelp(snap, wf, blockers.map((b) => b.session), now, violations);
-  const gangUp = planGangUp(plan, wf, blockers, claims, (s) => stale.get(s)! || inError(s) || sessionBudget(snap, s).fraction >= 1);
+  const claims = analyseHelp(
+    snap,
+    wf,
+    blockers.map((b) => b.session),
+    now,
+    violations,
+  );
+  const gangUp = planGangUp(
+    plan,
+    wf,
+    blockers,
+    claims,
+    (s) => stale.get(s)! || inError(s) || sessionBudget(snap, s).fraction >= 1,
+  );
   checkStatusClaims(snap, table, wf, violations);
   const index: ViewIndex = {
     waiters: reverse(wf.graph),
@@ -46,20 +93,42 @@ export function computeView(snap: Snapshot, now: Date): SwarmView {
     instructionsOf: groupBy(snap.instructions, (i) => i.session),
     claimOf: new Map(claims.map((c) => [c.helper, c.claim])),
   };
-  const sessions = plan.sessions.map((sp) => sessionView(snap, sp, table, wf, index, stale.get(sp.id)!, now, violations));
+  const sessions = plan.sessions.map((sp) =>
+    sessionView(snap, sp, table, wf, index, stale.get(sp.id)!, now, violations),
+  );
   const swarm = swarmBudget(snap, plan);
-  if (swarm && swarm.fraction >= 1) violations.push({ code: 'SWARM_BUDGET_EXCEEDED', session: '*', severity: 'error', message: `the swarm spent $${swarm.spendUsd} of its $${swarm.capUsd} budget; an approver must raise it (s2 approve '*' --usd N)` });
+  if (swarm && swarm.fraction >= 1)
+    violations.push({
+      code: 'SWARM_BUDGET_EXCEEDED',
+      session: '*',
+      severity: 'error',
+      message: `the swarm spent $${swarm.spendUsd} of its $${swarm.capUsd} budget; an approver must raise it (s2 approve '*' --usd N)`,
+    });
   const integrations = Object.values(snap.sessions)
     .map((x) => x.integration)
     .filter((x): x is NonNullable<typeof x> => !!x)
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.session < b.session ? -1 : 1))
-    .map((r): IntegrationSummary => ({ by: r.session, at: r.at, result: r.result, merged: r.merged.map((m) => `${m.session}:${m.phase}`), culprits: r.culprits }));
+    .map((r): IntegrationSummary => ({
+      by: r.session,
+      at: r.at,
+      result: r.result,
+      merged: r.merged.map((m) => `${m.session}:${m.phase}`),
+      culprits: r.culprits,
+    }));
   const lastIntegration = integrations.at(-1) ?? null;
   const lastGreenIntegration = [...integrations].reverse().find((i) => i.result === 'pass') ?? null;
   if (lastIntegration && lastIntegration.result !== 'pass') {
-    violations.push({ code: 'INTEGRATION_FAILED', session: lastIntegration.culprits[0] ?? lastIntegration.by, severity: 'error', ref: lastIntegration.culprits.join(','), message: `the integration gate run by ${lastIntegration.by} at ${lastIntegration.at} ${lastIntegration.result === 'conflict' ? 'hit a merge conflict' : 'failed'}${lastIntegration.culprits.length ? `; involved: ${lastIntegration.culprits.join(', ')}` : ''}${lastGreenIntegration ? `; last green: ${lastGreenIntegration.at}` : ''}` });
+    violations.push({
+      code: 'INTEGRATION_FAILED',
+      session: lastIntegration.culprits[0] ?? lastIntegration.by,
+      severity: 'error',
+      ref: lastIntegration.culprits.join(','),
+      message: `the integration gate run by ${lastIntegration.by} at ${lastIntegration.at} ${lastIntegration.result === 'conflict' ? 'hit a merge conflict' : 'failed'}${lastIntegration.culprits.length ? `; involved: ${lastIntegration.culprits.join(', ')}` : ''}${lastGreenIntegration ? `; last green: ${lastGreenIntegration.at}` : ''}`,
+    });
   }
-  violations.sort((a, b) => (a.code + a.session + (a.ref ?? '') + a.message < b.code + b.session + (b.ref ?? '') + b.message ? -1 : 1));
+  violations.sort((a, b) =>
+    a.code + a.session + (a.ref ?? '') + a.message < b.code + b.session + (b.ref ?? '') + b.message ? -1 : 1,
+  );
   return {
     snapshot: snap.id,
     swarm: plan.swarm,
@@ -81,7 +150,8 @@ function dedupe(vs: Violation[]): Violation[] {
   const seen = new Set<string>();
   return vs.filter((v) => {
     // One finding, one report: the same code on the same session and ref is one violation.
-    const k = v.ref || v.path ? `${v.code}|${v.session}|${v.ref ?? ''}|${v.path ?? ''}` : `${v.code}|${v.session}|${v.message}`;
+    const k =
+      v.ref || v.path ? `${v.code}|${v.session}|${v.ref ?? ''}|${v.path ?? ''}` : `${v.code}|${v.session}|${v.message}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
@@ -96,31 +166,64 @@ export function formatAge(seconds: number | null): string {
 }
 
 /** Help claims: which are live, and every way a claim can be wrong. */
-function analyseHelp(snap: Snapshot, wf: WaitFor, blockerIds: string[], now: Date, violations: Violation[]): ActiveClaim[] {
+function analyseHelp(
+  snap: Snapshot,
+  wf: WaitFor,
+  blockerIds: string[],
+  now: Date,
+  violations: Violation[],
+): ActiveClaim[] {
   const active: ActiveClaim[] = [];
   const blockersSet = new Set(blockerIds);
   for (const sp of snap.plan.sessions) {
     const s = snap.sessions[sp.id];
     const claim = s?.status?.helping;
     if (!claim) {
-      if (s?.status?.wantsHelp && !blockersSet.has(sp.id)) violations.push({ code: 'FALSE_BLOCKER', session: sp.id, severity: 'warning', message: `${sp.id} asks for help, but no session waits on it` });
+      if (s?.status?.wantsHelp && !blockersSet.has(sp.id))
+        violations.push({
+          code: 'FALSE_BLOCKER',
+          session: sp.id,
+          severity: 'warning',
+          message: `${sp.id} asks for help, but no session waits on it`,
+        });
       continue;
     }
     const ref = formatPhaseRef(claim);
     const expired = now.getTime() - Date.parse(claim.claimedAt) > claim.leaseSeconds * 1000;
     const progressed = s!.workTip !== null && s!.workTip !== claim.workTipAtClaim;
     if (expired && !progressed) {
-      violations.push({ code: 'HELPER_NO_PROGRESS', session: sp.id, severity: 'warning', ref, message: `${sp.id} claimed to help ${ref} (${claim.task}) but made no commit within its ${claim.leaseSeconds} s lease; the claim has lapsed` });
+      violations.push({
+        code: 'HELPER_NO_PROGRESS',
+        session: sp.id,
+        severity: 'warning',
+        ref,
+        message: `${sp.id} claimed to help ${ref} (${claim.task}) but made no commit within its ${claim.leaseSeconds} s lease; the claim has lapsed`,
+      });
       continue;
     }
     if (!blockersSet.has(claim.session) || !wf.edges.some((e) => e.to === claim.session && e.toPhase === claim.phase)) {
-      violations.push({ code: 'HELP_MISDIRECTED', session: sp.id, severity: 'warning', ref, message: `${sp.id} helps ${ref}, but no session waits on ${ref}` });
+      violations.push({
+        code: 'HELP_MISDIRECTED',
+        session: sp.id,
+        severity: 'warning',
+        ref,
+        message: `${sp.id} helps ${ref}, but no session waits on ${ref}`,
+      });
     }
     active.push({ helper: sp.id, claim });
   }
-  const helpGraph = buildGraph(snap.plan.sessions.map((s) => s.id), active.map((c) => [c.helper, c.claim.session] as const));
+  const helpGraph = buildGraph(
+    snap.plan.sessions.map((s) => s.id),
+    active.map((c) => [c.helper, c.claim.session] as const),
+  );
   for (const loop of cycles(helpGraph)) {
-    violations.push({ code: 'HELP_LOOP', session: loop[0]!, severity: 'error', ref: loop.join(','), message: `help loop: ${loop.join(' → ')} → ${loop[0]} help each other while nobody works on a blocker` });
+    violations.push({
+      code: 'HELP_LOOP',
+      session: loop[0]!,
+      severity: 'error',
+      ref: loop.join(','),
+      message: `help loop: ${loop.join(' → ')} → ${loop[0]} help each other while nobody works on a blocker`,
+    });
   }
   const byTask = new Map<string, string[]>();
   for (const c of active) {
@@ -130,12 +233,24 @@ function analyseHelp(snap: Snapshot, wf: WaitFor, blockerIds: string[], now: Dat
   for (const [k, helpers] of byTask) {
     if (helpers.length < 2) continue;
     const [ref, task] = k.split('|');
-    violations.push({ code: 'DUPLICATE_HELP', session: helpers.sort()[1]!, severity: 'warning', ref, message: `${helpers.join(' and ')} both claim the same task on ${ref}: ${task}` });
+    violations.push({
+      code: 'DUPLICATE_HELP',
+      session: helpers.sort()[1]!,
+      severity: 'warning',
+      ref,
+      message: `${helpers.join(' and ')} both claim the same task on ${ref}: ${task}`,
+    });
   }
   const perBlocker = new Map<string, number>();
   for (const c of active) perBlocker.set(c.claim.session, (perBlocker.get(c.claim.session) ?? 0) + 1);
   for (const [b, n] of perBlocker) {
-    if (n > snap.plan.polling.maxHelpersPerBlocker) violations.push({ code: 'BLOCKER_SWARMED', session: b, severity: 'warning', message: `${n} sessions help ${b}; the cap is ${snap.plan.polling.maxHelpersPerBlocker}` });
+    if (n > snap.plan.polling.maxHelpersPerBlocker)
+      violations.push({
+        code: 'BLOCKER_SWARMED',
+        session: b,
+        severity: 'warning',
+        message: `${n} sessions help ${b}; the cap is ${snap.plan.polling.maxHelpersPerBlocker}`,
+      });
   }
   return active;
 }
@@ -147,18 +262,44 @@ function checkStatusClaims(snap: Snapshot, table: CompletionTable, wf: WaitFor, 
     const st = s?.status;
     const current = wf.current.get(sp.id)!;
     if (st && (st.state === 'working' || st.state === 'blocked') && st.phase > current && st.phase <= sp.phaseCount) {
-      violations.push({ code: 'PHASE_SKIPPED', session: sp.id, severity: 'error', ref: `${sp.id}:${st.phase}`, message: `${sp.id} says it works on phase ${st.phase}, but phase ${current} has no valid completion` });
+      violations.push({
+        code: 'PHASE_SKIPPED',
+        session: sp.id,
+        severity: 'error',
+        ref: `${sp.id}:${st.phase}`,
+        message: `${sp.id} says it works on phase ${st.phase}, but phase ${current} has no valid completion`,
+      });
     }
     if (st && st.state === 'done' && current <= sp.phaseCount) {
-      violations.push({ code: 'PHASE_SKIPPED', session: sp.id, severity: 'error', ref: `${sp.id}:${current}`, message: `${sp.id} says it is done, but phase ${current} has no valid completion` });
+      violations.push({
+        code: 'PHASE_SKIPPED',
+        session: sp.id,
+        severity: 'error',
+        ref: `${sp.id}:${current}`,
+        message: `${sp.id} says it is done, but phase ${current} has no valid completion`,
+      });
     }
     if (st && st.state === 'working' && st.phase < current && table.get(sp.id)?.get(st.phase)?.valid) {
-      violations.push({ code: 'PHASE_REPEATED', session: sp.id, severity: 'error', ref: `${sp.id}:${st.phase}`, message: `${sp.id} says it works on phase ${st.phase}, which is already complete` });
+      violations.push({
+        code: 'PHASE_REPEATED',
+        session: sp.id,
+        severity: 'error',
+        ref: `${sp.id}:${st.phase}`,
+        message: `${sp.id} says it works on phase ${st.phase}, which is already complete`,
+      });
     }
     const completes = new Map<string, number>();
-    for (const w of s?.witness ?? []) if (w.action === 'complete-phase') completes.set(w.detail, (completes.get(w.detail) ?? 0) + 1);
+    for (const w of s?.witness ?? [])
+      if (w.action === 'complete-phase') completes.set(w.detail, (completes.get(w.detail) ?? 0) + 1);
     for (const [detail, n] of completes) {
-      if (n > 1) violations.push({ code: 'PHASE_REPEATED', session: sp.id, severity: 'error', ref: `${sp.id}:${detail}`, message: `${sp.id} completed phase ${detail} ${n} times (witness log)` });
+      if (n > 1)
+        violations.push({
+          code: 'PHASE_REPEATED',
+          session: sp.id,
+          severity: 'error',
+          ref: `${sp.id}:${detail}`,
+          message: `${sp.id} completed phase ${detail} ${n} times (witness log)`,
+        });
     }
   }
 }
@@ -183,7 +324,16 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return out;
 }
 
-function sessionView(snap: Snapshot, sp: Snapshot['plan']['sessions'][number], table: CompletionTable, wf: WaitFor, index: ViewIndex, stale: boolean, now: Date, violations: Violation[]): SessionView {
+function sessionView(
+  snap: Snapshot,
+  sp: Snapshot['plan']['sessions'][number],
+  table: CompletionTable,
+  wf: WaitFor,
+  index: ViewIndex,
+  stale: boolean,
+  now: Date,
+  violations: Violation[],
+): SessionView {
   const plan = snap.plan;
   const id = sp.id;
   const s = snap.sessions[id];
@@ -191,17 +341,42 @@ function sessionView(snap: Snapshot, sp: Snapshot['plan']['sessions'][number], t
   const current = wf.current.get(id)!;
   const budget = sessionBudget(snap, id);
   const running = st?.agents.running.length ?? 0;
-  if (budget.fraction >= 1) violations.push({ code: 'BUDGET_EXCEEDED', session: id, severity: 'error', message: `${id} spent $${budget.spendUsd} of its $${budget.capUsd} budget; phases, the executor and agent spawns are refused until an approver raises it (s2 approve ${id} --usd N)` });
-  else if (budget.fraction >= BUDGET_WARN_FRACTION) violations.push({ code: 'BUDGET_WARNING', session: id, severity: 'warning', message: `${id} spent $${budget.spendUsd} of its $${budget.capUsd} budget (${Math.round(budget.fraction * 100)}%)` });
-  if (running > sp.maxAgents) violations.push({ code: 'AGENT_CAP_EXCEEDED', session: id, severity: 'error', message: `${id} runs ${running} agents; its cap is ${sp.maxAgents}` });
-  if (stale) violations.push({ code: 'STALE_HEARTBEAT', session: id, severity: 'warning', message: `${id} has not sent a heartbeat for ${formatAge(heartbeatAgeSeconds(st, now))}` });
+  if (budget.fraction >= 1)
+    violations.push({
+      code: 'BUDGET_EXCEEDED',
+      session: id,
+      severity: 'error',
+      message: `${id} spent $${budget.spendUsd} of its $${budget.capUsd} budget; phases, the executor and agent spawns are refused until an approver raises it (s2 approve ${id} --usd N)`,
+    });
+  else if (budget.fraction >= BUDGET_WARN_FRACTION)
+    violations.push({
+      code: 'BUDGET_WARNING',
+      session: id,
+      severity: 'warning',
+      message: `${id} spent $${budget.spendUsd} of its $${budget.capUsd} budget (${Math.round(budget.fraction * 100)}%)`,
+    });
+  if (running > sp.maxAgents)
+    violations.push({
+      code: 'AGENT_CAP_EXCEEDED',
+      session: id,
+      severity: 'error',
+      message: `${id} runs ${running} agents; its cap is ${sp.maxAgents}`,
+    });
+  if (stale)
+    violations.push({
+      code: 'STALE_HEARTBEAT',
+      session: id,
+      severity: 'warning',
+      message: `${id} has not sent a heartbeat for ${formatAge(heartbeatAgeSeconds(st, now))}`,
+    });
   const blockedBy = (index.edgesFrom.get(id) ?? []).map((e) => formatPhaseRef({ session: e.to, phase: e.toPhase }));
   const claim = index.claimOf.get(id) ?? null;
   const phases: PhaseView[] = sp.phases.map((pp) => {
     const c = table.get(id)!.get(pp.phase);
     const unmet = pp.needs.filter((n) => !satisfiesNeed(table.get(n.session)?.get(n.phase), plan)).map(formatPhaseRef);
     let state: PhaseState;
-    if (c?.valid) state = c.verification === 'disputed' ? 'disputed' : c.verification === 'verified' ? 'verified' : 'done';
+    if (c?.valid)
+      state = c.verification === 'disputed' ? 'disputed' : c.verification === 'verified' ? 'verified' : 'done';
     else if (c) state = 'invalid';
     else if (pp.phase === current) {
       const started = st && st.phase === pp.phase && st.state !== 'idle';
@@ -260,4 +435,3 @@ function sessionView(snap: Snapshot, sp: Snapshot['plan']['sessions'][number], t
     phases,
   };
 }
-

@@ -51,23 +51,39 @@ export function buildWaitFor(snap: Snapshot, table: CompletionTable, violations:
     const n = current.get(s.id)!;
     if (n > s.phaseCount) continue;
     for (const need of s.phases[n - 1]!.needs) {
-      if (!satisfiesNeed(table.get(need.session)?.get(need.phase), plan)) add({ from: s.id, fromPhase: n, to: need.session, toPhase: need.phase, declared: false });
+      if (!satisfiesNeed(table.get(need.session)?.get(need.phase), plan))
+        add({ from: s.id, fromPhase: n, to: need.session, toPhase: need.phase, declared: false });
     }
     for (const b of snap.sessions[s.id]?.status?.blockedOn ?? []) {
       if (!isPhaseRef(b.on)) continue;
       const ref = parsePhaseRef(b.on);
       if (!current.has(ref.session) || ref.session === s.id) {
-        violations.push({ code: 'FALSE_BLOCKER', session: s.id, severity: 'warning', ref: b.on, message: `${s.id} declares itself blocked on ${b.on}, which is not another session's phase` });
+        violations.push({
+          code: 'FALSE_BLOCKER',
+          session: s.id,
+          severity: 'warning',
+          ref: b.on,
+          message: `${s.id} declares itself blocked on ${b.on}, which is not another session's phase`,
+        });
         continue;
       }
       if (satisfiesNeed(table.get(ref.session)?.get(ref.phase), plan)) {
-        violations.push({ code: 'FALSE_BLOCKER', session: s.id, severity: 'warning', ref: b.on, message: `${s.id} declares itself blocked on ${b.on}, but ${b.on} is complete and verified` });
+        violations.push({
+          code: 'FALSE_BLOCKER',
+          session: s.id,
+          severity: 'warning',
+          ref: b.on,
+          message: `${s.id} declares itself blocked on ${b.on}, but ${b.on} is complete and verified`,
+        });
         continue;
       }
       add({ from: s.id, fromPhase: n, to: ref.session, toPhase: ref.phase, declared: true });
     }
   }
-  const graph = buildGraph(plan.sessions.map((s) => s.id), edges.map((e) => [e.from, e.to] as const));
+  const graph = buildGraph(
+    plan.sessions.map((s) => s.id),
+    edges.map((e) => [e.from, e.to] as const),
+  );
   return { edges, graph, current };
 }
 
@@ -78,10 +94,14 @@ export function rankBlockers(wf: WaitFor, stalled: (session: string) => boolean)
   for (const [session, waiters] of rev) {
     if (waiters.length === 0) continue;
     const transitive = [...reachableFrom(rev, session)].filter((s) => s !== session);
-    const phases = [...new Set(wf.edges.filter((e) => e.to === session).map((e) => formatPhaseRef({ session, phase: e.toPhase })))].sort(byPhaseRef);
+    const phases = [
+      ...new Set(wf.edges.filter((e) => e.to === session).map((e) => formatPhaseRef({ session, phase: e.toPhase }))),
+    ].sort(byPhaseRef);
     out.push({ session, phases, blocks: [...waiters], transitive: transitive.length, stalled: stalled(session) });
   }
-  return out.sort((a, b) => b.transitive - a.transitive || b.blocks.length - a.blocks.length || (a.session < b.session ? -1 : 1));
+  return out.sort(
+    (a, b) => b.transitive - a.transitive || b.blocks.length - a.blocks.length || (a.session < b.session ? -1 : 1),
+  );
 }
 
 function byPhaseRef(a: string, b: string): number {
@@ -103,14 +123,21 @@ export function findDeadlocks(wf: WaitFor): DeadlockView[] {
     for (const e of candidates) {
       const freed = before - deadlockedNodes(withoutEdge(wf.graph, e.from, e.to)).size;
       // Prefer the edge that frees most; then a declared wait (cheapest to withdraw); then by name.
-      if (!best || freed > best.unblocks || (freed === best.unblocks && e.declared && !best.declared)) best = { from: e.from, to: e.to, unblocks: freed, declared: e.declared };
+      if (!best || freed > best.unblocks || (freed === best.unblocks && e.declared && !best.declared))
+        best = { from: e.from, to: e.to, unblocks: freed, declared: e.declared };
     }
     const phases = cycleEdges.map((e) => `${e.from}:${e.fromPhase} -> ${e.to}:${e.toPhase}`).sort();
-    const chosen = cycleEdges.filter((e) => e.from === best!.from && e.to === best!.to).map((e) => `${e.from}:${e.fromPhase} -> ${e.to}:${e.toPhase}`);
+    const chosen = cycleEdges
+      .filter((e) => e.from === best!.from && e.to === best!.to)
+      .map((e) => `${e.from}:${e.fromPhase} -> ${e.to}:${e.toPhase}`);
     const text = best!.declared
       ? `${best!.from} withdraws its declared wait on ${best!.to} (${chosen.join(', ')}); frees ${best!.unblocks} session(s)`
       : `drop or defer the need ${chosen.join(', ')} in .s2/swarm.yaml (or deliver a stub of ${best!.to}'s phase first); frees ${best!.unblocks} session(s)`;
-    return { sessions: members, phases, suggestion: { from: best!.from, to: best!.to, unblocks: best!.unblocks, text } };
+    return {
+      sessions: members,
+      phases,
+      suggestion: { from: best!.from, to: best!.to, unblocks: best!.unblocks, text },
+    };
   });
 }
 

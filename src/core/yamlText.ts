@@ -5,13 +5,20 @@ import { S2Error } from './errors';
  * Parse YAML and keep a way back from a value's path to its line, so validation errors can
  * say `.s2/swarm.yaml:12` rather than only what is wrong.
  */
-export function parseYaml(text: string, file: string): { value: unknown; lineOf: (path: (string | number)[]) => number | undefined } {
+export function parseYaml(
+  text: string,
+  file: string,
+): { value: unknown; lineOf: (path: (string | number)[]) => number | undefined } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line;
-    throw new S2Error('YAML_SYNTAX', `${file}${line ? `:${line}` : ''}: YAML syntax error: ${e.message.split('\n')[0]}`, { file, line });
+    throw new S2Error(
+      'YAML_SYNTAX',
+      `${file}${line ? `:${line}` : ''}: YAML syntax error: ${e.message.split('\n')[0]}`,
+      { file, line },
+    );
   }
   const lineOf = (path: (string | number)[]): number | undefined => {
     let node: unknown = doc.contents;

@@ -49,7 +49,12 @@ export function concerns(e: SwarmEvent, me: string | null): boolean {
   return e.session === me || e.refs.some((r) => r === me || r.startsWith(`${me}:`) || r.split(',').includes(me));
 }
 
-export function planAlerts(events: readonly SwarmEvent[], level: AlertLevel, me: string | null, max: number): { show: Alert[]; suppressed: number } {
+export function planAlerts(
+  events: readonly SwarmEvent[],
+  level: AlertLevel,
+  me: string | null,
+  max: number,
+): { show: Alert[]; suppressed: number } {
   if (level === 'off') return { show: [], suppressed: 0 };
   const wanted = events.filter((e) => level === 'all' || concerns(e, me)).map(alertOf);
   const rank: Record<AlertSeverity, number> = { error: 0, warning: 1, info: 2 };

@@ -29,15 +29,25 @@ export class AlertPresenter implements vscode.Disposable {
     const { show, suppressed } = planAlerts(events, s.alertLevel, this.host.me, s.maxAlertsPerTick);
     for (const a of show) this.notify(a);
     if (suppressed > 0) {
-      void vscode.window.showInformationMessage(`S²: ${suppressed} more alert(s) — see the Problems panel and the Swarm view`, 'Show Problems').then((pick) => {
-        if (pick) void vscode.commands.executeCommand(ACTION_COMMANDS['Show Problems']);
-      });
+      void vscode.window
+        .showInformationMessage(
+          `S²: ${suppressed} more alert(s) — see the Problems panel and the Swarm view`,
+          'Show Problems',
+        )
+        .then((pick) => {
+          if (pick) void vscode.commands.executeCommand(ACTION_COMMANDS['Show Problems']);
+        });
     }
   }
 
   private notify(a: Alert): void {
     this.host.log.info(`alert (${a.severity}): ${a.message}`);
-    const show = a.severity === 'error' ? vscode.window.showErrorMessage : a.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const show =
+      a.severity === 'error'
+        ? vscode.window.showErrorMessage
+        : a.severity === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
     void show(a.message, ...a.actions).then((pick) => {
       if (pick) void vscode.commands.executeCommand(ACTION_COMMANDS[pick as AlertAction]);
     });

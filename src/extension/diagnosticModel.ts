@@ -27,7 +27,11 @@ export interface InstructionText {
 
 type LineOf = (path: (string | number)[]) => number | undefined;
 
-export function diagnosticsOf(view: SwarmView, manifestText: string | null, instructions: readonly InstructionText[]): DiagnosticSpec[] {
+export function diagnosticsOf(
+  view: SwarmView,
+  manifestText: string | null,
+  instructions: readonly InstructionText[],
+): DiagnosticSpec[] {
   const out: DiagnosticSpec[] = [];
   const lineOf = manifestLines(manifestText);
   const rawNeeds = manifestNeeds(manifestText);
@@ -48,23 +52,54 @@ export function diagnosticsOf(view: SwarmView, manifestText: string | null, inst
         const cycle = cycleEdges.get(wait);
         const i = (rawNeeds.get(`${s.id}:${p.phase}`) ?? []).indexOf(ref);
         const path = i >= 0 ? ['sessions', s.id, 'phases', String(p.phase), 'needs', i] : ['sessions', s.id];
-        const what = i >= 0 ? `${s.id}:${p.phase} needs ${ref}, which is not complete` : `${s.id}:${p.phase} declares itself blocked on ${ref}`;
-        out.push(cycle ? { file: MANIFEST_PATH, line: at(path), severity: 'error', code: 'DEADLOCK', message: `deadlock: ${what}; ${cycle}` } : { file: MANIFEST_PATH, line: at(path), severity: 'warning', code: 'BLOCKED', message: what });
+        const what =
+          i >= 0
+            ? `${s.id}:${p.phase} needs ${ref}, which is not complete`
+            : `${s.id}:${p.phase} declares itself blocked on ${ref}`;
+        out.push(
+          cycle
+            ? {
+                file: MANIFEST_PATH,
+                line: at(path),
+                severity: 'error',
+                code: 'DEADLOCK',
+                message: `deadlock: ${what}; ${cycle}`,
+              }
+            : { file: MANIFEST_PATH, line: at(path), severity: 'warning', code: 'BLOCKED', message: what },
+        );
       }
       const instr = instructions.find((x) => x.session === s.id && x.phase === p.phase);
-      if (instr) out.push({ file: instr.path, line: frontMatterLine(instr.text, 'needs'), severity: 'warning', code: 'BLOCKED', message: `${s.id}:${p.phase} is blocked by ${p.blockedBy.join(', ')}` });
+      if (instr)
+        out.push({
+          file: instr.path,
+          line: frontMatterLine(instr.text, 'needs'),
+          severity: 'warning',
+          code: 'BLOCKED',
+          message: `${s.id}:${p.phase} is blocked by ${p.blockedBy.join(', ')}`,
+        });
     }
   }
   for (const b of view.blockers) {
     for (const ref of b.phases) {
       const { phase } = parsePhaseRef(ref);
-      out.push({ file: MANIFEST_PATH, line: at(['sessions', b.session, 'phases', String(phase)]), severity: b.stalled ? 'error' : 'info', code: b === view.blockers[0] ? 'TOP_BLOCKER' : 'BLOCKER', message: `${b.blocks.length} session(s) wait on ${ref} (${b.blocks.join(', ')}; ${b.transitive} in all)${b.stalled ? ' — and it is stalled' : ''}` });
+      out.push({
+        file: MANIFEST_PATH,
+        line: at(['sessions', b.session, 'phases', String(phase)]),
+        severity: b.stalled ? 'error' : 'info',
+        code: b === view.blockers[0] ? 'TOP_BLOCKER' : 'BLOCKER',
+        message: `${b.blocks.length} session(s) wait on ${ref} (${b.blocks.join(', ')}; ${b.transitive} in all)${b.stalled ? ' — and it is stalled' : ''}`,
+      });
     }
   }
   for (const v of view.violations) {
     if (v.code === 'DEADLOCK') continue;
     const ref = v.ref && isPhaseRef(v.ref) ? parsePhaseRef(v.ref) : null;
-    const path = v.session === '*' ? ['budget'] : ref && ref.session === v.session ? ['sessions', v.session, 'phases', String(ref.phase)] : ['sessions', v.session];
+    const path =
+      v.session === '*'
+        ? ['budget']
+        : ref && ref.session === v.session
+          ? ['sessions', v.session, 'phases', String(ref.phase)]
+          : ['sessions', v.session];
     out.push({ file: MANIFEST_PATH, line: at(path), severity: v.severity, code: v.code, message: v.message });
   }
   return out;
@@ -84,9 +119,12 @@ function manifestNeeds(text: string | null): Map<string, string[]> {
   const out = new Map<string, string[]>();
   if (!text) return out;
   try {
-    const doc = parseYaml(text, MANIFEST_PATH).value as { sessions?: Record<string, { phases?: Record<string, { needs?: unknown } | null> }> };
+    const doc = parseYaml(text, MANIFEST_PATH).value as {
+      sessions?: Record<string, { phases?: Record<string, { needs?: unknown } | null> }>;
+    };
     for (const [id, s] of Object.entries(doc.sessions ?? {})) {
-      for (const [n, p] of Object.entries(s?.phases ?? {})) if (Array.isArray(p?.needs)) out.set(`${id}:${n}`, p.needs.map(String));
+      for (const [n, p] of Object.entries(s?.phases ?? {}))
+        if (Array.isArray(p?.needs)) out.set(`${id}:${n}`, p.needs.map(String));
     }
   } catch {
     /* an unreadable manifest has no needs to point at */

@@ -21,7 +21,10 @@ export class SwarmDiagnostics implements vscode.Disposable {
   private generation = 0;
 
   constructor(private readonly host: SwarmHost) {
-    this.subscriptions.push(host.onDidChangeView((v) => void this.update(v)), host.onDidChangeState(() => (host.view ? undefined : this.collection.clear())));
+    this.subscriptions.push(
+      host.onDidChangeView((v) => void this.update(v)),
+      host.onDidChangeState(() => (host.view ? undefined : this.collection.clear())),
+    );
   }
 
   async update(view: SwarmView): Promise<void> {

@@ -39,7 +39,17 @@ export function activate(context: vscode.ExtensionContext): S2Api {
   const statusBar = new BudgetStatusBar(host);
   const alerts = new AlertPresenter(host);
   const h = host;
-  context.subscriptions.push(log, h, tree, records, matrix, statusBar, alerts, new SwarmDiagnostics(h), ...registerCommands({ host: h, tree, matrix, statusBar, records }));
+  context.subscriptions.push(
+    log,
+    h,
+    tree,
+    records,
+    matrix,
+    statusBar,
+    alerts,
+    new SwarmDiagnostics(h),
+    ...registerCommands({ host: h, tree, matrix, statusBar, records }),
+  );
   context.subscriptions.push(
     onDidChangeSettings(() => void h.open()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void h.open()),

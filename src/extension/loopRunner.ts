@@ -40,7 +40,10 @@ export class LoopRunner implements Disposable {
   private readonly alerted = new Set<string>();
   mode: LoopMode = 'stopped';
 
-  constructor(private readonly session: SwarmSession, private readonly opts: LoopOptions) {}
+  constructor(
+    private readonly session: SwarmSession,
+    private readonly opts: LoopOptions,
+  ) {}
 
   /** Start the loop (idempotent). Resolves once the first tick has run. */
   async start(): Promise<LoopMode> {
@@ -61,17 +64,29 @@ export class LoopRunner implements Disposable {
       }
     }
     if (mode === 'watching' && me) {
-      this.watchSession = await SwarmSession.open({ repo: this.session.ctx.root, session: null, env: withoutSession(this.session.env) });
+      this.watchSession = await SwarmSession.open({
+        repo: this.session.ctx.root,
+        session: null,
+        env: withoutSession(this.session.env),
+      });
       target = this.watchSession;
     }
     const acting = mode === 'acting';
-    const poller = new Poller(target, { intervalSeconds: this.opts.intervalSeconds, execute: acting && this.opts.execute, heartbeat: acting, log: this.opts.log });
+    const poller = new Poller(target, {
+      intervalSeconds: this.opts.intervalSeconds,
+      execute: acting && this.opts.execute,
+      heartbeat: acting,
+      log: this.opts.log,
+    });
     this.subscription = poller.onDidTick((r) => this.onTick(r, acting ? null : me));
     this.poller = poller;
     this.mode = mode;
-    const first = poller.tick().catch((e: unknown) => this.opts.log(`first tick failed: ${e instanceof Error ? e.message : String(e)}`));
+    const first = poller
+      .tick()
+      .catch((e: unknown) => this.opts.log(`first tick failed: ${e instanceof Error ? e.message : String(e)}`));
     await first;
-    if (this.poller === poller) this.running = poller.run().catch((e: unknown) => this.opts.log(`loop stopped: ${String(e)}`));
+    if (this.poller === poller)
+      this.running = poller.run().catch((e: unknown) => this.opts.log(`loop stopped: ${String(e)}`));
     return mode;
   }
 

@@ -24,20 +24,30 @@ export class MatrixPanel implements vscode.Disposable {
   ) {
     this.subscriptions.push(
       host.onDidChangeView(() => this.post()),
-      vscode.window.registerWebviewPanelSerializer(MATRIX_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => this.attach(panel) }),
+      vscode.window.registerWebviewPanelSerializer(MATRIX_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel) => this.attach(panel),
+      }),
     );
   }
 
   show(): void {
     if (this.panel) return this.panel.reveal(undefined, false);
-    const panel = vscode.window.createWebviewPanel(MATRIX_VIEW_TYPE, 'S² Dependency Matrix', vscode.ViewColumn.Active, {});
+    const panel = vscode.window.createWebviewPanel(
+      MATRIX_VIEW_TYPE,
+      'S² Dependency Matrix',
+      vscode.ViewColumn.Active,
+      {},
+    );
     this.attach(panel);
   }
 
   private attach(panel: vscode.WebviewPanel): void {
     this.detach();
     this.panel = panel;
-    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 's2.svg');
     panel.webview.html = matrixHtml(panel.webview, this.extensionUri);
     this.panelSubscriptions.push(
@@ -66,7 +76,12 @@ export class MatrixPanel implements vscode.Disposable {
   private post(): void {
     if (!this.panel) return;
     const view = this.host.view;
-    const msg: HostMessage = view ? { type: 'matrix/update', model: matrixModelOf(view, this.host.me) } : { type: 'matrix/empty', reason: this.host.state === 'no-swarm' ? 'This workspace has no swarm.' : 'Reading the swarm…' };
+    const msg: HostMessage = view
+      ? { type: 'matrix/update', model: matrixModelOf(view, this.host.me) }
+      : {
+          type: 'matrix/empty',
+          reason: this.host.state === 'no-swarm' ? 'This workspace has no swarm.' : 'Reading the swarm…',
+        };
     this.posted++;
     void this.panel.webview.postMessage(msg);
   }

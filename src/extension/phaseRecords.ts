@@ -45,13 +45,18 @@ export class PhaseRecords implements vscode.TextDocumentContentProvider, vscode.
     const root = this.host.root;
     if (root) {
       const file = vscode.Uri.file(path.join(root, '.s2', 'instructions', session, `phase-${phase}.md`));
-      const exists = await vscode.workspace.fs.stat(file).then(() => true, () => false);
+      const exists = await vscode.workspace.fs.stat(file).then(
+        () => true,
+        () => false,
+      );
       if (exists) {
         await vscode.window.showTextDocument(file, { preview: true, preserveFocus: false });
         return;
       }
     }
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: RECORD_SCHEME, path: `/${session}/phase-${phase}.yaml` }));
+    const doc = await vscode.workspace.openTextDocument(
+      vscode.Uri.from({ scheme: RECORD_SCHEME, path: `/${session}/phase-${phase}.yaml` }),
+    );
     await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
     await vscode.window.showTextDocument(doc, { preview: true });
   }

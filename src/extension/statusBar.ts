@@ -16,7 +16,10 @@ export class BudgetStatusBar implements vscode.Disposable {
   constructor(private readonly host: SwarmHost) {
     this.item.name = 'S² Budget';
     this.item.command = CommandId.ShowBudget;
-    this.subscriptions.push(host.onDidChangeView(() => this.render()), host.onDidChangeState(() => this.render()));
+    this.subscriptions.push(
+      host.onDidChangeView(() => this.render()),
+      host.onDidChangeState(() => this.render()),
+    );
     this.render();
   }
 
@@ -33,7 +36,12 @@ export class BudgetStatusBar implements vscode.Disposable {
       const pct = Math.round(mine.budgetFraction * 100);
       this.item.text = `$(pulse) S² ${mine.id} ${pct}%`;
       this.item.tooltip = `${mine.id}: ${money(mine.spendUsd)} of ${money(mine.budgetUsd)} (${pct}%)${loop} — click for spend by model`;
-      this.item.backgroundColor = mine.budgetFraction >= 1 ? new vscode.ThemeColor('statusBarItem.errorBackground') : mine.budgetFraction >= 0.8 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      this.item.backgroundColor =
+        mine.budgetFraction >= 1
+          ? new vscode.ThemeColor('statusBarItem.errorBackground')
+          : mine.budgetFraction >= 0.8
+            ? new vscode.ThemeColor('statusBarItem.warningBackground')
+            : undefined;
     }
     this.item.show();
   }
@@ -45,13 +53,21 @@ export class BudgetStatusBar implements vscode.Disposable {
       const rows: vscode.QuickPickItem[] = [];
       if (this.host.me) {
         const b = sessionBudget(snap, this.host.me);
-        rows.push({ label: `${this.host.me}: ${money(b.spendUsd)} of ${money(b.capUsd)}`, description: `${Math.round(b.fraction * 100)}%`, kind: vscode.QuickPickItemKind.Default });
-        for (const [model, usd] of Object.entries(b.byModel).sort((x, y) => y[1] - x[1])) rows.push({ label: `$(symbol-method) ${model}`, description: money(usd) });
+        rows.push({
+          label: `${this.host.me}: ${money(b.spendUsd)} of ${money(b.capUsd)}`,
+          description: `${Math.round(b.fraction * 100)}%`,
+          kind: vscode.QuickPickItemKind.Default,
+        });
+        for (const [model, usd] of Object.entries(b.byModel).sort((x, y) => y[1] - x[1]))
+          rows.push({ label: `$(symbol-method) ${model}`, description: money(usd) });
       }
       const swarm = swarmBudget(snap, snap.plan);
       const total = snap.plan.sessions.reduce((sum, p) => sum + sessionBudget(snap, p.id).spendUsd, 0);
       rows.push({ label: 'Swarm', kind: vscode.QuickPickItemKind.Separator });
-      rows.push({ label: `swarm total: ${money(total)}${swarm ? ` of ${money(swarm.capUsd)}` : ''}`, description: `${snap.plan.sessions.length} sessions` });
+      rows.push({
+        label: `swarm total: ${money(total)}${swarm ? ` of ${money(swarm.capUsd)}` : ''}`,
+        description: `${snap.plan.sessions.length} sessions`,
+      });
       return rows;
     });
     await vscode.window.showQuickPick(items, { title: 'S² spend', placeHolder: 'Spend by model and the swarm total' });

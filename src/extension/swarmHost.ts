@@ -34,7 +34,10 @@ export class SwarmHost implements vscode.Disposable {
   private runner: LoopRunner | null = null;
   private opening: Promise<void> | null = null;
 
-  constructor(private readonly memento: vscode.Memento, readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly memento: vscode.Memento,
+    readonly log: vscode.LogOutputChannel,
+  ) {}
 
   get loopMode(): LoopMode {
     return this.runner?.mode ?? 'stopped';
@@ -58,7 +61,11 @@ export class SwarmHost implements vscode.Disposable {
     if (!folder || folder.uri.scheme !== 'file') return this.setState('no-workspace');
     this.root = folder.uri.fsPath;
     try {
-      const probe = await SwarmSession.open({ repo: this.root, session: null, env: { ...process.env, S2_SESSION: '' } });
+      const probe = await SwarmSession.open({
+        repo: this.root,
+        session: null,
+        env: { ...process.env, S2_SESSION: '' },
+      });
       const { snapshot, view } = await probe.view().finally(() => probe.dispose());
       const s = readSettings();
       const r = resolveSession(snapshot.plan.sessions, probe.ctx.currentBranch, [
@@ -68,7 +75,11 @@ export class SwarmHost implements vscode.Disposable {
       ]);
       for (const u of r.unknown) this.log.warn(`the ${u.source} names session "${u.id}", which is not in the manifest`);
       this.me = r.session?.id ?? null;
-      this.log.info(this.me ? `this workspace is session ${this.me} (from the ${r.session!.source})` : 'no session for this workspace: watching only (S2: Select Session)');
+      this.log.info(
+        this.me
+          ? `this workspace is session ${this.me} (from the ${r.session!.source})`
+          : 'no session for this workspace: watching only (S2: Select Session)',
+      );
       this.session = await SwarmSession.open({ repo: this.root, session: this.me, env: process.env });
       this.publish(view, []);
       this.setState('ready');
@@ -91,7 +102,11 @@ export class SwarmHost implements vscode.Disposable {
     if (!this.session) throw new S2Error('USAGE', 'no swarm is open in this workspace');
     if (!this.runner) {
       const s = readSettings();
-      this.runner = new LoopRunner(this.session, { intervalSeconds: s.pollIntervalSeconds || undefined, execute: s.executor === 'manifest', log: (l) => this.log.info(l) });
+      this.runner = new LoopRunner(this.session, {
+        intervalSeconds: s.pollIntervalSeconds || undefined,
+        execute: s.executor === 'manifest',
+        log: (l) => this.log.info(l),
+      });
       this.runner.onDidTick((b) => this.publish(b.view, b.events));
     }
     const mode = await this.runner.start();
@@ -118,7 +133,13 @@ export class SwarmHost implements vscode.Disposable {
 
   /** Run an engine operation as this workspace's session, then refresh the view. */
   async run<T>(fn: (s: SwarmSession) => Promise<T>): Promise<T> {
-    if (!this.session) throw new S2Error('USAGE', this.state === 'no-swarm' ? 'this workspace has no swarm: run "S2: Initialize Swarm"' : 'no swarm is open in this workspace');
+    if (!this.session)
+      throw new S2Error(
+        'USAGE',
+        this.state === 'no-swarm'
+          ? 'this workspace has no swarm: run "S2: Initialize Swarm"'
+          : 'no swarm is open in this workspace',
+      );
     try {
       return await fn(this.session);
     } finally {

@@ -7,7 +7,9 @@ import { phasePresentation, Presentation, sessionPresentation } from './treePres
  * The Swarm tree: sessions → phases, rendered from the host's view (never from git). Nodes
  * are small keys, so reveal() can find a phase from the matrix by its ref.
  */
-export type SwarmNode = { readonly kind: 'session'; readonly session: string } | { readonly kind: 'phase'; readonly session: string; readonly phase: number };
+export type SwarmNode =
+  | { readonly kind: 'session'; readonly session: string }
+  | { readonly kind: 'phase'; readonly session: string; readonly phase: number };
 
 export class SwarmTree implements vscode.TreeDataProvider<SwarmNode>, vscode.Disposable {
   private readonly didChange = new vscode.EventEmitter<SwarmNode | undefined>();
@@ -29,7 +31,12 @@ export class SwarmTree implements vscode.TreeDataProvider<SwarmNode>, vscode.Dis
 
   private updateMessage(): void {
     const h = this.host;
-    this.treeView.message = h.state === 'error' ? `S² could not read the swarm: ${h.error}` : h.state === 'ready' && !h.me ? 'No session for this workspace — watching only. Run "S2: Select Session".' : undefined;
+    this.treeView.message =
+      h.state === 'error'
+        ? `S² could not read the swarm: ${h.error}`
+        : h.state === 'ready' && !h.me
+          ? 'No session for this workspace — watching only. Run "S2: Select Session".'
+          : undefined;
     this.didChange.fire(undefined);
   }
 
@@ -60,14 +67,21 @@ export class SwarmTree implements vscode.TreeDataProvider<SwarmNode>, vscode.Dis
     if (!view || !s) return new vscode.TreeItem(el.session);
     if (el.kind === 'session') {
       const open = s.id === this.host.me || view.blockers[0]?.session === s.id;
-      const item = toItem(sessionPresentation(view, s, this.host.me), open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      const item = toItem(
+        sessionPresentation(view, s, this.host.me),
+        open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+      );
       item.id = `session:${s.id}`;
       return item;
     }
     const p = s.phases[el.phase - 1]!;
     const item = toItem(phasePresentation(s, p), vscode.TreeItemCollapsibleState.None);
     item.id = `phase:${s.id}:${p.phase}`;
-    item.command = { command: CommandId.OpenPhase, title: 'Open Phase', arguments: [{ session: s.id, phase: p.phase }] };
+    item.command = {
+      command: CommandId.OpenPhase,
+      title: 'Open Phase',
+      arguments: [{ session: s.id, phase: p.phase }],
+    };
     return item;
   }
 

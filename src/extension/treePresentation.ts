@@ -56,7 +56,9 @@ export function sessionPresentation(view: SwarmView, s: SessionView, me: string 
   if (top) parts.unshift(`⚑ top blocker (${blocker!.transitive} waiting)`);
   if (s.helping) parts.push(`helping ${s.helping.session}:${s.helping.phase}`);
   const [icon, color] = SESSION_ICONS[s.state] ?? ['circle-outline', null];
-  const ctx = ['session', top ? 'topBlocker' : '', blocker ? 'blocker' : '', s.id === me ? 'me' : ''].filter(Boolean).join('.');
+  const ctx = ['session', top ? 'topBlocker' : '', blocker ? 'blocker' : '', s.id === me ? 'me' : '']
+    .filter(Boolean)
+    .join('.');
   return {
     label: s.id === me ? `${s.id} (this workspace)` : s.id,
     description: parts.join(' · '),
@@ -69,8 +71,12 @@ export function sessionPresentation(view: SwarmView, s: SessionView, me: string 
 
 export function sessionTooltip(view: SwarmView, s: SessionView): string {
   const lines = [`**${s.title}** (${s.id}) — ${s.state}`, ''];
-  lines.push(`- heartbeat: ${s.heartbeatAgeSeconds === null ? 'never' : `${formatAge(s.heartbeatAgeSeconds)} ago`}${s.stale ? ' (stale)' : ''}`);
-  lines.push(`- spend: ${money(s.spendUsd)} of ${budget(s.budgetUsd)} (${Math.round(s.budgetFraction * 100)}%) · agents ${s.agentsRunning}/${s.maxAgents}`);
+  lines.push(
+    `- heartbeat: ${s.heartbeatAgeSeconds === null ? 'never' : `${formatAge(s.heartbeatAgeSeconds)} ago`}${s.stale ? ' (stale)' : ''}`,
+  );
+  lines.push(
+    `- spend: ${money(s.spendUsd)} of ${budget(s.budgetUsd)} (${Math.round(s.budgetFraction * 100)}%) · agents ${s.agentsRunning}/${s.maxAgents}`,
+  );
   lines.push(`- blocked by: ${s.blockedBy.length ? s.blockedBy.join(', ') : 'nothing'}`);
   if (s.blocks.length) lines.push(`- blocks: ${s.blocks.join(', ')} (${s.transitiveBlocks} waiting in all)`);
   if (s.helping) lines.push(`- helps ${s.helping.session}:${s.helping.phase}: ${s.helping.task}`);
@@ -84,7 +90,10 @@ export function phasePresentation(s: SessionView, p: PhaseView): Presentation {
   const extra = p.verifiedBy.length ? ` (by ${p.verifiedBy.join(', ')})` : '';
   const tooltip = [`**${s.id}:${p.phase}** ${p.title}`, '', `- state: ${stateWords(p.state, p.blockedBy)}${extra}`];
   if (p.needs.length) tooltip.push(`- needs: ${p.needs.join(', ')}`);
-  if (p.commit) tooltip.push(`- commit: \`${p.commit.slice(0, 12)}\`${p.completedBy && p.completedBy !== s.id ? ` by ${p.completedBy}` : ''}`);
+  if (p.commit)
+    tooltip.push(
+      `- commit: \`${p.commit.slice(0, 12)}\`${p.completedBy && p.completedBy !== s.id ? ` by ${p.completedBy}` : ''}`,
+    );
   if (p.dispute) tooltip.push(`- dispute: ${p.dispute}`);
   return {
     label: `${p.phase} · ${p.title}`,

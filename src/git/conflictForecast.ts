@@ -55,16 +55,28 @@ export class ConflictForecaster {
     const moved = [...new Set(input.sessions.map((s) => s.tip).filter((t) => !this.ranges.has(rangeKey(t))))];
     if (moved.length) await this.readRanges(coord, moved);
     const fresh = moved.map((t) => ({ tip: t, range: this.ranges.get(rangeKey(t))! }));
-    await this.readFiles(fresh.filter((x) => x.range.base && x.range.base !== x.tip && !this.files.has(`${x.range.base}|${x.tip}`)).map((x) => ({ tip: x.tip, base: x.range.base! })));
+    await this.readFiles(
+      fresh
+        .filter((x) => x.range.base && x.range.base !== x.tip && !this.files.has(`${x.range.base}|${x.tip}`))
+        .map((x) => ({ tip: x.tip, base: x.range.base! })),
+    );
     await this.readPatchIds([...new Set(fresh.flatMap((x) => x.range.commits))].filter((c) => !this.patchIds.has(c)));
     const changes: SessionChanges[] = input.sessions.map((s) => {
       const r = this.ranges.get(rangeKey(s.tip))!;
-      return { id: s.id, tip: s.tip, base: r.base, files: r.base && r.base !== s.tip ? (this.files.get(`${r.base}|${s.tip}`) ?? []) : [], commits: r.commits };
+      return {
+        id: s.id,
+        tip: s.tip,
+        base: r.base,
+        files: r.base && r.base !== s.tip ? (this.files.get(`${r.base}|${s.tip}`) ?? []) : [],
+        commits: r.commits,
+      };
     });
     const tipOf = new Map(changes.map((c) => [c.id, c.tip]));
     const overlaps = overlappingPairs(changes);
     let mergeTrees = 0;
-    const todo = [...new Set(overlaps.map((p) => pairKey(tipOf.get(p.a)!, tipOf.get(p.b)!)).filter((k) => !this.merges.has(k)))];
+    const todo = [
+      ...new Set(overlaps.map((p) => pairKey(tipOf.get(p.a)!, tipOf.get(p.b)!)).filter((k) => !this.merges.has(k))),
+    ];
     await mapLimit(todo, this.concurrency, async (key) => {
       const [x, y] = key.split('|') as [string, string];
       if (x === y) {
@@ -79,7 +91,11 @@ export class ConflictForecaster {
       return { ...p, conflict: m.conflict, conflictFiles: m.files };
     });
     const duplicates = findDuplicates(changes, this.patchIds);
-    this.prune(coord, changes, overlaps.map((p) => pairKey(tipOf.get(p.a)!, tipOf.get(p.b)!)));
+    this.prune(
+      coord,
+      changes,
+      overlaps.map((p) => pairKey(tipOf.get(p.a)!, tipOf.get(p.b)!)),
+    );
     return {
       coordination: coord,
       sessions: changes,
@@ -109,7 +125,10 @@ export class ConflictForecaster {
   private async readFiles(items: readonly { tip: string; base: string }[]): Promise<void> {
     if (!items.length) return;
     const input = items.map((i) => `${i.tip} ${i.base}\n`).join('');
-    const r = await runGit(['diff-tree', '--stdin', '-r', '--name-only', '--no-renames', '-z'], { cwd: this.root, input });
+    const r = await runGit(['diff-tree', '--stdin', '-r', '--name-only', '--no-renames', '-z'], {
+      cwd: this.root,
+      input,
+    });
     const parsed = parseDiffTreeNames(r.stdout, new Set(items.map((i) => i.tip)));
     for (const i of items) this.files.set(`${i.base}|${i.tip}`, parsed.get(i.tip) ?? []);
   }
@@ -117,14 +136,26 @@ export class ConflictForecaster {
   /** One `git diff-tree --stdin -p` piped (through us) into one `git patch-id --stable`. */
   private async readPatchIds(commits: readonly string[]): Promise<void> {
     if (!commits.length) return;
-    const patches = await runGit(['diff-tree', '--stdin', '-p', '--no-color', '--no-renames', '--full-index'], { cwd: this.root, input: commits.map((c) => `${c}\n`).join('') });
-    const ids = parsePatchIds((await runGit(['patch-id', '--stable'], { cwd: this.root, input: patches.stdout })).stdout);
+    const patches = await runGit(['diff-tree', '--stdin', '-p', '--no-color', '--no-renames', '--full-index'], {
+      cwd: this.root,
+      input: commits.map((c) => `${c}\n`).join(''),
+    });
+    const ids = parsePatchIds(
+      (await runGit(['patch-id', '--stable'], { cwd: this.root, input: patches.stdout })).stdout,
+    );
     for (const c of commits) this.patchIds.set(c, ids.get(c) ?? '');
   }
 
   private async mergeTree(a: string, b: string): Promise<MergeOutcome> {
-    const r = await runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', a, b], { cwd: this.root, allowFailure: true });
-    if (r.code > 1) throw new S2Error('GIT_FAILED', `git merge-tree ${a.slice(0, 12)} ${b.slice(0, 12)} failed (exit ${r.code}): ${r.stderr.trim()}`);
+    const r = await runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', a, b], {
+      cwd: this.root,
+      allowFailure: true,
+    });
+    if (r.code > 1)
+      throw new S2Error(
+        'GIT_FAILED',
+        `git merge-tree ${a.slice(0, 12)} ${b.slice(0, 12)} failed (exit ${r.code}): ${r.stderr.trim()}`,
+      );
     return parseMergeTree(r.code, r.stdout);
   }
 

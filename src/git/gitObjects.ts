@@ -21,7 +21,11 @@ export function parseTree(data: Buffer): TreeEntry[] {
   while (i < data.length) {
     const sp = data.indexOf(32, i);
     const nul = data.indexOf(0, sp);
-    out.push({ mode: data.subarray(i, sp).toString('utf8'), name: data.subarray(sp + 1, nul).toString('utf8'), oid: data.subarray(nul + 1, nul + 21).toString('hex') });
+    out.push({
+      mode: data.subarray(i, sp).toString('utf8'),
+      name: data.subarray(sp + 1, nul).toString('utf8'),
+      oid: data.subarray(nul + 1, nul + 21).toString('hex'),
+    });
     i = nul + 21;
   }
   return out;
@@ -31,7 +35,9 @@ export function parseTree(data: Buffer): TreeEntry[] {
 export function serializeTree(entries: readonly TreeEntry[]): Buffer {
   const key = (e: TreeEntry): string => (e.mode === '40000' ? `${e.name}/` : e.name);
   const sorted = [...entries].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  return Buffer.concat(sorted.map((e) => Buffer.concat([Buffer.from(`${e.mode} ${e.name}\0`, 'utf8'), Buffer.from(e.oid, 'hex')])));
+  return Buffer.concat(
+    sorted.map((e) => Buffer.concat([Buffer.from(`${e.mode} ${e.name}\0`, 'utf8'), Buffer.from(e.oid, 'hex')])),
+  );
 }
 
 export function parseCommit(data: Buffer): { tree: string; parents: string[]; message: string; committerTime: number } {
@@ -68,7 +74,9 @@ export class LooseObjectWriter {
     }
     await fs.mkdir(dir, { recursive: true });
     const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    await fs.writeFile(tmp, deflateSync(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body])), { mode: 0o444 });
+    await fs.writeFile(tmp, deflateSync(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body])), {
+      mode: 0o444,
+    });
     await fs.rename(tmp, file);
     return oid;
   }
@@ -76,6 +84,13 @@ export class LooseObjectWriter {
 
 export function commitBody(tree: string, parent: string | null, author: string, message: string, when: Date): Buffer {
   const stamp = `${Math.floor(when.getTime() / 1000)} +0000`;
-  const lines = [`tree ${tree}`, ...(parent ? [`parent ${parent}`] : []), `author ${author} ${stamp}`, `committer ${author} ${stamp}`, '', message.endsWith('\n') ? message : `${message}\n`];
+  const lines = [
+    `tree ${tree}`,
+    ...(parent ? [`parent ${parent}`] : []),
+    `author ${author} ${stamp}`,
+    `committer ${author} ${stamp}`,
+    '',
+    message.endsWith('\n') ? message : `${message}\n`,
+  ];
   return Buffer.from(lines.join('\n'), 'utf8');
 }

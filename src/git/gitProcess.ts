@@ -32,7 +32,11 @@ export const GIT_ENV: Record<string, string> = {
 export function runGit(args: readonly string[], opts: GitOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     processStats.spawned++;
-    const child = spawn('git', args as string[], { cwd: opts.cwd, env: { ...process.env, ...GIT_ENV, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args as string[], {
+      cwd: opts.cwd,
+      env: { ...process.env, ...GIT_ENV, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timer: NodeJS.Timeout | undefined;
@@ -50,7 +54,13 @@ export function runGit(args: readonly string[], opts: GitOptions): Promise<GitRe
       const stderr = Buffer.concat(err).toString('utf8');
       const result = { code: code ?? (signal ? 128 : 1), stdout, stderr };
       if (result.code !== 0 && !opts.allowFailure) {
-        reject(new S2Error('GIT_FAILED', `git ${args.join(' ')} failed (exit ${result.code}): ${stderr.trim() || stdout.trim()}`, { args: [...args], stderr }));
+        reject(
+          new S2Error(
+            'GIT_FAILED',
+            `git ${args.join(' ')} failed (exit ${result.code}): ${stderr.trim() || stdout.trim()}`,
+            { args: [...args], stderr },
+          ),
+        );
       } else resolve(result);
     });
     child.stdin.on('error', () => undefined);

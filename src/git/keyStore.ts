@@ -16,22 +16,38 @@ export function keyPath(swarm: string, signer: string, env: NodeJS.ProcessEnv = 
   return path.join(s2Home(env), 'keys', swarm, `${signer}.key`);
 }
 
-export async function loadPrivateKey(swarm: string, signer: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function loadPrivateKey(
+  swarm: string,
+  signer: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   const file = keyPath(swarm, signer, env);
   try {
     return await fs.readFile(file, 'utf8');
   } catch {
-    throw new S2Error('KEY_MISSING', `no private key for ${signer} in swarm ${swarm}: expected ${file}. Copy the key there (s2 init creates it; s2 import v1 creates keys for imported sessions), or set S2_HOME`, { file });
+    throw new S2Error(
+      'KEY_MISSING',
+      `no private key for ${signer} in swarm ${swarm}: expected ${file}. Copy the key there (s2 init creates it; s2 import v1 creates keys for imported sessions), or set S2_HOME`,
+      { file },
+    );
   }
 }
 
 /** Creates a key pair for `signer` unless one exists; returns the public key either way. */
-export async function ensureKeyPair(swarm: string, signer: string, env: NodeJS.ProcessEnv = process.env): Promise<KeyPair & { created: boolean }> {
+export async function ensureKeyPair(
+  swarm: string,
+  signer: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<KeyPair & { created: boolean }> {
   const file = keyPath(swarm, signer, env);
   try {
     const privateKey = await fs.readFile(file, 'utf8');
     const { createPublicKey } = await import('node:crypto');
-    return { privateKey, publicKey: createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString(), created: false };
+    return {
+      privateKey,
+      publicKey: createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString(),
+      created: false,
+    };
   } catch {
     const pair = generateKeyPair();
     await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });

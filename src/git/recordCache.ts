@@ -33,7 +33,8 @@ export class RecordCache {
     this.loaded = true;
     try {
       const parsed = JSON.parse(await fs.readFile(this.file, 'utf8')) as CacheFile;
-      if (parsed.format === FORMAT) this.data = { format: FORMAT, records: parsed.records ?? {}, ancestry: parsed.ancestry ?? {} };
+      if (parsed.format === FORMAT)
+        this.data = { format: FORMAT, records: parsed.records ?? {}, ancestry: parsed.ancestry ?? {} };
     } catch {
       /* no cache yet, or an unreadable one: start empty */
     }
@@ -66,7 +67,10 @@ export class RecordCache {
     const records: Record<string, unknown> = {};
     for (const k of this.usedRecords) if (k in this.data.records) records[k] = this.data.records[k];
     const keys = Object.keys(this.data.ancestry);
-    const ancestry = keys.length > 20_000 ? Object.fromEntries(keys.slice(-10_000).map((k) => [k, this.data.ancestry[k]!])) : this.data.ancestry;
+    const ancestry =
+      keys.length > 20_000
+        ? Object.fromEntries(keys.slice(-10_000).map((k) => [k, this.data.ancestry[k]!]))
+        : this.data.ancestry;
     this.data = { format: FORMAT, records, ancestry };
     this.usedRecords.clear();
     try {

@@ -12,17 +12,39 @@ import { S2Error } from '../core/errors';
  */
 export type Admitted<T> = { ok: true; record: T } | { ok: false; problem: RecordProblem };
 
-export function admit<T>(schema: ZodType<T, ZodTypeDef, unknown>, raw: unknown, session: string, file: string, publicKey: string | undefined, line?: number): Admitted<T> {
+export function admit<T>(
+  schema: ZodType<T, ZodTypeDef, unknown>,
+  raw: unknown,
+  session: string,
+  file: string,
+  publicKey: string | undefined,
+  line?: number,
+): Admitted<T> {
   const where = `${file}${line ? `:${line}` : ''}`;
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    return { ok: false, problem: { code: 'RECORD_INVALID', session, path: file, message: `${where}: ${i.path.join('.') || '(record)'}: ${i.message}` } };
+    return {
+      ok: false,
+      problem: {
+        code: 'RECORD_INVALID',
+        session,
+        path: file,
+        message: `${where}: ${i.path.join('.') || '(record)'}: ${i.message}`,
+      },
+    };
   }
   if (!verifyRecord(raw as Record<string, unknown>, publicKey)) {
     const by = (raw as { signature?: { by?: string } })?.signature?.by;
-    const why = !publicKey ? `the manifest has no public key for ${session}` : by && by !== session ? `signed as ${by}, not by ${session}'s key` : `the signature does not match ${session}'s public key`;
-    return { ok: false, problem: { code: 'BAD_SIGNATURE', session, path: file, message: `${where}: ${why}; the record is ignored` } };
+    const why = !publicKey
+      ? `the manifest has no public key for ${session}`
+      : by && by !== session
+        ? `signed as ${by}, not by ${session}'s key`
+        : `the signature does not match ${session}'s public key`;
+    return {
+      ok: false,
+      problem: { code: 'BAD_SIGNATURE', session, path: file, message: `${where}: ${why}; the record is ignored` },
+    };
   }
   return { ok: true, record: parsed.data };
 }
@@ -36,7 +58,7 @@ export function parseYamlRecord(text: string, file: string): unknown {
   }
 }
 
-export function parseJsonLines(text: string, file: string): { value: unknown; line: number }[] {
+export function parseJsonLines(text: string, _file: string): { value: unknown; line: number }[] {
   const out: { value: unknown; line: number }[] = [];
   text.split('\n').forEach((l, i) => {
     if (!l.trim()) return;

@@ -39,7 +39,11 @@ const ZERO = '0'.repeat(40);
 export class RecordWriter {
   private readonly objects: LooseObjectWriter;
 
-  constructor(private readonly ctx: RepoContext, private readonly reader: SnapshotReader, private readonly opts: WriterOptions = {}) {
+  constructor(
+    private readonly ctx: RepoContext,
+    private readonly reader: SnapshotReader,
+    private readonly opts: WriterOptions = {},
+  ) {
     this.objects = new LooseObjectWriter(ctx.objectsDir);
   }
 
@@ -47,7 +51,11 @@ export class RecordWriter {
    * Apply `change(current files)` to branch `branch` under folder `prefix`, atomically.
    * `change` may run more than once (after a lost compare-and-swap): keep it pure.
    */
-  async write(branch: string, prefix: string, change: (files: ReadonlyMap<string, string>, base: string | null) => FileChange | null): Promise<WriteResult | null> {
+  async write(
+    branch: string,
+    prefix: string,
+    change: (files: ReadonlyMap<string, string>, base: string | null) => FileChange | null,
+  ): Promise<WriteResult | null> {
     const ref = `refs/heads/${branch}`;
     const maxCas = this.opts.maxCasRetries ?? 30;
     for (let attempt = 0; attempt <= maxCas; attempt++) {
@@ -66,10 +74,20 @@ export class RecordWriter {
       for (const p of Object.keys(c.files)) carried.delete(p);
       const tree = await this.buildTree(next, carried);
       const now = (this.opts.now ?? (() => new Date()))();
-      const commit = await this.objects.write('commit', commitBody(tree, base, this.opts.author ?? `S2 <${branch.replace(/\//g, '.')}@s2>`, c.message, now));
-      const cas = await runGit(['update-ref', '-m', `s2: ${c.message.split('\n')[0]}`, ref, commit, local ?? ZERO], { cwd: this.ctx.root, allowFailure: true });
+      const commit = await this.objects.write(
+        'commit',
+        commitBody(tree, base, this.opts.author ?? `S2 <${branch.replace(/\//g, '.')}@s2>`, c.message, now),
+      );
+      const cas = await runGit(['update-ref', '-m', `s2: ${c.message.split('\n')[0]}`, ref, commit, local ?? ZERO], {
+        cwd: this.ctx.root,
+        allowFailure: true,
+      });
       if (cas.code !== 0) {
-        if (attempt === maxCas) throw new S2Error('CONCURRENT_WRITE', `could not update ${ref} after ${maxCas + 1} attempts: other writers kept moving it (${cas.stderr.trim()})`);
+        if (attempt === maxCas)
+          throw new S2Error(
+            'CONCURRENT_WRITE',
+            `could not update ${ref} after ${maxCas + 1} attempts: other writers kept moving it (${cas.stderr.trim()})`,
+          );
         await sleep(5 + Math.random() * 20 * (attempt + 1));
         continue;
       }
@@ -88,23 +106,37 @@ export class RecordWriter {
     let backoff = this.opts.pushBackoffMs ?? 200;
     let last = '';
     for (let i = 0; i < attempts; i++) {
-      const r = await runGit(['push', '--porcelain', this.ctx.remote, `refs/heads/${branch}:refs/heads/${branch}`], { cwd: this.ctx.root, allowFailure: true, timeoutMs: 60_000 });
+      const r = await runGit(['push', '--porcelain', this.ctx.remote, `refs/heads/${branch}:refs/heads/${branch}`], {
+        cwd: this.ctx.root,
+        allowFailure: true,
+        timeoutMs: 60_000,
+      });
       if (r.code === 0) return { pushed: true };
       last = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' ');
       if (/rejected|non-fast-forward|fetch first/.test(r.stdout + r.stderr)) {
         // Someone else moved our branch on the remote. We never force: report and keep ours.
-        await runGit(['fetch', '--quiet', this.ctx.remote, `+refs/heads/${branch}:refs/remotes/${this.ctx.remote}/${branch}`], { cwd: this.ctx.root, allowFailure: true, timeoutMs: 60_000 });
+        await runGit(
+          ['fetch', '--quiet', this.ctx.remote, `+refs/heads/${branch}:refs/remotes/${this.ctx.remote}/${branch}`],
+          { cwd: this.ctx.root, allowFailure: true, timeoutMs: 60_000 },
+        );
         const remoteTip = await this.reader.resolve(`refs/remotes/${this.ctx.remote}/${branch}`);
         const localTip = await this.reader.resolve(`refs/heads/${branch}`);
         if (remoteTip && localTip && (await this.reader.isAncestor(localTip, remoteTip))) return { pushed: true };
         if (i === attempts - 1) {
-          throw new S2Error('PUSH_REJECTED', `push of ${branch} to ${this.ctx.remote} was rejected ${attempts} times: the remote branch has commits that are not ours (${last}). Nothing was force-pushed; our commits are kept on refs/heads/${branch}. Someone rewrote or wrote to this session's branch: check it (s2 validate) before going on.`, { branch });
+          throw new S2Error(
+            'PUSH_REJECTED',
+            `push of ${branch} to ${this.ctx.remote} was rejected ${attempts} times: the remote branch has commits that are not ours (${last}). Nothing was force-pushed; our commits are kept on refs/heads/${branch}. Someone rewrote or wrote to this session's branch: check it (s2 validate) before going on.`,
+            { branch },
+          );
         }
       }
       await sleep(backoff * (0.5 + Math.random()));
       backoff = Math.min(backoff * 2, 100_000);
     }
-    return { pushed: false, pushError: `could not reach ${this.ctx.remote}: ${last}. The record is committed locally on refs/heads/${branch} and will be pushed by the next write or tick.` };
+    return {
+      pushed: false,
+      pushError: `could not reach ${this.ctx.remote}: ${last}. The record is committed locally on refs/heads/${branch} and will be pushed by the next write or tick.`,
+    };
   }
 
   /**
@@ -131,8 +163,15 @@ export class RecordWriter {
     return out;
   }
 
-  private async buildTree(files: ReadonlyMap<string, string>, carried: ReadonlyMap<string, TreeEntry> = new Map()): Promise<string> {
-    interface Dir { files: Map<string, string>; dirs: Map<string, Dir>; kept: TreeEntry[] }
+  private async buildTree(
+    files: ReadonlyMap<string, string>,
+    carried: ReadonlyMap<string, TreeEntry> = new Map(),
+  ): Promise<string> {
+    interface Dir {
+      files: Map<string, string>;
+      dirs: Map<string, Dir>;
+      kept: TreeEntry[];
+    }
     const root: Dir = { files: new Map(), dirs: new Map(), kept: [] };
     const dirOf = (p: string): { d: Dir; name: string } => {
       const parts = p.split('/');
@@ -153,7 +192,8 @@ export class RecordWriter {
     }
     const write = async (d: Dir): Promise<string> => {
       const entries: TreeEntry[] = [...d.kept];
-      for (const [name, text] of d.files) entries.push({ mode: '100644', name, oid: await this.objects.write('blob', Buffer.from(text, 'utf8')) });
+      for (const [name, text] of d.files)
+        entries.push({ mode: '100644', name, oid: await this.objects.write('blob', Buffer.from(text, 'utf8')) });
       for (const [name, sub] of d.dirs) entries.push({ mode: '40000', name, oid: await write(sub) });
       return this.objects.write('tree', serializeTree(entries));
     };

@@ -17,11 +17,18 @@ export interface RepoContext {
 }
 
 export async function openRepo(dir: string, remoteOverride?: string | null): Promise<RepoContext> {
-  const r = await runGit(['rev-parse', '--show-toplevel', '--git-common-dir', '--symbolic-full-name', 'HEAD'], { cwd: dir, allowFailure: true });
-  if (r.code !== 0) throw new S2Error('NOT_A_REPO', `${dir} is not inside a git repository (${r.stderr.trim()}); run s2 from a session's checkout or pass --repo DIR`);
+  const r = await runGit(['rev-parse', '--show-toplevel', '--git-common-dir', '--symbolic-full-name', 'HEAD'], {
+    cwd: dir,
+    allowFailure: true,
+  });
+  if (r.code !== 0)
+    throw new S2Error(
+      'NOT_A_REPO',
+      `${dir} is not inside a git repository (${r.stderr.trim()}); run s2 from a session's checkout or pass --repo DIR`,
+    );
   const [root, common, head] = r.stdout.split('\n');
   const commonDir = path.resolve(root!, common!);
-  let remote: string | null = null;
+  let remote: string | null;
   if (remoteOverride !== undefined) remote = remoteOverride;
   else {
     const remotes = await runGit(['remote'], { cwd: root!, allowFailure: true });

@@ -1,5 +1,13 @@
 import { appendToChain } from '../core/hashChain';
-import { AckRecord, CompletionRecord, LedgerEntry, recordPaths, StatusRecord, VerificationRecord, WitnessEntry } from '../core/records';
+import {
+  AckRecord,
+  CompletionRecord,
+  LedgerEntry,
+  recordPaths,
+  StatusRecord,
+  VerificationRecord,
+  WitnessEntry,
+} from '../core/records';
 import { createPublicKey } from 'node:crypto';
 import { S2Error } from '../core/errors';
 import { signRecord, verifyRecord } from '../core/signing';
@@ -20,7 +28,22 @@ export interface StoreChange {
 }
 
 export function emptyStatus(session: string, now: string): StatusRecord {
-  return { kind: 'status', session, seq: 0, updatedAt: now, heartbeatAt: now, state: 'idle', phase: 0, phaseStartedAt: null, blockedOn: [], helping: null, wantsHelp: false, adopted: [], attempts: {}, agents: { running: [] } };
+  return {
+    kind: 'status',
+    session,
+    seq: 0,
+    updatedAt: now,
+    heartbeatAt: now,
+    state: 'idle',
+    phase: 0,
+    phaseStartedAt: null,
+    blockedOn: [],
+    helping: null,
+    wantsHelp: false,
+    adopted: [],
+    attempts: {},
+    agents: { running: [] },
+  };
 }
 
 export class SessionStore {
@@ -46,7 +69,9 @@ export class SessionStore {
     return parsed.success ? parsed.data : emptyStatus(session, now);
   }
 
-  async commit(change: StoreChange | ((files: ReadonlyMap<string, string>) => StoreChange | null)): Promise<WriteResult | null> {
+  async commit(
+    change: StoreChange | ((files: ReadonlyMap<string, string>) => StoreChange | null),
+  ): Promise<WriteResult | null> {
     const s = this.session;
     return this.writer.write(`s2/sessions/${s}`, recordPaths.root(s), (files) => {
       const c = typeof change === 'function' ? change(files) : change;
@@ -57,11 +82,20 @@ export class SessionStore {
       if (c.status) {
         const before = SessionStore.statusOf(files, s, at);
         const next = c.status({ ...before });
-        out[recordPaths.status(s)] = toYaml(this.sign({ ...next, kind: 'status', session: s, seq: before.seq + 1, updatedAt: at }));
+        out[recordPaths.status(s)] = toYaml(
+          this.sign({ ...next, kind: 'status', session: s, seq: before.seq + 1, updatedAt: at }),
+        );
       }
       for (const [p, rec] of Object.entries(c.records ?? {})) out[p] = toYaml(this.sign(rec));
       if (c.ledger) out[recordPaths.ledger(s)] = this.appendLine<LedgerEntry>(files, recordPaths.ledger(s), c.ledger);
-      if (c.witness) out[recordPaths.witness(s)] = this.appendLine<WitnessEntry>(files, recordPaths.witness(s), { kind: 'witness', session: s, at, action: c.witness.action, detail: c.witness.detail });
+      if (c.witness)
+        out[recordPaths.witness(s)] = this.appendLine<WitnessEntry>(files, recordPaths.witness(s), {
+          kind: 'witness',
+          session: s,
+          at,
+          action: c.witness.action,
+          detail: c.witness.detail,
+        });
       const fc: FileChange = { files: out, message: `${c.message}\n\ns2-session: ${s}` };
       return fc;
     });
@@ -73,7 +107,11 @@ export class SessionStore {
     if (!text) return;
     this.publicKey ??= createPublicKey(this.privateKey).export({ type: 'spki', format: 'pem' }).toString();
     const raw = parseYamlRecord(text, recordPaths.status(this.session)) as Record<string, unknown>;
-    if (!verifyRecord(raw, this.publicKey)) throw new S2Error('REFUSED', `${recordPaths.status(this.session)} on ${this.session}'s branch is not signed by ${this.session} (BAD_SIGNATURE): someone wrote to this session's branch; nothing was written. Check it with s2 validate.`);
+    if (!verifyRecord(raw, this.publicKey))
+      throw new S2Error(
+        'REFUSED',
+        `${recordPaths.status(this.session)} on ${this.session}'s branch is not signed by ${this.session} (BAD_SIGNATURE): someone wrote to this session's branch; nothing was written. Check it with s2 validate.`,
+      );
   }
 
   private publicKey: string | undefined;
@@ -90,16 +128,37 @@ export class SessionStore {
     return this.commit({ status: (st) => ({ ...st, heartbeatAt: at }), message: 'heartbeat' });
   }
 
-  writeCompletion(rec: Omit<CompletionRecord, 'signature'>, status: (s: StatusRecord) => StatusRecord): Promise<WriteResult | null> {
-    const path = rec.forSession ? recordPaths.adopted(this.session, rec.forSession, rec.phase) : recordPaths.phase(this.session, rec.phase);
-    return this.commit({ status, records: { [path]: rec }, witness: { action: 'complete-phase', detail: rec.forSession ? `${rec.forSession}:${rec.phase}` : String(rec.phase) }, message: `complete phase ${rec.forSession ? `${rec.forSession}:` : ''}${rec.phase}` });
+  writeCompletion(
+    rec: Omit<CompletionRecord, 'signature'>,
+    status: (s: StatusRecord) => StatusRecord,
+  ): Promise<WriteResult | null> {
+    const path = rec.forSession
+      ? recordPaths.adopted(this.session, rec.forSession, rec.phase)
+      : recordPaths.phase(this.session, rec.phase);
+    return this.commit({
+      status,
+      records: { [path]: rec },
+      witness: {
+        action: 'complete-phase',
+        detail: rec.forSession ? `${rec.forSession}:${rec.phase}` : String(rec.phase),
+      },
+      message: `complete phase ${rec.forSession ? `${rec.forSession}:` : ''}${rec.phase}`,
+    });
   }
 
   writeVerification(rec: Omit<VerificationRecord, 'signature'>): Promise<WriteResult | null> {
-    return this.commit({ records: { [recordPaths.verification(this.session, rec.target, rec.phase)]: rec }, witness: { action: 'verify', detail: `${rec.target}:${rec.phase} ${rec.result}` }, message: `verify ${rec.target}:${rec.phase}: ${rec.result}` });
+    return this.commit({
+      records: { [recordPaths.verification(this.session, rec.target, rec.phase)]: rec },
+      witness: { action: 'verify', detail: `${rec.target}:${rec.phase} ${rec.result}` },
+      message: `verify ${rec.target}:${rec.phase}: ${rec.result}`,
+    });
   }
 
   writeAck(rec: Omit<AckRecord, 'signature'>): Promise<WriteResult | null> {
-    return this.commit({ records: { [recordPaths.ack(this.session, rec.instruction)]: rec }, witness: { action: 'ack', detail: `${rec.instruction} ${rec.outcome}` }, message: `ack ${rec.instruction}: ${rec.outcome}` });
+    return this.commit({
+      records: { [recordPaths.ack(this.session, rec.instruction)]: rec },
+      witness: { action: 'ack', detail: `${rec.instruction} ${rec.outcome}` },
+      message: `ack ${rec.instruction}: ${rec.outcome}`,
+    });
   }
 }

@@ -1,6 +1,17 @@
 import { S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
-import { AckRecord, ApprovalEntry, approverRef, CompletionRecord, LedgerEntry, recordPaths, sessionRef, StatusRecord, VerificationRecord, WitnessEntry } from '../core/records';
+import {
+  AckRecord,
+  ApprovalEntry,
+  approverRef,
+  CompletionRecord,
+  LedgerEntry,
+  recordPaths,
+  sessionRef,
+  StatusRecord,
+  VerificationRecord,
+  WitnessEntry,
+} from '../core/records';
 import { sha256 } from '../core/signing';
 import { firstChainBreak } from '../core/hashChain';
 import { CommitFacts, commitKey, InstructionInfo, RecordProblem, SessionSnapshot, Snapshot } from '../core/snapshot';
@@ -40,10 +51,16 @@ export class SnapshotReader {
   private readonly seen: SeenTips;
   private readonly cache: RecordCache;
 
-  constructor(readonly ctx: RepoContext, private readonly opts: ReaderOptions = {}) {
+  constructor(
+    readonly ctx: RepoContext,
+    private readonly opts: ReaderOptions = {},
+  ) {
     this.cat = new CatFileBatch(ctx.root);
     this.seen = SeenTips.forRepo(ctx.commonDir);
-    this.cache = RecordCache.forRepo(ctx.commonDir, opts.persistentCache !== false && process.env['S2_NO_CACHE'] !== '1');
+    this.cache = RecordCache.forRepo(
+      ctx.commonDir,
+      opts.persistentCache !== false && process.env['S2_NO_CACHE'] !== '1',
+    );
   }
 
   dispose(): void {
@@ -74,10 +91,15 @@ export class SnapshotReader {
   async coordination(): Promise<{ branch: string; tip: string }> {
     const candidates = [process.env['S2_COORDINATION_BRANCH'], 'main', 'master'].filter((x): x is string => !!x);
     for (const branch of candidates) {
-      const tip = (await this.resolve(publishedRef(this.ctx, branch))) ?? (this.ctx.remote ? await this.resolve(`refs/heads/${branch}`) : null);
+      const tip =
+        (await this.resolve(publishedRef(this.ctx, branch))) ??
+        (this.ctx.remote ? await this.resolve(`refs/heads/${branch}`) : null);
       if (tip) return { branch, tip };
     }
-    throw new S2Error('MANIFEST_MISSING', `no coordination branch (tried ${candidates.join(', ')}) in ${this.ctx.root}; run s2 init, or set S2_COORDINATION_BRANCH`);
+    throw new S2Error(
+      'MANIFEST_MISSING',
+      `no coordination branch (tried ${candidates.join(', ')}) in ${this.ctx.root}; run s2 init, or set S2_COORDINATION_BRANCH`,
+    );
   }
 
   private async tree(oid: string): Promise<TreeEntry[]> {
@@ -141,7 +163,11 @@ export class SnapshotReader {
 
   async readPlan(tip: string): Promise<SwarmPlan> {
     const entry = await this.entryAt(await this.commitTree(tip), MANIFEST_PATH);
-    if (!entry) throw new S2Error('MANIFEST_MISSING', `${MANIFEST_PATH} is not on the coordination branch (commit ${tip.slice(0, 12)}); run s2 init --sessions a,b,c`);
+    if (!entry)
+      throw new S2Error(
+        'MANIFEST_MISSING',
+        `${MANIFEST_PATH} is not on the coordination branch (commit ${tip.slice(0, 12)}); run s2 init --sessions a,b,c`,
+      );
     if (this.manifestCache?.blob === entry.oid) return this.manifestCache.plan;
     const plan = parseManifest(await this.blobText(entry.oid));
     this.manifestCache = { blob: entry.oid, plan };
@@ -175,13 +201,19 @@ export class SnapshotReader {
         }
       }
     }
-    if (!found && todo.length) found = (await runGit(['merge-base', '--is-ancestor', a, b], { cwd: this.ctx.root, allowFailure: true })).code === 0;
+    if (!found && todo.length)
+      found =
+        (await runGit(['merge-base', '--is-ancestor', a, b], { cwd: this.ctx.root, allowFailure: true })).code === 0;
     this.ancestry.set(key, found);
     this.cache.setAncestry(key, found);
     return found;
   }
 
-  private async parseSessionTree(session: string, treeOid: string | null, publicKey: string | undefined): Promise<ParsedRecords> {
+  private async parseSessionTree(
+    session: string,
+    treeOid: string | null,
+    publicKey: string | undefined,
+  ): Promise<ParsedRecords> {
     const cacheKey = `${session}|${treeOid}|${publicKey ?? ''}`;
     const hit = this.records.get(cacheKey) ?? this.cache.records<ParsedRecords>(cacheKey);
     if (hit) {
@@ -201,8 +233,17 @@ export class SnapshotReader {
     const files = treeOid ? await this.listFiles(treeOid, root) : [];
     for (const f of files) {
       const rel = f.path.slice(root.length);
-      if (!/^(status\.yaml|integration\.yaml|ledger\.jsonl|witness\.jsonl|(phases\/\d+|adopted\/[^/]+-\d+|verifications\/[^/]+|acks\/[^/]+)\.(yaml))$/.test(rel)) {
-        problems.push({ code: 'RECORD_INVALID', session, path: f.path, message: `${f.path}: not a record S² knows; ignored (not read)` });
+      if (
+        !/^(status\.yaml|integration\.yaml|ledger\.jsonl|witness\.jsonl|(phases\/\d+|adopted\/[^/]+-\d+|verifications\/[^/]+|acks\/[^/]+)\.(yaml))$/.test(
+          rel,
+        )
+      ) {
+        problems.push({
+          code: 'RECORD_INVALID',
+          session,
+          path: f.path,
+          message: `${f.path}: not a record S² knows; ignored (not read)`,
+        });
         continue;
       }
       try {
@@ -232,10 +273,20 @@ export class SnapshotReader {
           if (a.ok && a.record.session === session) integration = a.record;
           else problems.push(a.ok ? foreign(session, f.path, a.record.session) : a.problem);
         } else {
-          problems.push({ code: 'RECORD_INVALID', session, path: f.path, message: `${f.path}: not a record S² knows; ignored` });
+          problems.push({
+            code: 'RECORD_INVALID',
+            session,
+            path: f.path,
+            message: `${f.path}: not a record S² knows; ignored`,
+          });
         }
       } catch (e) {
-        problems.push({ code: 'RECORD_INVALID', session, path: f.path, message: e instanceof Error ? e.message : String(e) });
+        problems.push({
+          code: 'RECORD_INVALID',
+          session,
+          path: f.path,
+          message: e instanceof Error ? e.message : String(e),
+        });
       }
     }
     const parsed: ParsedRecords = { status, completions, verifications, acks, ledger, witness, integration, problems };
@@ -244,7 +295,14 @@ export class SnapshotReader {
     return parsed;
   }
 
-  private chain<T extends { seq: number; prev: string; hash: string }>(schema: Parameters<typeof admit<T>>[0], text: string, session: string, file: string, publicKey: string | undefined, problems: RecordProblem[]): T[] {
+  private chain<T extends { seq: number; prev: string; hash: string }>(
+    schema: Parameters<typeof admit<T>>[0],
+    text: string,
+    session: string,
+    file: string,
+    publicKey: string | undefined,
+    problems: RecordProblem[],
+  ): T[] {
     const out: T[] = [];
     for (const { value, line } of parseJsonLines(text, file)) {
       const a = admit(schema, value, session, file, publicKey, line);
@@ -253,7 +311,12 @@ export class SnapshotReader {
     }
     const broken = firstChainBreak(out as unknown as (T & Record<string, unknown>)[]);
     if (broken >= 0) {
-      problems.push({ code: 'CHAIN_BROKEN', session, path: file, message: `${file}: the hash chain breaks at entry ${broken + 1} (an entry was removed, reordered or edited); entries from there on are ignored` });
+      problems.push({
+        code: 'CHAIN_BROKEN',
+        session,
+        path: file,
+        message: `${file}: the hash chain breaks at entry ${broken + 1} (an entry was removed, reordered or edited); entries from there on are ignored`,
+      });
       return out.slice(0, broken);
     }
     return out;
@@ -280,7 +343,8 @@ export class SnapshotReader {
     const allowed = ['.s2', 'sessions', session];
     const walk = async (oid: string, depth: number, base: string): Promise<void> => {
       for (const e of await this.tree(oid)) {
-        if (depth < allowed.length && e.name === allowed[depth] && e.mode === '40000') await walk(e.oid, depth + 1, `${base}${e.name}/`);
+        if (depth < allowed.length && e.name === allowed[depth] && e.mode === '40000')
+          await walk(e.oid, depth + 1, `${base}${e.name}/`);
         else if (depth < allowed.length) out.push(`${base}${e.name}`);
       }
     };
@@ -306,7 +370,13 @@ export class SnapshotReader {
           }
           this.frontMatter.set(e.oid, id);
         }
-        out.push({ session: s.id, phase: Number(m[1]), id: id ?? `${s.id}/phase-${m[1]}`, path: `.s2/instructions/${s.id}/${e.name}`, blob: e.oid });
+        out.push({
+          session: s.id,
+          phase: Number(m[1]),
+          id: id ?? `${s.id}/phase-${m[1]}`,
+          path: `.s2/instructions/${s.id}/${e.name}`,
+          blob: e.oid,
+        });
       }
     }
     return out.sort((a, b) => (a.session < b.session ? -1 : a.session > b.session ? 1 : a.phase - b.phase));
@@ -333,7 +403,13 @@ export class SnapshotReader {
       if (recordsTip) {
         const rootTree = await this.commitTree(recordsTip);
         const foreign = await this.foreignPaths(rootTree, sp.id);
-        if (foreign.length) sessionProblems.push({ code: 'FOREIGN_WRITE', session: sp.id, path: foreign[0], message: `${sessionRef(sp.id)} holds files outside .s2/sessions/${sp.id}/ (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); they are ignored` });
+        if (foreign.length)
+          sessionProblems.push({
+            code: 'FOREIGN_WRITE',
+            session: sp.id,
+            path: foreign[0],
+            message: `${sessionRef(sp.id)} holds files outside .s2/sessions/${sp.id}/ (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); they are ignored`,
+          });
         const sessionDir = await this.entryAt(rootTree, `.s2/sessions/${sp.id}`);
         parsed = await this.parseSessionTree(sp.id, sessionDir ? rootTree : null, sp.publicKey);
         if (this.opts.trackRewrites !== false) await this.checkRewrite(sp.id, recordsTip);
@@ -344,10 +420,20 @@ export class SnapshotReader {
         const exists = await this.commitExists(c.commit);
         commits[key] = { exists, onWorkBranch: exists && !!workTip && (await this.isAncestor(c.commit, workTip)) };
       }
-      sessions[sp.id] = { session: sp.id, recordsTip, workTip, ...parsed, problems: [...parsed.problems, ...sessionProblems] };
+      sessions[sp.id] = {
+        session: sp.id,
+        recordsTip,
+        workTip,
+        ...parsed,
+        problems: [...parsed.problems, ...sessionProblems],
+      };
     }
     for (const r of this.seen.rewrites()) {
-      problems.push({ code: 'HISTORY_REWRITE', session: r.session, message: `${sessionRef(r.session)} was rewritten: ${r.to.slice(0, 12)} does not descend from ${r.from.slice(0, 12)} seen before (records may have been removed); clear with s2 validate --accept-rewrite ${r.session} after review` });
+      problems.push({
+        code: 'HISTORY_REWRITE',
+        session: r.session,
+        message: `${sessionRef(r.session)} was rewritten: ${r.to.slice(0, 12)} does not descend from ${r.from.slice(0, 12)} seen before (records may have been removed); clear with s2 validate --accept-rewrite ${r.session} after review`,
+      });
     }
     if (this.opts.trackRewrites !== false) await this.seen.save();
     await this.cache.save();
@@ -360,12 +446,24 @@ export class SnapshotReader {
       if (!entry) continue;
       const list: ApprovalEntry[] = [];
       for (const { value, line } of parseJsonLines(await this.blobText(entry.oid), recordPaths.approvals(approver))) {
-        const ad = admit(ApprovalEntry, value, approver, `${approverRef(approver)}:${recordPaths.approvals(approver)}`, a.publicKey, line);
+        const ad = admit(
+          ApprovalEntry,
+          value,
+          approver,
+          `${approverRef(approver)}:${recordPaths.approvals(approver)}`,
+          a.publicKey,
+          line,
+        );
         if (ad.ok && ad.record.approver === approver) list.push(ad.record);
         else if (!ad.ok) problems.push({ ...ad.problem, session: `approver:${approver}` });
       }
       const broken = firstChainBreak(list as unknown as (ApprovalEntry & Record<string, unknown>)[]);
-      if (broken >= 0) problems.push({ code: 'CHAIN_BROKEN', session: `approver:${approver}`, message: `approvals of ${approver}: the hash chain breaks at entry ${broken + 1}` });
+      if (broken >= 0)
+        problems.push({
+          code: 'CHAIN_BROKEN',
+          session: `approver:${approver}`,
+          message: `approvals of ${approver}: the hash chain breaks at entry ${broken + 1}`,
+        });
       approvals.push(...(broken >= 0 ? list.slice(0, broken) : list));
     }
     return {
@@ -391,5 +489,10 @@ export class SnapshotReader {
 }
 
 function foreign(session: string, path: string, claimed: string): RecordProblem {
-  return { code: 'FOREIGN_WRITE', session, path, message: `${path} in ${session}'s branch claims to be ${claimed}'s record; ignored` };
+  return {
+    code: 'FOREIGN_WRITE',
+    session,
+    path,
+    message: `${path} in ${session}'s branch claims to be ${claimed}'s record; ignored`,
+  };
 }

@@ -26,7 +26,10 @@ export interface ImportV1Options {
  */
 export function importV1(input: readonly V1InputFile[], options: ImportV1Options = {}): ImportV1Result {
   const files = [...input].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const branches = [...(options.branches ?? []), ...files.filter((f) => /(^|\/)BRANCHES\.tsv$/i.test(f.path)).flatMap((f) => parseBranchList(f.text))];
+  const branches = [
+    ...(options.branches ?? []),
+    ...files.filter((f) => /(^|\/)BRANCHES\.tsv$/i.test(f.path)).flatMap((f) => parseBranchList(f.text)),
+  ];
   const byFolder = new Map(branches.map((b) => [b.folder, b]));
   const classified = files.map((f) => classifyFile(f, new Set(byFolder.keys())));
   const { kept, copies } = foldCopies(classified, byFolder);
@@ -36,10 +39,23 @@ export function importV1(input: readonly V1InputFile[], options: ImportV1Options
   const phaseCounts = countPhases(sessions, c, choice);
   const workBranches = chooseBranches(sessions, c.candidates, branches);
   const swarm = options.swarm ?? repositoryName(kept) ?? 'v1-import';
-  const plan = { swarm, sessions, phaseCounts, sessionTitles: c.sessionTitles, titles: c.titles, needs: c.needs, helpTasks: c.helpTasks, budgets: c.budgets, expertise: c.expertise, branches: workBranches };
+  const plan = {
+    swarm,
+    sessions,
+    phaseCounts,
+    sessionTitles: c.sessionTitles,
+    titles: c.titles,
+    needs: c.needs,
+    helpTasks: c.helpTasks,
+    budgets: c.budgets,
+    expertise: c.expertise,
+    branches: workBranches,
+  };
   const { manifest, overruled } = buildManifest(plan);
   const baselineFacts = baselines(manifest.sessions, [...statusClaims(c.candidates), ...c.completed]);
-  for (const b of baselineFacts) if (b.baselinePhase > 0) manifest.sessions[b.session] = withBaseline(manifest.sessions[b.session]!, b.baselinePhase);
+  for (const b of baselineFacts)
+    if (b.baselinePhase > 0)
+      manifest.sessions[b.session] = withBaseline(manifest.sessions[b.session]!, b.baselinePhase);
   const last = lastStates(c.candidates, phaseCounts);
   const states = alignStates(last.states, manifest.sessions, baselineFacts);
   const outcome = last.outcome;
@@ -53,13 +69,20 @@ export function importV1(input: readonly V1InputFile[], options: ImportV1Options
     supports: c.supports,
     idleTasks: c.idleTasks,
     baselines: baselineFacts,
-    sessions: V1_SESSIONS.filter((s) => sessions.includes(s.id)).map((s) => ({ id: s.id, v1: s.label, number: s.number })),
+    sessions: V1_SESSIONS.filter((s) => sessions.includes(s.id)).map((s) => ({
+      id: s.id,
+      v1: s.label,
+      number: s.number,
+    })),
     report: report.finish(input.map((f) => f.path)),
   };
 }
 
 /** The session's manifest entry with `baselinePhase`, placed before `phases` so the YAML reads in order. */
-function withBaseline(spec: ImportV1Result['manifest']['sessions'][string], baselinePhase: number): ImportV1Result['manifest']['sessions'][string] {
+function withBaseline(
+  spec: ImportV1Result['manifest']['sessions'][string],
+  baselinePhase: number,
+): ImportV1Result['manifest']['sessions'][string] {
   const { phases, ...rest } = spec;
   return { ...rest, baselinePhase, ...(phases ? { phases } : {}) };
 }
@@ -75,7 +98,8 @@ function repositoryName(files: readonly V1File[]): string | undefined {
 
 function sessionsOf(c: Collected, choice: InstructionChoice): string[] {
   const seen = new Set<string>([...choice.winners.keys()].map((k) => k.split(':')[0]!));
-  for (const x of [...c.titles, ...c.needs, ...c.helpTasks, ...c.supports, ...c.budgets, ...c.candidates]) seen.add(x.session);
+  for (const x of [...c.titles, ...c.needs, ...c.helpTasks, ...c.supports, ...c.budgets, ...c.candidates])
+    seen.add(x.session);
   for (const n of c.needs) seen.add(n.on.split(':')[0]!);
   return V1_SESSIONS.map((s) => s.id).filter((id) => seen.has(id));
 }
@@ -94,27 +118,49 @@ function countPhases(sessions: readonly string[], c: Collected, choice: Instruct
 }
 
 /** The branch a session's newest status names, if it exists; else the newest branch whose topic names the session. */
-function chooseBranches(sessions: readonly string[], candidates: readonly StateCandidate[], branches: readonly V1Branch[]): Map<string, string> {
+function chooseBranches(
+  sessions: readonly string[],
+  candidates: readonly StateCandidate[],
+  branches: readonly V1Branch[],
+): Map<string, string> {
   const known = new Set(branches.map((b) => b.branch));
   const out = new Map<string, string>();
   for (const s of sessions) {
-    const named = candidates.filter((c) => c.session === s && c.branch && known.has(c.branch) && c.updatedAt).sort((a, b) => (a.updatedAt! < b.updatedAt! ? 1 : -1))[0]?.branch;
-    const topical = branches.filter((b) => b.session === s).sort((a, b) => ((a.date ?? '') < (b.date ?? '') ? 1 : -1))[0]?.branch;
+    const named = candidates
+      .filter((c) => c.session === s && c.branch && known.has(c.branch) && c.updatedAt)
+      .sort((a, b) => (a.updatedAt! < b.updatedAt! ? 1 : -1))[0]?.branch;
+    const topical = branches
+      .filter((b) => b.session === s)
+      .sort((a, b) => ((a.date ?? '') < (b.date ?? '') ? 1 : -1))[0]?.branch;
     const branch = named ?? topical;
     if (branch) out.set(s, branch);
   }
   return out;
 }
 
-function importedInstructions(choice: InstructionChoice, copies: ReturnType<typeof foldCopies>['copies'], sessions: Record<string, { phases?: Record<string, { title?: string } | null> }>, byFolder: ReadonlyMap<string, V1Branch>): ImportedInstruction[] {
+function importedInstructions(
+  choice: InstructionChoice,
+  copies: ReturnType<typeof foldCopies>['copies'],
+  sessions: Record<string, { phases?: Record<string, { title?: string } | null> }>,
+  byFolder: ReadonlyMap<string, V1Branch>,
+): ImportedInstruction[] {
   const out: ImportedInstruction[] = [];
   for (const [key, file] of choice.winners) {
     const [session, n] = [key.split(':')[0]!, Number(key.split(':')[1])];
-    const lost = [...choice.lost].filter(([, l]) => l.some((x) => x.phase === n && x.to === file)).map(([path]) => path);
+    const lost = [...choice.lost]
+      .filter(([, l]) => l.some((x) => x.phase === n && x.to === file))
+      .map(([path]) => path);
     const older = copies.filter((x) => x.of === file && !x.identical).map((x) => x.file.path);
     const title = sessions[session]?.phases?.[String(n)]?.title ?? `Phase ${n}`;
     const branch = byFolder.get(file.folder)?.branch;
-    const text = renderInstruction({ session, phase: n, title, file, ...(branch ? { branch } : {}), supersedes: [...lost, ...older].sort() });
+    const text = renderInstruction({
+      session,
+      phase: n,
+      title,
+      file,
+      ...(branch ? { branch } : {}),
+      supersedes: [...lost, ...older].sort(),
+    });
     out.push({ session, phase: n, path: instructionPath(session, n), source: file.path, text });
   }
   const order = (s: string) => V1_SESSIONS.findIndex((x) => x.id === s);

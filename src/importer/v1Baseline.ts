@@ -32,8 +32,10 @@ function needsOf(sessions: Sessions, id: string, phase: number): string[] {
 export function statusClaims(candidates: readonly StateCandidate[]): CompletedFact[] {
   const out: CompletedFact[] = [];
   for (const c of candidates) {
-    const through = c.kind === 'finished' ? c.completed?.[1] : c.phase !== undefined && c.phase > 0 ? c.phase - 1 : undefined;
-    if (through !== undefined && through > 0) out.push({ session: c.session, through, text: c.v1Status, by: 'status', source: c.source });
+    const through =
+      c.kind === 'finished' ? c.completed?.[1] : c.phase !== undefined && c.phase > 0 ? c.phase - 1 : undefined;
+    if (through !== undefined && through > 0)
+      out.push({ session: c.session, through, text: c.v1Status, by: 'status', source: c.source });
   }
   return out;
 }
@@ -41,7 +43,8 @@ export function statusClaims(candidates: readonly StateCandidate[]): CompletedFa
 /** The highest claim per session; ties go to a status, then to the first source in path order. */
 function bestClaims(claims: readonly CompletedFact[]): Map<string, CompletedFact> {
   const best = new Map<string, CompletedFact>();
-  const better = (a: CompletedFact, b: CompletedFact) => a.through > b.through || (a.through === b.through && (a.by !== b.by ? a.by === 'status' : a.source < b.source));
+  const better = (a: CompletedFact, b: CompletedFact) =>
+    a.through > b.through || (a.through === b.through && (a.by !== b.by ? a.by === 'status' : a.source < b.source));
   for (const c of claims) {
     const cur = best.get(c.session);
     if (!cur || better(c, cur)) best.set(c.session, c);
@@ -54,7 +57,7 @@ export function baselines(sessions: Sessions, claims: readonly CompletedFact[]):
   const best = bestClaims(claims);
   const base = new Map(ids.map((id) => [id, Math.min(best.get(id)?.through ?? 0, sessions[id]!.phaseCount ?? 1)]));
   const why = new Map<string, string>();
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const id of ids) {
       for (let n = 1; n <= base.get(id)!; n++) {
@@ -64,7 +67,10 @@ export function baselines(sessions: Sessions, claims: readonly CompletedFact[]):
         });
         if (!unmet.length) continue;
         const refs = unmet.map(parsePhaseRef);
-        why.set(id, `${id}:${n} needs ${unmet.join(', ')}, and ${refs.map((r) => `${r.session}'s baseline is ${base.get(r.session) ?? 0}`).join(', ')}: v2 would not have started ${id}:${n}`);
+        why.set(
+          id,
+          `${id}:${n} needs ${unmet.join(', ')}, and ${refs.map((r) => `${r.session}'s baseline is ${base.get(r.session) ?? 0}`).join(', ')}: v2 would not have started ${id}:${n}`,
+        );
         base.set(id, n - 1);
         changed = true;
         break;
@@ -74,7 +80,8 @@ export function baselines(sessions: Sessions, claims: readonly CompletedFact[]):
   return ids.map((id) => {
     const claimed = best.get(id) ?? null;
     const b = base.get(id)!;
-    const capped = claimed && claimed.through > b ? why.get(id) ?? `${id} has ${sessions[id]!.phaseCount ?? 1} phases` : null;
+    const capped =
+      claimed && claimed.through > b ? (why.get(id) ?? `${id} has ${sessions[id]!.phaseCount ?? 1} phases`) : null;
     return { session: id, baselinePhase: b, claimed, capped };
   });
 }
@@ -93,10 +100,17 @@ export function alignStates(states: readonly V1State[], sessions: Sessions, fact
       [phase, state, blockedOn] = [count, 'done', []];
       why = `all ${count} phases are in the baseline`;
     } else {
-      const unmet = needsOf(sessions, v.session, phase).filter((on) => parsePhaseRef(on).phase > (base.get(parsePhaseRef(on).session) ?? 0));
+      const unmet = needsOf(sessions, v.session, phase).filter(
+        (on) => parsePhaseRef(on).phase > (base.get(parsePhaseRef(on).session) ?? 0),
+      );
       if (unmet.length) {
         state = 'blocked';
-        blockedOn = [...new Set([...unmet, ...blockedOn.filter((on) => parsePhaseRef(on).phase > (base.get(parsePhaseRef(on).session) ?? 0))])];
+        blockedOn = [
+          ...new Set([
+            ...unmet,
+            ...blockedOn.filter((on) => parsePhaseRef(on).phase > (base.get(parsePhaseRef(on).session) ?? 0)),
+          ]),
+        ];
         why = `phase ${phase} needs ${unmet.join(', ')}, which no baseline covers`;
       } else if (v.v1.phase !== phase || state === 'done') {
         [state, blockedOn] = ['idle', []];
@@ -106,7 +120,9 @@ export function alignStates(states: readonly V1State[], sessions: Sessions, fact
     const notes = [...v.notes];
     if (b > 0) notes.push(`phases 1-${b} complete before S² (baselinePhase ${b})`);
     if (state !== v.v1.state || phase !== v.v1.phase || blockedOn.join() !== v.v1.blockedOn.join()) {
-      notes.push(`v1 said ${v.v1.state} in phase ${v.v1.phase} ("${v.v1Status}"); written as ${state} in phase ${phase}${blockedOn.length ? ` on ${blockedOn.join(', ')}` : ''}: ${why}`);
+      notes.push(
+        `v1 said ${v.v1.state} in phase ${v.v1.phase} ("${v.v1Status}"); written as ${state} in phase ${phase}${blockedOn.length ? ` on ${blockedOn.join(', ')}` : ''}: ${why}`,
+      );
     }
     return { ...v, phase, state, blockedOn, notes, baselinePhase: b };
   });

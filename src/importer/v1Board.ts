@@ -50,7 +50,14 @@ export function parseBoard(text: string, path: string): BoardFacts {
   return out;
 }
 
-function readRow(out: BoardFacts, header: readonly string[], cells: readonly string[], source: string, line: number, stamp: Timestamp | undefined): void {
+function readRow(
+  out: BoardFacts,
+  header: readonly string[],
+  cells: readonly string[],
+  source: string,
+  line: number,
+  stamp: Timestamp | undefined,
+): void {
   const m = resolveLabel(cells[0] ?? '', true);
   if (m.kind !== 'session') {
     if (/session/i.test(cells[0] ?? '')) out.foreign.push({ line, text: cells[0]! });
@@ -58,7 +65,10 @@ function readRow(out: BoardFacts, header: readonly string[], cells: readonly str
   }
   const col = (name: string) => cells[header.findIndex((h) => h.includes(name))] ?? '';
   if (header.some((h) => h.includes('expertise'))) {
-    const tags = col('expertise').split(/[,;]/).map(toTag).filter((t): t is string => Boolean(t));
+    const tags = col('expertise')
+      .split(/[,;]/)
+      .map(toTag)
+      .filter((t): t is string => Boolean(t));
     out.expertise.push({ session: m.id, tags, source });
     return;
   }
@@ -80,8 +90,12 @@ function readRow(out: BoardFacts, header: readonly string[], cells: readonly str
 /** Why a board gave nothing, naming the lines that use session numbers of another plan. */
 export function boardReason(facts: BoardFacts): { reason: string; lines: number[] } {
   const lines = facts.foreign.map((f) => f.line);
-  if (!lines.length) return { reason: 'a board of several sessions with no table row that names a v1 session (number and name)', lines };
-  const shown = facts.foreign.slice(0, 3).map((f) => `line ${f.line} "${f.text}"`).join(', ');
+  if (!lines.length)
+    return { reason: 'a board of several sessions with no table row that names a v1 session (number and name)', lines };
+  const shown = facts.foreign
+    .slice(0, 3)
+    .map((f) => `line ${f.line} "${f.text}"`)
+    .join(', ');
   const example = facts.foreign[0]!;
   const num = /\d+/.exec(example.text)?.[0];
   const meant = num ? sessionByNumber(Number(num))?.title : undefined;

@@ -33,7 +33,12 @@ export function parseBranchName(branch: string): BranchName {
 
 /** The session a branch topic names: `ndi-witness-streaming` → ndi, `if-bus-sip-adapters` → ifbus. */
 export function sessionOfTopic(topic: string): string | undefined {
-  return namedSessions(topic.replace(/[-_]/g, ' ').replace(/\bh 323\b/i, 'h323').replace(/\bif bus\b/i, 'if.bus'))[0];
+  return namedSessions(
+    topic
+      .replace(/[-_]/g, ' ')
+      .replace(/\bh 323\b/i, 'h323')
+      .replace(/\bif bus\b/i, 'if.bus'),
+  )[0];
 }
 
 /** Parse a tab-separated branch list; a header row (`folder branch …`) is skipped. */
@@ -44,7 +49,14 @@ export function parseBranchList(text: string): V1Branch[] {
     if (cells.length < 2 || !cells[1] || /^branch$/i.test(cells[1])) continue;
     const date = cells[3] ? parseTimestamp(cells[3])?.iso : undefined;
     const session = sessionOfTopic(parseBranchName(cells[1]).topic);
-    out.push({ folder: cells[0]!, branch: cells[1], ...(cells[2] ? { commit: cells[2] } : {}), ...(date ? { date } : {}), ...(session ? { session } : {}), line: l.n });
+    out.push({
+      folder: cells[0]!,
+      branch: cells[1],
+      ...(cells[2] ? { commit: cells[2] } : {}),
+      ...(date ? { date } : {}),
+      ...(session ? { session } : {}),
+      line: l.n,
+    });
   }
   return out;
 }

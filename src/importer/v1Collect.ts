@@ -4,7 +4,17 @@ import { parseInstruction, type InstructionFacts } from './v1Instructions';
 import { parseMatrix, type MatrixFacts } from './v1Matrix';
 import type { InstructionChoice } from './v1Select';
 import { parseStatus, type StatusFacts } from './v1Status';
-import type { BudgetFact, CompletedFact, ExpertiseFact, HelpTaskFact, IdleTaskFact, NeedFact, StateCandidate, SupportFact, TitleFact } from './v1Types';
+import type {
+  BudgetFact,
+  CompletedFact,
+  ExpertiseFact,
+  HelpTaskFact,
+  IdleTaskFact,
+  NeedFact,
+  StateCandidate,
+  SupportFact,
+  TitleFact,
+} from './v1Types';
 
 /**
  * Run the parser of each kept file and gather their facts. Facts of an instruction file count
@@ -46,10 +56,27 @@ function inForce(f: InstructionFacts, file: V1File, choice: InstructionChoice): 
 }
 
 /** Parse every kept file by kind; `folderSession` names the session of a branch folder. */
-export function collect(kept: readonly V1File[], choice: InstructionChoice, folderSession: (folder: string) => string | undefined): Collected {
+export function collect(
+  kept: readonly V1File[],
+  choice: InstructionChoice,
+  folderSession: (folder: string) => string | undefined,
+): Collected {
   const c: Collected = {
-    matrices: new Map(), instructions: new Map(), statuses: new Map(), boards: new Map(), guides: new Map(),
-    titles: [], needs: [], helpTasks: [], idleTasks: [], supports: [], budgets: [], expertise: [], candidates: [], completed: [], sessionTitles: new Map(),
+    matrices: new Map(),
+    instructions: new Map(),
+    statuses: new Map(),
+    boards: new Map(),
+    guides: new Map(),
+    titles: [],
+    needs: [],
+    helpTasks: [],
+    idleTasks: [],
+    supports: [],
+    budgets: [],
+    expertise: [],
+    candidates: [],
+    completed: [],
+    sessionTitles: new Map(),
   };
   const titles = { instruction: [] as TitleFact[], matrix: [] as TitleFact[], other: [] as TitleFact[] };
   for (const file of kept) collectFile(c, titles, file, choice, folderSession);
@@ -59,7 +86,13 @@ export function collect(kept: readonly V1File[], choice: InstructionChoice, fold
 
 type Titles = { instruction: TitleFact[]; matrix: TitleFact[]; other: TitleFact[] };
 
-function collectFile(c: Collected, titles: Titles, file: V1File, choice: InstructionChoice, folderSession: (folder: string) => string | undefined): void {
+function collectFile(
+  c: Collected,
+  titles: Titles,
+  file: V1File,
+  choice: InstructionChoice,
+  folderSession: (folder: string) => string | undefined,
+): void {
   if (file.kind === 'matrix') {
     const m = parseMatrix(file.text, file.path);
     c.matrices.set(file.path, m);

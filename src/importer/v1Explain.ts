@@ -33,7 +33,9 @@ export function explain(report: ImportReport, x: ExplainInput): void {
   const byFolder = new Map(x.branches.map((b) => [b.folder, b]));
   for (const copy of x.copies) {
     const b = byFolder.get(copy.file.folder);
-    const reason = copy.identical ? `identical copy of ${copy.of.path}` : `an older version of ${copy.of.rel} (branch ${b?.branch ?? copy.file.folder}${b?.date ? `, ${b.date}` : ''}); the newest branch's ${copy.of.path} is used`;
+    const reason = copy.identical
+      ? `identical copy of ${copy.of.path}`
+      : `an older version of ${copy.of.rel} (branch ${b?.branch ?? copy.file.folder}${b?.date ? `, ${b.date}` : ''}); the newest branch's ${copy.of.path} is used`;
     report.skip(copy.file, reason);
   }
   for (const file of x.kept) explainFile(report, file, x);
@@ -42,16 +44,23 @@ export function explain(report: ImportReport, x: ExplainInput): void {
     const file = b.claimed && x.kept.find((f) => f.path === pathOf(b.claimed!.source));
     if (!file) continue;
     const said = `${b.claimed!.by === 'status' ? 'a status' : 'the instruction header'} "${b.claimed!.text}" (line ${lineOf(b.claimed!)})`;
-    report.map(file, [b.capped
-      ? `baseline of ${b.session}: ${said} claims phases 1-${b.claimed!.through}; baselinePhase ${b.baselinePhase} only: ${b.capped}`
-      : `baseline of ${b.session}: ${said} → phases 1-${b.baselinePhase} complete before S² (baselinePhase ${b.baselinePhase})`]);
+    report.map(file, [
+      b.capped
+        ? `baseline of ${b.session}: ${said} claims phases 1-${b.claimed!.through}; baselinePhase ${b.baselinePhase} only: ${b.capped}`
+        : `baseline of ${b.session}: ${said} → phases 1-${b.baselinePhase} complete before S² (baselinePhase ${b.baselinePhase})`,
+    ]);
   }
   const known = new Set(x.branches.map((b) => b.branch));
   for (const cand of x.c.candidates) {
     const path = pathOf(cand.source);
     const tip = byFolder.get(x.kept.find((f) => f.path === path)?.folder ?? '')?.date;
-    if (cand.updatedAt && tip && cand.updatedAt > tip) report.note(path, `timestamp ${cand.updatedAt} is after its branch's last commit (${tip}): the self-reported clock is wrong`);
-    if (cand.branch && known.size && !known.has(cand.branch)) report.note(path, `names branch ${cand.branch}, which is not among the known branches`);
+    if (cand.updatedAt && tip && cand.updatedAt > tip)
+      report.note(
+        path,
+        `timestamp ${cand.updatedAt} is after its branch's last commit (${tip}): the self-reported clock is wrong`,
+      );
+    if (cand.branch && known.size && !known.has(cand.branch))
+      report.note(path, `names branch ${cand.branch}, which is not among the known branches`);
   }
 }
 
@@ -70,7 +79,11 @@ function explainFile(report: ImportReport, file: V1File, x: ExplainInput): void 
     }
     case 'matrix': {
       const m = c.matrices.get(file.path)!;
-      report.map(file, describeFacts(m), m.notes.map((n) => `line ${n.line}: ${n.text}`));
+      report.map(
+        file,
+        describeFacts(m),
+        m.notes.map((n) => `line ${n.line}: ${n.text}`),
+      );
       return;
     }
     case 'instruction':
@@ -83,7 +96,12 @@ function explainFile(report: ImportReport, file: V1File, x: ExplainInput): void 
       return explainBoard(report, file, x);
     case 'sessionGuide': {
       const g = c.guides.get(file.path) ?? [];
-      if (g.length) report.map(file, g.map((e) => `expertise of ${e.session}: ${e.tags.join(', ')} (line ${lineOf(e)})`), ['branch names in it (claude/realtime-workstream-N-…) are plans, not branches; not used']);
+      if (g.length)
+        report.map(
+          file,
+          g.map((e) => `expertise of ${e.session}: ${e.tags.join(', ')} (line ${lineOf(e)})`),
+          ['branch names in it (claude/realtime-workstream-N-…) are plans, not branches; not used'],
+        );
       else report.skip(file, 'no `Session N` heading followed by `**Keywords:**`');
       return;
     }
@@ -115,10 +133,20 @@ function sessionTitleLine(session: string, t: { title: string; source: string },
 function explainStatus(report: ImportReport, file: V1File, x: ExplainInput): void {
   const s = x.c.statuses.get(file.path)!;
   const to = [
-    ...(s.candidate && file.kind === 'status' ? [`state report "${s.candidate.v1Status}" (line ${lineOf(s.candidate)}): ${x.outcome.get(s.candidate.source) ?? 'not used'}`] : []),
+    ...(s.candidate && file.kind === 'status'
+      ? [
+          `state report "${s.candidate.v1Status}" (line ${lineOf(s.candidate)}): ${x.outcome.get(s.candidate.source) ?? 'not used'}`,
+        ]
+      : []),
     ...describeFacts({ budgets: s.budget ? [s.budget] : [] }),
   ];
-  const notes = file.kind === 'costReport' ? [...s.notes.filter((n) => n !== 'no status line'), 'spend lines are self-reported estimates; not imported (the v2 ledger starts empty)'] : s.notes;
+  const notes =
+    file.kind === 'costReport'
+      ? [
+          ...s.notes.filter((n) => n !== 'no status line'),
+          'spend lines are self-reported estimates; not imported (the v2 ledger starts empty)',
+        ]
+      : s.notes;
   if (to.length) report.map(file, to, notes);
   else report.skip(file, `no state or budget could be read: ${notes.join('; ') || 'unknown shape'}`);
 }
@@ -126,10 +154,18 @@ function explainStatus(report: ImportReport, file: V1File, x: ExplainInput): voi
 function explainBoard(report: ImportReport, file: V1File, x: ExplainInput): void {
   const b = x.c.boards.get(file.path)!;
   const to = [
-    ...b.candidates.map((s) => `state report of ${s.session} "${s.v1Status}" (line ${lineOf(s)}): ${x.outcome.get(s.source) ?? 'not used'}`),
+    ...b.candidates.map(
+      (s) =>
+        `state report of ${s.session} "${s.v1Status}" (line ${lineOf(s)}): ${x.outcome.get(s.source) ?? 'not used'}`,
+    ),
     ...b.expertise.map((e) => `expertise of ${e.session}: ${e.tags.join(', ')} (line ${lineOf(e)})`),
   ];
   const why = boardReason(b);
-  if (to.length) report.map(file, to, b.foreign.map((f) => `line ${f.line}: "${f.text}" is not a v1 session; not used`));
+  if (to.length)
+    report.map(
+      file,
+      to,
+      b.foreign.map((f) => `line ${f.line}: "${f.text}" is not a v1 session; not used`),
+    );
   else report.skip(file, why.reason, why.lines);
 }

@@ -49,13 +49,24 @@ function rangeOf(a: string | undefined, b: string | undefined): readonly [number
   return x >= 1 ? [Math.min(x, y), Math.max(x, y)] : undefined;
 }
 
-function kindOf(rel: string, base: string, folder: string): Omit<V1File, keyof V1InputFile | 'folder' | 'rel' | 'base'> {
+function kindOf(
+  rel: string,
+  base: string,
+  folder: string,
+): Omit<V1File, keyof V1InputFile | 'folder' | 'rel' | 'base'> {
   const plain = { revised: false } as const;
   const starters = /(^|\/)docs\/SESSION-STARTERS\//i.test(rel);
   let m: RegExpExecArray | null;
   if (/^BRANCHES\.tsv$/i.test(base)) return { kind: 'branches', ...plain };
-  if ((m = INSTRUCTION.exec(base))) return { kind: 'instruction', session: sessionOf(`session ${m[1]}`), phases: rangeOf(m[2], m[3]), revised: Boolean(m[4]) };
-  if ((m = ROLE_INSTRUCTION.exec(base))) return { kind: 'roleInstruction', session: sessionOf(`session ${m[1]}`), ...plain };
+  if ((m = INSTRUCTION.exec(base)))
+    return {
+      kind: 'instruction',
+      session: sessionOf(`session ${m[1]}`),
+      phases: rangeOf(m[2], m[3]),
+      revised: Boolean(m[4]),
+    };
+  if ((m = ROLE_INSTRUCTION.exec(base)))
+    return { kind: 'roleInstruction', session: sessionOf(`session ${m[1]}`), ...plain };
   if (/COORDINATION-MATRIX\.txt$/i.test(base)) return { kind: 'matrix', ...plain };
   if ((m = SESSION_STATUS.exec(base))) {
     const session = sessionOf(`session ${m[1]}`);
@@ -69,11 +80,15 @@ function kindOf(rel: string, base: string, folder: string): Omit<V1File, keyof V
   if (starters && /^README\.md$/i.test(base)) return { kind: 'startersIndex', ...plain };
   if (starters && /^session-.*\.md$/i.test(base)) {
     const p = STARTER_PHASES.exec(base);
-    return p ? { kind: 'instruction', session: sessionOf(base), phases: rangeOf(p[1], p[2]), revised: false } : { kind: 'starter', session: sessionOf(base), phases: [1, 1], revised: false };
+    return p
+      ? { kind: 'instruction', session: sessionOf(base), phases: rangeOf(p[1], p[2]), revised: false }
+      : { kind: 'starter', session: sessionOf(base), phases: [1, 1], revised: false };
   }
   if (starters || /^REPORT-YOUR-STATUS\.md$/i.test(base)) return { kind: 'prompt', ...plain };
-  if (/(^|\/)docs\/INTERFACES\/.*\.ya?ml$/i.test(rel)) return { kind: 'contract', session: sessionOf(base.replace(/^workstream-/i, 'session-')), ...plain };
-  if (/^(?:PHASE-0-.*|AUTONOMOUS-NEXT-TASKS|TASK-ASSIGNMENTS.*|FINAL-SESSION-SUMMARY)\.md$/i.test(base)) return { kind: 'taskBoard', ...plain };
+  if (/(^|\/)docs\/INTERFACES\/.*\.ya?ml$/i.test(rel))
+    return { kind: 'contract', session: sessionOf(base.replace(/^workstream-/i, 'session-')), ...plain };
+  if (/^(?:PHASE-0-.*|AUTONOMOUS-NEXT-TASKS|TASK-ASSIGNMENTS.*|FINAL-SESSION-SUMMARY)\.md$/i.test(base))
+    return { kind: 'taskBoard', ...plain };
   if (/(ARCHITECTURE|ROADMAP)[^/]*\.md$/i.test(base)) return { kind: 'design', ...plain };
   if (/SUMMARY[^/]*\.md$/i.test(base)) return { kind: 'summary', ...plain };
   if (!folder && /^(?:README|EVIDENCE)\.md$/i.test(rel)) return { kind: 'fixtureDoc', ...plain };
@@ -97,13 +112,18 @@ export function classifyFile(file: V1InputFile, folders: ReadonlySet<string>): V
 
 /** Why a kind of file is not imported. */
 export const UNMAPPED_REASON: Partial<Record<V1FileKind, string>> = {
-  roleInstruction: 'instructions with no phase in the name (a session role for the shared Phase 0 task pool, or "NEXT"): v2 instructions belong to one phase, and v2 phases start at 1',
-  startersIndex: 'index of the session starters: duplicates the starters, and its "Session 5" is an integration workstream, not the CLI session',
-  prompt: 'a prompt pasted into every session (polling loop, status template, orchestrator): v2 replaces it with the s2 loop and CLI',
+  roleInstruction:
+    'instructions with no phase in the name (a session role for the shared Phase 0 task pool, or "NEXT"): v2 instructions belong to one phase, and v2 phases start at 1',
+  startersIndex:
+    'index of the session starters: duplicates the starters, and its "Session 5" is an integration workstream, not the CLI session',
+  prompt:
+    'a prompt pasted into every session (polling loop, status template, orchestrator): v2 replaces it with the s2 loop and CLI',
   contract: 'a cross-session API contract: v2 has no contract field; it stays in the repository as documentation',
-  taskBoard: 'a Phase 0 task board or assignment list (P0.x/F tasks claimed by any session): v2 has no shared task board; its task ids do not map to phases',
-  design: 'design or roadmap prose: its session numbering and budgets are plans, not the sessions\' state',
-  summary: 'a summary written after the fact: its claims are self-reported prose; states are read from the STATUS files',
+  taskBoard:
+    'a Phase 0 task board or assignment list (P0.x/F tasks claimed by any session): v2 has no shared task board; its task ids do not map to phases',
+  design: "design or roadmap prose: its session numbering and budgets are plans, not the sessions' state",
+  summary:
+    'a summary written after the fact: its claims are self-reported prose; states are read from the STATUS files',
   fixtureDoc: 'documentation of the fixture set, not a v1 coordination file',
   unknown: 'file name does not match any v1 coordination file shape',
 };

@@ -31,9 +31,11 @@ export interface InstructionFacts {
 }
 
 const PHASE_HEADING = /^#{1,3}\s*PHASE\s+(\d+)\s*:?\s*(.*)$/i;
-const BLOCKED = /\bBLOCKED\b[*\s]*(?:ON\b|waiting\b|by\b)[:*\s]*(?:on\s+|for\s+)?(Session\s+\w+(?:\s*\([^)]*\))?(?:\s+Phase\s+\d+)?)/i;
+const BLOCKED =
+  /\bBLOCKED\b[*\s]*(?:ON\b|waiting\b|by\b)[:*\s]*(?:on\s+|for\s+)?(Session\s+\w+(?:\s*\([^)]*\))?(?:\s+Phase\s+\d+)?)/i;
 const BLOCKS = /\bSession\s+(\d+)\s*(?:\([^)]*\))?\s+blocks\b/i;
-const HELP_ITEM = /Session\s+(\d+)\s*(?:\(([^)]+)\)|w\/\s*([^|,;]+?)|with\s+([^|,;]+?))(?=\s*(?:\||$|,|;|\bor\b|\band\b))/gi;
+const HELP_ITEM =
+  /Session\s+(\d+)\s*(?:\(([^)]+)\)|w\/\s*([^|,;]+?)|with\s+([^|,;]+?))(?=\s*(?:\||$|,|;|\bor\b|\band\b))/gi;
 const HELPERS_ITEM = /^\s*[-*]\s+Session\s+(\d+)\s*(?:\([^)]*\))?:\s*(.+)$/i;
 const IDLE_LINE = /^\W*IDLE(?:\s+TASKS?)?:?\**:?\s*(.+)$/i;
 const COMPLETE_HEADER = /^Phases?\s+(\d+)(?:\s*(?:[-–&]|and|to)\s*(\d+))?\s+Complete\b/i;
@@ -52,7 +54,15 @@ function phaseTitle(file: V1File, phase: number): { title: string; line: number 
 
 /** Read one instruction file; facts for phases outside its name's range are ignored. Never throws. */
 export function parseInstruction(file: V1File): InstructionFacts {
-  const f: InstructionFacts = { titles: [], needs: [], helpTasks: [], idleTasks: [], budgets: [], completed: [], notes: [] };
+  const f: InstructionFacts = {
+    titles: [],
+    needs: [],
+    helpTasks: [],
+    idleTasks: [],
+    budgets: [],
+    completed: [],
+    notes: [],
+  };
   const session = file.session;
   const [from, to] = file.phases ?? [0, 0];
   if (!session || !from) return f;
@@ -83,7 +93,8 @@ export function parseInstruction(file: V1File): InstructionFacts {
     if (row && (!single || table?.phased)) {
       [phase, fromRow] = [Number(row[1]), true];
       table?.rows.push({ phase, text: l.text });
-      if (!single && /^\*\*/.test(cells[0]!) && cells[1]) f.titles.push({ session, phase, title: cleanValue(cells[1]), source: at(l.n) });
+      if (!single && /^\*\*/.test(cells[0]!) && cells[1])
+        f.titles.push({ session, phase, title: cleanValue(cells[1]), source: at(l.n) });
     } else if (fromRow && cells.length && NO_PHASE.test(cells[0]!)) {
       phase = rowPhase(table!.rows, l.text) ?? phase;
     }
@@ -92,10 +103,25 @@ export function parseInstruction(file: V1File): InstructionFacts {
     if (whom) f.budgets.push({ session: whom, usd: Number(allocated![1]), rank: 2, source: at(l.n) });
     if (!phase) continue;
     if (phase < from || phase > to) {
-      const scratch: InstructionFacts = { titles: [], needs: [], helpTasks: [], idleTasks: [], budgets: [], completed: [], notes: [] };
+      const scratch: InstructionFacts = {
+        titles: [],
+        needs: [],
+        helpTasks: [],
+        idleTasks: [],
+        budgets: [],
+        completed: [],
+        notes: [],
+      };
       readLine(scratch, session, phase, l.text, at(l.n), false);
-      const what = [...scratch.needs.map((n) => `need ${n.session}:${n.phase} → ${n.on}`), ...scratch.helpTasks.map((h) => `help task on ${h.session}:${h.phase}`), ...scratch.idleTasks.map((i) => `idle task of ${i.session}:${i.phase} "${i.task}"`)];
-      if (what.length) f.notes.push(`line ${l.n}: ${what.join('; ')}: a row of phase ${phase}; not used (the file is the instruction of ${single ? `phase ${from}` : `phases ${from}-${to}`} only)`);
+      const what = [
+        ...scratch.needs.map((n) => `need ${n.session}:${n.phase} → ${n.on}`),
+        ...scratch.helpTasks.map((h) => `help task on ${h.session}:${h.phase}`),
+        ...scratch.idleTasks.map((i) => `idle task of ${i.session}:${i.phase} "${i.task}"`),
+      ];
+      if (what.length)
+        f.notes.push(
+          `line ${l.n}: ${what.join('; ')}: a row of phase ${phase}; not used (the file is the instruction of ${single ? `phase ${from}` : `phases ${from}-${to}`} only)`,
+        );
       continue;
     }
     readLine(f, session, phase, l.text, at(l.n), helpers);
@@ -107,12 +133,27 @@ export function parseInstruction(file: V1File): InstructionFacts {
   return f;
 }
 
-function readLine(f: InstructionFacts, session: string, phase: number, text: string, source: string, helpers: boolean): void {
+function readLine(
+  f: InstructionFacts,
+  session: string,
+  phase: number,
+  text: string,
+  source: string,
+  helpers: boolean,
+): void {
   const blocked = BLOCKED.exec(text);
   const blocks = BLOCKS.exec(text);
   // "Run while blocked on Session 4", "If blocked, …", an IDLE TASK row: when to do a task, not a dependency.
-  const conditional = /\bIDLE\s+TASKS?\b/i.test(text) || (blocked !== null && /\b(?:while|when|if)\s*$/i.test(text.slice(0, blocked.index)));
-  const on = conditional ? undefined : blocked ? sessionOf(blocked[1]!) : blocks ? sessionByNumber(Number(blocks[1]))?.id : undefined;
+  const conditional =
+    /\bIDLE\s+TASKS?\b/i.test(text) ||
+    (blocked !== null && /\b(?:while|when|if)\s*$/i.test(text.slice(0, blocked.index)));
+  const on = conditional
+    ? undefined
+    : blocked
+      ? sessionOf(blocked[1]!)
+      : blocks
+        ? sessionByNumber(Number(blocks[1]))?.id
+        : undefined;
   const onPhase = blocked ? /Phase\s+(\d+)/i.exec(blocked[1]!)?.[1] : undefined;
   if (on && on !== session) f.needs.push({ session, phase, on: `${on}:${onPhase ?? phase}`, source });
   const item = helpers ? HELPERS_ITEM.exec(text) : null;
@@ -150,7 +191,14 @@ function rowPhase(rows: readonly { phase: number; text: string }[], text: string
 function readCompleted(file: V1File, session: string, f: InstructionFacts): void {
   const kv = keyValues(file.text).find((x) => x.key === 'status');
   const m = kv ? COMPLETE_HEADER.exec(kv.value) : null;
-  if (m) f.completed.push({ session, through: Number(m[2] ?? m[1]), text: kv!.value, by: 'instruction', source: `${file.path}:${kv!.line}` });
+  if (m)
+    f.completed.push({
+      session,
+      through: Number(m[2] ?? m[1]),
+      text: kv!.value,
+      by: 'instruction',
+      source: `${file.path}:${kv!.line}`,
+    });
 }
 
 function readStarter(file: V1File, session: string, f: InstructionFacts): void {
@@ -166,7 +214,8 @@ function readStarter(file: V1File, session: string, f: InstructionFacts): void {
     if (usd !== undefined) f.budgets.push({ session, usd, rank: 1, source });
     if (kv.key === 'dependencies' && !/^None\b/i.test(kv.value)) {
       const numbers = [...kv.value.matchAll(/Session\s+(\d+)/gi)].map((m) => m[1]).join(',');
-      for (const on of sessionList(numbers)) if (on !== session) f.needs.push({ session, phase: 1, on: `${on}:1`, source });
+      for (const on of sessionList(numbers))
+        if (on !== session) f.needs.push({ session, phase: 1, on: `${on}:1`, source });
     }
   }
 }

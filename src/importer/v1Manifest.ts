@@ -46,7 +46,8 @@ export function buildManifest(p: PlanFacts): { manifest: ManifestInput; overrule
       else if (!phase(n.phase).needs?.includes(n.on)) (phase(n.phase).needs ??= []).push(n.on);
     }
     for (const h of p.helpTasks.filter((x) => x.session === id)) {
-      if (h.phase < 1 || h.phase > count) overruled.push({ what: `help task for ${id}:${h.phase}`, why: `${id} has ${count} phases`, source: h.source });
+      if (h.phase < 1 || h.phase > count)
+        overruled.push({ what: `help task for ${id}:${h.phase}`, why: `${id} has ${count} phases`, source: h.source });
       else if (!phase(h.phase).helpTasks?.includes(h.task)) (phase(h.phase).helpTasks ??= []).push(h.task);
     }
     const budget = chooseBudget(id, p.budgets, overruled);
@@ -79,7 +80,12 @@ function chooseBudget(id: string, budgets: readonly BudgetFact[], overruled: Ove
   if (!mine.length) return undefined;
   const best = [...mine].sort((a, b) => b.rank - a.rank)[0]!;
   for (const b of mine) {
-    if (b !== best && b.usd !== best.usd) overruled.push({ what: `budget ${id} $${b.usd}`, why: `${b.rank < best.rank ? 'an allocation' : 'an earlier statement'} says $${best.usd} (${best.source})`, source: b.source });
+    if (b !== best && b.usd !== best.usd)
+      overruled.push({
+        what: `budget ${id} $${b.usd}`,
+        why: `${b.rank < best.rank ? 'an allocation' : 'an earlier statement'} says $${best.usd} (${best.source})`,
+        source: b.source,
+      });
   }
   return best.usd;
 }

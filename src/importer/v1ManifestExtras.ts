@@ -15,7 +15,12 @@ const NAMED_IN_FILE = /(?:^|\/)INSTRUCTIONS-(?:SESSION|AGENT)-([A-Z0-9]+)-PHASES
 
 export function v1PromptName(result: ImportV1Result, session: string): string {
   const id = session.toUpperCase();
-  const tokens = new Set(result.instructions.filter((i) => i.session === session).map((i) => NAMED_IN_FILE.exec(i.source)?.[1]?.toUpperCase()).filter((t): t is string => !!t));
+  const tokens = new Set(
+    result.instructions
+      .filter((i) => i.session === session)
+      .map((i) => NAMED_IN_FILE.exec(i.source)?.[1]?.toUpperCase())
+      .filter((t): t is string => !!t),
+  );
   const number = [...tokens].filter((t) => /^\d+$/.test(t)).sort()[0];
   return number ? `SESSION-${number}-${id}` : `SESSION-${id}`;
 }
@@ -23,7 +28,9 @@ export function v1PromptName(result: ImportV1Result, session: string): string {
 export function importedManifest(result: ImportV1Result): ManifestInput {
   const sessions: Record<string, Record<string, unknown>> = {};
   for (const [id, spec] of Object.entries(result.manifest.sessions)) {
-    const phases: Record<string, Record<string, unknown> | null> = { ...((spec.phases ?? {}) as Record<string, Record<string, unknown> | null>) };
+    const phases: Record<string, Record<string, unknown> | null> = {
+      ...((spec.phases ?? {}) as Record<string, Record<string, unknown> | null>),
+    };
     for (const s of result.supports.filter((x) => x.session === id)) {
       const key = String(s.phase);
       const cur = phases[key] ?? {};
@@ -31,7 +38,11 @@ export function importedManifest(result: ImportV1Result): ManifestInput {
       phases[key] = { ...cur, supports: [...new Set([...before, ...s.supports])] };
     }
     const ordered = Object.fromEntries(Object.entries(phases).sort((a, b) => Number(a[0]) - Number(b[0])));
-    sessions[id] = { ...spec, promptName: v1PromptName(result, id), ...(Object.keys(ordered).length ? { phases: ordered } : {}) };
+    sessions[id] = {
+      ...spec,
+      promptName: v1PromptName(result, id),
+      ...(Object.keys(ordered).length ? { phases: ordered } : {}),
+    };
   }
   return { ...result.manifest, sessions } as ManifestInput;
 }

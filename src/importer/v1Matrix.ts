@@ -69,7 +69,9 @@ export function parseMatrix(text: string, path: string): MatrixFacts {
       readNote(f, l.text.trim(), phase, source, l.n);
     }
   }
-  const supports = f.supports.map((s) => (s.supports[0] === '*' ? { ...s, supports: f.sessions.filter((x) => x !== s.session) } : s));
+  const supports = f.supports.map((s) =>
+    s.supports[0] === '*' ? { ...s, supports: f.sessions.filter((x) => x !== s.session) } : s,
+  );
   return { ...f, supports };
 }
 
@@ -86,17 +88,28 @@ function helpItems(text: string): { target?: string; task: string }[] {
 function readRow(f: MatrixFacts, session: string, phase: number, cells: string[], source: string, line: number): void {
   const relation = cells[2]!;
   const blocked = /\b(?:BLOCKED\s+by|WAIT\s+for)\s+([\d,\s&-]+)/i.exec(relation);
-  for (const on of blocked ? sessionList(blocked[1]!) : []) if (on !== session) f.needs.push({ session, phase, on: `${on}:${phase}`, source });
+  for (const on of blocked ? sessionList(blocked[1]!) : [])
+    if (on !== session) f.needs.push({ session, phase, on: `${on}:${phase}`, source });
   const support = /\bSUPPORT\s+(all\b|[\d,\s&-]+)/i.exec(relation);
-  if (support) f.supports.push({ session, phase, supports: /^all$/i.test(support[1]!) ? ['*'] : sessionList(support[1]!).filter((s) => s !== session), source });
+  if (support)
+    f.supports.push({
+      session,
+      phase,
+      supports: /^all$/i.test(support[1]!) ? ['*'] : sessionList(support[1]!).filter((s) => s !== session),
+      source,
+    });
   const idle = (cells[3] ?? '').replace(/^IDLE:\s*/i, '').trim();
   if (!idle || /^None\b/i.test(idle)) return;
   if (/^[✓✔]/.test(idle)) {
-    f.notes.push({ line, text: `success criterion of ${session}:${phase} ("${idle.replace(/^[✓✔]\s*/, '')}"): v2 has no field for it` });
+    f.notes.push({
+      line,
+      text: `success criterion of ${session}:${phase} ("${idle.replace(/^[✓✔]\s*/, '')}"): v2 has no field for it`,
+    });
     return;
   }
   for (const item of helpItems(idle)) {
-    if (item.target && item.target !== session) f.helpTasks.push({ session: item.target, phase, task: item.task, source });
+    if (item.target && item.target !== session)
+      f.helpTasks.push({ session: item.target, phase, task: item.task, source });
     else f.idleTasks.push({ session, phase, task: item.task, source });
   }
 }
@@ -104,7 +117,8 @@ function readRow(f: MatrixFacts, session: string, phase: number, cells: string[]
 function readNote(f: MatrixFacts, text: string, sectionPhase: number, source: string, line: number): void {
   const need = (blocker: number, blocked: readonly string[], phase: number) => {
     const on = sessionByNumber(blocker)?.id;
-    for (const s of blocked) if (on && s !== on && phase) f.needs.push({ session: s, phase, on: `${on}:${phase}`, source });
+    for (const s of blocked)
+      if (on && s !== on && phase) f.needs.push({ session: s, phase, on: `${on}:${phase}`, source });
   };
   const phaseTag = /^P(\d+)\b/.exec(text);
   let m: RegExpExecArray | null;
@@ -115,8 +129,18 @@ function readNote(f: MatrixFacts, text: string, sectionPhase: number, source: st
     for (const p of text.matchAll(/(\d+)\s*↔\s*(\d+)/g)) {
       const [a, b] = [sessionByNumber(Number(p[1]))?.id, sessionByNumber(Number(p[2]))?.id];
       if (!a || !b) continue;
-      f.idleTasks.push({ session: a, phase: Number(phaseTag[1]), task: `pair-test with ${b} when own work is done`, source });
-      f.idleTasks.push({ session: b, phase: Number(phaseTag[1]), task: `pair-test with ${a} when own work is done`, source });
+      f.idleTasks.push({
+        session: a,
+        phase: Number(phaseTag[1]),
+        task: `pair-test with ${b} when own work is done`,
+        source,
+      });
+      f.idleTasks.push({
+        session: b,
+        phase: Number(phaseTag[1]),
+        task: `pair-test with ${a} when own work is done`,
+        source,
+      });
     }
   } else if (!/^(?:Critical Blocker\b|Fully Parallel$)/i.test(text)) {
     f.notes.push({ line, text: `not imported: ${text}` });

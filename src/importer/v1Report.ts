@@ -1,5 +1,15 @@
 import type { V1File } from './v1Files';
-import type { BudgetFact, HelpTaskFact, IdleTaskFact, Located, MappedFile, NeedFact, SupportFact, TitleFact, UnmappedFile } from './v1Types';
+import type {
+  BudgetFact,
+  HelpTaskFact,
+  IdleTaskFact,
+  Located,
+  MappedFile,
+  NeedFact,
+  SupportFact,
+  TitleFact,
+  UnmappedFile,
+} from './v1Types';
 
 /**
  * The import report: every input file ends up either mapped (with what it became) or
@@ -31,16 +41,31 @@ export class ImportReport {
     for (const path of [...new Set(paths)].sort()) {
       const m = this.mapped.get(path);
       const u = this.unmapped.get(path);
-      if (m && m.to.length) mapped.push({ path, kind: m.kind, to: m.to, notes: u ? [...m.notes, `also: ${u.reason}`] : m.notes });
-      else if (u) unmapped.push(m?.notes.length ? { ...u, reason: `${u.reason}; ${m.notes.join('; ')}`, lines: [...u.lines, ...linesIn(m.notes)] } : u);
-      else unmapped.push({ path, kind: m?.kind ?? 'unknown', reason: `nothing in it could be read as v1 coordination data${m?.notes.length ? `: ${m.notes.join('; ')}` : ''}`, lines: linesIn(m?.notes ?? []) });
+      if (m && m.to.length)
+        mapped.push({ path, kind: m.kind, to: m.to, notes: u ? [...m.notes, `also: ${u.reason}`] : m.notes });
+      else if (u)
+        unmapped.push(
+          m?.notes.length
+            ? { ...u, reason: `${u.reason}; ${m.notes.join('; ')}`, lines: [...u.lines, ...linesIn(m.notes)] }
+            : u,
+        );
+      else
+        unmapped.push({
+          path,
+          kind: m?.kind ?? 'unknown',
+          reason: `nothing in it could be read as v1 coordination data${m?.notes.length ? `: ${m.notes.join('; ')}` : ''}`,
+          lines: linesIn(m?.notes ?? []),
+        });
     }
     return { mapped, unmapped };
   }
 }
 
 function linesIn(notes: readonly string[]): number[] {
-  return notes.map((n) => /^line (\d+):/.exec(n)?.[1]).filter((n): n is string => Boolean(n)).map(Number);
+  return notes
+    .map((n) => /^line (\d+):/.exec(n)?.[1])
+    .filter((n): n is string => Boolean(n))
+    .map(Number);
 }
 
 export function lineOf(f: Located): string {
@@ -57,11 +82,19 @@ export function describeFacts(f: {
   readonly budgets?: readonly BudgetFact[];
 }): string[] {
   return [
-    ...(f.titles ?? []).filter((t) => t.title).map((t) => `title of ${t.session}:${t.phase} "${t.title}" (line ${lineOf(t)})`),
+    ...(f.titles ?? [])
+      .filter((t) => t.title)
+      .map((t) => `title of ${t.session}:${t.phase} "${t.title}" (line ${lineOf(t)})`),
     ...(f.needs ?? []).map((n) => `${n.session}:${n.phase} needs ${n.on} (line ${lineOf(n)})`),
     ...(f.helpTasks ?? []).map((h) => `help task on ${h.session}:${h.phase}: "${h.task}" (line ${lineOf(h)})`),
-    ...(f.idleTasks ?? []).map((i) => `idle task of ${i.session}:${i.phase}: "${i.task}" (line ${lineOf(i)}; no v2 field, returned in idleTasks)`),
-    ...(f.supports ?? []).map((s) => `${s.session} supports ${s.supports.join(', ')} in phase ${s.phase} (line ${lineOf(s)}; no v2 field, returned in supports)`),
+    ...(f.idleTasks ?? []).map(
+      (i) =>
+        `idle task of ${i.session}:${i.phase}: "${i.task}" (line ${lineOf(i)}; no v2 field, returned in idleTasks)`,
+    ),
+    ...(f.supports ?? []).map(
+      (s) =>
+        `${s.session} supports ${s.supports.join(', ')} in phase ${s.phase} (line ${lineOf(s)}; no v2 field, returned in supports)`,
+    ),
     ...(f.budgets ?? []).map((b) => `budget of ${b.session}: $${b.usd} (line ${lineOf(b)})`),
   ];
 }

@@ -19,7 +19,12 @@ export function phaseText(file: V1File, phase: number): string {
     const end = heads.find((h) => h.n > start.n)?.n ?? lines.length + 1;
     const preamble = lines.filter((l) => l.n < heads[0]!.n).map((l) => l.text);
     const body = lines.filter((l) => l.n >= start.n && l.n < end).map((l) => l.text);
-    const tail = end <= lines.length ? lines.filter((l) => l.n > heads[heads.length - 1]!.n && /^\*\*(?:Timeline|Estimated|Total)\b/.test(l.text)).map((l) => l.text) : [];
+    const tail =
+      end <= lines.length
+        ? lines
+            .filter((l) => l.n > heads[heads.length - 1]!.n && /^\*\*(?:Timeline|Estimated|Total)\b/.test(l.text))
+            .map((l) => l.text)
+        : [];
     return [...preamble, ...body, ...tail].join('\n').replace(/\n{3,}/g, '\n\n');
   }
   const rows = lines.filter((l) => /^\s*\|/.test(l.text));

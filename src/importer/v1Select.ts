@@ -19,16 +19,25 @@ const BY_TEXT = new Set(['status', 'board', 'costReport']);
 const ALONE = new Set(['branches', 'fixtureDoc']);
 
 /** Keep one file per path inside the branch (per identical text, for status files); the rest are copies. */
-export function foldCopies(files: readonly V1File[], branches: ReadonlyMap<string, V1Branch>): { kept: V1File[]; copies: Copy[] } {
+export function foldCopies(
+  files: readonly V1File[],
+  branches: ReadonlyMap<string, V1Branch>,
+): { kept: V1File[]; copies: Copy[] } {
   const groups = new Map<string, V1File[]>();
   for (const f of files) {
-    const key = ALONE.has(f.kind) ? `path\0${f.path}` : BY_TEXT.has(f.kind) ? `text\0${f.rel}\0${f.text}` : `rel\0${f.rel}`;
+    const key = ALONE.has(f.kind)
+      ? `path\0${f.path}`
+      : BY_TEXT.has(f.kind)
+        ? `text\0${f.rel}\0${f.text}`
+        : `rel\0${f.rel}`;
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   const kept: V1File[] = [];
   const copies: Copy[] = [];
   for (const group of groups.values()) {
-    const ranked = [...group].sort((a, b) => rankCopy(b, branches) - rankCopy(a, branches) || (a.path < b.path ? -1 : 1));
+    const ranked = [...group].sort(
+      (a, b) => rankCopy(b, branches) - rankCopy(a, branches) || (a.path < b.path ? -1 : 1),
+    );
     const best = ranked[0]!;
     kept.push(best);
     for (const f of ranked.slice(1)) copies.push({ file: f, of: best, identical: f.text === best.text });

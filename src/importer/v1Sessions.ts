@@ -67,7 +67,8 @@ export function resolveLabel(label: string, requireName = false): LabelMatch {
   const num = numberIn(label);
   if (num === 'cli') return { kind: 'session', id: 'cli' };
   const byNumber = num === undefined ? undefined : sessionByNumber(num);
-  if (num !== undefined && !byNumber) return names.length ? { kind: 'conflict', number: num, names } : { kind: 'foreign', number: num };
+  if (num !== undefined && !byNumber)
+    return names.length ? { kind: 'conflict', number: num, names } : { kind: 'foreign', number: num };
   if (!byNumber) return names.length ? { kind: 'session', id: names[0]! } : { kind: 'none' };
   const rest = label.replace(NUMBER, ' ');
   const bare = names.length === 0 && !/[A-Za-z]{3,}/.test(rest.replace(/\b(?:phase|status|of|and)\b/gi, ''));

@@ -21,14 +21,21 @@ function byTime(a: StateCandidate, b: StateCandidate): number {
 }
 
 /** The newest timed report of each session, with the phase carried as described above. */
-export function lastStates(candidates: readonly StateCandidate[], phaseCounts: ReadonlyMap<string, number>): StatesResult {
+export function lastStates(
+  candidates: readonly StateCandidate[],
+  phaseCounts: ReadonlyMap<string, number>,
+): StatesResult {
   const outcome = new Map<string, string>();
   const states: V1State[] = [];
   const sessions = V1_SESSIONS.map((s) => s.id).filter((id) => candidates.some((c) => c.session === id));
   for (const session of sessions) {
     const count = phaseCounts.get(session) ?? 1;
     const mine = candidates.filter((c) => c.session === session);
-    for (const c of mine.filter((x) => !x.updatedAt)) outcome.set(c.source, `${session}: "${c.v1Status}" has no timestamp, so it cannot be ordered; not used as the last state`);
+    for (const c of mine.filter((x) => !x.updatedAt))
+      outcome.set(
+        c.source,
+        `${session}: "${c.v1Status}" has no timestamp, so it cannot be ordered; not used as the last state`,
+      );
     const timed = mine.filter((c) => c.updatedAt).sort(byTime);
     let phase = 0;
     let phaseFrom = '';
@@ -39,21 +46,37 @@ export function lastStates(candidates: readonly StateCandidate[], phaseCounts: R
       let state: SessionState;
       if (c.kind === 'finished') {
         const done = c.completed?.[1];
-        if (done !== undefined && done > 0) [phase, phaseFrom, allDone] = [Math.min(done + 1, count), c.source, done >= count];
+        if (done !== undefined && done > 0)
+          [phase, phaseFrom, allDone] = [Math.min(done + 1, count), c.source, done >= count];
         state = allDone ? 'done' : 'idle';
       } else {
         allDone = false;
         if (c.phase !== undefined && c.phase > 0) [phase, phaseFrom] = [Math.min(c.phase, count), c.source];
         state = c.kind;
       }
-      if (phaseFrom && phaseFrom !== c.source) notes.push(`phase ${phase} carried from ${phaseFrom}${c.phase === 0 ? ' (this report is about v1\'s Phase 0 task pool)' : ''}`);
+      if (phaseFrom && phaseFrom !== c.source)
+        notes.push(
+          `phase ${phase} carried from ${phaseFrom}${c.phase === 0 ? " (this report is about v1's Phase 0 task pool)" : ''}`,
+        );
       if (c.dateOnly) notes.push('timestamp is a date only');
       if (state === 'blocked' && !c.blockedOn.length) notes.push('blocked, but the report names no blocker');
-      last = { session, phase, state, updatedAt: c.updatedAt!, blockedOn: [...c.blockedOn], v1Status: c.v1Status, source: c.source, notes, baselinePhase: 0, v1: { state, phase, blockedOn: [...c.blockedOn] } };
+      last = {
+        session,
+        phase,
+        state,
+        updatedAt: c.updatedAt!,
+        blockedOn: [...c.blockedOn],
+        v1Status: c.v1Status,
+        source: c.source,
+        notes,
+        baselinePhase: 0,
+        v1: { state, phase, blockedOn: [...c.blockedOn] },
+      };
       outcome.set(c.source, `${session}: ${state} in phase ${phase} at ${c.updatedAt}`);
     }
     if (!last) continue;
-    for (const c of timed) if (c.source !== last.source) outcome.set(c.source, `${outcome.get(c.source)} (older than ${last.source})`);
+    for (const c of timed)
+      if (c.source !== last.source) outcome.set(c.source, `${outcome.get(c.source)} (older than ${last.source})`);
     outcome.set(last.source, `${outcome.get(last.source)} (last known state)`);
     states.push(last);
   }

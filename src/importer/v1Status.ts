@@ -16,7 +16,19 @@ export interface StatusFacts {
   readonly notes: string[];
 }
 
-const STAMP_KEYS = ['timestamp', 'last_updated', 'last_update', 'updated', 'completion_timestamp', 'completed_at', 'end_time', 'completed', 'date', 'started_at', 'start_time'];
+const STAMP_KEYS = [
+  'timestamp',
+  'last_updated',
+  'last_update',
+  'updated',
+  'completion_timestamp',
+  'completed_at',
+  'end_time',
+  'completed',
+  'date',
+  'started_at',
+  'start_time',
+];
 const NO_BLOCKER = /^(?:null|none|no|n\/a|-|~|false|\[\])?$/i;
 const PHASES = /phases?[\s_-]*(\d+)(?:\s*(?:[-_&]|and|to)\s*(\d+))?/i;
 
@@ -44,14 +56,20 @@ function rangeIn(text: string | undefined): [number, number] | undefined {
 }
 
 /** Who a status is about: its `session` line, its title, its file name, then its branch folder. */
-function whose(file: V1File, kv: readonly KeyValue[], folderSession: string | undefined, notes: string[]): string | undefined {
+function whose(
+  file: V1File,
+  kv: readonly KeyValue[],
+  folderSession: string | undefined,
+  notes: string[],
+): string | undefined {
   const line = first(kv, ['session']);
   const labels = [line ? { text: line.value, line: line.line } : undefined, firstHeading(file.text)];
   for (const l of labels) {
     if (!l) continue;
     const m = resolveLabel(l.text);
     if (m.kind === 'session') return m.id;
-    if (m.kind === 'conflict') notes.push(`line ${l.line}: "${l.text}" names session ${m.number} and ${m.names.join('/')}; not used`);
+    if (m.kind === 'conflict')
+      notes.push(`line ${l.line}: "${l.text}" names session ${m.number} and ${m.names.join('/')}; not used`);
   }
   return file.session ?? folderSession;
 }
@@ -62,19 +80,43 @@ export function parseStatus(file: V1File, folderSession?: string): StatusFacts {
   const kv = keyValues(file.text);
   if (/\.ya?ml$/i.test(file.base)) {
     const err = parseDocument(file.text).errors[0];
-    if (err) notes.push(`YAML does not parse (line ${err.linePos?.[0]?.line ?? '?'}: ${err.message.split('\n')[0]}); read line by line`);
+    if (err)
+      notes.push(
+        `YAML does not parse (line ${err.linePos?.[0]?.line ?? '?'}: ${err.message.split('\n')[0]}); read line by line`,
+      );
   }
   const session = whose(file, kv, folderSession, notes);
   const budgetLine = textLines(file.text).find((l) => /^\s*budget_allocated:\s*\$?\d/.test(l.text));
-  const budget = session && budgetLine ? { session, usd: Number(/(\d+(?:\.\d+)?)/.exec(budgetLine.text.split(':')[1]!)![1]), rank: 2, source: `${file.path}:${budgetLine.n}` } : undefined;
+  const budget =
+    session && budgetLine
+      ? {
+          session,
+          usd: Number(/(\d+(?:\.\d+)?)/.exec(budgetLine.text.split(':')[1]!)![1]),
+          rank: 2,
+          source: `${file.path}:${budgetLine.n}`,
+        }
+      : undefined;
   const status = first(kv, ['status', 'current_status', 'state']);
-  if (!session) return { notes: [...notes, 'no session named by its session line, title, file name or branch'], ...(budget ? { budget } : {}) };
+  if (!session)
+    return {
+      notes: [...notes, 'no session named by its session line, title, file name or branch'],
+      ...(budget ? { budget } : {}),
+    };
   if (!status) return { session, notes: [...notes, 'no status line'], ...(budget ? { budget } : {}) };
   const blockedKv = first(kv, ['blocked_on', 'blocked_by', 'blocked']);
   const blockedText = blockedKv && !NO_BLOCKER.test(blockedKv.value) ? blockedKv.value : undefined;
   const kind = blockedText ? 'blocked' : stateOfWords(status.value);
-  if (!kind) return { session, notes: [...notes, `line ${status.line}: status "${status.value}" is not a state I can read`], ...(budget ? { budget } : {}) };
-  const range = rangeIn(status.value) ?? rangeIn(first(kv, ['phase', 'phases', 'current_phase'])?.value) ?? rangeIn(file.base.replace(/^STATUS-/i, '')) ?? rangeIn(firstHeading(file.text)?.text);
+  if (!kind)
+    return {
+      session,
+      notes: [...notes, `line ${status.line}: status "${status.value}" is not a state I can read`],
+      ...(budget ? { budget } : {}),
+    };
+  const range =
+    rangeIn(status.value) ??
+    rangeIn(first(kv, ['phase', 'phases', 'current_phase'])?.value) ??
+    rangeIn(file.base.replace(/^STATUS-/i, '')) ??
+    rangeIn(firstHeading(file.text)?.text);
   const stampKv = STAMP_KEYS.map((k) => kv.find((x) => x.key === k && parseTimestamp(x.value))).find(Boolean);
   const stamp = stampKv ? parseTimestamp(stampKv.value) : undefined;
   const branch = first(kv, ['branch'])?.value.split(/\s+/)[0];

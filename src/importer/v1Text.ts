@@ -38,7 +38,14 @@ export function keyValues(text: string): KeyValue[] {
     if (l.fenced) continue;
     const m = MD_KV.exec(l.text) ?? YAML_KV.exec(l.text);
     if (!m) continue;
-    out.push({ key: m[1]!.trim().toLowerCase().replace(/[\s-]+/g, '_'), value: cleanValue(m[2] ?? ''), line: l.n });
+    out.push({
+      key: m[1]!
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_'),
+      value: cleanValue(m[2] ?? ''),
+      line: l.n,
+    });
   }
   return out;
 }
@@ -47,7 +54,8 @@ export function keyValues(text: string): KeyValue[] {
 export function cleanValue(value: string): string {
   return value
     .replace(/[*`"]/g, '')
-    .replace(/[\u{1F000}-\u{1FAFF}\u2300-\u23FF\u2600-\u27BF\u2B00-\u2BFF\uFE0F]/gu, '')
+    .replace(/[\u{1F000}-\u{1FAFF}\u2300-\u23FF\u2600-\u27BF\u2B00-\u2BFF]/gu, '')
+    .replace(/\uFE0F/g, '')
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -81,7 +89,10 @@ export function parseUsd(value: string): number | undefined {
 
 /** A v2 expertise tag: lowercase words joined by `-`; file names and empty strings are dropped. */
 export function toTag(text: string): string | undefined {
-  const t = cleanValue(text).toLowerCase().replace(/[^a-z0-9.:+]+/g, '-').replace(/^-+|-+$/g, '');
+  const t = cleanValue(text)
+    .toLowerCase()
+    .replace(/[^a-z0-9.:+]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   if (!t || /\.(?:py|ts|js|md|ya?ml)$/.test(t)) return undefined;
   return t;
 }
@@ -97,5 +108,9 @@ export function firstHeading(text: string): { text: string; line: number } | und
 
 /** The cells of a markdown or pipe table row, trimmed. */
 export function tableCells(line: string): string[] {
-  return line.replace(/^\s*\|/, '').replace(/\|\s*$/, '').split('|').map((c) => c.trim());
+  return line
+    .replace(/^\s*\|/, '')
+    .replace(/\|\s*$/, '')
+    .split('|')
+    .map((c) => c.trim());
 }

@@ -11,27 +11,60 @@ import { refuse } from './phaseOps';
 import type { SwarmSession } from './swarmSession';
 
 /** Spend (hash-chained ledger), approvals that raise caps, and the running-agent count. */
-export async function reportSpend(s: SwarmSession, usd: number, model: string, note: string, source = 'manual'): Promise<void> {
-  if (!Number.isFinite(usd) || usd < 0) throw new S2Error('USAGE', `spend must be a non-negative amount in USD, got ${usd}`);
+export async function reportSpend(
+  s: SwarmSession,
+  usd: number,
+  model: string,
+  note: string,
+  source = 'manual',
+): Promise<void> {
+  if (!Number.isFinite(usd) || usd < 0)
+    throw new S2Error('USAGE', `spend must be a non-negative amount in USD, got ${usd}`);
   const { snapshot } = await s.view();
   const me = s.requireSession(snapshot.plan);
   const store = await s.store(snapshot.plan);
-  await store.commit({ ledger: { kind: 'spend', session: me, at: s.now().toISOString(), usd, model, note, source }, message: `spend $${usd} (${model})` });
+  await store.commit({
+    ledger: { kind: 'spend', session: me, at: s.now().toISOString(), usd, model, note, source },
+    message: `spend $${usd} (${model})`,
+  });
 }
 
-export async function approveBudget(s: SwarmSession, approver: string, scope: string, addUsd: number, note: string): Promise<ApprovalEntry> {
-  if (!Number.isFinite(addUsd) || addUsd <= 0) throw new S2Error('USAGE', `--usd must be a positive amount, got ${addUsd}`);
+export async function approveBudget(
+  s: SwarmSession,
+  approver: string,
+  scope: string,
+  addUsd: number,
+  note: string,
+): Promise<ApprovalEntry> {
+  if (!Number.isFinite(addUsd) || addUsd <= 0)
+    throw new S2Error('USAGE', `--usd must be a positive amount, got ${addUsd}`);
   const { snapshot } = await s.view();
   const plan = snapshot.plan;
-  if (!plan.approvers[approver]) throw new S2Error('REFUSED', `${approver} is not an approver of swarm ${plan.swarm} (approvers: ${Object.keys(plan.approvers).join(', ') || 'none'})`);
-  if (scope !== '*' && !plan.sessions.some((x) => x.id === scope)) throw new S2Error('UNKNOWN_SESSION', `no session "${scope}" (use '*' for the swarm budget)`);
+  if (!plan.approvers[approver])
+    throw new S2Error(
+      'REFUSED',
+      `${approver} is not an approver of swarm ${plan.swarm} (approvers: ${Object.keys(plan.approvers).join(', ') || 'none'})`,
+    );
+  if (scope !== '*' && !plan.sessions.some((x) => x.id === scope))
+    throw new S2Error('UNKNOWN_SESSION', `no session "${scope}" (use '*' for the swarm budget)`);
   const key = await loadPrivateKey(plan.swarm, `approver-${approver}`, s.env);
   const file = recordPaths.approvals(approver);
   let written: ApprovalEntry | null = null;
   await s.writer.write(`s2/approvals/${approver}`, `.s2/approvals/${approver}/`, (files) => {
     const text = files.get(file) ?? '';
     const entries = parseJsonLines(text, file).map((l) => l.value as ApprovalEntry);
-    const entry = signRecord(appendToChain(entries, { kind: 'approval', approver, at: s.now().toISOString(), scope, addUsd, note }) as unknown as Record<string, unknown>, approver, key) as unknown as ApprovalEntry;
+    const entry = signRecord(
+      appendToChain(entries, {
+        kind: 'approval',
+        approver,
+        at: s.now().toISOString(),
+        scope,
+        addUsd,
+        note,
+      }) as unknown as Record<string, unknown>,
+      approver,
+      key,
+    ) as unknown as ApprovalEntry;
     written = entry;
     return { files: { [file]: `${text}${JSON.stringify(entry)}\n` }, message: `approve ${scope} +$${addUsd}` };
   });
@@ -47,7 +80,9 @@ export async function agentStart(s: SwarmSession, id: string): Promise<number> {
   const cap = sessionPlan(snapshot.plan, me)!.maxAgents;
   let running = mine.agentsRunning;
   let full = false;
-  await (await s.store(snapshot.plan)).commit((files) => {
+  await (
+    await s.store(snapshot.plan)
+  ).commit((files) => {
     const now = SessionStore.statusOf(files, me, s.now().toISOString()).agents.running;
     if (!now.includes(id) && now.length >= cap) {
       full = true;
@@ -63,14 +98,20 @@ export async function agentStart(s: SwarmSession, id: string): Promise<number> {
       message: `agent ${id} started`,
     };
   });
-  if (full) refuse(`agent ${id}`, { ok: false, reasons: [`agent cap: ${cap} of ${cap} agents already run; stop one first (s2 agents stop ID)`] });
+  if (full)
+    refuse(`agent ${id}`, {
+      ok: false,
+      reasons: [`agent cap: ${cap} of ${cap} agents already run; stop one first (s2 agents stop ID)`],
+    });
   return running;
 }
 
 export async function agentStop(s: SwarmSession, id: string | null): Promise<number> {
   const { snapshot } = await s.view();
   let running = 0;
-  await (await s.store(snapshot.plan)).commit({
+  await (
+    await s.store(snapshot.plan)
+  ).commit({
     status: (st) => {
       const list = id ? st.agents.running.filter((a) => a !== id) : st.agents.running.slice(1);
       running = list.length;

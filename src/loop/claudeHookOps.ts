@@ -9,7 +9,10 @@ import { SessionStore } from '../git/sessionStore';
 import type { SwarmSession } from './swarmSession';
 
 /** `s2 hook claude`: read one hook input, decide through the guards, record agent starts and stops. */
-export async function handleClaudeHook(s: SwarmSession, stdinText: string): Promise<{ verdict: HookVerdict; output: Record<string, unknown> | null }> {
+export async function handleClaudeHook(
+  s: SwarmSession,
+  stdinText: string,
+): Promise<{ verdict: HookVerdict; output: Record<string, unknown> | null }> {
   let raw: unknown;
   try {
     raw = JSON.parse(stdinText);
@@ -36,13 +39,21 @@ export async function handleClaudeHook(s: SwarmSession, stdinText: string): Prom
         return null;
       }
       return {
-        status: (st) => ({ ...st, agents: { running: start ? [...new Set([...st.agents.running, id])] : st.agents.running.filter((a) => a !== id) } }),
+        status: (st) => ({
+          ...st,
+          agents: {
+            running: start ? [...new Set([...st.agents.running, id])] : st.agents.running.filter((a) => a !== id),
+          },
+        }),
         witness: { action: start ? 'agent-start' : 'agent-stop', detail: `${id} (claude hook)` },
         message: `${start ? 'agent started' : 'agent stopped'}: ${id}`,
       };
     });
     if (full) {
-      const denied: HookVerdict = { kind: 'deny', reason: `S² agent guard: agent cap: ${cap} of ${cap} agents already run; stop one first` };
+      const denied: HookVerdict = {
+        kind: 'deny',
+        reason: `S² agent guard: agent cap: ${cap} of ${cap} agents already run; stop one first`,
+      };
       return { verdict: denied, output: hookOutput(denied) };
     }
   }
@@ -52,15 +63,22 @@ export async function handleClaudeHook(s: SwarmSession, stdinText: string): Prom
 /** Writes the hook entries into `.claude/settings.json` of the checkout, keeping what is there. */
 export async function installClaudeHooks(root: string, command: string): Promise<{ file: string; added: string[] }> {
   const file = path.join(root, '.claude', 'settings.json');
-  let settings: { hooks?: Record<string, { matcher?: string; hooks: { type: string; command: string }[] }[]> } & Record<string, unknown> = {};
+  let settings: { hooks?: Record<string, { matcher?: string; hooks: { type: string; command: string }[] }[]> } & Record<
+    string,
+    unknown
+  > = {};
   try {
     settings = JSON.parse(await fs.readFile(file, 'utf8'));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new S2Error('USAGE', `${file} is not valid JSON; fix it before installing hooks`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new S2Error('USAGE', `${file} is not valid JSON; fix it before installing hooks`);
   }
   settings.hooks ??= {};
   const added: string[] = [];
-  for (const [event, matcher] of [['PreToolUse', '*'], ['PostToolUse', 'Task|Agent']] as const) {
+  for (const [event, matcher] of [
+    ['PreToolUse', '*'],
+    ['PostToolUse', 'Task|Agent'],
+  ] as const) {
     const list = (settings.hooks[event] ??= []);
     if (list.some((m) => m.hooks.some((h) => h.command === command))) continue;
     list.push({ matcher, hooks: [{ type: 'command', command }] });
@@ -72,7 +90,10 @@ export async function installClaudeHooks(root: string, command: string): Promise
 }
 
 /** Import Claude Code usage logs into the ledger, once per message. */
-export async function importClaudeUsage(s: SwarmSession, files: readonly string[]): Promise<{ usd: number; messages: number; unpriced: string[] }> {
+export async function importClaudeUsage(
+  s: SwarmSession,
+  files: readonly string[],
+): Promise<{ usd: number; messages: number; unpriced: string[] }> {
   const { snapshot } = await s.view();
   const me = s.requireSession(snapshot.plan);
   const already = new Set((snapshot.sessions[me]?.ledger ?? []).flatMap((e: LedgerEntry) => e.refs ?? []));
@@ -97,7 +118,19 @@ export async function importClaudeUsage(s: SwarmSession, files: readonly string[
   if (refs.length) {
     const store = await s.store(snapshot.plan);
     const model = [...byModel.entries()].sort((a, b) => b[1] - a[1])[0]![0];
-    await store.commit({ ledger: { kind: 'spend', session: me, at: s.now().toISOString(), usd: Math.round(usd * 1e6) / 1e6, model, note: `${refs.length} message(s) from Claude Code logs`, source: 'claude-log', refs }, message: `import Claude Code usage: $${usd.toFixed(4)}` });
+    await store.commit({
+      ledger: {
+        kind: 'spend',
+        session: me,
+        at: s.now().toISOString(),
+        usd: Math.round(usd * 1e6) / 1e6,
+        model,
+        note: `${refs.length} message(s) from Claude Code logs`,
+        source: 'claude-log',
+        refs,
+      },
+      message: `import Claude Code usage: $${usd.toFixed(4)}`,
+    });
   }
   return { usd, messages: refs.length, unpriced: [...unpriced] };
 }

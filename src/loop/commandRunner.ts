@@ -7,7 +7,12 @@ import type { CommandResult } from '../core/records';
  */
 export const OUTPUT_TAIL_CHARS = 2000;
 
-export function runCommand(command: string, cwd: string, timeoutSeconds: number, env: NodeJS.ProcessEnv = process.env): Promise<CommandResult> {
+export function runCommand(
+  command: string,
+  cwd: string,
+  timeoutSeconds: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CommandResult> {
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn('bash', ['-c', command], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -28,7 +33,13 @@ export function runCommand(command: string, cwd: string, timeoutSeconds: number,
     }, timeoutSeconds * 1000);
     const finish = (code: number | null): void => {
       clearTimeout(timer);
-      resolve({ command, exitCode: timedOut ? null : code, durationMs: Date.now() - started, outputTail: tail.slice(-OUTPUT_TAIL_CHARS), timedOut });
+      resolve({
+        command,
+        exitCode: timedOut ? null : code,
+        durationMs: Date.now() - started,
+        outputTail: tail.slice(-OUTPUT_TAIL_CHARS),
+        timedOut,
+      });
     };
     child.on('error', (e) => {
       tail += `\n${e.message}`;
@@ -39,7 +50,12 @@ export function runCommand(command: string, cwd: string, timeoutSeconds: number,
 }
 
 /** Runs checks in order in `cwd`, stopping at the first failure; `passed` when every one exited 0. */
-export async function runChecks(commands: readonly string[], cwd: string, timeoutSeconds: number, env: NodeJS.ProcessEnv = process.env): Promise<{ passed: boolean; results: CommandResult[] }> {
+export async function runChecks(
+  commands: readonly string[],
+  cwd: string,
+  timeoutSeconds: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ passed: boolean; results: CommandResult[] }> {
   const results: CommandResult[] = [];
   for (const cmd of commands) {
     const r = await runCommand(cmd, cwd, timeoutSeconds, env);

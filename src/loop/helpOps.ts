@@ -18,12 +18,22 @@ export async function claimHelp(s: SwarmSession, target: string, task: string | 
   if (/:/.test(target)) ref = parsePhaseRef(target);
   else {
     const b = view.blockers.find((x) => x.session === target);
-    if (!b) refuse(`help ${target}`, { ok: false, reasons: [`${target} blocks no session; help goes only to real blockers (FALSE_BLOCKER)`] });
+    if (!b)
+      refuse(`help ${target}`, {
+        ok: false,
+        reasons: [`${target} blocks no session; help goes only to real blockers (FALSE_BLOCKER)`],
+      });
     ref = parsePhaseRef(b.phases[0]!);
   }
-  const planned = view.gangUp.find((g) => g.blocker === ref.session && g.phase === ref.phase)?.tasks.find((t) => t.helper === me && !t.claimed);
+  const planned = view.gangUp
+    .find((g) => g.blocker === ref.session && g.phase === ref.phase)
+    ?.tasks.find((t) => t.helper === me && !t.claimed);
   const chosenTask = task ?? planned?.task ?? null;
-  if (!chosenTask) throw new S2Error('USAGE', `say what you will do with --task TEXT (no gang-up task for ${me} on ${formatPhaseRef(ref)})`);
+  if (!chosenTask)
+    throw new S2Error(
+      'USAGE',
+      `say what you will do with --task TEXT (no gang-up task for ${me} on ${formatPhaseRef(ref)})`,
+    );
   const g = canHelp(view, snapshot.plan, me, ref, chosenTask);
   if (!g.ok) refuse(`help ${formatPhaseRef(ref)}`, g);
   return writeClaim(s, snapshot.plan, ref, chosenTask, planned?.side ?? 'provider');
@@ -41,24 +51,52 @@ export async function autoHelp(s: SwarmSession): Promise<HelpClaim> {
     if (g.ok) return writeClaim(s, snapshot.plan, ref, t.task, t.side);
   }
   const mine = view.sessions.find((x) => x.id === me)!;
-  const why = mine.helping ? `${me} already helps ${mine.helping.session}:${mine.helping.phase}` : !view.blockers.length ? 'no session blocks another' : !mine.blockedBy.length ? `${me} is not blocked; gang-up tasks go to the sessions a blocker keeps waiting (or help one explicitly: s2 help SESSION --task TEXT)` : `every task on ${mine.blockedBy.join(', ')} is taken or its helper cap is reached`;
+  const why = mine.helping
+    ? `${me} already helps ${mine.helping.session}:${mine.helping.phase}`
+    : !view.blockers.length
+      ? 'no session blocks another'
+      : !mine.blockedBy.length
+        ? `${me} is not blocked; gang-up tasks go to the sessions a blocker keeps waiting (or help one explicitly: s2 help SESSION --task TEXT)`
+        : `every task on ${mine.blockedBy.join(', ')} is taken or its helper cap is reached`;
   refuse('help --auto', { ok: false, reasons: [why] });
 }
 
 /** Writes the claim; `plan` is the one the guards just checked (no second snapshot read). */
-async function writeClaim(s: SwarmSession, plan: SwarmPlan, ref: PhaseRef, task: string, side: 'provider' | 'consumer'): Promise<HelpClaim> {
+async function writeClaim(
+  s: SwarmSession,
+  plan: SwarmPlan,
+  ref: PhaseRef,
+  task: string,
+  side: 'provider' | 'consumer',
+): Promise<HelpClaim> {
   const me = s.requireSession(plan);
   const sp = sessionPlan(plan, me)!;
-  const claim: HelpClaim = { session: ref.session, phase: ref.phase, task, side, claimedAt: s.now().toISOString(), leaseSeconds: plan.polling.helpLeaseSeconds, workTipAtClaim: await s.reader.tipOf(sp.branch, true) };
+  const claim: HelpClaim = {
+    session: ref.session,
+    phase: ref.phase,
+    task,
+    side,
+    claimedAt: s.now().toISOString(),
+    leaseSeconds: plan.polling.helpLeaseSeconds,
+    workTipAtClaim: await s.reader.tipOf(sp.branch, true),
+  };
   const store = await s.store(plan);
-  await store.commit({ status: (st) => ({ ...st, helping: claim, heartbeatAt: claim.claimedAt }), witness: { action: 'help', detail: `${formatPhaseRef(ref)}: ${task}` }, message: `help ${formatPhaseRef(ref)}: ${task}` });
+  await store.commit({
+    status: (st) => ({ ...st, helping: claim, heartbeatAt: claim.claimedAt }),
+    witness: { action: 'help', detail: `${formatPhaseRef(ref)}: ${task}` },
+    message: `help ${formatPhaseRef(ref)}: ${task}`,
+  });
   return claim;
 }
 
 export async function releaseHelp(s: SwarmSession): Promise<void> {
   const { snapshot } = await s.view();
   const store = await s.store(snapshot.plan);
-  await store.commit({ status: (st) => ({ ...st, helping: null }), witness: { action: 'help-release', detail: '' }, message: 'release help claim' });
+  await store.commit({
+    status: (st) => ({ ...st, helping: null }),
+    witness: { action: 'help-release', detail: '' },
+    message: 'release help claim',
+  });
 }
 
 export async function adoptPhase(s: SwarmSession, refText: string): Promise<PhaseRef> {
@@ -69,6 +107,16 @@ export async function adoptPhase(s: SwarmSession, refText: string): Promise<Phas
   if (!g.ok) refuse(`adopt ${refText}`, g);
   const store = await s.store(snapshot.plan);
   const at = s.now().toISOString();
-  await store.commit({ status: (st) => ({ ...st, adopted: [...st.adopted.filter((a) => !(a.session === ref.session && a.phase === ref.phase)), { session: ref.session, phase: ref.phase, at }] }), witness: { action: 'adopt', detail: refText }, message: `adopt ${refText}` });
+  await store.commit({
+    status: (st) => ({
+      ...st,
+      adopted: [
+        ...st.adopted.filter((a) => !(a.session === ref.session && a.phase === ref.phase)),
+        { session: ref.session, phase: ref.phase, at },
+      ],
+    }),
+    witness: { action: 'adopt', detail: refText },
+    message: `adopt ${refText}`,
+  });
   return ref;
 }

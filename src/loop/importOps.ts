@@ -63,7 +63,11 @@ const ms = (t0: bigint): number => Math.round(Number(process.hrtime.bigint() - t
 
 export async function importV1Swarm(o: ImportOptions): Promise<ImportOutcome> {
   const top = await runGit(['rev-parse', '--show-toplevel'], { cwd: o.repo, allowFailure: true });
-  if (top.code !== 0) throw new S2Error('NOT_A_REPO', `${o.repo} is not inside a git repository (${top.stderr.trim()}); run s2 import v1 in the checkout of the coordination branch, or pass --repo DIR`);
+  if (top.code !== 0)
+    throw new S2Error(
+      'NOT_A_REPO',
+      `${o.repo} is not inside a git repository (${top.stderr.trim()}); run s2 import v1 in the checkout of the coordination branch, or pass --repo DIR`,
+    );
   const root = top.stdout.trim();
   let t0 = process.hrtime.bigint();
   const material = await readV1Material(root, o.cwd, o.from);
@@ -72,9 +76,15 @@ export async function importV1Swarm(o: ImportOptions): Promise<ImportOutcome> {
   const result = importV1(material.files, { ...(o.swarm ? { swarm: o.swarm } : {}), branches: material.branches });
   const manifestText = stringify(importedManifest(result), { lineWidth: 0 });
   const importMs = ms(t0);
-  const where = material.sources.map((s) => `${s.name} (${s.files} file(s)${s.skipped ? `, ${s.skipped} other file(s) not read` : ''})`).join(', ');
+  const where = material.sources
+    .map((s) => `${s.name} (${s.files} file(s)${s.skipped ? `, ${s.skipped} other file(s) not read` : ''})`)
+    .join(', ');
   if (Object.keys(result.manifest.sessions).length === 0) {
-    throw new S2Error('USAGE', `no v1 sessions found in ${where}: ${material.files.length} file(s) read, none names a v1 session (INSTRUCTIONS-SESSION-*-PHASE-*.md, STATUS-SESSION-*.yaml, a coordination matrix…); nothing was written`, { files: material.files.length, unmapped: result.report.unmapped.length });
+    throw new S2Error(
+      'USAGE',
+      `no v1 sessions found in ${where}: ${material.files.length} file(s) read, none names a v1 session (INSTRUCTIONS-SESSION-*-PHASE-*.md, STATUS-SESSION-*.yaml, a coordination matrix…); nothing was written`,
+      { files: material.files.length, unmapped: result.report.unmapped.length },
+    );
   }
   parseManifest(manifestText);
   const base = { result, manifestText, sources: material.sources, files: material.files.length, readMs, importMs };
@@ -84,7 +94,18 @@ export async function importV1Swarm(o: ImportOptions): Promise<ImportOutcome> {
   const init = await initSwarm({ repo: root, manifestText, env: o.env });
   const instructionsCommit = await commitInstructions(root, result);
   const { statuses, warnings } = await writeStatuses(root, init.plan.swarm, result.states, o.env);
-  return { ...base, writeMs: ms(t0), written: { manifestFile: init.file, manifestCommit: init.commit, instructionsCommit, keysCreated: init.keysCreated, statuses, warnings } };
+  return {
+    ...base,
+    writeMs: ms(t0),
+    written: {
+      manifestFile: init.file,
+      manifestCommit: init.commit,
+      instructionsCommit,
+      keysCreated: init.keysCreated,
+      statuses,
+      warnings,
+    },
+  };
 }
 
 /** An import never replaces the manifest of another swarm. */
@@ -97,7 +118,11 @@ async function refuseOtherSwarm(root: string, swarm: string): Promise<void> {
   } catch {
     throw new S2Error('USAGE', `${MANIFEST_PATH} exists and does not parse; fix or remove it before importing`);
   }
-  if (existing !== swarm) throw new S2Error('USAGE', `${MANIFEST_PATH} already holds swarm "${existing}"; the import would be swarm "${swarm}". Import into another repository, or pass --swarm ${existing} to import into this one`);
+  if (existing !== swarm)
+    throw new S2Error(
+      'USAGE',
+      `${MANIFEST_PATH} already holds swarm "${existing}"; the import would be swarm "${swarm}". Import into another repository, or pass --swarm ${existing} to import into this one`,
+    );
 }
 
 async function commitInstructions(root: string, result: ImportV1Result): Promise<string | null> {
@@ -111,7 +136,21 @@ async function commitInstructions(root: string, result: ImportV1Result): Promise
   await runGit(['add', '--', ...paths], { cwd: root });
   const staged = await runGit(['diff', '--cached', '--quiet', '--', ...paths], { cwd: root, allowFailure: true });
   if (staged.code === 0) return null;
-  await runGit(['-c', 'user.name=s2', '-c', 'user.email=s2@localhost', 'commit', '-q', '-m', `s2: import ${result.instructions.length} v1 instruction(s)`, '--', ...paths], { cwd: root });
+  await runGit(
+    [
+      '-c',
+      'user.name=s2',
+      '-c',
+      'user.email=s2@localhost',
+      'commit',
+      '-q',
+      '-m',
+      `s2: import ${result.instructions.length} v1 instruction(s)`,
+      '--',
+      ...paths,
+    ],
+    { cwd: root },
+  );
   return (await runGit(['rev-parse', 'HEAD'], { cwd: root })).stdout.trim();
 }
 
@@ -121,11 +160,22 @@ function importedStatus(st: StatusRecord, v: V1State): StatusRecord {
     state: v.state,
     phase: v.phase,
     heartbeatAt: v.updatedAt,
-    blockedOn: v.blockedOn.map((on) => ({ on, reason: v.v1.blockedOn.includes(on) ? `v1 ${v.source}: ${v.v1Status}` : `${v.session}:${v.phase} needs ${on}, which v1 never completed (baseline; v1 ${v.source}: ${v.v1Status})`, since: v.updatedAt })),
+    blockedOn: v.blockedOn.map((on) => ({
+      on,
+      reason: v.v1.blockedOn.includes(on)
+        ? `v1 ${v.source}: ${v.v1Status}`
+        : `${v.session}:${v.phase} needs ${on}, which v1 never completed (baseline; v1 ${v.source}: ${v.v1Status})`,
+      since: v.updatedAt,
+    })),
   };
 }
 
-async function writeStatuses(root: string, swarm: string, states: readonly V1State[], env: NodeJS.ProcessEnv | undefined): Promise<{ statuses: StatusWrite[]; warnings: string[] }> {
+async function writeStatuses(
+  root: string,
+  swarm: string,
+  states: readonly V1State[],
+  env: NodeJS.ProcessEnv | undefined,
+): Promise<{ statuses: StatusWrite[]; warnings: string[] }> {
   const s = await SwarmSession.open({ repo: root, session: null, ...(env ? { env } : {}) });
   try {
     const out: StatusWrite[] = [];
@@ -136,10 +186,15 @@ async function writeStatuses(root: string, swarm: string, states: readonly V1Sta
       const r = await store.commit((files) => {
         const cur = SessionStore.statusOf(files, v.session, v.updatedAt);
         if (cur.seq > 0 && cur.updatedAt >= v.updatedAt) {
-          kept = cur.updatedAt === v.updatedAt ? 'already imported' : `the branch has a newer status (${cur.updatedAt})`;
+          kept =
+            cur.updatedAt === v.updatedAt ? 'already imported' : `the branch has a newer status (${cur.updatedAt})`;
           return null;
         }
-        return { status: (st) => importedStatus(st, v), witness: { action: 'import-v1', detail: `${v.source}: ${v.v1Status}` }, message: `import v1 status of ${v.session} from ${v.source}` };
+        return {
+          status: (st) => importedStatus(st, v),
+          witness: { action: 'import-v1', detail: `${v.source}: ${v.v1Status}` },
+          message: `import v1 status of ${v.session} from ${v.source}`,
+        };
       });
       out.push({ session: v.session, updatedAt: v.updatedAt, commit: r?.commit ?? null, ...(kept ? { kept } : {}) });
     }

@@ -39,7 +39,10 @@ export function refFolder(shortName: string): string {
 
 /** `refs/remotes/origin/claude/x`, `origin/claude/x`, `refs/heads/claude/x` → `claude/x`. */
 export function branchOfRef(fullName: string, remotes: readonly string[]): string {
-  let n = fullName.replace(/^refs\/heads\//, '').replace(/^refs\/remotes\//, '').replace(/^remotes\//, '');
+  let n = fullName
+    .replace(/^refs\/heads\//, '')
+    .replace(/^refs\/remotes\//, '')
+    .replace(/^remotes\//, '');
   for (const r of remotes) if (n.startsWith(`${r}/`)) n = n.slice(r.length + 1);
   return n;
 }
@@ -78,16 +81,25 @@ async function readDirectory(root: string, filter: boolean): Promise<{ files: V1
   return { files, skipped };
 }
 
-async function readRef(repo: string, ref: string, remotes: readonly string[]): Promise<{ files: V1InputFile[]; skipped: number; branch: V1Branch }> {
-  const full = (await runGit(['rev-parse', '--symbolic-full-name', ref], { cwd: repo, allowFailure: true })).stdout.trim() || ref;
+async function readRef(
+  repo: string,
+  ref: string,
+  remotes: readonly string[],
+): Promise<{ files: V1InputFile[]; skipped: number; branch: V1Branch }> {
+  const full =
+    (await runGit(['rev-parse', '--symbolic-full-name', ref], { cwd: repo, allowFailure: true })).stdout.trim() || ref;
   const branchName = branchOfRef(full, remotes);
   const folder = refFolder(branchName);
   const ls = await runGit(['ls-tree', '-r', '-z', '--full-tree', `${ref}^{commit}`], { cwd: repo });
-  const blobs = ls.stdout.split('\0').filter(Boolean).map((l) => {
-    const tab = l.indexOf('\t');
-    const [, type, oid] = l.slice(0, tab).split(' ');
-    return { type: type!, oid: oid!, path: l.slice(tab + 1) };
-  }).filter((e) => e.type === 'blob');
+  const blobs = ls.stdout
+    .split('\0')
+    .filter(Boolean)
+    .map((l) => {
+      const tab = l.indexOf('\t');
+      const [, type, oid] = l.slice(0, tab).split(' ');
+      return { type: type!, oid: oid!, path: l.slice(tab + 1) };
+    })
+    .filter((e) => e.type === 'blob');
   const cat = new CatFileBatch(repo);
   try {
     const commit = await cat.read(`${ref}^{commit}`);
@@ -103,7 +115,13 @@ async function readRef(repo: string, ref: string, remotes: readonly string[]): P
     });
     const session = sessionOfTopic(parseBranchName(branchName).topic);
     const date = info?.committerTime ? new Date(info.committerTime * 1000).toISOString() : undefined;
-    const branch: V1Branch = { folder, branch: branchName, ...(commit ? { commit: commit.oid } : {}), ...(date ? { date } : {}), ...(session ? { session } : {}) };
+    const branch: V1Branch = {
+      folder,
+      branch: branchName,
+      ...(commit ? { commit: commit.oid } : {}),
+      ...(date ? { date } : {}),
+      ...(session ? { session } : {}),
+    };
     return { files, skipped, branch };
   } finally {
     cat.dispose();
@@ -142,9 +160,11 @@ export async function readV1Material(repo: string, cwd: string, from: readonly s
       continue;
     }
     const ok = await runGit(['rev-parse', '--verify', '--quiet', `${f}^{commit}`], { cwd: repo, allowFailure: true });
-    if (ok.code !== 0) throw new S2Error('USAGE', `--from ${f}: neither a directory (looked in ${dir}) nor a git ref of ${repo}`);
+    if (ok.code !== 0)
+      throw new S2Error('USAGE', `--from ${f}: neither a directory (looked in ${dir}) nor a git ref of ${repo}`);
     const r = await readRef(repo, f, remotes);
-    if (usedFolders.has(r.branch.folder)) throw new S2Error('USAGE', `--from ${f}: the branch ${r.branch.branch} is given twice`);
+    if (usedFolders.has(r.branch.folder))
+      throw new S2Error('USAGE', `--from ${f}: the branch ${r.branch.branch} is given twice`);
     usedFolders.add(r.branch.folder);
     files.push(...r.files);
     branches.push(r.branch);
@@ -154,5 +174,8 @@ export async function readV1Material(repo: string, cwd: string, from: readonly s
 }
 
 async function isDirectory(p: string): Promise<boolean> {
-  return fs.stat(p).then((s) => s.isDirectory(), () => false);
+  return fs.stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }

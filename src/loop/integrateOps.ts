@@ -1,10 +1,16 @@
 import { S2Error } from '../core/errors';
-import { IntegratedCompletion, integrationPath, IntegrationRecord, IntegrationResult, selectForIntegration } from '../core/integrationRecord';
+import {
+  IntegratedCompletion,
+  integrationPath,
+  IntegrationRecord,
+  IntegrationResult,
+  selectForIntegration,
+} from '../core/integrationRecord';
 import type { CommandResult } from '../core/records';
 import { LooseObjectWriter } from '../git/gitObjects';
 import { runGit } from '../git/gitProcess';
 import { runChecks } from './commandRunner';
-import { removeStaleWorktrees, withTempWorktree } from './tempWorktree';
+import { removeStaleWorktrees, withTempWorktree } from '../git/tempWorktree';
 import type { SwarmSession } from './swarmSession';
 
 /**
@@ -40,26 +46,72 @@ export async function integrateSwarm(s: SwarmSession, o: IntegrateOptions = {}):
   const sel = selectForIntegration(view, plan);
   await requireCommits(s, sel.latest);
   await removeStaleWorktrees(s.ctx.root);
-  const c: Ctx = { s, me, commands: plan.integrate, timeoutSeconds: o.timeoutSeconds ?? plan.polling.commandTimeoutSeconds, probes: [] };
+  const c: Ctx = {
+    s,
+    me,
+    commands: plan.integrate,
+    timeoutSeconds: o.timeoutSeconds ?? plan.polling.commandTimeoutSeconds,
+    probes: [],
+  };
   const coord = snapshot.coordinationTip;
-  const base = { kind: 'integration' as const, session: me, coordinationCommit: coord, merged: sel.merged, skipped: sel.skipped };
+  const base = {
+    kind: 'integration' as const,
+    session: me,
+    coordinationCommit: coord,
+    merged: sel.merged,
+    skipped: sel.skipped,
+  };
   const chain = await mergeChain(c, coord, sel.merged);
-  let verdict: { result: IntegrationResult; mergeCommit: string | null; commands: CommandResult[]; culprits: string[]; detail: string };
+  let verdict: {
+    result: IntegrationResult;
+    mergeCommit: string | null;
+    commands: CommandResult[];
+    culprits: string[];
+    detail: string;
+  };
   if (chain.conflict) {
     const culprits = await conflictCulprits(c, coord, sel.merged, chain.conflict.index);
-    verdict = { result: 'conflict', mergeCommit: null, commands: [], culprits, detail: `${sel.merged[chain.conflict.index]!.session} does not merge cleanly on top of ${names(sel.merged.slice(0, chain.conflict.index)) || 'the coordination branch'} (conflicts in ${chain.conflict.files.join(', ')})` };
+    verdict = {
+      result: 'conflict',
+      mergeCommit: null,
+      commands: [],
+      culprits,
+      detail: `${sel.merged[chain.conflict.index]!.session} does not merge cleanly on top of ${names(sel.merged.slice(0, chain.conflict.index)) || 'the coordination branch'} (conflicts in ${chain.conflict.files.join(', ')})`,
+    };
   } else {
     const final = chain.commits[chain.commits.length - 1]!;
     verdict = await withWorktree(c.s.ctx.root, final, async (dir) => {
       const run = await runAll(c, dir);
-      if (run.passed) return { result: 'pass' as const, mergeCommit: final, commands: run.commands, culprits: [], detail: `merged ${sel.merged.length} session(s) on ${coord.slice(0, 12)}${c.commands.length ? '' : '; the manifest has no integrate commands, so only the merges were checked'}` };
-      const blame = sel.merged.length ? await bisectFailure(c, dir, coord, sel.merged, chain.commits) : { culprits: [], detail: 'fails on the coordination branch alone' };
+      if (run.passed)
+        return {
+          result: 'pass' as const,
+          mergeCommit: final,
+          commands: run.commands,
+          culprits: [],
+          detail: `merged ${sel.merged.length} session(s) on ${coord.slice(0, 12)}${c.commands.length ? '' : '; the manifest has no integrate commands, so only the merges were checked'}`,
+        };
+      const blame = sel.merged.length
+        ? await bisectFailure(c, dir, coord, sel.merged, chain.commits)
+        : { culprits: [], detail: 'fails on the coordination branch alone' };
       return { result: 'fail' as const, mergeCommit: final, commands: run.commands, ...blame };
     });
   }
-  const rec: Omit<IntegrationRecord, 'signature'> = { ...base, at: s.now().toISOString(), ...verdict, bisect: c.probes, durationMs: Date.now() - started };
+  const rec: Omit<IntegrationRecord, 'signature'> = {
+    ...base,
+    at: s.now().toISOString(),
+    ...verdict,
+    bisect: c.probes,
+    durationMs: Date.now() - started,
+  };
   const store = await s.store(plan);
-  await store.commit({ records: { [integrationPath(me)]: rec }, witness: { action: 'integrate', detail: `${rec.result}${rec.culprits.length ? ` (${rec.culprits.join(', ')})` : ''}` }, message: `integrate: ${rec.result}` });
+  await store.commit({
+    records: { [integrationPath(me)]: rec },
+    witness: {
+      action: 'integrate',
+      detail: `${rec.result}${rec.culprits.length ? ` (${rec.culprits.join(', ')})` : ''}`,
+    },
+    message: `integrate: ${rec.result}`,
+  });
   return rec as IntegrationRecord;
 }
 
@@ -68,16 +120,29 @@ async function requireCommits(s: SwarmSession, latest: readonly IntegratedComple
   for (const l of latest) {
     const o = await s.reader.cat.read(l.commit);
     if (!o || o.type !== 'commit') {
-      throw new S2Error('COMMIT_MISSING', `${l.session}:${l.phase} names commit ${l.commit}, which is not in this repository${s.ctx.remote ? ` (run git fetch ${s.ctx.remote}, or ask ${l.session} to push its work branch)` : ` (was ${l.session}'s work branch rewritten?)`}; integration needs every session's latest completion`, { session: l.session, phase: l.phase, commit: l.commit });
+      throw new S2Error(
+        'COMMIT_MISSING',
+        `${l.session}:${l.phase} names commit ${l.commit}, which is not in this repository${s.ctx.remote ? ` (run git fetch ${s.ctx.remote}, or ask ${l.session} to push its work branch)` : ` (was ${l.session}'s work branch rewritten?)`}; integration needs every session's latest completion`,
+        { session: l.session, phase: l.phase, commit: l.commit },
+      );
     }
   }
 }
 
 /** chain[0] is the coordination commit; chain[i] merges the first i completions. */
-async function mergeChain(c: Ctx, coord: string, merged: readonly IntegratedCompletion[]): Promise<{ commits: string[]; conflict?: { index: number; files: string[] } }> {
+async function mergeChain(
+  c: Ctx,
+  coord: string,
+  merged: readonly IntegratedCompletion[],
+): Promise<{ commits: string[]; conflict?: { index: number; files: string[] } }> {
   const commits = [coord];
   for (let i = 0; i < merged.length; i++) {
-    const m = await mergeCommit(c, commits[i]!, merged[i]!.commit, `s2 integrate: + ${merged[i]!.session}:${merged[i]!.phase}`);
+    const m = await mergeCommit(
+      c,
+      commits[i]!,
+      merged[i]!.commit,
+      `s2 integrate: + ${merged[i]!.session}:${merged[i]!.phase}`,
+    );
     if ('conflict' in m) return { commits, conflict: { index: i, files: m.conflict } };
     commits.push(m.commit);
   }
@@ -85,10 +150,19 @@ async function mergeChain(c: Ctx, coord: string, merged: readonly IntegratedComp
 }
 
 /** Merge two commits with `git merge-tree` and write the merge commit (loose object, no ref, no checkout). */
-async function mergeCommit(c: Ctx, a: string, b: string, message: string): Promise<{ commit: string } | { conflict: string[] }> {
-  const r = await runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', a, b], { cwd: c.s.ctx.root, allowFailure: true });
+async function mergeCommit(
+  c: Ctx,
+  a: string,
+  b: string,
+  message: string,
+): Promise<{ commit: string } | { conflict: string[] }> {
+  const r = await runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', a, b], {
+    cwd: c.s.ctx.root,
+    allowFailure: true,
+  });
   if (r.code === 1) return { conflict: r.stdout.split('\0').slice(1).filter(Boolean) };
-  if (r.code !== 0) throw new S2Error('GIT_FAILED', `git merge-tree ${a.slice(0, 12)} ${b.slice(0, 12)} failed: ${r.stderr.trim()}`);
+  if (r.code !== 0)
+    throw new S2Error('GIT_FAILED', `git merge-tree ${a.slice(0, 12)} ${b.slice(0, 12)} failed: ${r.stderr.trim()}`);
   const tree = r.stdout.split('\0')[0]!.trim();
   const stamp = `${Math.floor(c.s.now().getTime() / 1000)} +0000`;
   const body = `tree ${tree}\nparent ${a}\nparent ${b}\nauthor S2 <${c.me}@s2> ${stamp}\ncommitter S2 <${c.me}@s2> ${stamp}\n\n${message}\n`;
@@ -96,7 +170,12 @@ async function mergeCommit(c: Ctx, a: string, b: string, message: string): Promi
 }
 
 /** A conflict at step `index`: the earlier sessions it conflicts with pairwise, and itself. */
-async function conflictCulprits(c: Ctx, coord: string, merged: readonly IntegratedCompletion[], index: number): Promise<string[]> {
+async function conflictCulprits(
+  c: Ctx,
+  coord: string,
+  merged: readonly IntegratedCompletion[],
+  index: number,
+): Promise<string[]> {
   const culprit = merged[index]!;
   const partners: string[] = [];
   for (const earlier of merged.slice(0, index)) {
@@ -116,7 +195,13 @@ async function conflictCulprits(c: Ctx, coord: string, merged: readonly Integrat
  * (its last session is the culprit), then whether the culprit fails alone on the
  * coordination branch or only together with an earlier session (found by a second bisection).
  */
-async function bisectFailure(c: Ctx, dir: string, coord: string, merged: readonly IntegratedCompletion[], chain: readonly string[]): Promise<{ culprits: string[]; detail: string }> {
+async function bisectFailure(
+  c: Ctx,
+  dir: string,
+  coord: string,
+  merged: readonly IntegratedCompletion[],
+  chain: readonly string[],
+): Promise<{ culprits: string[]; detail: string }> {
   const prefix = (k: number): string[] => merged.slice(0, k).map((m) => m.session);
   const probeAt = async (commit: string, sessions: string[]): Promise<boolean> => {
     await checkout(dir, commit);
@@ -124,14 +209,21 @@ async function bisectFailure(c: Ctx, dir: string, coord: string, merged: readonl
     c.probes.push({ sessions, result: ok ? 'pass' : 'fail' });
     return ok;
   };
-  if (!(await probeAt(chain[0]!, []))) return { culprits: [], detail: 'the integrate commands fail on the coordination branch alone' };
+  if (!(await probeAt(chain[0]!, [])))
+    return { culprits: [], detail: 'the integrate commands fail on the coordination branch alone' };
   const k = await firstFailing(1, merged.length, (i) => probeAt(chain[i]!, prefix(i)));
   const culprit = merged[k - 1]!;
   if (k === 1) return { culprits: [culprit.session], detail: `fails as soon as ${culprit.session} is merged` };
   const alone = await mergeCommit(c, coord, culprit.commit, `s2 integrate probe: ${culprit.session}`);
-  if ('conflict' in alone || !(await probeAt(alone.commit, [culprit.session]))) return { culprits: [culprit.session], detail: `${culprit.session} fails on the coordination branch alone` };
+  if ('conflict' in alone || !(await probeAt(alone.commit, [culprit.session])))
+    return { culprits: [culprit.session], detail: `${culprit.session} fails on the coordination branch alone` };
   const passesWithPrefix = async (j: number): Promise<boolean> => {
-    const m = await mergeCommit(c, chain[j]!, culprit.commit, `s2 integrate probe: ${prefix(j).join('+')} + ${culprit.session}`);
+    const m = await mergeCommit(
+      c,
+      chain[j]!,
+      culprit.commit,
+      `s2 integrate probe: ${prefix(j).join('+')} + ${culprit.session}`,
+    );
     if ('conflict' in m) {
       c.probes.push({ sessions: [...prefix(j), culprit.session], result: 'conflict' });
       return false;
@@ -140,7 +232,10 @@ async function bisectFailure(c: Ctx, dir: string, coord: string, merged: readonl
   };
   const j = await firstFailing(1, k - 1, passesWithPrefix);
   const partner = merged[j - 1]!;
-  return { culprits: [partner.session, culprit.session], detail: `${culprit.session} passes alone but fails merged with ${partner.session}` };
+  return {
+    culprits: [partner.session, culprit.session],
+    detail: `${culprit.session} passes alone but fails merged with ${partner.session}`,
+  };
 }
 
 /** The smallest i in [lo, hi] for which `passes(i)` is false, assuming hi fails and failure persists once it starts. */
@@ -168,7 +263,6 @@ async function checkout(dir: string, commit: string): Promise<void> {
 function withWorktree<T>(root: string, commit: string, fn: (dir: string) => Promise<T>): Promise<T> {
   return withTempWorktree(root, WORKTREE_PREFIX, commit, fn);
 }
-
 
 function names(merged: readonly IntegratedCompletion[]): string {
   return merged.map((m) => m.session).join(' + ');

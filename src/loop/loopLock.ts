@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
-import { processAlive } from './processAlive';
+import { processAlive } from '../git/processAlive';
 
 /**
  * One loop per session per machine. The lock is a file created exclusively; it names its
@@ -12,7 +12,10 @@ import { processAlive } from './processAlive';
 export class LoopLock {
   private held = false;
 
-  constructor(readonly file: string, private readonly staleMs: number) {}
+  constructor(
+    readonly file: string,
+    private readonly staleMs: number,
+  ) {}
 
   static forSession(commonDir: string, session: string, staleMs: number): LoopLock {
     return new LoopLock(path.join(commonDir, 's2', 'locks', `${session}.lock`), staleMs);
@@ -30,7 +33,11 @@ export class LoopLock {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         const owner = await this.owner();
         if (owner && !(await this.isStale(owner))) {
-          throw new S2Error('LOCKED', `a loop for this session already runs (pid ${owner.pid} on ${owner.host}, lock ${this.file}); stop it first`, { ...owner });
+          throw new S2Error(
+            'LOCKED',
+            `a loop for this session already runs (pid ${owner.pid} on ${owner.host}, lock ${this.file}); stop it first`,
+            { ...owner },
+          );
         }
         await fs.rm(this.file, { force: true });
       }

@@ -14,7 +14,9 @@ import type { SwarmSession } from './swarmSession';
  */
 export function refuse(what: string, g: GuardResult): never {
   if (g.ok) throw new Error('refuse() called with ok');
-  throw new S2Error('REFUSED', `${what} refused:\n${g.reasons.map((r) => `  - ${r}`).join('\n')}`, { reasons: g.reasons });
+  throw new S2Error('REFUSED', `${what} refused:\n${g.reasons.map((r) => `  - ${r}`).join('\n')}`, {
+    reasons: g.reasons,
+  });
 }
 
 export interface StartOptions {
@@ -23,7 +25,11 @@ export interface StartOptions {
   readonly verify?: (ref: string) => Promise<unknown>;
 }
 
-export async function startPhase(s: SwarmSession, phase: number, o: StartOptions = {}): Promise<{ view: SwarmView; phase: number }> {
+export async function startPhase(
+  s: SwarmSession,
+  phase: number,
+  o: StartOptions = {},
+): Promise<{ view: SwarmView; phase: number }> {
   let { snapshot, view } = await s.view();
   const me = s.requireSession(snapshot.plan);
   const ctx = { currentBranch: s.ctx.currentBranch };
@@ -40,7 +46,15 @@ export async function startPhase(s: SwarmSession, phase: number, o: StartOptions
   const store = await s.store(snapshot.plan);
   const at = s.now().toISOString();
   await store.commit({
-    status: (st) => ({ ...st, state: 'working', phase, phaseStartedAt: at, heartbeatAt: at, blockedOn: [], wantsHelp: false }),
+    status: (st) => ({
+      ...st,
+      state: 'working',
+      phase,
+      phaseStartedAt: at,
+      heartbeatAt: at,
+      blockedOn: [],
+      wantsHelp: false,
+    }),
     witness: { action: 'start-phase', detail: String(phase) },
     message: `start phase ${phase}`,
   });
@@ -62,7 +76,11 @@ export async function completePhase(s: SwarmSession, phase: number): Promise<Com
   if (!g.ok) refuse(`complete-phase ${phase}`, g);
   const sp = sessionPlan(snapshot.plan, me)!;
   const commit = await s.reader.resolve(`refs/heads/${sp.branch}`);
-  if (!commit) throw new S2Error('COMMIT_MISSING', `${me}'s work branch ${sp.branch} does not exist in ${s.ctx.root}; commit your work on it first`);
+  if (!commit)
+    throw new S2Error(
+      'COMMIT_MISSING',
+      `${me}'s work branch ${sp.branch} does not exist in ${s.ctx.root}; commit your work on it first`,
+    );
   const pp = sp.phases[phase - 1]!;
   const { passed, results: validations } = await runChecks(pp.validate, s.ctx.root, pp.timeoutSeconds, s.env);
   const store = await s.store(snapshot.plan);
@@ -73,14 +91,24 @@ export async function completePhase(s: SwarmSession, phase: number): Promise<Com
       (st) => {
         const attempts = { ...st.attempts };
         delete attempts[String(phase)];
-        return { ...st, state: phase === sp.phaseCount ? 'done' : 'idle', phase, heartbeatAt: at, attempts, blockedOn: [] };
+        return {
+          ...st,
+          state: phase === sp.phaseCount ? 'done' : 'idle',
+          phase,
+          heartbeatAt: at,
+          attempts,
+          blockedOn: [],
+        };
       },
     );
     return { passed, validations, commit, attempts: 0, error: false };
   }
   const failed = validations[validations.length - 1]!;
   const why = `\`${failed.command}\` ${failed.timedOut ? 'timed out' : `exited ${failed.exitCode}`}`;
-  const { count, error } = await recordFailedAttempt(s, snapshot.plan, phase, why, { action: 'validation-failed', working: true });
+  const { count, error } = await recordFailedAttempt(s, snapshot.plan, phase, why, {
+    action: 'validation-failed',
+    working: true,
+  });
   return { passed, validations, commit, attempts: count, error };
 }
 
@@ -88,7 +116,13 @@ export async function completePhase(s: SwarmSession, phase: number): Promise<Com
  * Count a failed attempt at `phase` (validation or executor); at maxAttempts the session goes
  * to `error` and waits for a person. `working` also marks the session working and alive.
  */
-export async function recordFailedAttempt(s: SwarmSession, plan: SwarmPlan, phase: number, why: string, o: { action: string; working: boolean }): Promise<{ count: number; error: boolean }> {
+export async function recordFailedAttempt(
+  s: SwarmSession,
+  plan: SwarmPlan,
+  phase: number,
+  why: string,
+  o: { action: string; working: boolean },
+): Promise<{ count: number; error: boolean }> {
   const store = await s.store(plan);
   const at = s.now().toISOString();
   let count = 0;
@@ -98,7 +132,12 @@ export async function recordFailedAttempt(s: SwarmSession, plan: SwarmPlan, phas
       count = (st.attempts[String(phase)]?.count ?? 0) + 1;
       error = count >= plan.polling.maxAttempts;
       const state = error ? 'error' : o.working ? 'working' : st.state;
-      return { ...st, state, ...(o.working ? { heartbeatAt: at } : {}), attempts: { ...st.attempts, [String(phase)]: { count, lastError: why, at } } };
+      return {
+        ...st,
+        state,
+        ...(o.working ? { heartbeatAt: at } : {}),
+        attempts: { ...st.attempts, [String(phase)]: { count, lastError: why, at } },
+      };
     },
     witness: { action: o.action, detail: `${phase}: ${why}` },
     message: `phase ${phase} ${o.action === 'validation-failed' ? 'validation failed' : 'attempt failed'}: ${why}`,
@@ -123,12 +162,27 @@ export async function completeAdoptedPhase(s: SwarmSession, target: string, phas
   if (reasons.length) refuse(`complete-phase ${target}:${phase}`, { ok: false, reasons });
   const mine = sessionPlan(snapshot.plan, me)!;
   const commit = await s.reader.resolve(`refs/heads/${mine.branch}`);
-  if (!commit) throw new S2Error('COMMIT_MISSING', `${me}'s work branch ${mine.branch} does not exist; commit the adopted work on it first`);
+  if (!commit)
+    throw new S2Error(
+      'COMMIT_MISSING',
+      `${me}'s work branch ${mine.branch} does not exist; commit the adopted work on it first`,
+    );
   const pp = sessionPlan(snapshot.plan, target)!.phases[phase - 1]!;
   const { passed, results: validations } = await runChecks(pp.validate, s.ctx.root, pp.timeoutSeconds, s.env);
   if (passed) {
     const store = await s.store(snapshot.plan);
-    await store.writeCompletion({ kind: 'completion', session: me, forSession: target, phase, commit, completedAt: s.now().toISOString(), validations }, (st) => st); // the adoption record stays: it is what makes this completion count
+    await store.writeCompletion(
+      {
+        kind: 'completion',
+        session: me,
+        forSession: target,
+        phase,
+        commit,
+        completedAt: s.now().toISOString(),
+        validations,
+      },
+      (st) => st,
+    ); // the adoption record stays: it is what makes this completion count
   }
   return { passed, validations, commit, attempts: passed ? 0 : 1, error: false };
 }
@@ -152,7 +206,15 @@ export async function declareBlock(s: SwarmSession, on: string | null, reason: s
   const store = await s.store(snapshot.plan);
   const at = s.now().toISOString();
   await store.commit({
-    status: (st) => (on ? { ...st, state: 'blocked', heartbeatAt: at, blockedOn: [...st.blockedOn.filter((b) => b.on !== on), { on, reason, since: at }] } : { ...st, state: st.state === 'blocked' ? 'working' : st.state, heartbeatAt: at, blockedOn: [] }),
+    status: (st) =>
+      on
+        ? {
+            ...st,
+            state: 'blocked',
+            heartbeatAt: at,
+            blockedOn: [...st.blockedOn.filter((b) => b.on !== on), { on, reason, since: at }],
+          }
+        : { ...st, state: st.state === 'blocked' ? 'working' : st.state, heartbeatAt: at, blockedOn: [] },
     witness: { action: on ? 'block' : 'unblock', detail: on ? `${on}: ${reason}` : '' },
     message: on ? `blocked on ${on}: ${reason}` : 'clear declared blocks',
   });

@@ -47,7 +47,10 @@ export class Poller implements Disposable {
   /** Fetches made since the loop started: the figure that a polling storm would blow up. */
   fetches = 0;
 
-  constructor(readonly session: SwarmSession, private readonly opts: PollerOptions = {}) {}
+  constructor(
+    readonly session: SwarmSession,
+    private readonly opts: PollerOptions = {},
+  ) {}
 
   get view(): SwarmView | null {
     return this.prev;
@@ -73,7 +76,10 @@ export class Poller implements Disposable {
     const snapshot = await this.session.snapshot();
     this.snapshot = snapshot;
     const view = computeView(snapshot, this.session.now());
-    const me = this.session.session && snapshot.plan.sessions.some((s) => s.id === this.session.session) ? this.session.session : null;
+    const me =
+      this.session.session && snapshot.plan.sessions.some((s) => s.id === this.session.session)
+        ? this.session.session
+        : null;
     const events = diffViews(this.prev, view, me, this.alerted);
     for (const e of events) this.alerted.add(e.key);
     // Keys that no longer hold may alert again if they come back.
@@ -90,11 +96,31 @@ export class Poller implements Disposable {
       heartbeat = await this.heartbeat(view, me);
     }
     const nextDelayMs = this.nextDelay(snapshot);
-    const result: TickResult = { tick: this.ticks, view: this.prev, events, fetched, fetchError, processes: processStats.spawned - spawnedBefore, durationMs: Date.now() - started, heartbeat, actions, nextDelayMs };
+    const result: TickResult = {
+      tick: this.ticks,
+      view: this.prev,
+      events,
+      fetched,
+      fetchError,
+      processes: processStats.spawned - spawnedBefore,
+      durationMs: Date.now() - started,
+      heartbeat,
+      actions,
+      nextDelayMs,
+    };
     // Others' tips as this tick read them (a change that landed during the tick must wake the
     // next probe); our own tip as it is now, so our own heartbeat does not wake us.
     const ownTip = me ? await this.session.reader.tipOf(`s2/sessions/${me}`, true) : null;
-    this.lastFingerprint = Poller.fingerprintOf(snapshot.coordinationTip, snapshot.plan.sessions.map((x) => [x.id === me ? ownTip : (snapshot.sessions[x.id]?.recordsTip ?? null), snapshot.sessions[x.id]?.workTip ?? null] as const));
+    this.lastFingerprint = Poller.fingerprintOf(
+      snapshot.coordinationTip,
+      snapshot.plan.sessions.map(
+        (x) =>
+          [
+            x.id === me ? ownTip : (snapshot.sessions[x.id]?.recordsTip ?? null),
+            snapshot.sessions[x.id]?.workTip ?? null,
+          ] as const,
+      ),
+    );
     this.didTick.fire(result);
     return result;
   }
@@ -116,7 +142,13 @@ export class Poller implements Disposable {
     const at = this.session.now().toISOString();
     const progressed = !!mine.helping && !!mine.workTip && mine.workTip !== mine.helping.workTipAtClaim;
     await store.commit({
-      status: (st) => ({ ...st, heartbeatAt: at, ...(progressed && st.helping ? { helping: { ...st.helping, claimedAt: at, workTipAtClaim: mine.workTip } } : {}) }),
+      status: (st) => ({
+        ...st,
+        heartbeatAt: at,
+        ...(progressed && st.helping
+          ? { helping: { ...st.helping, claimedAt: at, workTipAtClaim: mine.workTip } }
+          : {}),
+      }),
       message: progressed ? 'heartbeat (help claim renewed on progress)' : 'heartbeat',
     });
     this.lastHeartbeat = Date.now();
@@ -133,7 +165,9 @@ export class Poller implements Disposable {
     if (this.executing) return actions;
     const mine = view.sessions.find((s) => s.id === me)!;
     const plan = snapshot.plan;
-    for (const instr of snapshot.instructions.filter((i) => i.session === me && mine.pendingInstructions.includes(i.id))) {
+    for (const instr of snapshot.instructions.filter(
+      (i) => i.session === me && mine.pendingInstructions.includes(i.id),
+    )) {
       if (instr.phase < mine.phase) {
         await this.ack(me, instr.id, instr.blob, 'skipped', `phase ${instr.phase} is already complete`);
         actions.push(`skipped ${instr.id}: phase ${instr.phase} already complete`);
@@ -159,13 +193,33 @@ export class Poller implements Disposable {
     const cur = mine.phases[mine.phase - 1];
     const attempts = (snapshot.sessions[me]?.status?.attempts ?? {})[String(mine.phase)]?.count ?? 0;
     const key = `${me}:${mine.phase}`;
-    const acked = snapshot.instructions.some((i) => i.session === me && i.phase === mine.phase && (snapshot.sessions[me]?.acks ?? []).some((a) => a.instruction === i.id && a.outcome === 'started'));
-    if (cur && cur.state === 'in-progress' && acked && attempts === 0 && !this.attemptAt.has(key) && this.opts.execute !== false && plan.executor) {
+    const acked = snapshot.instructions.some(
+      (i) =>
+        i.session === me &&
+        i.phase === mine.phase &&
+        (snapshot.sessions[me]?.acks ?? []).some((a) => a.instruction === i.id && a.outcome === 'started'),
+    );
+    if (
+      cur &&
+      cur.state === 'in-progress' &&
+      acked &&
+      attempts === 0 &&
+      !this.attemptAt.has(key) &&
+      this.opts.execute !== false &&
+      plan.executor
+    ) {
       // Started by a loop that died before its executor finished: count it as an attempt and retry.
       await this.recordAttempt(me, mine.phase, 'interrupted: the loop stopped before the executor finished');
       actions.push(`phase ${mine.phase} was interrupted; retrying as attempt 2`);
       this.attemptAt.set(key, 0);
-    } else if (cur && cur.state === 'in-progress' && attempts > 0 && attempts < plan.polling.maxAttempts && this.opts.execute !== false && plan.executor) {
+    } else if (
+      cur &&
+      cur.state === 'in-progress' &&
+      attempts > 0 &&
+      attempts < plan.polling.maxAttempts &&
+      this.opts.execute !== false &&
+      plan.executor
+    ) {
       const wait = BACKOFF_INITIAL_MS * 2 ** attempts * Math.max(1, plan.polling.intervalSeconds / 30);
       if (Date.now() - (this.attemptAt.get(key) ?? 0) >= wait) {
         const instr = snapshot.instructions.find((i) => i.session === me && i.phase === mine.phase);
@@ -178,16 +232,40 @@ export class Poller implements Disposable {
     return actions;
   }
 
-  private async ack(me: string, id: string, blob: string, outcome: 'started' | 'skipped', detail: string, startPhase?: number): Promise<boolean> {
+  private async ack(
+    me: string,
+    id: string,
+    blob: string,
+    outcome: 'started' | 'skipped',
+    detail: string,
+    startPhase?: number,
+  ): Promise<boolean> {
     const store = await this.session.store(this.snapshot!.plan);
     const at = this.session.now().toISOString();
     const r = await store.commit((files) =>
       files.has(recordPaths.ack(me, id))
         ? null
         : {
-            records: { [recordPaths.ack(me, id)]: { kind: 'ack', session: me, instruction: id, blob, at, outcome, detail } },
-            ...(startPhase ? { status: (st) => ({ ...st, state: 'working' as const, phase: startPhase, phaseStartedAt: at, heartbeatAt: at, blockedOn: [], wantsHelp: false }) } : {}),
-            witness: { action: startPhase ? 'start-phase' : 'ack', detail: startPhase ? `${startPhase} (${id})` : `${id} ${outcome}` },
+            records: {
+              [recordPaths.ack(me, id)]: { kind: 'ack', session: me, instruction: id, blob, at, outcome, detail },
+            },
+            ...(startPhase
+              ? {
+                  status: (st) => ({
+                    ...st,
+                    state: 'working' as const,
+                    phase: startPhase,
+                    phaseStartedAt: at,
+                    heartbeatAt: at,
+                    blockedOn: [],
+                    wantsHelp: false,
+                  }),
+                }
+              : {}),
+            witness: {
+              action: startPhase ? 'start-phase' : 'ack',
+              detail: startPhase ? `${startPhase} (${id})` : `${id} ${outcome}`,
+            },
             message: startPhase ? `ack ${id} and start phase ${startPhase}` : `ack ${id}: ${outcome}`,
           },
     );
@@ -197,7 +275,10 @@ export class Poller implements Disposable {
   private launch(executor: string, instructionPath: string, me: string, phase: number): void {
     this.attemptAt.set(`${me}:${phase}`, Date.now());
     this.executing = this.execute(executor, instructionPath, me, phase)
-      .then((msg) => this.log(msg), (e) => this.log(`executor for phase ${phase} failed: ${e instanceof Error ? e.message : String(e)}`))
+      .then(
+        (msg) => this.log(msg),
+        (e) => this.log(`executor for phase ${phase} failed: ${e instanceof Error ? e.message : String(e)}`),
+      )
       .finally(() => {
         this.executing = null;
         this.poke();
@@ -211,23 +292,42 @@ export class Poller implements Disposable {
 
   private async execute(executor: string, instructionPath: string, me: string, phase: number): Promise<string> {
     const plan = this.snapshot!.plan;
-    const cmd = executor.replace(/\{instruction\}/g, instructionPath).replace(/\{session\}/g, me).replace(/\{phase\}/g, String(phase)).replace(/\{repo\}/g, this.session.ctx.root);
+    const cmd = executor
+      .replace(/\{instruction\}/g, instructionPath)
+      .replace(/\{session\}/g, me)
+      .replace(/\{phase\}/g, String(phase))
+      .replace(/\{repo\}/g, this.session.ctx.root);
     this.log(`executor: ${cmd}`);
-    const r = await runCommand(cmd, this.session.ctx.root, sessionPlan(plan, me)!.phases[phase - 1]!.timeoutSeconds, { ...this.session.env, S2_SESSION: me, S2_PHASE: String(phase), S2_INSTRUCTION: instructionPath });
+    const r = await runCommand(cmd, this.session.ctx.root, sessionPlan(plan, me)!.phases[phase - 1]!.timeoutSeconds, {
+      ...this.session.env,
+      S2_SESSION: me,
+      S2_PHASE: String(phase),
+      S2_INSTRUCTION: instructionPath,
+    });
     if (r.exitCode === 0) {
       const c = await completePhase(this.session, phase);
-      return c.passed ? `completed phase ${phase}` : `phase ${phase} validation failed (attempt ${c.attempts}${c.error ? ', now in error' : ''})`;
+      return c.passed
+        ? `completed phase ${phase}`
+        : `phase ${phase} validation failed (attempt ${c.attempts}${c.error ? ', now in error' : ''})`;
     }
     const count = await this.recordAttempt(me, phase, `executor exited ${r.timedOut ? '(timed out)' : r.exitCode}`);
     return `executor failed for phase ${phase} (attempt ${count} of ${plan.polling.maxAttempts})`;
   }
 
   private async recordAttempt(me: string, phase: number, why: string): Promise<number> {
-    return (await recordFailedAttempt(this.session, this.snapshot!.plan, phase, why, { action: 'attempt-failed', working: false })).count;
+    return (
+      await recordFailedAttempt(this.session, this.snapshot!.plan, phase, why, {
+        action: 'attempt-failed',
+        working: false,
+      })
+    ).count;
   }
 
   /** The tips the view depends on as one string: the coordination tip, then each session's records and work tips. */
-  private static fingerprintOf(coordTip: string | null, tips: readonly (readonly [string | null, string | null])[]): string {
+  private static fingerprintOf(
+    coordTip: string | null,
+    tips: readonly (readonly [string | null, string | null])[],
+  ): string {
     return [coordTip ?? '', ...tips.flatMap(([records, work]) => [records ?? '', work ?? ''])].join(',');
   }
 
@@ -302,9 +402,18 @@ export class Poller implements Disposable {
     const plan = this.snapshot!.plan;
     const me = this.session.session;
     this.probes++;
-    const r = await runGit(['ls-remote', '--heads', remote], { cwd: this.session.ctx.root, allowFailure: true, timeoutMs: 30_000 });
+    const r = await runGit(['ls-remote', '--heads', remote], {
+      cwd: this.session.ctx.root,
+      allowFailure: true,
+      timeoutMs: 30_000,
+    });
     if (r.code !== 0) return false; // an unreachable remote is the tick's business (backoff)
-    const watched = new Set([...plan.sessions.filter((x) => x.id !== me).map((x) => x.branch), 'main', 'master', ...(process.env['S2_COORDINATION_BRANCH'] ? [process.env['S2_COORDINATION_BRANCH']] : [])]);
+    const watched = new Set([
+      ...plan.sessions.filter((x) => x.id !== me).map((x) => x.branch),
+      'main',
+      'master',
+      ...(process.env['S2_COORDINATION_BRANCH'] ? [process.env['S2_COORDINATION_BRANCH']] : []),
+    ]);
     for (const line of r.stdout.split('\n')) {
       const [sha, ref] = line.split('\t');
       if (!sha || !ref?.startsWith('refs/heads/')) continue;

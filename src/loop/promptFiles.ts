@@ -36,7 +36,10 @@ export async function checkPrompts(dir: string, files: readonly PromptFile[]): P
   return drift;
 }
 
-export async function writePrompts(dir: string, files: readonly PromptFile[]): Promise<{ written: string[]; unchanged: string[]; stale: string[] }> {
+export async function writePrompts(
+  dir: string,
+  files: readonly PromptFile[],
+): Promise<{ written: string[]; unchanged: string[]; stale: string[] }> {
   await fs.mkdir(dir, { recursive: true });
   const written: string[] = [];
   const unchanged: string[] = [];

@@ -56,8 +56,16 @@ export class SwarmSession {
   /** Fetch everything from the remote once (nothing in the worktree topology). */
   async fetch(): Promise<{ fetched: boolean; error?: string }> {
     if (!this.ctx.remote) return { fetched: false };
-    const r = await runGit(['fetch', '--quiet', this.ctx.remote], { cwd: this.ctx.root, allowFailure: true, timeoutMs: 120_000 });
-    if (r.code !== 0) return { fetched: false, error: `fetch from ${this.ctx.remote} failed: ${r.stderr.trim().split('\n').slice(-2).join(' ')}` };
+    const r = await runGit(['fetch', '--quiet', this.ctx.remote], {
+      cwd: this.ctx.root,
+      allowFailure: true,
+      timeoutMs: 120_000,
+    });
+    if (r.code !== 0)
+      return {
+        fetched: false,
+        error: `fetch from ${this.ctx.remote} failed: ${r.stderr.trim().split('\n').slice(-2).join(' ')}`,
+      };
     return { fetched: true };
   }
 
@@ -72,7 +80,11 @@ export class SwarmSession {
 
   requireSession(plan: SwarmPlan): string {
     if (!this.session) throw new S2Error('USAGE', 'which session? pass --session ID or set S2_SESSION');
-    if (!plan.sessions.some((s) => s.id === this.session)) throw new S2Error('UNKNOWN_SESSION', `session "${this.session}" is not in the manifest (sessions: ${plan.sessions.map((s) => s.id).join(', ')})`);
+    if (!plan.sessions.some((s) => s.id === this.session))
+      throw new S2Error(
+        'UNKNOWN_SESSION',
+        `session "${this.session}" is not in the manifest (sessions: ${plan.sessions.map((s) => s.id).join(', ')})`,
+      );
     return this.session;
   }
 

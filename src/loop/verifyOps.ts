@@ -5,7 +5,7 @@ import type { CommandResult, VerificationRecord } from '../core/records';
 import { LooseObjectWriter } from '../git/gitObjects';
 import { runGit } from '../git/gitProcess';
 import { runChecks } from './commandRunner';
-import { removeStaleWorktrees, withTempWorktree } from './tempWorktree';
+import { removeStaleWorktrees, withTempWorktree } from '../git/tempWorktree';
 import type { SwarmSession } from './swarmSession';
 
 /**
@@ -22,19 +22,49 @@ export async function verifyCompletion(s: SwarmSession, refText: string): Promis
   const ref = parsePhaseRef(refText);
   const { snapshot, view } = await s.view();
   const me = s.requireSession(snapshot.plan);
-  if (ref.session === me) throw new S2Error('USAGE', `${me} cannot verify its own phase; another session must (a self-verification does not satisfy a need)`);
+  if (ref.session === me)
+    throw new S2Error(
+      'USAGE',
+      `${me} cannot verify its own phase; another session must (a self-verification does not satisfy a need)`,
+    );
   const target = view.sessions.find((x) => x.id === ref.session);
   if (!target) throw new S2Error('UNKNOWN_SESSION', `no session "${ref.session}" in the manifest`);
   const pv = target.phases[ref.phase - 1];
-  if (!pv?.commit) throw new S2Error('USAGE', `${refText} has no completion record to verify (state: ${pv?.state ?? 'no such phase'})`);
+  if (!pv?.commit)
+    throw new S2Error(
+      'USAGE',
+      `${refText} has no completion record to verify (state: ${pv?.state ?? 'no such phase'})`,
+    );
   const commitObj = await s.reader.cat.read(pv.commit);
-  if (!commitObj || commitObj.type !== 'commit') throw new S2Error('COMMIT_MISSING', `${refText} names commit ${pv.commit}, which is not in this repository${s.ctx.remote ? ` (run s2 status --fetch, or git fetch ${s.ctx.remote})` : ''}`);
+  if (!commitObj || commitObj.type !== 'commit')
+    throw new S2Error(
+      'COMMIT_MISSING',
+      `${refText} names commit ${pv.commit}, which is not in this repository${s.ctx.remote ? ` (run s2 status --fetch, or git fetch ${s.ctx.remote})` : ''}`,
+    );
   const mine = sessionPlan(snapshot.plan, me)!;
   const base = (await s.reader.resolve(`refs/heads/${mine.branch}`)) ?? snapshot.coordinationTip;
   await removeStaleWorktrees(s.ctx.root);
-  const merge = await runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', base, pv.commit], { cwd: s.ctx.root, allowFailure: true });
+  const merge = await runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', base, pv.commit], {
+    cwd: s.ctx.root,
+    allowFailure: true,
+  });
   const at = () => s.now().toISOString();
-  const record = (result: VerificationRecord['result'], commands: CommandResult[], detail: string): Omit<VerificationRecord, 'signature'> => ({ kind: 'verification', verifier: me, target: ref.session, phase: ref.phase, completionCommit: pv.commit!, verifierCommit: base, result, at: at(), commands, detail });
+  const record = (
+    result: VerificationRecord['result'],
+    commands: CommandResult[],
+    detail: string,
+  ): Omit<VerificationRecord, 'signature'> => ({
+    kind: 'verification',
+    verifier: me,
+    target: ref.session,
+    phase: ref.phase,
+    completionCommit: pv.commit!,
+    verifierCommit: base,
+    result,
+    at: at(),
+    commands,
+    detail,
+  });
   const store = await s.store(snapshot.plan);
   if (merge.code === 1) {
     const files = merge.stdout.split('\n').slice(1).filter(Boolean);
@@ -45,11 +75,23 @@ export async function verifyCompletion(s: SwarmSession, refText: string): Promis
   if (merge.code !== 0) throw new S2Error('GIT_FAILED', `git merge-tree failed: ${merge.stderr.trim()}`);
   const tree = merge.stdout.split('\n')[0]!.trim();
   const completionCommit = pv.commit;
-  const mergeCommit = await new LooseObjectWriter(s.ctx.objectsDir).write('commit', mergeBody(tree, base, completionCommit, me, refText, s.now()));
+  const mergeCommit = await new LooseObjectWriter(s.ctx.objectsDir).write(
+    'commit',
+    mergeBody(tree, base, completionCommit, me, refText, s.now()),
+  );
   return withTempWorktree(s.ctx.root, WORKTREE_PREFIX, mergeCommit, async (dir) => {
     const targetPlan = sessionPlan(snapshot.plan, ref.session)!.phases[ref.phase - 1]!;
-    const { passed, results: commands } = await runChecks([...targetPlan.validate, ...mine.integrate], dir, targetPlan.timeoutSeconds, s.env);
-    const rec = record(passed ? 'pass' : 'fail', commands, passed ? `merged ${base.slice(0, 12)} + ${completionCommit.slice(0, 12)}` : `${commands.at(-1)!.command} failed`);
+    const { passed, results: commands } = await runChecks(
+      [...targetPlan.validate, ...mine.integrate],
+      dir,
+      targetPlan.timeoutSeconds,
+      s.env,
+    );
+    const rec = record(
+      passed ? 'pass' : 'fail',
+      commands,
+      passed ? `merged ${base.slice(0, 12)} + ${completionCommit.slice(0, 12)}` : `${commands.at(-1)!.command} failed`,
+    );
     await store.writeVerification(rec);
     return rec as VerificationRecord;
   });
@@ -57,6 +99,8 @@ export async function verifyCompletion(s: SwarmSession, refText: string): Promis
 
 function mergeBody(tree: string, a: string, b: string, me: string, ref: string, when: Date): Buffer {
   const stamp = `${Math.floor(when.getTime() / 1000)} +0000`;
-  return Buffer.from(`tree ${tree}\nparent ${a}\nparent ${b}\nauthor S2 <${me}@s2> ${stamp}\ncommitter S2 <${me}@s2> ${stamp}\n\ns2 verify ${ref} by ${me}\n`, 'utf8');
+  return Buffer.from(
+    `tree ${tree}\nparent ${a}\nparent ${b}\nauthor S2 <${me}@s2> ${stamp}\ncommitter S2 <${me}@s2> ${stamp}\n\ns2 verify ${ref} by ${me}\n`,
+    'utf8',
+  );
 }
-

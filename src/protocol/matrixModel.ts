@@ -30,14 +30,34 @@ export function matrixModelOf(view: SwarmView, me: string | null): MatrixModel {
     me,
     phaseCount,
     rows,
-    deadlocks: view.deadlocks.map((d) => ({ sessions: [...d.sessions], text: `${d.sessions.join(' ↔ ')}: ${d.suggestion.text}` })),
+    deadlocks: view.deadlocks.map((d) => ({
+      sessions: [...d.sessions],
+      text: `${d.sessions.join(' ↔ ')}: ${d.suggestion.text}`,
+    })),
   };
 }
 
-function cellOf(s: SessionView, phase: number, cycleWaits: Set<string>, awaited: Set<string>, critical: Set<string>): MatrixCell {
+function cellOf(
+  s: SessionView,
+  phase: number,
+  cycleWaits: Set<string>,
+  awaited: Set<string>,
+  critical: Set<string>,
+): MatrixCell {
   const ref = `${s.id}:${phase}`;
   const p = s.phases[phase - 1];
-  if (!p) return { session: s.id, phase, state: 'none', title: '', blockedBy: [], inCycle: false, awaited: false, critical: false, label: `${ref}: no such phase` };
+  if (!p)
+    return {
+      session: s.id,
+      phase,
+      state: 'none',
+      title: '',
+      blockedBy: [],
+      inCycle: false,
+      awaited: false,
+      critical: false,
+      label: `${ref}: no such phase`,
+    };
   const state: CellState = p.state;
   const words = stateWords(state, p.blockedBy);
   return {

@@ -65,7 +65,11 @@ export const WebviewMessage = z.discriminatedUnion('type', [
 export type WebviewMessage = z.infer<typeof WebviewMessage>;
 
 /** Parse a message from the webview; null (and the reason) when it is not one we accept. */
-export function parseWebviewMessage(raw: unknown): { ok: true; message: WebviewMessage } | { ok: false; error: string } {
+export function parseWebviewMessage(
+  raw: unknown,
+): { ok: true; message: WebviewMessage } | { ok: false; error: string } {
   const r = WebviewMessage.safeParse(raw);
-  return r.success ? { ok: true, message: r.data } : { ok: false, error: r.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ') };
+  return r.success
+    ? { ok: true, message: r.data }
+    : { ok: false, error: r.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ') };
 }

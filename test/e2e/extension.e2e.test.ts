@@ -10,8 +10,31 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { git } from '../helpers/gitFixture';
-import { findProcesses, openWorkbench, packageExtension, REPO_ROOT, runCommand, saveArtifact, screenshot, skipUnlessAvailable, startCodeServer, waitForNotification, waitForStatusBarItem, type CodeServerHandle, type Workbench } from './harness/codeServer';
-import { budgetItemClass, findInLogs, focusedCell, matrixCell, matrixFrame, openSwarmView, treeTexts, waitForRowText } from './s2Page';
+import {
+  findProcesses,
+  openWorkbench,
+  packageExtension,
+  REPO_ROOT,
+  runCommand,
+  saveArtifact,
+  screenshot,
+  skipUnlessAvailable,
+  startCodeServer,
+  waitForNotification,
+  waitForStatusBarItem,
+  type CodeServerHandle,
+  type Workbench,
+} from './harness/codeServer';
+import {
+  budgetItemClass,
+  findInLogs,
+  focusedCell,
+  matrixCell,
+  matrixFrame,
+  openSwarmView,
+  treeTexts,
+  waitForRowText,
+} from './s2Page';
 import { seedSwarm, SeededSwarm } from './seedSwarm';
 
 describe('e2e: the S² extension in code-server', function () {
@@ -53,7 +76,8 @@ describe('e2e: the S² extension in code-server', function () {
       const line = findInLogs(server.userDataDir, /S² activated in [\d.]+ ms/);
       if (line) metrics['activationMs'] = Number(/([\d.]+) ms/.exec(line)![1]);
     }
-    if (Object.keys(metrics).length) saveArtifact('extension-e2e-metrics.json', `${JSON.stringify(metrics, null, 2)}\n`);
+    if (Object.keys(metrics).length)
+      saveArtifact('extension-e2e-metrics.json', `${JSON.stringify(metrics, null, 2)}\n`);
     console.log(`      metrics: ${JSON.stringify(metrics)}`);
     await wb?.close();
     await server?.stop();
@@ -71,15 +95,31 @@ describe('e2e: the S² extension in code-server', function () {
     assert.match(me, /this workspace/);
     assert.match(await waitForRowText(page, 'sip', /top blocker/), /phase 4\/10 · \$15\.10 of \$20/);
     const rows = await treeTexts(page);
-    assert.ok(rows.some((r) => /Signalling bridge.*blocked by sip:4/.test(r)), `webrtc:3 is blocked by sip:4 in ${JSON.stringify(rows)}`);
-    assert.ok(rows.some((r) => /SIP trunk registration.*in progress/.test(r)), 'sip:4 is in progress');
-    for (const s of ['ndi', 'h323', 'cli', 'talent', 'bus']) assert.ok(rows.some((r) => r.startsWith(s)), `row for ${s}`);
+    assert.ok(
+      rows.some((r) => /Signalling bridge.*blocked by sip:4/.test(r)),
+      `webrtc:3 is blocked by sip:4 in ${JSON.stringify(rows)}`,
+    );
+    assert.ok(
+      rows.some((r) => /SIP trunk registration.*in progress/.test(r)),
+      'sip:4 is in progress',
+    );
+    for (const s of ['ndi', 'h323', 'cli', 'talent', 'bus'])
+      assert.ok(
+        rows.some((r) => r.startsWith(s)),
+        `row for ${s}`,
+      );
     await screenshot(page, 'ext-1-swarm-tree');
   });
 
   it('alerts within seconds when another session starts waiting on this one', async () => {
     const t0 = Date.now();
-    const r = await seeded!.fixture.cli('talent', ['block', '--on', 'webrtc:3', '--reason', 'needs the WebRTC media path']);
+    const r = await seeded!.fixture.cli('talent', [
+      'block',
+      '--on',
+      'webrtc:3',
+      '--reason',
+      'needs the WebRTC media path',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const toast = await waitForNotification(page, /You block 1 session\(s\): talent/, 30_000);
     metrics['alertLatencyMs'] = Date.now() - t0;
@@ -116,12 +156,17 @@ describe('e2e: the S² extension in code-server', function () {
     assert.equal(await focusedCell(page), 'sip:4');
     await screenshot(page, 'ext-4-matrix');
     await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab').filter({ hasText: 'phase-4.md' }).waitFor({ state: 'visible', timeout: 20_000 });
+    await page
+      .locator('.tabs-container .tab')
+      .filter({ hasText: 'phase-4.md' })
+      .waitFor({ state: 'visible', timeout: 20_000 });
     await runCommand(page, 'S2: Show Dependency Matrix');
-    await matrixFrame(page).locator('td[data-ref="sip:4"][tabindex="0"]').waitFor({ state: 'attached', timeout: 20_000 });
+    await matrixFrame(page)
+      .locator('td[data-ref="sip:4"][tabindex="0"]')
+      .waitFor({ state: 'attached', timeout: 20_000 });
   });
 
-  it('shows this session\'s budget in the status bar and follows reported spend', async () => {
+  it("shows this session's budget in the status bar and follows reported spend", async () => {
     await waitForStatusBarItem(page, 'S² webrtc 62%');
     assert.doesNotMatch(await budgetItemClass(page), /warning-kind|error-kind/);
     assert.equal((await seeded!.fixture.cli('webrtc', ['spend', '4.00', '--model', 'claude-opus-4'])).code, 0);
@@ -132,7 +177,11 @@ describe('e2e: the S² extension in code-server', function () {
     assert.equal((await seeded!.fixture.cli('webrtc', ['spend', '4.00', '--model', 'gpt-5'])).code, 0);
     await waitForStatusBarItem(page, 'S² webrtc 102%', 30_000);
     assert.match(await budgetItemClass(page), /error-kind/);
-    await page.locator('.statusbar-item').filter({ hasText: /S² webrtc/ }).first().click();
+    await page
+      .locator('.statusbar-item')
+      .filter({ hasText: /S² webrtc/ })
+      .first()
+      .click();
     const pick = page.locator('.quick-input-widget');
     await pick.locator('.monaco-list-row', { hasText: 'claude-opus-4' }).waitFor({ state: 'visible', timeout: 20_000 });
     assert.match((await pick.textContent()) ?? '', /swarm total: \$39\.60 of \$140\.00/);

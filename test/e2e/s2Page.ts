@@ -29,13 +29,18 @@ async function widenSidebar(page: Page, width: number): Promise<void> {
 }
 
 export function treeRow(page: Page, session: string): Locator {
-  return page.locator('.pane-body .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${session}( \\(this workspace\\))?$`) }) }).first();
+  return page
+    .locator('.pane-body .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${session}( \\(this workspace\\))?$`) }) })
+    .first();
 }
 
 /** The visible rows of the Swarm tree, as text (label and description). */
 export async function treeTexts(page: Page): Promise<string[]> {
   const rows = page.locator('.pane-body .monaco-list-row');
-  return (await rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()))).filter(Boolean);
+  return (
+    await rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()))
+  ).filter(Boolean);
 }
 
 /** Wait until a tree row's text matches. */
@@ -62,7 +67,10 @@ export async function focusedCell(page: Page): Promise<string | null> {
 
 /** The S² budget entry's classes (warning-kind / error-kind mark the theme backgrounds). */
 export async function budgetItemClass(page: Page): Promise<string> {
-  const item = page.locator('.statusbar-item').filter({ hasText: /S² webrtc/ }).first();
+  const item = page
+    .locator('.statusbar-item')
+    .filter({ hasText: /S² webrtc/ })
+    .first();
   return (await item.getAttribute('class')) ?? '';
 }
 

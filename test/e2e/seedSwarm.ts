@@ -12,7 +12,8 @@ export const SEED_SESSIONS = ['ndi', 'webrtc', 'h323', 'sip', 'cli', 'talent', '
 export const WORKSPACE_SESSION = 'webrtc';
 
 export function seedManifest(opts: { probeSeconds?: number } = {}): string {
-  const s = (id: string, title: string, expertise: string, phases = ''): string => `  ${id}:\n    title: ${title}\n    expertise: [${expertise}]\n    budgetUsd: 20\n    phaseCount: 10\n${phases}`;
+  const s = (id: string, title: string, expertise: string, phases = ''): string =>
+    `  ${id}:\n    title: ${title}\n    expertise: [${expertise}]\n    budgetUsd: 20\n    phaseCount: 10\n${phases}`;
   return [
     'swarm: s2-demo',
     'policy:',
@@ -26,9 +27,24 @@ export function seedManifest(opts: { probeSeconds?: number } = {}): string {
     '  swarmUsd: 140',
     'sessions:',
     s('ndi', 'NDI transport', 'video, ndi'),
-    s('webrtc', 'WebRTC gateway', 'webrtc, sip', '    phases:\n      3:\n        title: Signalling bridge\n        needs: [sip:4]\n'),
-    s('h323', 'H.323 interop', 'h323, sip', '    phases:\n      2:\n        title: Call control\n        needs: [sip:4]\n'),
-    s('sip', 'SIP stack', 'sip', '    phases:\n      4:\n        title: SIP trunk registration\n        helpTasks: [implement REGISTER retries, write the digest-auth tests]\n'),
+    s(
+      'webrtc',
+      'WebRTC gateway',
+      'webrtc, sip',
+      '    phases:\n      3:\n        title: Signalling bridge\n        needs: [sip:4]\n',
+    ),
+    s(
+      'h323',
+      'H.323 interop',
+      'h323, sip',
+      '    phases:\n      2:\n        title: Call control\n        needs: [sip:4]\n',
+    ),
+    s(
+      'sip',
+      'SIP stack',
+      'sip',
+      '    phases:\n      4:\n        title: SIP trunk registration\n        helpTasks: [implement REGISTER retries, write the digest-auth tests]\n',
+    ),
     s('cli', 'Operator CLI', 'cli', '    phases:\n      2:\n        title: Call commands\n        needs: [h323:2]\n'),
     s('talent', 'Talent console', 'ui'),
     s('bus', 'Event bus', 'bus, ndi'),
@@ -89,7 +105,10 @@ function writeInstructions(f: SwarmFixture): void {
   for (const [s, n, body] of files) {
     const rel = path.join('.s2', 'instructions', s, `phase-${n}.md`);
     mkdirSync(path.dirname(path.join(f.coord, rel)), { recursive: true });
-    writeFileSync(path.join(f.coord, rel), `---\nid: ${s}-p${n}\nsession: ${s}\nphase: ${n}\nneeds: []\n---\n# ${s} phase ${n}\n\n${body}\n`);
+    writeFileSync(
+      path.join(f.coord, rel),
+      `---\nid: ${s}-p${n}\nsession: ${s}\nphase: ${n}\nneeds: []\n---\n# ${s} phase ${n}\n\n${body}\n`,
+    );
   }
   git(f.coord, 'add', '.s2/instructions');
   git(f.coord, 'commit', '-q', '-m', 'instructions for the blocked phases');

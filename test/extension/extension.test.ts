@@ -49,7 +49,9 @@ describe('S² in the extension host', () => {
   it('puts the blocker on the needs line of .s2/swarm.yaml in the Problems', async () => {
     const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     const uri = vscode.Uri.file(path.join(root, '.s2', 'swarm.yaml'));
-    const diag = await until('diagnostics', () => vscode.languages.getDiagnostics(uri).find((d) => /webrtc:3 needs sip:4/.test(d.message)));
+    const diag = await until('diagnostics', () =>
+      vscode.languages.getDiagnostics(uri).find((d) => /webrtc:3 needs sip:4/.test(d.message)),
+    );
     const doc = await vscode.workspace.openTextDocument(uri);
     assert.match(doc.lineAt(diag.range.start.line).text, /needs:.*sip:4/);
   });
@@ -59,11 +61,21 @@ describe('S² in the extension host', () => {
     await until('67% in the status bar', () => /S² webrtc 67%/.test(api.statusBar.item.text));
   });
 
-  it('claims help on the blocker and records it in webrtc\'s own branch', async () => {
-    await vscode.commands.executeCommand(CommandId.HelpBlocker, { session: 'sip', phase: 4, task: 'review the REGISTER retries' });
-    await until('the claim in the view', () => api.host.view?.sessions.find((s) => s.id === 'webrtc')?.helping?.session === 'sip');
+  it("claims help on the blocker and records it in webrtc's own branch", async () => {
+    await vscode.commands.executeCommand(CommandId.HelpBlocker, {
+      session: 'sip',
+      phase: 4,
+      task: 'review the REGISTER retries',
+    });
+    await until(
+      'the claim in the view',
+      () => api.host.view?.sessions.find((s) => s.id === 'webrtc')?.helping?.session === 'sip',
+    );
     const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
-    const status = execFileSync('git', ['show', 's2/sessions/webrtc:.s2/sessions/webrtc/status.yaml'], { cwd: root, encoding: 'utf8' });
+    const status = execFileSync('git', ['show', 's2/sessions/webrtc:.s2/sessions/webrtc/status.yaml'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     assert.match(status, /task: review the REGISTER retries/);
   });
 

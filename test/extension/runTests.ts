@@ -25,11 +25,26 @@ async function main(): Promise<number> {
     if (executable) {
       const { runTests } = await import('@vscode/test-electron');
       console.log(`running the extension-host tests in ${executable}`);
-      return await runTests({ vscodeExecutablePath: executable, extensionDevelopmentPath: REPO_ROOT, extensionTestsPath: testsModule, launchArgs: [seeded.workspace, '--disable-extensions', '--disable-workspace-trust'], extensionTestsEnv: env });
+      return await runTests({
+        vscodeExecutablePath: executable,
+        extensionDevelopmentPath: REPO_ROOT,
+        extensionTestsPath: testsModule,
+        launchArgs: [seeded.workspace, '--disable-extensions', '--disable-workspace-trust'],
+        extensionTestsEnv: env,
+      });
     }
     console.log('no local VS Code (S2_VSCODE_EXECUTABLE): running the extension-host tests in code-server');
-    const r = await runExtensionTests({ workspace: seeded.workspace, extensionPath: REPO_ROOT, testsModule, env, echo: true, timeoutMs: 180_000 });
-    console.log(`code-server ${r.timings.startMs} ms, workbench ${r.timings.renderMs} ms, total ${r.timings.totalMs} ms`);
+    const r = await runExtensionTests({
+      workspace: seeded.workspace,
+      extensionPath: REPO_ROOT,
+      testsModule,
+      env,
+      echo: true,
+      timeoutMs: 180_000,
+    });
+    console.log(
+      `code-server ${r.timings.startMs} ms, workbench ${r.timings.renderMs} ms, total ${r.timings.totalMs} ms`,
+    );
     return r.exitCode;
   } finally {
     seeded.fixture.cleanup();

@@ -19,7 +19,18 @@ export interface CliRun {
 }
 
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } }).trim();
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    },
+  }).trim();
 }
 
 export class SwarmFixture {
@@ -29,7 +40,10 @@ export class SwarmFixture {
   readonly bare: string | null;
   private readonly dirs = new Map<string, string>();
 
-  private constructor(readonly topology: Topology, readonly sessions: readonly string[]) {
+  private constructor(
+    readonly topology: Topology,
+    readonly sessions: readonly string[],
+  ) {
     this.root = mkdtempSync(path.join(os.tmpdir(), 's2-test-'));
     this.home = path.join(this.root, 'home');
     this.coord = path.join(this.root, 'coord');
@@ -37,8 +51,14 @@ export class SwarmFixture {
   }
 
   /** Build a swarm from manifest text (keys are filled in by s2 init). */
-  static async create(topology: Topology, manifest: string, opts: { workBranchPrefix?: string } = {}): Promise<SwarmFixture> {
-    const ids = [...manifest.matchAll(/^ {2}([A-Za-z0-9][A-Za-z0-9_.-]*):\s*$/gm)].map((m) => m[1]!).filter((id) => !['owner'].includes(id));
+  static async create(
+    topology: Topology,
+    manifest: string,
+    opts: { workBranchPrefix?: string } = {},
+  ): Promise<SwarmFixture> {
+    const ids = [...manifest.matchAll(/^ {2}([A-Za-z0-9][A-Za-z0-9_.-]*):\s*$/gm)]
+      .map((m) => m[1]!)
+      .filter((id) => !['owner'].includes(id));
     const f = new SwarmFixture(topology, ids);
     mkdirSync(f.coord, { recursive: true });
     git(f.coord, 'init', '-q', '-b', 'main');
@@ -93,7 +113,12 @@ export class SwarmFixture {
   }
 
   async cli(session: string | null, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-    return this.cliAt(session ? this.dir(session) : this.topology === 'remote' ? this.dir(this.sessions[0]!) : this.coord, session, args, env);
+    return this.cliAt(
+      session ? this.dir(session) : this.topology === 'remote' ? this.dir(this.sessions[0]!) : this.coord,
+      session,
+      args,
+      env,
+    );
   }
 
   async cliAt(cwd: string, session: string | null, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
@@ -108,7 +133,8 @@ export class SwarmFixture {
     return { code, stdout, stderr, json: () => JSON.parse(stdout) };
   }
 
-  async status(session: string | null = null, env: Record<string, string> = {}): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's --json output, read loosely by tests
+  async status(session: string | null = null, env: Record<string, string> = {}): Promise<any> {
     if (this.topology === 'remote') this.fetchAll();
     const r = await this.cli(session, ['status'], env);
     if (r.code !== 0) throw new Error(`status failed: ${r.stderr}`);

@@ -13,11 +13,27 @@ import type { SwarmFixture } from './gitFixture';
 export async function rogueStore(f: SwarmFixture, session: string, signer = session): Promise<SessionStore> {
   const ctx = await openRepo(f.dir(session));
   const reader = new SnapshotReader(ctx, { me: session, trackRewrites: false });
-  return new SessionStore(new RecordWriter(ctx, reader), session, readFileSync(keyPath('test', signer, { S2_HOME: f.home }), 'utf8'), undefined, false);
+  return new SessionStore(
+    new RecordWriter(ctx, reader),
+    session,
+    readFileSync(keyPath('test', signer, { S2_HOME: f.home }), 'utf8'),
+    undefined,
+    false,
+  );
 }
 
-export async function forgeHelp(f: SwarmFixture, session: string, target: { session: string; phase: number; task: string }): Promise<void> {
+export async function forgeHelp(
+  f: SwarmFixture,
+  session: string,
+  target: { session: string; phase: number; task: string },
+): Promise<void> {
   const store = await rogueStore(f, session);
   const now = new Date().toISOString();
-  await store.commit({ status: (st) => ({ ...st, helping: { ...target, side: 'provider', claimedAt: now, leaseSeconds: 900, workTipAtClaim: null } }), message: 'rogue help claim' });
+  await store.commit({
+    status: (st) => ({
+      ...st,
+      helping: { ...target, side: 'provider', claimedAt: now, leaseSeconds: 900, workTipAtClaim: null },
+    }),
+    message: 'rogue help claim',
+  });
 }

@@ -22,7 +22,10 @@ describe('bad input gets one clear error and loses nothing', function () {
 
   it('a manifest that fails its schema names the field and line', async () => {
     f = await SwarmFixture.create('worktree', simpleManifest(['a', 'b']));
-    writeFileSync(path.join(f.coord, '.s2/swarm.yaml'), 'swarm: x\nsessions:\n  a:\n    budgetUsd: lots\n  b:\n    phases:\n      2: { needs: [zzz:1] }\n');
+    writeFileSync(
+      path.join(f.coord, '.s2/swarm.yaml'),
+      'swarm: x\nsessions:\n  a:\n    budgetUsd: lots\n  b:\n    phases:\n      2: { needs: [zzz:1] }\n',
+    );
     git(f.coord, 'commit', '-qam', 'bad manifest');
     const r = await f.cli('a', ['status']);
     assert.equal(r.code, 2);
@@ -31,11 +34,17 @@ describe('bad input gets one clear error and loses nothing', function () {
 
   it('a need on an unknown session is refused with its line', async () => {
     f = await SwarmFixture.create('worktree', simpleManifest(['a', 'b']));
-    writeFileSync(path.join(f.coord, '.s2/swarm.yaml'), 'swarm: x\nsessions:\n  a: {}\n  b:\n    phases:\n      2: { needs: [zzz:1] }\n');
+    writeFileSync(
+      path.join(f.coord, '.s2/swarm.yaml'),
+      'swarm: x\nsessions:\n  a: {}\n  b:\n    phases:\n      2: { needs: [zzz:1] }\n',
+    );
     git(f.coord, 'commit', '-qam', 'bad need');
     const r = await f.cli('a', ['status']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /swarm\.yaml:6: sessions\.b\.phases\.2\.needs\.0: needs zzz:1, but there is no session "zzz"/);
+    assert.match(
+      r.stderr,
+      /swarm\.yaml:6: sessions\.b\.phases\.2\.needs\.0: needs zzz:1, but there is no session "zzz"/,
+    );
   });
 
   it('a missing manifest says how to create one', async () => {
@@ -56,7 +65,10 @@ describe('bad input gets one clear error and loses nothing', function () {
     f = await SwarmFixture.create('worktree', simpleManifest(['a', 'b']));
     assert.equal((await f.cli('a', ['spend', '2'])).code, 0);
     const ctx = await openRepo(f.dir('a'));
-    await new RecordWriter(ctx, new SnapshotReader(ctx, { me: 'a' })).write('s2/sessions/a', '.s2/sessions/a/', () => ({ files: { '.s2/sessions/a/status.yaml': 'kind: status\nsession: a\nseq: "x"\n' }, message: 'garbage' }));
+    await new RecordWriter(ctx, new SnapshotReader(ctx, { me: 'a' })).write('s2/sessions/a', '.s2/sessions/a/', () => ({
+      files: { '.s2/sessions/a/status.yaml': 'kind: status\nsession: a\nseq: "x"\n' },
+      message: 'garbage',
+    }));
     const view = await f.status();
     const v = view.violations.find((x: { code: string }) => x.code === 'RECORD_INVALID');
     assert.ok(v, JSON.stringify(view.violations));
@@ -82,7 +94,11 @@ describe('bad input gets one clear error and loses nothing', function () {
     git(d, 'remote', 'set-url', 'origin', f.bare!);
     assert.equal((await f.cli('a', ['spend', '4'])).code, 0);
     const view = await f.status('b');
-    assert.equal(view.sessions.find((s: { id: string }) => s.id === 'a').spendUsd, 7, 'both records reached the remote');
+    assert.equal(
+      view.sessions.find((s: { id: string }) => s.id === 'a').spendUsd,
+      7,
+      'both records reached the remote',
+    );
   });
 
   it('a push rejected forever is an error that keeps our commits and never forces', async () => {
@@ -96,9 +112,16 @@ describe('bad input gets one clear error and loses nothing', function () {
     git(other, 'push', '-q', '--force', 'origin', 'HEAD:refs/heads/s2/sessions/a');
     const r = await f.cli('a', ['spend', '2']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /rejected .* Nothing was force-pushed; our commits are kept on refs\/heads\/s2\/sessions\/a/);
+    assert.match(
+      r.stderr,
+      /rejected .* Nothing was force-pushed; our commits are kept on refs\/heads\/s2\/sessions\/a/,
+    );
     const ledger = git(f.dir('a'), 'show', 'refs/heads/s2/sessions/a:.s2/sessions/a/ledger.jsonl').split('\n');
     assert.equal(ledger.length, 2, 'both spends are still in the local branch');
-    assert.equal(git(f.bare!, 'log', '--format=%s', '-1', 's2/sessions/a'), 'intruder', 'the remote was not overwritten');
+    assert.equal(
+      git(f.bare!, 'log', '--format=%s', '-1', 's2/sessions/a'),
+      'intruder',
+      'the remote was not overwritten',
+    );
   });
 });

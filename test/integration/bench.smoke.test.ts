@@ -28,7 +28,10 @@ describe('benchmarks, smoke run at tiny sizes (no timing goals)', function () {
       finitePositive(f.ratio, 'ratio');
       assert.ok(f.requests >= f.uniqueObjects && f.uniqueObjects > 0);
     }
-    assert.ok(x.cold.uniqueObjects > x.warm.uniqueObjects, 'a warm read touches fewer objects (records cached by tree)');
+    assert.ok(
+      x.cold.uniqueObjects > x.warm.uniqueObjects,
+      'a warm read touches fewer objects (records cached by tree)',
+    );
   });
 
   it('ticks: cold and warm, both topologies; one fetch on a remote, none in worktrees; the heartbeat tick writes', () => {
@@ -58,7 +61,10 @@ describe('benchmarks, smoke run at tiny sizes (no timing goals)', function () {
   });
 
   it('alert latency: every other session saw the block and its clearing, in both topologies', () => {
-    assert.deepEqual(r.alerts.map((a) => a.topology), ['worktree', 'remote']);
+    assert.deepEqual(
+      r.alerts.map((a) => a.topology),
+      ['worktree', 'remote'],
+    );
     for (const a of r.alerts) {
       assert.equal(a.timeouts, 0);
       assert.equal(a.blockSeenMs.n, a.sessions - 1);
@@ -72,11 +78,12 @@ describe('benchmarks, smoke run at tiny sizes (no timing goals)', function () {
     for (const v of r.engine.views) finitePositive(v.medianMs, 'view ms');
     finitePositive(r.engine.verify!.verifyPerSecond, 'verify rate');
     finitePositive(r.engine.verify!.admitPerSecond, 'admit rate');
-    for (const c of r.cli) if (c.available) {
-      assert.equal(c.exitCode, 0);
-      finitePositive(c.statusMs, 's2 status ms');
-      finitePositive(c.nodeStartMs, 'node start ms');
-    }
+    for (const c of r.cli)
+      if (c.available) {
+        assert.equal(c.exitCode, 0);
+        finitePositive(c.statusMs, 's2 status ms');
+        finitePositive(c.nodeStartMs, 'node start ms');
+      }
     assert.ok(r.extension.bundle && r.extension.matrix);
     const rs = rows(r);
     assert.ok(rs.length > 15);

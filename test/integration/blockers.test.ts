@@ -45,7 +45,8 @@ async function finishPhase1(f: SwarmFixture, s: string, env: Record<string, stri
   assert.equal(r.code, 0, r.stderr);
 }
 
-const codes = (v: { violations: { code: string; session: string }[] }): string[] => v.violations.map((x) => `${x.code}:${x.session}`);
+const codes = (v: { violations: { code: string; session: string }[] }): string[] =>
+  v.violations.map((x) => `${x.code}:${x.session}`);
 
 describe('blockers, deadlocks and gang-up on real git (7 sessions)', function () {
   this.timeout(120_000);
@@ -53,7 +54,13 @@ describe('blockers, deadlocks and gang-up on real git (7 sessions)', function ()
   afterEach(() => f?.cleanup());
 
   it('reports a 3-session circular wait as one deadlock in one snapshot read, with a way out', async () => {
-    f = await SwarmFixture.create('worktree', MANIFEST.replace('policy: { crossSessionVerification: advisory }\n', '').replace(/  cli:\n    expertise: \[cli\]\n    phaseCount: 3\n  talent:\n    expertise: \[ui\]\n    phaseCount: 3\n  bus:\n    expertise: \[bus\]\n    phaseCount: 3\n/, `  cli:\n    phaseCount: 3\n    phases:\n      2: { needs: [talent:2] }\n  talent:\n    phaseCount: 3\n    phases:\n      2: { needs: [bus:2] }\n  bus:\n    phaseCount: 3\n    phases:\n      2: { needs: [cli:2] }\n`));
+    f = await SwarmFixture.create(
+      'worktree',
+      MANIFEST.replace('policy: { crossSessionVerification: advisory }\n', '').replace(
+        / {2}cli:\n {4}expertise: \[cli\]\n {4}phaseCount: 3\n {2}talent:\n {4}expertise: \[ui\]\n {4}phaseCount: 3\n {2}bus:\n {4}expertise: \[bus\]\n {4}phaseCount: 3\n/,
+        `  cli:\n    phaseCount: 3\n    phases:\n      2: { needs: [talent:2] }\n  talent:\n    phaseCount: 3\n    phases:\n      2: { needs: [bus:2] }\n  bus:\n    phaseCount: 3\n    phases:\n      2: { needs: [cli:2] }\n`,
+      ),
+    );
     for (const s of ['cli', 'talent', 'bus']) await finishPhase1(f, s);
     const view = await f.status();
     assert.equal(view.deadlocks.length, 1);
@@ -63,17 +70,23 @@ describe('blockers, deadlocks and gang-up on real git (7 sessions)', function ()
     assert.equal(codes(view).filter((c) => c.startsWith('DEADLOCK')).length, 1);
   });
 
-  it('raises STUCK_BLOCKER once the blocker\'s heartbeat lease expires, and allows adoption then', async () => {
+  it("raises STUCK_BLOCKER once the blocker's heartbeat lease expires, and allows adoption then", async () => {
     f = await SwarmFixture.create('worktree', MANIFEST);
     for (const s of ['ndi', 'webrtc', 'h323']) await finishPhase1(f, s, at(0));
     assert.equal((await f.cli('sip', ['start-phase', '1'], at(0))).code, 0);
     const early = await f.status(null, at(100));
-    assert.deepEqual(early.blockers.map((b: { session: string }) => b.session), ['sip']);
+    assert.deepEqual(
+      early.blockers.map((b: { session: string }) => b.session),
+      ['sip'],
+    );
     assert.equal(early.blockers[0].transitive, 3);
     assert.ok(!codes(early).some((c) => c.startsWith('STUCK_BLOCKER')));
     assert.equal((await f.cli('h323', ['adopt', 'sip:1'], at(100))).code, 1, 'a live session cannot be adopted');
     const late = await f.status(null, at(211));
-    assert.deepEqual(codes(late).filter((c) => c.startsWith('STUCK_BLOCKER')), ['STUCK_BLOCKER:sip']);
+    assert.deepEqual(
+      codes(late).filter((c) => c.startsWith('STUCK_BLOCKER')),
+      ['STUCK_BLOCKER:sip'],
+    );
     assert.ok(late.blockers[0].stalled);
     const adopt = await f.cli('h323', ['adopt', 'sip:1'], at(211));
     assert.equal(adopt.code, 0, adopt.stderr);
@@ -104,7 +117,7 @@ describe('blockers, deadlocks and gang-up on real git (7 sessions)', function ()
     assert.equal(b.code, 0, b.stderr);
     assert.notEqual(a.json().claim.task, b.json().claim.task);
     const third = await f.cli('ndi', ['help', '--auto']);
-    assert.equal(third.code, 1, 'the blocker\'s helper cap (2) is reached');
+    assert.equal(third.code, 1, "the blocker's helper cap (2) is reached");
     const view = await f.status();
     assert.ok(!codes(view).some((c) => c.startsWith('DUPLICATE_HELP')));
     assert.equal(view.sessions.find((s: { id: string }) => s.id === 'webrtc').state, 'helping');
@@ -117,13 +130,22 @@ describe('blockers, deadlocks and gang-up on real git (7 sessions)', function ()
     assert.equal((await f.cli('h323', ['help', 'sip', '--task', 'review the SIP parser'], at(0))).code, 0);
     f.work('h323');
     const view = await f.status(null, at(601));
-    assert.deepEqual(codes(view).filter((c) => c.startsWith('HELPER_NO_PROGRESS')), ['HELPER_NO_PROGRESS:webrtc']);
+    assert.deepEqual(
+      codes(view).filter((c) => c.startsWith('HELPER_NO_PROGRESS')),
+      ['HELPER_NO_PROGRESS:webrtc'],
+    );
     assert.equal(view.sessions.find((s: { id: string }) => s.id === 'webrtc').helping, null);
     assert.equal(view.sessions.find((s: { id: string }) => s.id === 'h323').helping.task, 'review the SIP parser');
   });
 
   it('reports a help loop written around the guards, and the guard refuses to make one', async () => {
-    f = await SwarmFixture.create('worktree', MANIFEST.replace('  cli:\n    expertise: [cli]\n    phaseCount: 3\n', '  cli:\n    expertise: [cli]\n    phaseCount: 3\n    phases:\n      2: { needs: [ndi:2] }\n'));
+    f = await SwarmFixture.create(
+      'worktree',
+      MANIFEST.replace(
+        '  cli:\n    expertise: [cli]\n    phaseCount: 3\n',
+        '  cli:\n    expertise: [cli]\n    phaseCount: 3\n    phases:\n      2: { needs: [ndi:2] }\n',
+      ),
+    );
     for (const s of ['ndi', 'cli', 'webrtc']) await finishPhase1(f, s);
     // ndi waits on sip; cli waits on ndi. ndi helps sip is fine; a sip→ndi claim would loop only with ndi→sip.
     assert.equal((await f.cli('cli', ['help', 'ndi', '--task', 'ndi adapter'])).code, 0);
@@ -133,7 +155,10 @@ describe('blockers, deadlocks and gang-up on real git (7 sessions)', function ()
     const { forgeHelp } = await import('../helpers/rogue');
     await forgeHelp(f, 'ndi', { session: 'cli', phase: 2, task: 'loop back' });
     const view = await f.status();
-    assert.ok(codes(view).some((c) => c.startsWith('HELP_LOOP')), codes(view).join(' '));
+    assert.ok(
+      codes(view).some((c) => c.startsWith('HELP_LOOP')),
+      codes(view).join(' '),
+    );
     void git;
   });
 });

@@ -22,7 +22,16 @@ sessions:
 
 /** A recorded Claude Code PreToolUse input of the documented shape. */
 function preToolUse(tool: string, id: string, input: unknown = {}): string {
-  return JSON.stringify({ session_id: 'abc123', transcript_path: '/tmp/t.jsonl', cwd: '/tmp', permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input, tool_use_id: id });
+  return JSON.stringify({
+    session_id: 'abc123',
+    transcript_path: '/tmp/t.jsonl',
+    cwd: '/tmp',
+    permission_mode: 'default',
+    hook_event_name: 'PreToolUse',
+    tool_name: tool,
+    tool_input: input,
+    tool_use_id: id,
+  });
 }
 
 describe('budgets, approvals, agent caps and the Claude Code hook', function () {
@@ -44,7 +53,10 @@ describe('budgets, approvals, agent caps and the Claude Code hook', function () 
     const s = await SwarmSession.open({ repo: f.dir('sip'), session: 'sip', env: { ...process.env, S2_HOME: f.home } });
     try {
       const denied = await handleClaudeHook(s, preToolUse('Bash', 't1', { command: 'npm test' }));
-      assert.equal((denied.output as { hookSpecificOutput: { permissionDecision: string } }).hookSpecificOutput.permissionDecision, 'deny');
+      assert.equal(
+        (denied.output as { hookSpecificOutput: { permissionDecision: string } }).hookSpecificOutput.permissionDecision,
+        'deny',
+      );
       assert.match(JSON.stringify(denied.output), /s2 approve sip --usd N/);
       const notApprover = await f.cli('sip', ['approve', 'sip', '--usd', '10', '--as', 'sip']);
       assert.equal(notApprover.code, 1, 'a session cannot approve its own budget');
@@ -67,8 +79,15 @@ describe('budgets, approvals, agent caps and the Claude Code hook', function () 
     let denied = 0;
     try {
       for (let wave = 0; wave < 10; wave++) {
-        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => handleClaudeHook(s, preToolUse('Task', `spawn-${wave}-${i}`, { description: 'x', prompt: 'y' }))));
-        for (const r of results) r.output ? denied++ : allowed++;
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            handleClaudeHook(s, preToolUse('Task', `spawn-${wave}-${i}`, { description: 'x', prompt: 'y' })),
+          ),
+        );
+        for (const r of results) {
+          if (r.output) denied++;
+          else allowed++;
+        }
       }
     } finally {
       s.dispose();
@@ -87,7 +106,17 @@ describe('budgets, approvals, agent caps and the Claude Code hook', function () 
     const s = await SwarmSession.open({ repo: f.dir('ndi'), session: 'ndi', env: { ...process.env, S2_HOME: f.home } });
     try {
       await handleClaudeHook(s, preToolUse('Agent', 'a1'));
-      await handleClaudeHook(s, JSON.stringify({ session_id: 'abc', hook_event_name: 'PostToolUse', tool_name: 'Agent', tool_input: {}, tool_use_id: 'a1', tool_response: {} }));
+      await handleClaudeHook(
+        s,
+        JSON.stringify({
+          session_id: 'abc',
+          hook_event_name: 'PostToolUse',
+          tool_name: 'Agent',
+          tool_input: {},
+          tool_use_id: 'a1',
+          tool_response: {},
+        }),
+      );
     } finally {
       s.dispose();
     }
@@ -99,8 +128,33 @@ describe('budgets, approvals, agent caps and the Claude Code hook', function () 
     const { writeFileSync } = await import('node:fs');
     const path = await import('node:path');
     const log = path.join(f.root, 'session.jsonl');
-    const msg = (id: string, out: number) => JSON.stringify({ type: 'assistant', uuid: `u-${id}`, timestamp: '2026-11-25T10:00:00Z', message: { id, model: 'claude-sonnet-4-20250514', role: 'assistant', usage: { input_tokens: 1_000_000, output_tokens: out, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 } } });
-    writeFileSync(log, [JSON.stringify({ type: 'user', message: { role: 'user', content: 'hi' } }), msg('m1', 100_000), msg('m1', 100_000), msg('m2', 0), 'not json'].join('\n'));
+    const msg = (id: string, out: number) =>
+      JSON.stringify({
+        type: 'assistant',
+        uuid: `u-${id}`,
+        timestamp: '2026-11-25T10:00:00Z',
+        message: {
+          id,
+          model: 'claude-sonnet-4-20250514',
+          role: 'assistant',
+          usage: {
+            input_tokens: 1_000_000,
+            output_tokens: out,
+            cache_read_input_tokens: 0,
+            cache_creation_input_tokens: 0,
+          },
+        },
+      });
+    writeFileSync(
+      log,
+      [
+        JSON.stringify({ type: 'user', message: { role: 'user', content: 'hi' } }),
+        msg('m1', 100_000),
+        msg('m1', 100_000),
+        msg('m2', 0),
+        'not json',
+      ].join('\n'),
+    );
     const first = await f.cli('sip', ['import-usage', log]);
     assert.equal(first.code, 0, first.stderr);
     assert.equal(first.json().messages, 2);

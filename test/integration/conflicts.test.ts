@@ -37,9 +37,14 @@ for (const topology of ['worktree', 'remote'] as Topology[]) {
       const r = await cli('c', ['conflicts']);
       assert.equal(r.code, 1, r.stderr);
       const out = r.json();
-      assert.deepEqual(out.pairs, [{ a: 'a', b: 'b', files: ['README.md'], conflict: true, conflictFiles: ['README.md'] }]);
+      assert.deepEqual(out.pairs, [
+        { a: 'a', b: 'b', files: ['README.md'], conflict: true, conflictFiles: ['README.md'] },
+      ]);
       assert.deepEqual(out.duplicates, []);
-      assert.deepEqual(out.violations.map((v: { code: string; ref: string }) => `${v.code} ${v.ref}`), ['MERGE_CONFLICT_AHEAD a+b']);
+      assert.deepEqual(
+        out.violations.map((v: { code: string; ref: string }) => `${v.code} ${v.ref}`),
+        ['MERGE_CONFLICT_AHEAD a+b'],
+      );
       assert.deepEqual(out.sessions.find((x: { id: string }) => x.id === 'c').files, ['c.txt']);
     });
 
@@ -71,7 +76,10 @@ for (const topology of ['worktree', 'remote'] as Topology[]) {
       assert.deepEqual(out.duplicates[0].sessions, ['a', 'b']);
       assert.deepEqual(out.duplicates[0].commits, [ca, cb].sort());
       assert.ok(out.violations.some((v: { code: string }) => v.code === 'DUPLICATE_WORK'));
-      assert.ok(out.pairs.every((p: { conflict: boolean }) => !p.conflict), 'the same change merges cleanly');
+      assert.ok(
+        out.pairs.every((p: { conflict: boolean }) => !p.conflict),
+        'the same change merges cleanly',
+      );
     });
 
     it('caches per pair of tips: nothing moved spawns no process; one tip moved redoes only its pairs', async () => {
@@ -100,7 +108,12 @@ describe('s2 conflicts text output', function () {
       f.work('a', 'README.md', 'a\n');
       f.work('b', 'README.md', 'b\n');
       let out = '';
-      const code = await main(['conflicts'], { stdout: (t) => (out += t), stderr: () => undefined, env: { ...process.env, S2_HOME: f.home, S2_SESSION: 'a' }, cwd: f.dir('a') });
+      const code = await main(['conflicts'], {
+        stdout: (t) => (out += t),
+        stderr: () => undefined,
+        env: { ...process.env, S2_HOME: f.home, S2_SESSION: 'a' },
+        cwd: f.dir('a'),
+      });
       assert.equal(code, 1);
       assert.match(out, /a\s+b\s+CONFLICT\s+README\.md/);
       assert.match(out, /MERGE_CONFLICT_AHEAD/);
@@ -132,8 +145,11 @@ describe('conflict forecast cost', function () {
           const still = await run();
           f.work(ids[3]!, `${ids[3]}/later.txt`);
           const moved = await run();
-          const fmt = (x: typeof first) => `${x.stats.ms} ms, ${x.stats.processes} processes, ${x.stats.mergeTrees} merge-tree`;
-          console.log(`      ${n} sessions, ${first.pairs.length} pairs: first ${fmt(first)}; nothing moved ${fmt(still)}; one moved ${fmt(moved)}`);
+          const fmt = (x: typeof first) =>
+            `${x.stats.ms} ms, ${x.stats.processes} processes, ${x.stats.mergeTrees} merge-tree`;
+          console.log(
+            `      ${n} sessions, ${first.pairs.length} pairs: first ${fmt(first)}; nothing moved ${fmt(still)}; one moved ${fmt(moved)}`,
+          );
           assert.equal(still.stats.processes, 0);
           assert.ok(moved.stats.mergeTrees < first.stats.mergeTrees || first.stats.mergeTrees <= 1);
           assert.ok(processStats.spawned - before >= first.stats.processes);

@@ -17,7 +17,10 @@ for (const topology of ['worktree', 'remote'] as Topology[]) {
       await Promise.all(
         SEVEN.map(async (s) => {
           for (let i = 0; i < perSession; i++) {
-            const r = i % 2 === 0 ? await f.cli(s, ['spend', '0.5', '--model', 'm', '--note', `n${i}`]) : await f.cli(s, ['heartbeat']);
+            const r =
+              i % 2 === 0
+                ? await f.cli(s, ['spend', '0.5', '--model', 'm', '--note', `n${i}`])
+                : await f.cli(s, ['heartbeat']);
             assert.equal(r.code, 0, r.stderr);
           }
         }),
@@ -55,7 +58,7 @@ for (const topology of ['worktree', 'remote'] as Topology[]) {
       assert.equal(sip.phases[0].state, 'done');
     });
 
-    it('refuses to start a phase when the checkout is not on the session\'s work branch', async () => {
+    it("refuses to start a phase when the checkout is not on the session's work branch", async () => {
       const d = f.dir('cli');
       git(d, 'checkout', '-q', '-b', 'elsewhere');
       const r = await f.cli('cli', ['start-phase', '1']);

@@ -44,7 +44,9 @@ async function deliver(f: SwarmFixture, s: string, files: Record<string, string>
 }
 
 function integrationWorktrees(f: SwarmFixture): string[] {
-  return git(f.dir('v'), 'worktree', 'list', '--porcelain').split('\n').filter((l) => l.includes('s2-integrate-'));
+  return git(f.dir('v'), 'worktree', 'list', '--porcelain')
+    .split('\n')
+    .filter((l) => l.includes('s2-integrate-'));
 }
 
 for (const topology of ['worktree', 'remote'] as Topology[]) {
@@ -56,24 +58,44 @@ for (const topology of ['worktree', 'remote'] as Topology[]) {
     });
     afterEach(() => f.cleanup());
 
-    it('passes on compatible sessions and signs the verdict into the integrator\'s records', async () => {
-      const commits = [await deliver(f, 'a', { 'a.txt': 'a\n' }), await deliver(f, 'b', { 'b.txt': 'b\n' }), await deliver(f, 'c', { 'c.txt': 'c\n' })];
+    it("passes on compatible sessions and signs the verdict into the integrator's records", async () => {
+      const commits = [
+        await deliver(f, 'a', { 'a.txt': 'a\n' }),
+        await deliver(f, 'b', { 'b.txt': 'b\n' }),
+        await deliver(f, 'c', { 'c.txt': 'c\n' }),
+      ];
       const head = git(f.dir('v'), 'rev-parse', 'HEAD');
       const r = await f.cli('v', ['integrate']);
       assert.equal(r.code, 0, r.stdout + r.stderr);
       const rec = r.json().integration;
       assert.equal(rec.result, 'pass');
-      assert.deepEqual(rec.merged, [{ session: 'a', phase: 1, commit: commits[0] }, { session: 'b', phase: 1, commit: commits[1] }, { session: 'c', phase: 1, commit: commits[2] }]);
+      assert.deepEqual(rec.merged, [
+        { session: 'a', phase: 1, commit: commits[0] },
+        { session: 'b', phase: 1, commit: commits[1] },
+        { session: 'c', phase: 1, commit: commits[2] },
+      ]);
       assert.deepEqual(rec.skipped, [{ session: 'v', reason: 'no completion yet' }]);
       assert.equal(rec.commands.length, 2);
       assert.deepEqual(rec.culprits, []);
-      assert.deepEqual(git(f.dir('v'), 'ls-tree', '--name-only', rec.mergeCommit).split('\n').sort(), ['.s2', 'README.md', 'a.txt', 'b.txt', 'c.txt']);
+      assert.deepEqual(git(f.dir('v'), 'ls-tree', '--name-only', rec.mergeCommit).split('\n').sort(), [
+        '.s2',
+        'README.md',
+        'a.txt',
+        'b.txt',
+        'c.txt',
+      ]);
       // The record is on v's own records branch, signed with v's key.
       const text = git(f.dir('v'), 'show', `refs/heads/s2/sessions/v:${integrationPath('v')}`);
       const s = await SwarmSession.open({ repo: f.dir('v'), session: 'v' });
       const plan = (await s.snapshot()).plan;
       s.dispose();
-      const admitted = admit(IntegrationRecord, parseYamlRecord(text, integrationPath('v')), 'v', integrationPath('v'), plan.sessions.find((x) => x.id === 'v')!.publicKey);
+      const admitted = admit(
+        IntegrationRecord,
+        parseYamlRecord(text, integrationPath('v')),
+        'v',
+        integrationPath('v'),
+        plan.sessions.find((x) => x.id === 'v')!.publicKey,
+      );
       assert.ok(admitted.ok, JSON.stringify(admitted));
       // Nothing of the agent's checkout moved, and the temporary worktree is gone.
       assert.equal(git(f.dir('v'), 'rev-parse', 'HEAD'), head);
@@ -129,9 +151,23 @@ describe('s2 integrate: culprits, conflicts, missing commits', function () {
   it('a completion that names a missing commit is a clear error, not a skip', async () => {
     await deliver(f, 'b', { 'b.txt': 'b\n' });
     const ctx = await openRepo(f.dir('a'));
-    const store = new SessionStore(new RecordWriter(ctx, new SnapshotReader(ctx, { me: 'a', trackRewrites: false })), 'a', await loadPrivateKey('test', 'a', { S2_HOME: f.home }));
+    const store = new SessionStore(
+      new RecordWriter(ctx, new SnapshotReader(ctx, { me: 'a', trackRewrites: false })),
+      'a',
+      await loadPrivateKey('test', 'a', { S2_HOME: f.home }),
+    );
     const missing = 'deadbeef'.repeat(5);
-    await store.writeCompletion({ kind: 'completion', session: 'a', phase: 1, commit: missing, completedAt: new Date().toISOString(), validations: [] }, (st) => st);
+    await store.writeCompletion(
+      {
+        kind: 'completion',
+        session: 'a',
+        phase: 1,
+        commit: missing,
+        completedAt: new Date().toISOString(),
+        validations: [],
+      },
+      (st) => st,
+    );
     const r = await f.cli('v', ['integrate']);
     assert.equal(r.code, 2);
     assert.equal(r.json().error.code, 'COMMIT_MISSING');

@@ -43,7 +43,9 @@ describe('the guarded polling loop on real git', function () {
   it('7 sessions polling one remote run every instruction exactly once, though instructions land mid-run', async () => {
     const log = path.join(require('node:os').tmpdir(), `s2-exec-${process.pid}-${Date.now()}.log`);
     f = await SwarmFixture.create('remote', manifest(SEVEN, executor(log, true)));
-    const sessions = await Promise.all(SEVEN.map((s) => SwarmSession.open({ repo: f.dir(s), session: s, env: { ...process.env, S2_HOME: f.home } })));
+    const sessions = await Promise.all(
+      SEVEN.map((s) => SwarmSession.open({ repo: f.dir(s), session: s, env: { ...process.env, S2_HOME: f.home } })),
+    );
     const pollers = sessions.map((s) => new Poller(s, {}));
     const runs = pollers.map((p) => p.run());
     try {
@@ -51,7 +53,11 @@ describe('the guarded polling loop on real git', function () {
         for (const s of SEVEN) addInstruction(f, s, phase);
         await new Promise((r) => setTimeout(r, 200));
       }
-      await until(() => existsSync(log) && readFileSync(log, 'utf8').trim().split('\n').length >= 21, 180_000, '21 executor runs');
+      await until(
+        () => existsSync(log) && readFileSync(log, 'utf8').trim().split('\n').length >= 21,
+        180_000,
+        '21 executor runs',
+      );
       await new Promise((r) => setTimeout(r, 1500)); // a few more ticks: nothing may run again
     } finally {
       pollers.forEach((p) => p.stop());
@@ -64,7 +70,10 @@ describe('the guarded polling loop on real git', function () {
     assert.deepEqual(lines, expected, 'each instruction ran exactly once');
     const view = await f.status();
     for (const s of view.sessions) assert.equal(s.state, 'done', `${s.id} finished`);
-    assert.deepEqual(view.violations.filter((v: { severity: string }) => v.severity === 'error'), []);
+    assert.deepEqual(
+      view.violations.filter((v: { severity: string }) => v.severity === 'error'),
+      [],
+    );
   });
 
   it('a loop killed mid-run restarts (taking over its lock) and loses nothing', async () => {
@@ -73,29 +82,65 @@ describe('the guarded polling loop on real git', function () {
     addInstruction(f, 'a', 1);
     const cli = path.resolve(__dirname, '../../../dist/cli.js');
     const env = { ...process.env, S2_HOME: f.home, S2_SESSION: 'a' };
-    const first = spawn('node', [cli, 'poll', '--interval', '0.2'], { cwd: f.dir('a'), env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const first = spawn('node', [cli, 'poll', '--interval', '0.2'], {
+      cwd: f.dir('a'),
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let errors = '';
     first.stderr!.on('data', (b) => (errors += b));
-    await until(() => { try { git(f.coord, 'cat-file', '-e', 's2/sessions/a:.s2/sessions/a/acks/a-p1.yaml'); return true; } catch { return false; } }, 30_000, 'the ack');
+    await until(
+      () => {
+        try {
+          git(f.coord, 'cat-file', '-e', 's2/sessions/a:.s2/sessions/a/acks/a-p1.yaml');
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      30_000,
+      'the ack',
+    );
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
-    const second = spawn('node', [cli, 'poll', '--interval', '0.2'], { cwd: f.dir('a'), env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const second = spawn('node', [cli, 'poll', '--interval', '0.2'], {
+      cwd: f.dir('a'),
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     second.stderr!.on('data', (b) => (errors += b));
     try {
-      await until(async () => (await f.status()).sessions[0].phase === 2, 60_000, 'phase 1 complete after the restart').catch((e) => {
+      await until(
+        async () => (await f.status()).sessions[0].phase === 2,
+        60_000,
+        'phase 1 complete after the restart',
+      ).catch((e) => {
         throw new Error(`${e.message}; loop stderr: ${errors}`);
       });
     } finally {
       second.kill('SIGTERM');
       await new Promise((r) => second.once('exit', r));
     }
-    const witness = git(f.coord, 'show', 's2/sessions/a:.s2/sessions/a/witness.jsonl').split('\n').map((l) => JSON.parse(l));
-    assert.equal(git(f.coord, 'ls-tree', '--name-only', 's2/sessions/a', '.s2/sessions/a/acks/').split('\n').filter(Boolean).length, 1, 'one acknowledgement');
+    const witness = git(f.coord, 'show', 's2/sessions/a:.s2/sessions/a/witness.jsonl')
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.equal(
+      git(f.coord, 'ls-tree', '--name-only', 's2/sessions/a', '.s2/sessions/a/acks/').split('\n').filter(Boolean)
+        .length,
+      1,
+      'one acknowledgement',
+    );
     assert.equal(witness.filter((w) => w.action === 'start-phase').length, 1, 'the instruction was taken once');
-    assert.ok(witness.some((w) => w.action === 'attempt-failed' && /interrupted/.test(w.detail)), 'the interrupted run is on record');
+    assert.ok(
+      witness.some((w) => w.action === 'attempt-failed' && /interrupted/.test(w.detail)),
+      'the interrupted run is on record',
+    );
     assert.equal(witness.filter((w) => w.action === 'complete-phase').length, 1);
     const view = await f.status();
-    assert.deepEqual(view.violations.filter((v: { severity: string }) => v.severity === 'error'), []);
+    assert.deepEqual(
+      view.violations.filter((v: { severity: string }) => v.severity === 'error'),
+      [],
+    );
   });
 
   it('backs off exponentially while the remote fails (fetches counted)', async () => {
@@ -113,11 +158,17 @@ describe('the guarded polling loop on real git', function () {
     // Without backoff a 0.2 s interval makes ~35 fetches in 7 s; with 1 s ×2 (jittered) at most 5.
     assert.ok(p.fetches <= 5, `fetches: ${p.fetches}`);
     assert.ok(p.fetches >= 3, `fetches: ${p.fetches}`);
-    for (let i = 1; i < delays.length; i++) assert.ok(delays[i]! > delays[i - 1]! * 0.9, `delays grow: ${delays.join(', ')}`);
+    for (let i = 1; i < delays.length; i++)
+      assert.ok(delays[i]! > delays[i - 1]! * 0.9, `delays grow: ${delays.join(', ')}`);
   });
 
   it('against a remote, an ls-remote probe between ticks wakes the loop when another session writes', async () => {
-    f = await SwarmFixture.create('remote', manifest(['a', 'b'], 'true', 2).replace('intervalSeconds: 0.3', 'intervalSeconds: 600').replace('probeSeconds: 0.1', 'probeSeconds: 0.2'));
+    f = await SwarmFixture.create(
+      'remote',
+      manifest(['a', 'b'], 'true', 2)
+        .replace('intervalSeconds: 0.3', 'intervalSeconds: 600')
+        .replace('probeSeconds: 0.1', 'probeSeconds: 0.2'),
+    );
     const s = await SwarmSession.open({ repo: f.dir('a'), session: 'a', env: { ...process.env, S2_HOME: f.home } });
     const p = new Poller(s, { heartbeat: false, execute: false });
     const seen = new Promise<string>((resolve) => p.onDidEmitEvent((e) => e.type === 'BLOCKING' && resolve(e.message)));
@@ -125,7 +176,12 @@ describe('the guarded polling loop on real git', function () {
     try {
       await until(() => p.fetches === 1, 30_000, 'the first tick');
       assert.equal((await f.cli('b', ['block', '--on', 'a:2', '--reason', 'needs a'])).code, 0);
-      const message = await Promise.race([seen, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('no BLOCKING event: the probe did not wake the loop')), 60_000))]);
+      const message = await Promise.race([
+        seen,
+        new Promise<string>((_, reject) =>
+          setTimeout(() => reject(new Error('no BLOCKING event: the probe did not wake the loop')), 60_000),
+        ),
+      ]);
       assert.match(message, /You block 1 session/);
       // The 600 s interval has not passed: the second fetch came from the probe, not the timer.
       assert.equal(p.fetches, 2);

@@ -27,7 +27,8 @@ function unknownCommands(text: string): string[] {
       bad.push(`unknown command: ${m[0]}`);
       continue;
     }
-    for (const f of m[3]!.matchAll(/--([a-z-]+)/g)) if (!(f[1]! in cmd.options) && !GLOBAL_FLAGS.has(f[1]!)) bad.push(`unknown flag --${f[1]} in ${m[0]}`);
+    for (const f of m[3]!.matchAll(/--([a-z-]+)/g))
+      if (!(f[1]! in cmd.options) && !GLOBAL_FLAGS.has(f[1]!)) bad.push(`unknown flag --${f[1]} in ${m[0]}`);
   }
   return bad;
 }
@@ -54,8 +55,18 @@ describe('s2 prompts: the committed prompts of the imported v1 swarm', function 
   it('docs/SESSION-PROMPTS-V2 is byte for byte what the generator makes (regenerate: see docs/IMPORT-V1.md)', () => {
     const generated = readdirSync(out).sort();
     assert.ok(existsSync(COMMITTED), `${COMMITTED} is missing`);
-    assert.deepEqual(readdirSync(COMMITTED).filter((n) => n.endsWith('-AUTO-POLLING-V2.md')).sort(), generated);
-    for (const f of generated) assert.equal(readFileSync(path.join(COMMITTED, f), 'utf8'), readFileSync(path.join(out, f), 'utf8'), `${f} drifted from the generator`);
+    assert.deepEqual(
+      readdirSync(COMMITTED)
+        .filter((n) => n.endsWith('-AUTO-POLLING-V2.md'))
+        .sort(),
+      generated,
+    );
+    for (const f of generated)
+      assert.equal(
+        readFileSync(path.join(COMMITTED, f), 'utf8'),
+        readFileSync(path.join(out, f), 'utf8'),
+        `${f} drifted from the generator`,
+      );
   });
 
   it('has the six prompts of the review, plus the one of ifbus, in the same pattern', () => {
@@ -70,9 +81,23 @@ describe('s2 prompts: the committed prompts of the imported v1 swarm', function 
       assert.deepEqual(unknownCommands(text), [], f);
       assert.doesNotMatch(text, /\d{4}-\d{2}-\d{2}/, `${f} has a date`);
       assert.doesNotMatch(text, /BEGIN (PUBLIC|PRIVATE) KEY/, `${f} has a key`);
-      assert.ok(!text.includes(r.root) && !text.includes(REPO_ROOT) && !/(^|[\s`(])\/(tmp|home|Users)\//m.test(text), `${f} has an absolute path`);
-      for (const h of ['## Your role and expertise', '## Your phases', '## Phase validation protocol', '## Cross-session validation (s2 verify)', '## Blocker help protocol', '## Cost budget', '## Your polling loop', '## Failure recovery']) assert.ok(text.includes(h), `${f}: ${h}`);
-      for (const k of ['Crash or restart mid-phase', 'git conflict', 'Budget exceeded', 'Tests failing']) assert.ok(text.includes(k), `${f}: ${k}`);
+      assert.ok(
+        !text.includes(r.root) && !text.includes(REPO_ROOT) && !/(^|[\s`(])\/(tmp|home|Users)\//m.test(text),
+        `${f} has an absolute path`,
+      );
+      for (const h of [
+        '## Your role and expertise',
+        '## Your phases',
+        '## Phase validation protocol',
+        '## Cross-session validation (s2 verify)',
+        '## Blocker help protocol',
+        '## Cost budget',
+        '## Your polling loop',
+        '## Failure recovery',
+      ])
+        assert.ok(text.includes(h), `${f}: ${h}`);
+      for (const k of ['Crash or restart mid-phase', 'git conflict', 'Budget exceeded', 'Tests failing'])
+        assert.ok(text.includes(k), `${f}: ${k}`);
     }
     const sip = readFileSync(path.join(out, 'SESSION-4-SIP-AUTO-POLLING-V2.md'), 'utf8');
     assert.match(sip, /your phase 4 is needed by `ndi:4`, `webrtc:4`, `h323:4`, `talent:4`/);
@@ -83,18 +108,33 @@ describe('s2 prompts: the committed prompts of the imported v1 swarm', function 
     const ndi = readFileSync(path.join(out, 'SESSION-1-NDI-AUTO-POLLING-V2.md'), 'utf8');
     assert.match(ndi, /\| 4 \| Integration Hardening \| `sip:4` \|/);
     assert.match(ndi, /`s2 --session ndi help sip:4 --task "…"`/);
-    assert.match(ndi, /Phases 1-3 count as complete before S² \(the manifest's `baselinePhase: 3`.*Your first phase under S² is 4: `s2 --session ndi start-phase 4`\./);
-    assert.match(sip, /Needs you verify before your phases: none\./, 'sip:1 needs h323:1 and webrtc:1, which are in their baselines');
+    assert.match(
+      ndi,
+      /Phases 1-3 count as complete before S² \(the manifest's `baselinePhase: 3`.*Your first phase under S² is 4: `s2 --session ndi start-phase 4`\./,
+    );
+    assert.match(
+      sip,
+      /Needs you verify before your phases: none\./,
+      'sip:1 needs h323:1 and webrtc:1, which are in their baselines',
+    );
     const webrtc = readFileSync(path.join(out, 'SESSION-2-WEBRTC-AUTO-POLLING-V2.md'), 'utf8');
-    assert.match(webrtc, /\| 1 \| WebRTC Agent Mesh \(IF\.swarm\) \| — \|/, 'no phase-1 need of webrtc (the IDLE TASK row)');
-    assert.doesNotMatch(webrtc, /needed by `sip:1`/, 'a baseline phase is nobody\'s blocker');
+    assert.match(
+      webrtc,
+      /\| 1 \| WebRTC Agent Mesh \(IF\.swarm\) \| — \|/,
+      'no phase-1 need of webrtc (the IDLE TASK row)',
+    );
+    assert.doesNotMatch(webrtc, /needed by `sip:1`/, "a baseline phase is nobody's blocker");
     const ifbus = readFileSync(path.join(out, 'SESSION-7-IFBUS-AUTO-POLLING-V2.md'), 'utf8');
     assert.doesNotMatch(ifbus, /before S²/, 'ifbus has no baseline');
   });
 
   it('--check exits 0 on the generated folder and 1 when a prompt drifted, is missing or is extra', async () => {
     assert.equal((await r.cli(['prompts', '--out', out, '--check'])).code, 0);
-    assert.equal((await r.cli(['prompts', '--out', COMMITTED, '--check'])).code, 0, 'the committed prompts are current');
+    assert.equal(
+      (await r.cli(['prompts', '--out', COMMITTED, '--check'])).code,
+      0,
+      'the committed prompts are current',
+    );
     const file = path.join(out, 'SESSION-CLI-AUTO-POLLING-V2.md');
     const original = readFileSync(file, 'utf8');
     writeFileSync(file, `${original}\nedited by hand\n`);
@@ -114,8 +154,14 @@ describe('s2 prompts: any other swarm', () => {
   it('names the files SESSION-<ID>-AUTO-POLLING-V2.md and gives the same bytes for the same manifest', () => {
     const plan = parseManifest(simpleManifest(['alpha', 'beta-2'], 3, 'polling:\n  intervalSeconds: 20\n'));
     const a = renderPrompts(plan);
-    assert.deepEqual(a.map((p) => p.file), ['SESSION-ALPHA-AUTO-POLLING-V2.md', 'SESSION-BETA-2-AUTO-POLLING-V2.md']);
-    assert.deepEqual(renderPrompts(parseManifest(simpleManifest(['alpha', 'beta-2'], 3, 'polling:\n  intervalSeconds: 20\n'))), a);
+    assert.deepEqual(
+      a.map((p) => p.file),
+      ['SESSION-ALPHA-AUTO-POLLING-V2.md', 'SESSION-BETA-2-AUTO-POLLING-V2.md'],
+    );
+    assert.deepEqual(
+      renderPrompts(parseManifest(simpleManifest(['alpha', 'beta-2'], 3, 'polling:\n  intervalSeconds: 20\n'))),
+      a,
+    );
     for (const p of a) {
       assert.deepEqual(unknownCommands(p.text), [], p.file);
       assert.match(p.text, /Wait 20 s, then go to 1/);
@@ -123,18 +169,20 @@ describe('s2 prompts: any other swarm', () => {
   });
 
   it('puts the phase validation commands and needs of the manifest into the prompt', () => {
-    const plan = parseManifest([
-      'swarm: t',
-      'sessions:',
-      '  api:',
-      '    budgetUsd: 7',
-      '    phaseCount: 2',
-      '    phases:',
-      '      "2": { title: Ship, validate: ["npm test", "npm run lint"], needs: ["web:1"] }',
-      '  web:',
-      '    phaseCount: 1',
-      '',
-    ].join('\n'));
+    const plan = parseManifest(
+      [
+        'swarm: t',
+        'sessions:',
+        '  api:',
+        '    budgetUsd: 7',
+        '    phaseCount: 2',
+        '    phases:',
+        '      "2": { title: Ship, validate: ["npm test", "npm run lint"], needs: ["web:1"] }',
+        '  web:',
+        '    phaseCount: 1',
+        '',
+      ].join('\n'),
+    );
     const api = renderPrompts(plan).find((p) => p.session === 'api')!.text;
     assert.match(api, /\| 2 \| Ship \| `web:1` \| `npm test`<br>`npm run lint` \|/);
     assert.match(api, /Phase 1 has no validation commands in the manifest/);

@@ -21,7 +21,12 @@ describe('red team (CI scale): every scenario detected, nothing lost', function 
       assert.equal(r.error, null, r.error ?? '');
       const hard = r.failures.filter((f) => !f.gap).map((f) => `tick ${f.tick}: ${f.what}`);
       assert.deepEqual(hard, [], 'every scripted expectation holds');
-      const missed = r.detections.filter((d) => !d.ok && !d.gap).map((d) => `${d.code}${d.session ? ` ${d.session}` : ''}: first tick ${d.firstTick}, by ${d.by}, ${d.finalCount} in the final view`);
+      const missed = r.detections
+        .filter((d) => !d.ok && !d.gap)
+        .map(
+          (d) =>
+            `${d.code}${d.session ? ` ${d.session}` : ''}: first tick ${d.firstTick}, by ${d.by}, ${d.finalCount} in the final view`,
+        );
       assert.deepEqual(missed, [], 'every expected detection, by its tick, once in the final view');
       assert.ok(r.audit, 'audited');
       assert.equal(r.audit.lost, 0, `lost records: ${r.audit.problems.join('; ')}`);

@@ -30,7 +30,7 @@ for (const topology of ['worktree', 'remote'] as Topology[]) {
     });
     afterEach(() => f.cleanup());
 
-    it('reports a record signed with another session\'s key as BAD_SIGNATURE and ignores it', async () => {
+    it("reports a record signed with another session's key as BAD_SIGNATURE and ignores it", async () => {
       assert.equal((await f.cli('sip', ['heartbeat'])).code, 0);
       f.fetchAll();
       const rogue = await forgeAs(f, f.dir('bus'), 'sip', 'bus');
@@ -60,10 +60,13 @@ for (const topology of ['worktree', 'remote'] as Topology[]) {
       assert.ok(!JSON.parse(accept.stdout).violations.some((v: { code: string }) => v.code === 'HISTORY_REWRITE'));
     });
 
-    it('reports files written outside the session\'s folder as FOREIGN_WRITE', async () => {
+    it("reports files written outside the session's folder as FOREIGN_WRITE", async () => {
       const ctx = await openRepo(f.dir('bus'));
       const reader = new SnapshotReader(ctx, { me: 'bus' });
-      await new RecordWriter(ctx, reader).write('s2/sessions/bus', '', () => ({ files: { '.s2/sessions/sip/status.yaml': 'kind: status\n' }, message: 'write into another session\'s folder' }));
+      await new RecordWriter(ctx, reader).write('s2/sessions/bus', '', () => ({
+        files: { '.s2/sessions/sip/status.yaml': 'kind: status\n' },
+        message: "write into another session's folder",
+      }));
       const view = await f.status('ndi');
       assert.ok(codes(view).includes('FOREIGN_WRITE:bus'), codes(view).join(' '));
     });

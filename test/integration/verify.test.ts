@@ -36,7 +36,11 @@ sessions:
 async function storeAs(f: SwarmFixture, victim: string, signer: string): Promise<SessionStore> {
   const ctx = await openRepo(f.dir(victim));
   const reader = new SnapshotReader(ctx, { me: victim, trackRewrites: false });
-  return new SessionStore(new RecordWriter(ctx, reader), victim, await loadPrivateKey('test', signer, { S2_HOME: f.home }));
+  return new SessionStore(
+    new RecordWriter(ctx, reader),
+    victim,
+    await loadPrivateKey('test', signer, { S2_HOME: f.home }),
+  );
 }
 
 async function completeA(f: SwarmFixture): Promise<string> {
@@ -48,7 +52,8 @@ async function completeA(f: SwarmFixture): Promise<string> {
   return commit;
 }
 
-function phaseOf(view: any, session: string, phase: number): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- --json output
+function phaseOf(view: any, session: string, phase: number): any {
   return view.sessions.find((s: { id: string }) => s.id === session).phases[phase - 1];
 }
 
@@ -56,7 +61,9 @@ function worktrees(f: SwarmFixture, prefix = 's2-verify-'): string[] {
   // `git worktree list` fails while another process is half-way through adding one; ask again.
   for (let i = 0; ; i++) {
     try {
-      return git(f.coord, 'worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ') && l.includes(prefix));
+      return git(f.coord, 'worktree', 'list', '--porcelain')
+        .split('\n')
+        .filter((l) => l.startsWith('worktree ') && l.includes(prefix));
     } catch (e) {
       if (i >= 20) throw e;
       execFileSync('sleep', ['0.05']);
@@ -70,7 +77,7 @@ for (const topology of ['worktree', 'remote'] as Topology[]) {
     let f: SwarmFixture;
     afterEach(() => f.cleanup());
 
-    it('disputes a completion that passes alone but fails merged with the dependent\'s branch; the dependent stays blocked until a verification passes', async () => {
+    it("disputes a completion that passes alone but fails merged with the dependent's branch; the dependent stays blocked until a verification passes", async () => {
       f = await SwarmFixture.create(topology, manifest(['test -f a.txt', 'test ! -f old-api.txt']));
       await completeA(f);
       f.work('b', 'old-api.txt', 'b still calls the old API\n');
@@ -81,7 +88,10 @@ for (const topology of ['worktree', 'remote'] as Topology[]) {
       const view = await f.status('b');
       assert.equal(phaseOf(view, 'a', 1).state, 'disputed');
       assert.equal(phaseOf(view, 'a', 1).verification, 'disputed');
-      assert.ok(view.violations.some((x: { code: string; ref: string }) => x.code === 'COMPLETION_DISPUTED' && x.ref === 'a:1'), JSON.stringify(view.violations));
+      assert.ok(
+        view.violations.some((x: { code: string; ref: string }) => x.code === 'COMPLETION_DISPUTED' && x.ref === 'a:1'),
+        JSON.stringify(view.violations),
+      );
       const refused = await f.cli('b', ['start-phase', '1']);
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /needs a:1: disputed/);
@@ -92,8 +102,12 @@ for (const topology of ['worktree', 'remote'] as Topology[]) {
       const pass = await f.cli('b', ['verify', 'a:1']);
       const wall = Date.now() - t0;
       assert.equal(pass.code, 0, pass.stdout + pass.stderr);
-      const inCommands = pass.json().verification.commands.reduce((n: number, c: { durationMs: number }) => n + c.durationMs, 0);
-      console.log(`      s2 verify: ${wall} ms wall, ${inCommands} ms in its commands, ${wall - inCommands} ms beyond them`);
+      const inCommands = pass
+        .json()
+        .verification.commands.reduce((n: number, c: { durationMs: number }) => n + c.durationMs, 0);
+      console.log(
+        `      s2 verify: ${wall} ms wall, ${inCommands} ms in its commands, ${wall - inCommands} ms beyond them`,
+      );
       assert.equal(phaseOf(await f.status('b'), 'a', 1).state, 'verified');
       const start = await f.cli('b', ['start-phase', '1']);
       assert.equal(start.code, 0, start.stderr);
@@ -114,7 +128,20 @@ describe('s2 verify: trust, timeouts and kills', function () {
     assert.equal(self.code, 2);
     assert.match(self.stderr, /cannot verify its own phase/);
     // Even a properly signed self-verification record written around the CLI does not count.
-    await (await storeAs(f, 'a', 'a')).writeVerification({ kind: 'verification', verifier: 'a', target: 'a', phase: 1, completionCommit: commit, verifierCommit: commit, result: 'pass', at: new Date().toISOString(), commands: [], detail: 'self' });
+    await (
+      await storeAs(f, 'a', 'a')
+    ).writeVerification({
+      kind: 'verification',
+      verifier: 'a',
+      target: 'a',
+      phase: 1,
+      completionCommit: commit,
+      verifierCommit: commit,
+      result: 'pass',
+      at: new Date().toISOString(),
+      commands: [],
+      detail: 'self',
+    });
     const view = await f.status('b');
     assert.equal(phaseOf(view, 'a', 1).verification, 'unverified');
     assert.equal(phaseOf(view, 'a', 1).state, 'done');
@@ -126,14 +153,30 @@ describe('s2 verify: trust, timeouts and kills', function () {
   it('a verification record signed with the wrong key is BAD_SIGNATURE and does not verify', async () => {
     f = await SwarmFixture.create('worktree', manifest(['test -f a.txt']));
     const commit = await completeA(f);
-    await (await storeAs(f, 'b', 'c')).writeVerification({ kind: 'verification', verifier: 'b', target: 'a', phase: 1, completionCommit: commit, verifierCommit: commit, result: 'pass', at: new Date().toISOString(), commands: [], detail: 'forged' });
+    await (
+      await storeAs(f, 'b', 'c')
+    ).writeVerification({
+      kind: 'verification',
+      verifier: 'b',
+      target: 'a',
+      phase: 1,
+      completionCommit: commit,
+      verifierCommit: commit,
+      result: 'pass',
+      at: new Date().toISOString(),
+      commands: [],
+      detail: 'forged',
+    });
     const view = await f.status('c');
-    assert.ok(view.violations.some((v: { code: string; session: string }) => v.code === 'BAD_SIGNATURE' && v.session === 'b'), JSON.stringify(view.violations));
+    assert.ok(
+      view.violations.some((v: { code: string; session: string }) => v.code === 'BAD_SIGNATURE' && v.session === 'b'),
+      JSON.stringify(view.violations),
+    );
     assert.equal(phaseOf(view, 'a', 1).verification, 'unverified');
     assert.equal((await f.cli('b', ['start-phase', '1', '--no-verify'])).code, 1);
   });
 
-  it('a verification command that hangs is stopped at the phase\'s timeoutSeconds and recorded as failed', async () => {
+  it("a verification command that hangs is stopped at the phase's timeoutSeconds and recorded as failed", async () => {
     f = await SwarmFixture.create('worktree', manifest(['test -f a.txt', 'test ! -f slow.txt || sleep 30'], 2));
     await completeA(f);
     f.work('b', 'slow.txt', 'makes the check hang\n');
@@ -156,13 +199,22 @@ describe('s2 verify: trust, timeouts and kills', function () {
   it('a verify killed mid-run leaves no worktree and no partial record', async () => {
     assert.ok(existsSync(CLI), `build the CLI first (node esbuild.mjs): ${CLI}`);
     const tag = `s2-kill-test-${process.pid}-${Date.now()}`;
-    f = await SwarmFixture.create('worktree', manifest(['test -f a.txt', `test ! -f slow.txt || { sleep 30; true; } # ${tag}`], 60));
+    f = await SwarmFixture.create(
+      'worktree',
+      manifest(['test -f a.txt', `test ! -f slow.txt || { sleep 30; true; } # ${tag}`], 60),
+    );
     await completeA(f);
     f.work('b', 'slow.txt', 'makes the check hang\n');
     assert.equal((await f.cli('b', ['heartbeat'])).code, 0);
     const recordsBefore = git(f.coord, 'rev-parse', 'refs/heads/s2/sessions/b');
-    const child = spawn(process.execPath, [CLI, 'verify', 'a:1'], { cwd: f.dir('b'), env: { ...process.env, S2_HOME: f.home, S2_SESSION: 'b' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const child = spawn(process.execPath, [CLI, 'verify', 'a:1'], {
+      cwd: f.dir('b'),
+      env: { ...process.env, S2_HOME: f.home, S2_SESSION: 'b' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     let seen: string[] = [];
     for (let i = 0; i < 200 && !seen.length; i++) {
       await new Promise((r) => setTimeout(r, 50));
@@ -177,8 +229,15 @@ describe('s2 verify: trust, timeouts and kills', function () {
     assert.deepEqual(worktrees(f), []);
     assert.equal(existsSync(dir), false, `${dir} removed`);
     assert.equal(git(f.coord, 'rev-parse', 'refs/heads/s2/sessions/b'), recordsBefore, 'no record was written');
-    const left = execFileSync('ps', ['-A', '-o', 'pid=,args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(tag));
+    const left = execFileSync('ps', ['-A', '-o', 'pid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(tag));
     assert.deepEqual(left, [], 'the validation command was stopped too');
-    assert.throws(() => execFileSync('git', ['cat-file', '-e', 'refs/heads/s2/sessions/b:.s2/sessions/b/verifications/a-1.yaml'], { cwd: f.coord, stdio: 'ignore' }));
+    assert.throws(() =>
+      execFileSync('git', ['cat-file', '-e', 'refs/heads/s2/sessions/b:.s2/sessions/b/verifications/a-1.yaml'], {
+        cwd: f.coord,
+        stdio: 'ignore',
+      }),
+    );
   });
 });

@@ -23,15 +23,25 @@ export function judge(ctx: RunContext, a: ActionBase, who: string, what: string,
   const want = a.expect ?? 'ok';
   if (o.code === 1) ctx.tally.refusals++;
   if (/"code": "LOCKED"|LOCKED/.test(o.out) && o.code !== 0) ctx.tally.locked++;
-  let ok = want === 'any' || (want === 'ok' && o.code === 0) || (want === 'refused' && o.code === 1) || (want === 'error' && o.code === 2) || (want === 'locked' && o.code !== 0 && /LOCKED/.test(o.out));
+  let ok =
+    want === 'any' ||
+    (want === 'ok' && o.code === 0) ||
+    (want === 'refused' && o.code === 1) ||
+    (want === 'error' && o.code === 2) ||
+    (want === 'locked' && o.code !== 0 && /LOCKED/.test(o.out));
   if (ok && a.match && !new RegExp(a.match, 's').test(o.out)) ok = false;
-  if (!ok) ctx.failures.push({ tick: ctx.tick, what: `${who}: ${what}: expected ${want}${a.match ? ` matching /${a.match}/` : ''}, got exit ${o.code}: ${o.out.replace(/\s+/g, ' ').slice(0, 400)}`, ...(a.gap ? { gap: a.gap } : {}) });
+  if (!ok)
+    ctx.failures.push({
+      tick: ctx.tick,
+      what: `${who}: ${what}: expected ${want}${a.match ? ` matching /${a.match}/` : ''}, got exit ${o.code}: ${o.out.replace(/\s+/g, ' ').slice(0, 400)}`,
+      ...(a.gap ? { gap: a.gap } : {}),
+    });
   else if (a.detects) markDetected(ctx, a.detects);
 }
 
 /** Remember the actor's local records tip: an acknowledged write that must never be lost. */
 export function captureTip(ctx: RunContext, session: string): void {
-  let tip = '';
+  let tip: string;
   try {
     tip = git(ctx.f.dir(session), 'rev-parse', '-q', '--verify', `refs/heads/s2/sessions/${session}`);
   } catch {
@@ -56,15 +66,28 @@ async function cli(ctx: RunContext, a: CliAction, s: string): Promise<void> {
 
 /** One Claude Code hook call: the JSON on stdin, the verdict on stdout. */
 async function hook(ctx: RunContext, a: HookAction, s: string, i: number): Promise<void> {
-  const input = JSON.stringify({ hook_event_name: a.hook.event ?? 'PreToolUse', session_id: `claude-${s}`, tool_name: a.hook.tool ?? 'Task', tool_input: { prompt: 'sub-agent' }, tool_use_id: `${s}-t${ctx.tick}-${i}` });
+  const input = JSON.stringify({
+    hook_event_name: a.hook.event ?? 'PreToolUse',
+    session_id: `claude-${s}`,
+    tool_name: a.hook.tool ?? 'Task',
+    tool_input: { prompt: 'sub-agent' },
+    tool_use_id: `${s}-t${ctx.tick}-${i}`,
+  });
   let stdout = '';
   let stderr = '';
-  const code = await main(['--json', 'hook', 'claude'], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { ...process.env, S2_HOME: ctx.f.home, S2_SESSION: s, ...env(ctx, a.env) }, cwd: ctx.f.dir(s), stdin: async () => input });
+  const code = await main(['--json', 'hook', 'claude'], {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: { ...process.env, S2_HOME: ctx.f.home, S2_SESSION: s, ...env(ctx, a.env) },
+    cwd: ctx.f.dir(s),
+    stdin: async () => input,
+  });
   if (/fails open/.test(stderr)) ctx.tally.hook.failedOpen++;
   else if (/"permissionDecision":"deny"/.test(stdout)) ctx.tally.hook.denied++;
   else ctx.tally.hook.allowed++;
   if (code !== 0) ctx.failures.push({ tick: ctx.tick, what: `hook as ${s} exited ${code}: ${stderr}` });
-  if (a.match && !new RegExp(a.match, 's').test(stdout + stderr)) ctx.failures.push({ tick: ctx.tick, what: `hook as ${s}: output does not match /${a.match}/: ${stdout}${stderr}` });
+  if (a.match && !new RegExp(a.match, 's').test(stdout + stderr))
+    ctx.failures.push({ tick: ctx.tick, what: `hook as ${s}: output does not match /${a.match}/: ${stdout}${stderr}` });
   else if (a.detects && /"permissionDecision":"deny"/.test(stdout)) markDetected(ctx, a.detects);
 }
 
@@ -81,7 +104,8 @@ function instruction(ctx: RunContext, session: string, phase: number): void {
 async function compareViews(ctx: RunContext, actors: string[]): Promise<void> {
   const views = await Promise.all(actors.map((s) => readView(ctx, s, false)));
   const bySnapshot = new Map<string, string[]>();
-  for (const v of views) (bySnapshot.get(v.snapshot) ?? bySnapshot.set(v.snapshot, []).get(v.snapshot)!).push(JSON.stringify(v));
+  for (const v of views)
+    (bySnapshot.get(v.snapshot) ?? bySnapshot.set(v.snapshot, []).get(v.snapshot)!).push(JSON.stringify(v));
   ctx.tally.groups = bySnapshot.size;
   ctx.tally[`groups@${ctx.tick}`] = bySnapshot.size;
   for (const [id, list] of bySnapshot) {
@@ -90,7 +114,9 @@ async function compareViews(ctx: RunContext, actors: string[]): Promise<void> {
       ctx.failures.push({ tick: ctx.tick, what: `two views of snapshot ${id} differ` });
     }
   }
-  ctx.notes.push(`tick ${ctx.tick}: ${actors.length} views, ${bySnapshot.size} snapshot id(s) (${[...bySnapshot].map(([id, l]) => `${id.slice(0, 8)}×${l.length}`).join(', ')}), identical within each id: ${ctx.tally.identical}`);
+  ctx.notes.push(
+    `tick ${ctx.tick}: ${actors.length} views, ${bySnapshot.size} snapshot id(s) (${[...bySnapshot].map(([id, l]) => `${id.slice(0, 8)}×${l.length}`).join(', ')}), identical within each id: ${ctx.tally.identical}`,
+  );
 }
 
 async function check(ctx: RunContext, a: CheckAction): Promise<void> {
@@ -116,8 +142,10 @@ async function each(ctx: RunContext, a: Action, fn: (s: string, i: number) => Pr
 
 export async function runAction(ctx: RunContext, a: Action): Promise<void> {
   if ('cli' in a) return each(ctx, a, (s) => cli(ctx, a, s));
-  if ('work' in a) return each(ctx, a, async (s) => void ctx.f.work(s, a.work === true ? undefined : a.work, a.content));
-  if ('fetch' in a) return each(ctx, a, async (s) => void (ctx.f.topology === 'remote' && git(ctx.f.dir(s), 'fetch', '-q', 'origin')));
+  if ('work' in a)
+    return each(ctx, a, async (s) => void ctx.f.work(s, a.work === true ? undefined : a.work, a.content));
+  if ('fetch' in a)
+    return each(ctx, a, async (s) => void (ctx.f.topology === 'remote' && git(ctx.f.dir(s), 'fetch', '-q', 'origin')));
   if ('git' in a) {
     return each(ctx, a, async (s) => {
       let o: Outcome;
@@ -137,7 +165,8 @@ export async function runAction(ctx: RunContext, a: Action): Promise<void> {
     const count = a.hook.count ?? 1;
     const width = Math.max(1, a.hook.concurrency ?? 1);
     for (const s of actors) {
-      for (let start = 0; start < count; start += width) await Promise.all(Array.from({ length: Math.min(width, count - start) }, (_, k) => hook(ctx, a, s, start + k)));
+      for (let start = 0; start < count; start += width)
+        await Promise.all(Array.from({ length: Math.min(width, count - start) }, (_, k) => hook(ctx, a, s, start + k)));
       captureTip(ctx, s);
     }
     return;

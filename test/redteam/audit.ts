@@ -28,7 +28,11 @@ export interface AuditResult {
 }
 
 function ancestors(cwd: string, tip: string): Set<string> {
-  return new Set(execFileSync('git', ['rev-list', tip], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 }).split('\n').filter(Boolean));
+  return new Set(
+    execFileSync('git', ['rev-list', tip], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 })
+      .split('\n')
+      .filter(Boolean),
+  );
 }
 
 function tipIn(cwd: string, ref: string): string | null {
@@ -41,7 +45,12 @@ function tipIn(cwd: string, ref: string): string | null {
 
 function fileAt(cwd: string, tip: string, file: string): string {
   try {
-    return execFileSync('git', ['show', `${tip}:${file}`], { cwd, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
+    return execFileSync('git', ['show', `${tip}:${file}`], {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch {
     return '';
   }
@@ -64,7 +73,10 @@ export function auditSwarm(ctx: RunContext, finalView: SwarmView, expect: Expect
     const localTip = tipIn(f.dir(s), ref);
     const localSet = localTip ? ancestors(f.dir(s), localTip) : new Set<string>();
     const gone = [...mine].filter((t) => !localSet.has(t));
-    if (gone.length) problems.push(`${s}: ${gone.length} acknowledged write(s) no longer on its own branch (${gone.map((g) => g.slice(0, 10)).join(', ')})`);
+    if (gone.length)
+      problems.push(
+        `${s}: ${gone.length} acknowledged write(s) no longer on its own branch (${gone.map((g) => g.slice(0, 10)).join(', ')})`,
+      );
     lost += gone.length;
     const pubTip = tipIn(published, ref);
     const pubSet = pubTip ? ancestors(published, pubTip) : new Set<string>();
@@ -78,7 +90,10 @@ export function auditSwarm(ctx: RunContext, finalView: SwarmView, expect: Expect
     if (!readTip) continue;
     for (const file of ['ledger.jsonl', 'witness.jsonl']) {
       const path = `.s2/sessions/${s}/${file}`;
-      const lines = fileAt(readIn, readTip, path).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Chained & Record<string, unknown>);
+      const lines = fileAt(readIn, readTip, path)
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Chained & Record<string, unknown>);
       entries += lines.length;
       const broken = firstChainBreak(lines);
       if (broken >= 0 && !(expect.auditExempt ?? []).includes('CHAIN_BROKEN')) {
@@ -86,7 +101,8 @@ export function auditSwarm(ctx: RunContext, finalView: SwarmView, expect: Expect
         problems.push(`${s}: ${file} chain breaks at entry ${broken + 1}`);
       }
       const touching = Number(git(readIn, 'rev-list', '--count', readTip, '--', path));
-      if (touching !== lines.length && !(expect.auditExempt ?? []).includes('CHAIN_BROKEN')) problems.push(`${s}: ${file} has ${lines.length} entries but ${touching} commits appended to it`);
+      if (touching !== lines.length && !(expect.auditExempt ?? []).includes('CHAIN_BROKEN'))
+        problems.push(`${s}: ${file} has ${lines.length} entries but ${touching} commits appended to it`);
       if (file === 'ledger.jsonl') {
         const want = ctx.tally.spends[s] ?? 0;
         if (lines.length < want) {
@@ -95,7 +111,13 @@ export function auditSwarm(ctx: RunContext, finalView: SwarmView, expect: Expect
         }
         const usd = Math.round(lines.reduce((n, e) => n + Number(e['usd'] ?? 0), 0) * 100) / 100;
         const shown = finalView.sessions.find((x) => x.id === s)?.spendUsd;
-        if (!(expect.rewritten ?? []).includes(s) && shown !== undefined && Math.abs(shown - usd) > 0.001 && !(expect.auditExempt ?? []).includes('BAD_SIGNATURE')) problems.push(`${s}: the view shows $${shown}, the ledger holds $${usd}`);
+        if (
+          !(expect.rewritten ?? []).includes(s) &&
+          shown !== undefined &&
+          Math.abs(shown - usd) > 0.001 &&
+          !(expect.auditExempt ?? []).includes('BAD_SIGNATURE')
+        )
+          problems.push(`${s}: the view shows $${shown}, the ledger holds $${usd}`);
       }
     }
     commits += Number(git(readIn, 'rev-list', '--count', readTip));

@@ -45,14 +45,33 @@ export interface RunContext {
 }
 
 export function newTally(): Tally {
-  return { spends: {}, refusals: 0, locked: 0, hook: { allowed: 0, denied: 0, failedOpen: 0 }, runs: {}, fetches: {}, ticks: {}, ms: {}, groups: 0, identical: true };
+  return {
+    spends: {},
+    refusals: 0,
+    locked: 0,
+    hook: { allowed: 0, denied: 0, failedOpen: 0 },
+    runs: {},
+    fetches: {},
+    ticks: {},
+    ms: {},
+    groups: 0,
+    identical: true,
+  };
 }
 
 /** The sessions an action names: one, a list, or '*' minus `except`. */
 export function actorsOf(ctx: RunContext, as: Actors | undefined, except: readonly string[] = []): string[] {
   const all = ctx.f.sessions;
-  const list = as === undefined ? [ctx.observer] : as === '*' ? [...all] : typeof as === 'string' ? [as] : [...as].flatMap((a) => (a === '*' ? [...all] : [a]));
-  for (const s of list) if (!all.includes(s)) throw new Error(`scenario names unknown session "${s}" (sessions: ${all.join(', ')})`);
+  const list =
+    as === undefined
+      ? [ctx.observer]
+      : as === '*'
+        ? [...all]
+        : typeof as === 'string'
+          ? [as]
+          : [...as].flatMap((a) => (a === '*' ? [...all] : [a]));
+  for (const s of list)
+    if (!all.includes(s)) throw new Error(`scenario names unknown session "${s}" (sessions: ${all.join(', ')})`);
   return list.filter((s) => !except.includes(s));
 }
 

@@ -19,9 +19,14 @@ async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(`▶ ${sc.name}: ${sc.title}\n`);
     const r = await runScenario(sc, scale, (l) => process.stdout.write(`${l}\n`));
     results.push(r);
-    process.stdout.write(`  ${r.passed ? 'pass' : 'FAIL'} in ${(r.ms / 1000).toFixed(1)} s${r.error ? `\n  error: ${r.error.split('\n')[0]}` : ''}\n`);
+    process.stdout.write(
+      `  ${r.passed ? 'pass' : 'FAIL'} in ${(r.ms / 1000).toFixed(1)} s${r.error ? `\n  error: ${r.error.split('\n')[0]}` : ''}\n`,
+    );
     for (const f of r.failures) process.stdout.write(`  ${f.gap ? 'gap' : 'failed'}: ${f.what}\n`);
-    for (const d of r.detections.filter((x) => !x.ok)) process.stdout.write(`  ${d.gap ? 'gap' : 'missed'}: ${d.code}${d.session ? ` ${d.session}` : ''} (first tick ${d.firstTick}, final ${d.finalCount})\n`);
+    for (const d of r.detections.filter((x) => !x.ok))
+      process.stdout.write(
+        `  ${d.gap ? 'gap' : 'missed'}: ${d.code}${d.session ? ` ${d.session}` : ''} (first tick ${d.firstTick}, final ${d.finalCount})\n`,
+      );
     for (const p of r.audit?.problems ?? []) process.stdout.write(`  audit: ${p}\n`);
     for (const p of r.duplicates) process.stdout.write(`  duplicate in final view: ${p}\n`);
   }

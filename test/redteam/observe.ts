@@ -34,26 +34,38 @@ export async function observe(ctx: RunContext): Promise<SwarmView> {
 /** The value a check names: `session.<id>.<path>`, `blocker.<id>.<path>`, `blockers`, `gangUp.<id>`, `helpers.<id>`, `sum.<field>`, `deadlocks`, `violations.<CODE>`, `tally.<path>`. */
 export function select(ctx: RunContext, view: SwarmView, selector: string): unknown {
   const [head, ...rest] = selector.split('.');
-  const walk = (o: unknown, path: string[]): unknown => path.reduce<unknown>((x, k) => (x === null || x === undefined ? undefined : (x as Record<string, unknown>)[k]), o);
+  const walk = (o: unknown, path: string[]): unknown =>
+    path.reduce<unknown>((x, k) => (x === null || x === undefined ? undefined : (x as Record<string, unknown>)[k]), o);
   switch (head) {
     case 'tally':
       return walk(ctx.tally, rest);
     case 'session':
-      return walk(view.sessions.find((s) => s.id === rest[0]), rest.slice(1));
+      return walk(
+        view.sessions.find((s) => s.id === rest[0]),
+        rest.slice(1),
+      );
     case 'blocker':
-      return walk(view.blockers.find((b) => b.session === rest[0]), rest.slice(1));
+      return walk(
+        view.blockers.find((b) => b.session === rest[0]),
+        rest.slice(1),
+      );
     case 'blockers':
       return view.blockers.map((b) => b.session);
     case 'gangUp':
       return view.gangUp.filter((g) => g.blocker === rest[0]).reduce((n, g) => n + g.tasks.length, 0);
     case 'sum':
-      return Math.round(view.sessions.reduce((n, x) => n + Number((x as unknown as Record<string, unknown>)[rest[0]!] ?? 0), 0) * 100) / 100;
+      return (
+        Math.round(
+          view.sessions.reduce((n, x) => n + Number((x as unknown as Record<string, unknown>)[rest[0]!] ?? 0), 0) * 100,
+        ) / 100
+      );
     case 'helpers':
       return view.sessions.filter((x) => x.helping?.session === rest[0]).length;
     case 'deadlocks':
       return rest.length ? walk(view.deadlocks, rest) : view.deadlocks.length;
     case 'violations':
-      return view.violations.filter((v) => v.code === rest[0] && (rest[1] === undefined || v.session === rest[1])).length;
+      return view.violations.filter((v) => v.code === rest[0] && (rest[1] === undefined || v.session === rest[1]))
+        .length;
     default:
       return walk(view, [head!, ...rest]);
   }
@@ -63,10 +75,22 @@ export function select(ctx: RunContext, view: SwarmView, selector: string): unkn
 export function compare(actual: unknown, expected: unknown): string | null {
   if (expected && typeof expected === 'object' && !Array.isArray(expected)) {
     const e = expected as Record<string, unknown>;
-    if ('not' in e) return JSON.stringify(actual) === JSON.stringify(e['not']) ? `is ${JSON.stringify(actual)}, must not be` : null;
-    if ('gte' in e) return typeof actual === 'number' && actual >= Number(e['gte']) ? null : `${JSON.stringify(actual)} < ${e['gte']}`;
-    if ('lte' in e) return typeof actual === 'number' && actual <= Number(e['lte']) ? null : `${JSON.stringify(actual)} > ${e['lte']}`;
-    if ('includes' in e) return Array.isArray(actual) && actual.includes(e['includes']) ? null : `${JSON.stringify(actual)} lacks ${JSON.stringify(e['includes'])}`;
+    if ('not' in e)
+      return JSON.stringify(actual) === JSON.stringify(e['not']) ? `is ${JSON.stringify(actual)}, must not be` : null;
+    if ('gte' in e)
+      return typeof actual === 'number' && actual >= Number(e['gte'])
+        ? null
+        : `${JSON.stringify(actual)} < ${e['gte']}`;
+    if ('lte' in e)
+      return typeof actual === 'number' && actual <= Number(e['lte'])
+        ? null
+        : `${JSON.stringify(actual)} > ${e['lte']}`;
+    if ('includes' in e)
+      return Array.isArray(actual) && actual.includes(e['includes'])
+        ? null
+        : `${JSON.stringify(actual)} lacks ${JSON.stringify(e['includes'])}`;
   }
-  return JSON.stringify(actual) === JSON.stringify(expected) ? null : `is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`;
+  return JSON.stringify(actual) === JSON.stringify(expected)
+    ? null
+    : `is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`;
 }

@@ -10,16 +10,29 @@ function detectedCell(r: ScenarioResult): string {
   const real = r.detections.filter((d) => !d.gap);
   if (r.error || real.length === 0) return r.error ? 'error' : '—';
   if (real.every((d) => d.ok)) return `yes, tick ${Math.max(...real.map((d) => d.firstTick ?? 0))}`;
-  return `no (${real.filter((d) => !d.ok).map((d) => d.code).join(', ')})`;
+  return `no (${real
+    .filter((d) => !d.ok)
+    .map((d) => d.code)
+    .join(', ')})`;
 }
 
 function gaps(r: ScenarioResult): string[] {
-  return [...r.detections.filter((d) => d.gap && !d.ok).map((d) => `${d.code}: ${d.gap}`), ...r.failures.filter((f) => f.gap).map((f) => `${f.what} — ${f.gap}`)];
+  return [
+    ...r.detections.filter((d) => d.gap && !d.ok).map((d) => `${d.code}: ${d.gap}`),
+    ...r.failures.filter((f) => f.gap).map((f) => `${f.what} — ${f.gap}`),
+  ];
 }
 
 export function summaryTable(results: readonly ScenarioResult[]): string {
-  const rows = results.map((r) => `| ${r.name} | ${r.sessions} | ${r.ticks} | ${detectedCell(r)} | ${r.audit ? r.audit.lost : '?'} | ${(r.ms / 1000).toFixed(1)} s | ${r.passed ? (gaps(r).length ? 'pass, gap' : 'pass') : 'FAIL'} |`);
-  return ['| Scenario | Sessions | Ticks | Detected (by tick) | Lost records | Time | Result |', '|---|---:|---:|---|---:|---:|---|', ...rows].join('\n');
+  const rows = results.map(
+    (r) =>
+      `| ${r.name} | ${r.sessions} | ${r.ticks} | ${detectedCell(r)} | ${r.audit ? r.audit.lost : '?'} | ${(r.ms / 1000).toFixed(1)} s | ${r.passed ? (gaps(r).length ? 'pass, gap' : 'pass') : 'FAIL'} |`,
+  );
+  return [
+    '| Scenario | Sessions | Ticks | Detected (by tick) | Lost records | Time | Result |',
+    '|---|---:|---:|---|---:|---:|---|',
+    ...rows,
+  ].join('\n');
 }
 
 function detail(r: ScenarioResult): string {
@@ -27,7 +40,10 @@ function detail(r: ScenarioResult): string {
   if (r.threat) lines.push(`*Threat:* ${r.threat}`, '');
   for (const d of r.detections) {
     const who = [d.session, d.ref].filter(Boolean).join(' ');
-    const when = d.firstTick === null ? 'not seen' : `first at tick ${d.firstTick}${d.by !== undefined ? ` (must by ${d.by})` : ''}${d.notBefore !== undefined ? ` (not before ${d.notBefore})` : ''}`;
+    const when =
+      d.firstTick === null
+        ? 'not seen'
+        : `first at tick ${d.firstTick}${d.by !== undefined ? ` (must by ${d.by})` : ''}${d.notBefore !== undefined ? ` (not before ${d.notBefore})` : ''}`;
     const fin = d.finalCount === null ? '' : `, ${d.finalCount}× in the final view`;
     lines.push(`- ${d.ok ? '✓' : d.gap ? '✗ (known gap)' : '✗'} \`${d.code}\`${who ? ` ${who}` : ''}: ${when}${fin}`);
   }
@@ -35,7 +51,9 @@ function detail(r: ScenarioResult): string {
   if (r.audit) {
     const a = r.audit;
     const expected = a.duplicates.filter((d) => !r.duplicates.includes(d));
-    lines.push(`- audit: ${a.acked} acknowledged records tips checked (each covers every write before it), ${a.lost} lost, ${a.unpublished} unpublished; ${a.commits} record commits and ${a.entries} ledger/witness entries counted; ${a.chainBreaks} broken chains; violations more than once in the final view: ${r.duplicates.length ? r.duplicates.join(', ') : 'none'}${expected.length ? ` (expected or known: ${expected.join(', ')})` : ''}`);
+    lines.push(
+      `- audit: ${a.acked} acknowledged records tips checked (each covers every write before it), ${a.lost} lost, ${a.unpublished} unpublished; ${a.commits} record commits and ${a.entries} ledger/witness entries counted; ${a.chainBreaks} broken chains; violations more than once in the final view: ${r.duplicates.length ? r.duplicates.join(', ') : 'none'}${expected.length ? ` (expected or known: ${expected.join(', ')})` : ''}`,
+    );
     for (const p of a.problems) lines.push(`  - audit problem: ${p}`);
   }
   for (const n of r.notes) lines.push(`- ${n}`);

@@ -17,12 +17,20 @@ import type { RogueAction } from './types';
  * the actor's records branch from any checkout (`via`), or raw git plumbing for what no
  * store would ever write (a large blob).
  */
-async function withStore<T>(ctx: RunContext, branchOwner: string, signer: string, via: string, fn: (store: SessionStore) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  ctx: RunContext,
+  branchOwner: string,
+  signer: string,
+  via: string,
+  fn: (store: SessionStore) => Promise<T>,
+): Promise<T> {
   const repo = await openRepo(ctx.f.dir(via));
   const reader = new SnapshotReader(repo, { me: branchOwner, trackRewrites: false });
   try {
     const key = readFileSync(keyPath('test', signer, { S2_HOME: ctx.f.home }), 'utf8');
-    return await fn(new SessionStore(new RecordWriter(repo, reader), branchOwner, key, () => new Date(ctx.nowIso), false));
+    return await fn(
+      new SessionStore(new RecordWriter(repo, reader), branchOwner, key, () => new Date(ctx.nowIso), false),
+    );
   } finally {
     reader.dispose();
   }
@@ -43,8 +51,10 @@ function commitBlob(ctx: RunContext, s: string, via: string, file: string, mb: n
   const chunk = randomBytes(1 << 20);
   const data = Buffer.alloc(Math.round(mb * (1 << 20)));
   for (let o = 0; o < data.length; o += chunk.length) chunk.copy(data, o, 0, Math.min(chunk.length, data.length - o));
-  const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, input: data, maxBuffer: 1 << 20 }).toString().trim();
-  let tip = '';
+  const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, input: data, maxBuffer: 1 << 20 })
+    .toString()
+    .trim();
+  let tip: string;
   try {
     tip = git(dir, 'rev-parse', '-q', '--verify', ref);
   } catch {
@@ -69,7 +79,8 @@ function rewrite(ctx: RunContext, s: string, spec: NonNullable<RogueAction['rogu
   const ref = `refs/heads/s2/sessions/${spec.victim}`;
   const src = ctx.f.topology === 'remote' ? `refs/remotes/origin/s2/sessions/${spec.victim}` : ref;
   let target = git(dir, 'rev-parse', `${src}~${spec.back}`);
-  if (spec.addCommit) target = git(dir, 'commit-tree', `${target}^{tree}`, '-p', target, '-m', `rogue: ${s} rewrites ${spec.victim}`);
+  if (spec.addCommit)
+    target = git(dir, 'commit-tree', `${target}^{tree}`, '-p', target, '-m', `rogue: ${s} rewrites ${spec.victim}`);
   if (ctx.f.topology === 'remote') git(dir, 'push', '-q', '--force', 'origin', `${target}:${ref}`);
   else git(dir, 'update-ref', ref, target);
 }
@@ -83,14 +94,44 @@ export async function runRogue(ctx: RunContext, a: RogueAction, s: string): Prom
   if (r.rewrite) return rewrite(ctx, s, r.rewrite);
   await withStore(ctx, s, signer, via, async (store) => {
     if (r.status || r.help) {
-      const helping = r.help ? { session: r.help.target.split(':')[0]!, phase: Number(r.help.target.split(':')[1]), task: r.help.task, side: 'provider' as const, claimedAt: ctx.nowIso, leaseSeconds: 600, workTipAtClaim: workTip(ctx, s) } : undefined;
-      await store.commit({ status: (st) => ({ ...st, heartbeatAt: ctx.nowIso, ...(r.status ?? {}), ...(helping ? { helping } : {}) }), message: 'rogue status' });
+      const helping = r.help
+        ? {
+            session: r.help.target.split(':')[0]!,
+            phase: Number(r.help.target.split(':')[1]),
+            task: r.help.task,
+            side: 'provider' as const,
+            claimedAt: ctx.nowIso,
+            leaseSeconds: 600,
+            workTipAtClaim: workTip(ctx, s),
+          }
+        : undefined;
+      await store.commit({
+        status: (st) => ({ ...st, heartbeatAt: ctx.nowIso, ...(r.status ?? {}), ...(helping ? { helping } : {}) }),
+        message: 'rogue status',
+      });
     }
     if (r.completion) {
       const c = r.completion;
-      const commit = c.commit === 'unknown' || c.commit === undefined ? randomBytes(20).toString('hex') : c.commit === 'work' ? workTip(ctx, s)! : c.commit;
-      const validations = c.validations ?? [{ command: 'npm test', exitCode: 0, durationMs: 1200, outputTail: '142 passing', timedOut: false }];
-      await store.writeCompletion({ kind: 'completion', session: s, phase: c.phase, commit, completedAt: ctx.nowIso, validations: validations as never }, (st) => ({ ...st, state: 'idle', phase: c.phase, heartbeatAt: ctx.nowIso }));
+      const commit =
+        c.commit === 'unknown' || c.commit === undefined
+          ? randomBytes(20).toString('hex')
+          : c.commit === 'work'
+            ? workTip(ctx, s)!
+            : c.commit;
+      const validations = c.validations ?? [
+        { command: 'npm test', exitCode: 0, durationMs: 1200, outputTail: '142 passing', timedOut: false },
+      ];
+      await store.writeCompletion(
+        {
+          kind: 'completion',
+          session: s,
+          phase: c.phase,
+          commit,
+          completedAt: ctx.nowIso,
+          validations: validations as never,
+        },
+        (st) => ({ ...st, state: 'idle', phase: c.phase, heartbeatAt: ctx.nowIso }),
+      );
     }
     if (r.witness) await store.commit({ witness: r.witness, message: `rogue witness ${r.witness.action}` });
   });

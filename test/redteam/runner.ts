@@ -63,7 +63,13 @@ export function loadScenarios(scale: Scale, only: readonly string[] = [], dir = 
 
 function manifestText(sc: Scenario, log: string): string {
   const g = sc.generate;
-  const generated = g ? Array.from({ length: g.count }, (_, i) => `  ${g.prefix ?? 's'}${String(i + 1).padStart(2, '0')}:\n    phaseCount: ${g.phaseCount ?? 2}\n${g.body ?? ''}`).join('') : '';
+  const generated = g
+    ? Array.from(
+        { length: g.count },
+        (_, i) =>
+          `  ${g.prefix ?? 's'}${String(i + 1).padStart(2, '0')}:\n    phaseCount: ${g.phaseCount ?? 2}\n${g.body ?? ''}`,
+      ).join('')
+    : '';
   return sc.manifest.replace(/^[ \t]*\{\{sessions\}\}[ \t]*\n?/m, generated).replace(/\{\{log\}\}/g, log);
 }
 
@@ -72,17 +78,29 @@ const VIEW_CODE = /^[A-Z_]+$/;
 function judgeDetection(d: Detection, ctx: RunContext, finalView: SwarmView | null): DetectionResult {
   const key = [d.code, d.session, d.ref].filter((x) => x !== undefined).join(':');
   const firstTick = ctx.detected.get(key) ?? null;
-  let ok = firstTick !== null && (d.by === undefined || firstTick <= d.by) && (d.notBefore === undefined || firstTick >= d.notBefore);
+  let ok =
+    firstTick !== null &&
+    (d.by === undefined || firstTick <= d.by) &&
+    (d.notBefore === undefined || firstTick >= d.notBefore);
   let finalCount: number | null = null;
   const inView = VIEW_CODE.test(d.code) && finalView?.violations.some((v) => v.code === d.code);
   if (finalView && (d.final === true || (d.final === undefined && inView))) {
-    finalCount = finalView.violations.filter((v) => v.code === d.code && (d.session === undefined || v.session === d.session) && (d.ref === undefined || v.ref === d.ref)).length;
+    finalCount = finalView.violations.filter(
+      (v) =>
+        v.code === d.code &&
+        (d.session === undefined || v.session === d.session) &&
+        (d.ref === undefined || v.ref === d.ref),
+    ).length;
     if (finalCount !== (d.count ?? 1)) ok = false;
   }
   return { ...d, firstTick, finalCount, ok };
 }
 
-export async function runScenario(sc: Scenario, scale: Scale, log: (line: string) => void = () => undefined): Promise<ScenarioResult> {
+export async function runScenario(
+  sc: Scenario,
+  scale: Scale,
+  log: (line: string) => void = () => undefined,
+): Promise<ScenarioResult> {
   const started = Date.now();
   const execLog = path.join(os.tmpdir(), `s2-redteam-${process.pid}-${sc.name}-${Date.now()}.log`);
   let f: SwarmFixture | null = null;
@@ -93,7 +111,19 @@ export async function runScenario(sc: Scenario, scale: Scale, log: (line: string
   const seenCodes = new Set<string>();
   try {
     f = await SwarmFixture.create(sc.topology, manifestText(sc, execLog));
-    ctx = { f, scale, log: execLog, observer: sc.observer ?? f.sessions[0]!, tick: 0, nowIso: new Date(T0).toISOString(), tally: newTally(), detected: new Map(), failures: [], notes: [], acked: new Map() };
+    ctx = {
+      f,
+      scale,
+      log: execLog,
+      observer: sc.observer ?? f.sessions[0]!,
+      tick: 0,
+      nowIso: new Date(T0).toISOString(),
+      tally: newTally(),
+      detected: new Map(),
+      failures: [],
+      notes: [],
+      acked: new Map(),
+    };
     for (let i = 0; i < sc.ticks.length; i++) {
       const t = sc.ticks[i]!;
       ctx.tick = i + 1;
@@ -101,9 +131,13 @@ export async function runScenario(sc: Scenario, scale: Scale, log: (line: string
       for (const a of t.do) await runAction(ctx, a);
       finalView = await observe(ctx);
       for (const v of finalView.violations) seenCodes.add(v.code);
-      log(`  tick ${ctx.tick} (${t.note ?? ''}): ${[...new Set(finalView.violations.map((v) => `${v.code}:${v.session}`))].join(' ') || 'no violations'}`);
+      log(
+        `  tick ${ctx.tick} (${t.note ?? ''}): ${[...new Set(finalView.violations.map((v) => `${v.code}:${v.session}`))].join(' ') || 'no violations'}`,
+      );
     }
-    for (const code of sc.expect.absent ?? []) if (seenCodes.has(code)) ctx.failures.push({ tick: ctx.tick, what: `${code} appeared, but the scenario must not raise it` });
+    for (const code of sc.expect.absent ?? [])
+      if (seenCodes.has(code))
+        ctx.failures.push({ tick: ctx.tick, what: `${code} appeared, but the scenario must not raise it` });
     audit = auditSwarm(ctx, finalView!, sc.expect);
   } catch (e) {
     error = e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -113,12 +147,44 @@ export async function runScenario(sc: Scenario, scale: Scale, log: (line: string
   }
   const known = sc.expect.knownDuplicates ?? {};
   const knownKey = (d: string): string | undefined => Object.keys(known).find((k) => d.startsWith(k));
-  const counted = (d: string): boolean => sc.expect.detect.some((x) => x.count !== undefined && d.startsWith(`${x.code}|${x.session ?? ''}`) && d.endsWith(`×${x.count}`));
+  const counted = (d: string): boolean =>
+    sc.expect.detect.some(
+      (x) => x.count !== undefined && d.startsWith(`${x.code}|${x.session ?? ''}`) && d.endsWith(`×${x.count}`),
+    );
   const duplicates = (audit?.duplicates ?? []).filter((d) => !knownKey(d) && !counted(d));
-  for (const d of audit?.duplicates ?? []) if (knownKey(d) && ctx) ctx.failures.push({ tick: ctx.tick, what: `reported more than once in the final view: ${d}`, gap: known[knownKey(d)!]! });
+  for (const d of audit?.duplicates ?? [])
+    if (knownKey(d) && ctx)
+      ctx.failures.push({
+        tick: ctx.tick,
+        what: `reported more than once in the final view: ${d}`,
+        gap: known[knownKey(d)!]!,
+      });
   const detections = ctx ? sc.expect.detect.map((d) => judgeDetection(d, ctx!, finalView)) : [];
   const failures = ctx?.failures ?? [];
   const hard = failures.filter((x) => !x.gap);
-  const passed = !error && hard.length === 0 && detections.every((d) => d.ok || d.gap) && !!audit && audit.lost === 0 && audit.unpublished === 0 && duplicates.length === 0 && audit.problems.length === 0;
-  return { name: sc.name, title: sc.title, threat: sc.threat ?? '', sessions: f?.sessions.length ?? 0, ticks: sc.ticks.length, detections, failures, audit, notes: ctx?.notes ?? [], refusals: ctx?.tally.refusals ?? 0, duplicates, ms: Date.now() - started, error, passed };
+  const passed =
+    !error &&
+    hard.length === 0 &&
+    detections.every((d) => d.ok || d.gap) &&
+    !!audit &&
+    audit.lost === 0 &&
+    audit.unpublished === 0 &&
+    duplicates.length === 0 &&
+    audit.problems.length === 0;
+  return {
+    name: sc.name,
+    title: sc.title,
+    threat: sc.threat ?? '',
+    sessions: f?.sessions.length ?? 0,
+    ticks: sc.ticks.length,
+    detections,
+    failures,
+    audit,
+    notes: ctx?.notes ?? [],
+    refusals: ctx?.tally.refusals ?? 0,
+    duplicates,
+    ms: Date.now() - started,
+    error,
+    passed,
+  };
 }

@@ -16,7 +16,12 @@ export interface Scenario {
   readonly topology: Topology;
   /** Manifest text, with {{sessions}} expanded from `generate` and {{log}} the executor log. */
   readonly manifest: string;
-  readonly generate?: { readonly count: number; readonly prefix?: string; readonly phaseCount?: number; readonly body?: string };
+  readonly generate?: {
+    readonly count: number;
+    readonly prefix?: string;
+    readonly phaseCount?: number;
+    readonly body?: string;
+  };
   /** The session whose clone reads the view after each tick (fetched first). Default: the first. */
   readonly observer?: string;
   readonly ticks: readonly Tick[];
@@ -51,17 +56,34 @@ export interface ActionBase {
   readonly gap?: string;
 }
 
-export interface CliAction extends ActionBase { readonly cli: string | readonly string[] }
-export interface WorkAction extends ActionBase { readonly work: true | string; readonly content?: string }
-export interface FetchAction extends ActionBase { readonly fetch: true }
-export interface GitAction extends ActionBase { readonly git: readonly string[] }
-export interface WaitAction extends ActionBase { readonly wait: number }
-export interface InstructionAction extends ActionBase { readonly instruction: { readonly phase: number } }
+export interface CliAction extends ActionBase {
+  readonly cli: string | readonly string[];
+}
+export interface WorkAction extends ActionBase {
+  readonly work: true | string;
+  readonly content?: string;
+}
+export interface FetchAction extends ActionBase {
+  readonly fetch: true;
+}
+export interface GitAction extends ActionBase {
+  readonly git: readonly string[];
+}
+export interface WaitAction extends ActionBase {
+  readonly wait: number;
+}
+export interface InstructionAction extends ActionBase {
+  readonly instruction: { readonly phase: number };
+}
 
 export interface RogueSpec {
   /** Fields merged into the status, written around the guards. */
   readonly status?: Record<string, unknown>;
-  readonly completion?: { readonly phase: number; readonly commit?: 'unknown' | 'work' | string; readonly validations?: readonly Record<string, unknown>[] };
+  readonly completion?: {
+    readonly phase: number;
+    readonly commit?: 'unknown' | 'work' | string;
+    readonly validations?: readonly Record<string, unknown>[];
+  };
   readonly witness?: { readonly action: string; readonly detail: string };
   readonly help?: { readonly target: string; readonly task: string };
   /** Force-push `victim`'s records branch `back` commits back on the remote, optionally with a new commit on top. */
@@ -73,7 +95,9 @@ export interface RogueSpec {
   /** Write from this session's checkout (default: the actor's). */
   readonly via?: string;
 }
-export interface RogueAction extends ActionBase { readonly rogue: RogueSpec }
+export interface RogueAction extends ActionBase {
+  readonly rogue: RogueSpec;
+}
 
 export interface HookSpec {
   readonly event?: string;
@@ -81,7 +105,9 @@ export interface HookSpec {
   readonly count?: number;
   readonly concurrency?: number;
 }
-export interface HookAction extends ActionBase { readonly hook: HookSpec }
+export interface HookAction extends ActionBase {
+  readonly hook: HookSpec;
+}
 
 export interface LoopSpec {
   readonly interval?: number;
@@ -101,21 +127,44 @@ export interface LoopSpec {
   readonly breakRemote?: boolean;
   readonly execute?: boolean;
 }
-export interface LoopAction extends ActionBase { readonly loop: LoopSpec }
+export interface LoopAction extends ActionBase {
+  readonly loop: LoopSpec;
+}
 
 /** Several `s2 poll` for the same session at once: one loop runs, the rest are refused LOCKED. */
-export interface PollStormAction extends ActionBase { readonly pollStorm: { readonly attempts: number; readonly ticks: number; readonly interval?: number } }
+export interface PollStormAction extends ActionBase {
+  readonly pollStorm: { readonly attempts: number; readonly ticks: number; readonly interval?: number };
+}
 
 /** Every actor reads its view without fetching; views of one snapshot id must be identical. */
-export interface CompareAction extends ActionBase { readonly compare: true }
+export interface CompareAction extends ActionBase {
+  readonly compare: true;
+}
 
 /** Time one `s2 status` of the actor, kept as tally.ms.<label>. */
-export interface TimeAction extends ActionBase { readonly time: string }
+export interface TimeAction extends ActionBase {
+  readonly time: string;
+}
 
 /** Assertions on the observer's view (session.<id>.<field>, blockers, …) or on the tally (tally.x.y). */
-export interface CheckAction extends ActionBase { readonly check: Readonly<Record<string, unknown>> }
+export interface CheckAction extends ActionBase {
+  readonly check: Readonly<Record<string, unknown>>;
+}
 
-export type Action = CliAction | WorkAction | FetchAction | GitAction | WaitAction | InstructionAction | RogueAction | HookAction | LoopAction | PollStormAction | CompareAction | TimeAction | CheckAction;
+export type Action =
+  | CliAction
+  | WorkAction
+  | FetchAction
+  | GitAction
+  | WaitAction
+  | InstructionAction
+  | RogueAction
+  | HookAction
+  | LoopAction
+  | PollStormAction
+  | CompareAction
+  | TimeAction
+  | CheckAction;
 
 export interface Detection {
   /** A violation code of the view, or a name an action `detects`. */

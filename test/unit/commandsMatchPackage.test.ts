@@ -6,7 +6,10 @@ import { CommandId } from '../../src/extension/commandIds';
 /** The CommandId enum and package.json's contributes.commands name the same commands. */
 const root = path.resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-  contributes: { commands: { command: string; title: string; category?: string }[]; menus: Record<string, { command: string }[]> };
+  contributes: {
+    commands: { command: string; title: string; category?: string }[];
+    menus: Record<string, { command: string }[]>;
+  };
   activationEvents: string[];
 };
 

@@ -32,14 +32,48 @@ const NOW = new Date('2025-01-01T12:00:00Z');
 
 function status(session: string, blockedOn: string[] = []): StatusRecord {
   const at = NOW.toISOString();
-  return StatusRecord.parse({ kind: 'status', session, seq: 1, updatedAt: at, heartbeatAt: at, state: blockedOn.length ? 'blocked' : 'working', phase: 1, blockedOn: blockedOn.map((on) => ({ on, reason: 'x', since: at })) });
+  return StatusRecord.parse({
+    kind: 'status',
+    session,
+    seq: 1,
+    updatedAt: at,
+    heartbeatAt: at,
+    state: blockedOn.length ? 'blocked' : 'working',
+    phase: 1,
+    blockedOn: blockedOn.map((on) => ({ on, reason: 'x', since: at })),
+  });
 }
 
 function view() {
   const plan = parseManifest(MANIFEST);
-  const empty = (session: string, st: StatusRecord | null): SessionSnapshot => ({ session, recordsTip: null, workTip: null, status: st, completions: [], verifications: [], acks: [], ledger: [], witness: [], problems: [] });
-  const sessions = { sip: empty('sip', status('sip')), webrtc: empty('webrtc', status('webrtc')), a: empty('a', status('a', ['b:1'])), b: empty('b', status('b', ['a:1'])) };
-  const snap: Snapshot = { id: 'snap1', plan, coordinationTip: 'c', sessions, approvals: [], instructions: [], problems: [], commits: {} };
+  const empty = (session: string, st: StatusRecord | null): SessionSnapshot => ({
+    session,
+    recordsTip: null,
+    workTip: null,
+    status: st,
+    completions: [],
+    verifications: [],
+    acks: [],
+    ledger: [],
+    witness: [],
+    problems: [],
+  });
+  const sessions = {
+    sip: empty('sip', status('sip')),
+    webrtc: empty('webrtc', status('webrtc')),
+    a: empty('a', status('a', ['b:1'])),
+    b: empty('b', status('b', ['a:1'])),
+  };
+  const snap: Snapshot = {
+    id: 'snap1',
+    plan,
+    coordinationTip: 'c',
+    sessions,
+    approvals: [],
+    instructions: [],
+    problems: [],
+    commits: {},
+  };
   return computeView(snap, NOW);
 }
 
@@ -62,14 +96,36 @@ describe('extension models', () => {
   it('protocol: accepts only well-formed webview messages', () => {
     assert.ok(parseWebviewMessage({ type: 'webview/ready' }).ok);
     assert.ok(parseWebviewMessage({ type: 'cell/open', session: 'sip', phase: 1 }).ok);
-    for (const bad of [null, 'x', { type: 'cell/open', session: 'sip' }, { type: 'cell/open', session: 'sip', phase: -1 }, { type: 'exec', cmd: 'rm' }]) assert.equal(parseWebviewMessage(bad).ok, false, JSON.stringify(bad));
+    for (const bad of [
+      null,
+      'x',
+      { type: 'cell/open', session: 'sip' },
+      { type: 'cell/open', session: 'sip', phase: -1 },
+      { type: 'exec', cmd: 'rm' },
+    ])
+      assert.equal(parseWebviewMessage(bad).ok, false, JSON.stringify(bad));
   });
 
   it('alerts: mine only by default, loudest first, capped per tick', () => {
-    const ev = (type: SwarmEvent['type'], session: string, refs: string[] = []): SwarmEvent => ({ type, key: `${type}:${session}`, session, message: type, refs });
-    const events = [ev('BLOCKED', 'webrtc', ['sip:1']), ev('DEADLOCK', 'a', ['a', 'b']), ev('VIOLATION', 'webrtc'), ev('BUDGET_100', 'webrtc'), ev('INSTRUCTION_NEW', 'webrtc')];
+    const ev = (type: SwarmEvent['type'], session: string, refs: string[] = []): SwarmEvent => ({
+      type,
+      key: `${type}:${session}`,
+      session,
+      message: type,
+      refs,
+    });
+    const events = [
+      ev('BLOCKED', 'webrtc', ['sip:1']),
+      ev('DEADLOCK', 'a', ['a', 'b']),
+      ev('VIOLATION', 'webrtc'),
+      ev('BUDGET_100', 'webrtc'),
+      ev('INSTRUCTION_NEW', 'webrtc'),
+    ];
     const mine = planAlerts(events, 'mine', 'webrtc', 3);
-    assert.deepEqual(mine.show.map((a) => a.key), ['BUDGET_100:webrtc', 'BLOCKED:webrtc', 'VIOLATION:webrtc']);
+    assert.deepEqual(
+      mine.show.map((a) => a.key),
+      ['BUDGET_100:webrtc', 'BLOCKED:webrtc', 'VIOLATION:webrtc'],
+    );
     assert.equal(mine.suppressed, 1);
     assert.deepEqual(mine.show[1]!.actions, ['Help Blocker', 'Open Matrix']);
     assert.equal(planAlerts(events, 'all', 'webrtc', 10).show.length, 5);
@@ -77,7 +133,14 @@ describe('extension models', () => {
   });
 
   it('diagnostics: the needs line waits, the cycle is an error on the session entry', () => {
-    const d = diagnosticsOf(v, MANIFEST, [{ session: 'webrtc', phase: 1, path: '.s2/instructions/webrtc/phase-1.md', text: '---\nid: w1\nneeds: [sip:1]\n---\n# w\n' }]);
+    const d = diagnosticsOf(v, MANIFEST, [
+      {
+        session: 'webrtc',
+        phase: 1,
+        path: '.s2/instructions/webrtc/phase-1.md',
+        text: '---\nid: w1\nneeds: [sip:1]\n---\n# w\n',
+      },
+    ]);
     const needs = d.find((x) => x.code === 'BLOCKED' && x.file === '.s2/swarm.yaml')!;
     assert.equal(MANIFEST.split('\n')[needs.line], '        needs: [sip:1]');
     assert.ok(d.some((x) => x.file.endsWith('phase-1.md') && x.line === 2));
@@ -89,7 +152,11 @@ describe('extension models', () => {
   });
 
   it('tree: descriptions, top blocker and phase words', () => {
-    const sip = sessionPresentation(v, v.sessions.find((s) => s.id === 'sip')!, 'webrtc');
+    const sip = sessionPresentation(
+      v,
+      v.sessions.find((s) => s.id === 'sip')!,
+      'webrtc',
+    );
     const w = v.sessions.find((s) => s.id === 'webrtc')!;
     assert.match(sip.description, /phase 1\/3 · \$0\.00 of \$20/);
     assert.match(sessionPresentation(v, w, 'webrtc').label, /this workspace/);
@@ -98,9 +165,15 @@ describe('extension models', () => {
   });
 
   it('session: picked, setting, environment, then the checked-out branch', () => {
-    const sessions = [{ id: 'sip', branch: 's2/work/sip' }, { id: 'webrtc', branch: 's2/work/webrtc' }];
+    const sessions = [
+      { id: 'sip', branch: 's2/work/sip' },
+      { id: 'webrtc', branch: 's2/work/webrtc' },
+    ];
     assert.deepEqual(resolveSession(sessions, 's2/work/webrtc', []).session, { id: 'webrtc', source: 'branch' });
-    assert.deepEqual(resolveSession(sessions, 's2/work/webrtc', [{ source: 'setting', id: 'sip' }]).session, { id: 'sip', source: 'setting' });
+    assert.deepEqual(resolveSession(sessions, 's2/work/webrtc', [{ source: 'setting', id: 'sip' }]).session, {
+      id: 'sip',
+      source: 'setting',
+    });
     const r = resolveSession(sessions, 'main', [{ source: 'picked', id: 'nope' }]);
     assert.equal(r.session, null);
     assert.equal(r.unknown.length, 1);

@@ -26,7 +26,12 @@ function reach(g: Map<string, string[]>, from: string): Set<string> {
   const todo = [from];
   while (todo.length) {
     const n = todo.pop()!;
-    for (const m of g.get(n) ?? []) if (!seen.has(m)) (seen.add(m), todo.push(m));
+    for (const m of g.get(n) ?? []) {
+      if (!seen.has(m)) {
+        seen.add(m);
+        todo.push(m);
+      }
+    }
   }
   return seen;
 }
@@ -62,7 +67,15 @@ describe('wait-for graph algorithms', () => {
   });
 
   it('counts as deadlocked the nodes on a cycle and those that wait on one', () => {
-    const g = buildGraph(['a', 'b', 'c', 'd', 'e'], [['a', 'b'], ['b', 'a'], ['c', 'a'], ['d', 'e']]);
+    const g = buildGraph(
+      ['a', 'b', 'c', 'd', 'e'],
+      [
+        ['a', 'b'],
+        ['b', 'a'],
+        ['c', 'a'],
+        ['d', 'e'],
+      ],
+    );
     assert.deepEqual([...deadlockedNodes(g)].sort(), ['a', 'b', 'c']);
   });
 

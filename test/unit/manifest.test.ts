@@ -31,7 +31,10 @@ describe('manifest', () => {
     const plan = parseManifest(ISSUE_SHAPE);
     const sip = plan.sessions.find((s) => s.id === 'sip')!;
     assert.equal(sip.phases.length, 10);
-    assert.deepEqual(sip.phases[3]!.needs, [{ session: 'ndi', phase: 3 }, { session: 'webrtc', phase: 3 }]);
+    assert.deepEqual(sip.phases[3]!.needs, [
+      { session: 'ndi', phase: 3 },
+      { session: 'webrtc', phase: 3 },
+    ]);
     assert.deepEqual(sip.phases[3]!.validate, ['npm test']);
     assert.equal(sip.branch, 's2/work/sip');
     assert.equal(plan.verification, 'required');
@@ -42,12 +45,28 @@ describe('manifest', () => {
   const cases: [string, string, RegExp][] = [
     ['YAML syntax', 'swarm: x\nsessions: {a: [\n', /swarm\.yaml:\d+: YAML syntax error/],
     ['no sessions', 'swarm: x\nsessions: {}\n', /the swarm has no sessions/],
-    ['wrong type', 'swarm: x\nsessions:\n  a:\n    maxAgents: many\n', /swarm\.yaml:4: sessions\.a\.maxAgents: Expected number/],
+    [
+      'wrong type',
+      'swarm: x\nsessions:\n  a:\n    maxAgents: many\n',
+      /swarm\.yaml:4: sessions\.a\.maxAgents: Expected number/,
+    ],
     ['unknown need', 'swarm: x\nsessions:\n  a:\n    phases:\n      1: { needs: [b:1] }\n', /no session "b"/],
-    ['need past the end', 'swarm: x\nsessions:\n  a: { phaseCount: 2 }\n  b:\n    phases:\n      1: { needs: [a:3] }\n', /a has 2 phases/],
+    [
+      'need past the end',
+      'swarm: x\nsessions:\n  a: { phaseCount: 2 }\n  b:\n    phases:\n      1: { needs: [a:3] }\n',
+      /a has 2 phases/,
+    ],
     ['bad need text', 'swarm: x\nsessions:\n  a:\n    phases:\n      1: { needs: [a-3] }\n', /SESSION:PHASE/],
-    ['phase out of range', 'swarm: x\nsessions:\n  a:\n    phaseCount: 3\n    phases:\n      7: {}\n', /phase 7 is outside 1\.\.3/],
-    ['own later phase', 'swarm: x\nsessions:\n  a:\n    phases:\n      2: { needs: [a:2] }\n', /cannot need its own later phase/],
+    [
+      'phase out of range',
+      'swarm: x\nsessions:\n  a:\n    phaseCount: 3\n    phases:\n      7: {}\n',
+      /phase 7 is outside 1\.\.3/,
+    ],
+    [
+      'own later phase',
+      'swarm: x\nsessions:\n  a:\n    phases:\n      2: { needs: [a:2] }\n',
+      /cannot need its own later phase/,
+    ],
     ['duplicate key', 'swarm: x\nsessions:\n  a: {}\n  a: {}\n', /YAML syntax error/],
   ];
   for (const [name, text, message] of cases) {
@@ -62,15 +81,43 @@ describe('manifest', () => {
 describe('manifest baseline (history from before S²)', () => {
   it('counts phases up to baselinePhase as complete, and the next one as current', async () => {
     const { computeView } = await import('../../src/core/view');
-    const plan = parseManifest('swarm: x\nsessions:\n  sip: { phaseCount: 10, baselinePhase: 3 }\n  ndi:\n    phaseCount: 10\n    baselinePhase: 3\n    phases:\n      4: { needs: [sip:4] }\n');
-    const empty = { recordsTip: null, workTip: null, status: null, completions: [], verifications: [], acks: [], ledger: [], witness: [], integration: null, problems: [] };
-    const view = computeView({ id: 'x', plan, coordinationTip: 'c', sessions: { sip: { session: 'sip', ...empty }, ndi: { session: 'ndi', ...empty } }, approvals: [], instructions: [], problems: [], commits: {} }, new Date());
+    const plan = parseManifest(
+      'swarm: x\nsessions:\n  sip: { phaseCount: 10, baselinePhase: 3 }\n  ndi:\n    phaseCount: 10\n    baselinePhase: 3\n    phases:\n      4: { needs: [sip:4] }\n',
+    );
+    const empty = {
+      recordsTip: null,
+      workTip: null,
+      status: null,
+      completions: [],
+      verifications: [],
+      acks: [],
+      ledger: [],
+      witness: [],
+      integration: null,
+      problems: [],
+    };
+    const view = computeView(
+      {
+        id: 'x',
+        plan,
+        coordinationTip: 'c',
+        sessions: { sip: { session: 'sip', ...empty }, ndi: { session: 'ndi', ...empty } },
+        approvals: [],
+        instructions: [],
+        problems: [],
+        commits: {},
+      },
+      new Date(),
+    );
     const ndi = view.sessions.find((s) => s.id === 'ndi')!;
     assert.equal(ndi.phase, 4);
     assert.deepEqual(ndi.blockedBy, ['sip:4']);
     assert.equal(ndi.phases[2]!.state, 'verified');
     assert.deepEqual(ndi.phases[2]!.verifiedBy, ['manifest baseline']);
     assert.equal(ndi.phases[2]!.commit, null);
-    assert.deepEqual(view.blockers.map((b) => b.session), ['sip']);
+    assert.deepEqual(
+      view.blockers.map((b) => b.session),
+      ['sip'],
+    );
   });
 });

@@ -18,7 +18,10 @@ describe('boundaries', () => {
       const all = files(path.join(root, folder));
       assert.ok(all.length > 0, `${folder} has files`);
       const leaks = all.filter((f) => /['"]vscode['"]/.test(readFileSync(f, 'utf8')));
-      assert.deepEqual(leaks.map((f) => path.relative(root, f)), []);
+      assert.deepEqual(
+        leaks.map((f) => path.relative(root, f)),
+        [],
+      );
     });
   }
 
@@ -26,6 +29,9 @@ describe('boundaries', () => {
     const leaks = files(path.join(root, 'src'))
       .filter((f) => !f.includes(`${path.sep}extension${path.sep}`))
       .filter((f) => /from ['"]vscode['"]|require\(['"]vscode['"]\)/.test(readFileSync(f, 'utf8')));
-    assert.deepEqual(leaks.map((f) => path.relative(root, f)), []);
+    assert.deepEqual(
+      leaks.map((f) => path.relative(root, f)),
+      [],
+    );
   });
 });

@@ -8,18 +8,23 @@ describe('signing and hash chains', () => {
   const mallory = generateKeyPair();
 
   it('canonical JSON ignores key order and drops undefined', () => {
-    assert.equal(canonicalJson({ b: 1, a: { d: [1, undefined], c: 'x' }, z: undefined }), '{"a":{"c":"x","d":[1,null]},"b":1}');
+    assert.equal(
+      canonicalJson({ b: 1, a: { d: [1, undefined], c: 'x' }, z: undefined }),
+      '{"a":{"c":"x","d":[1,null]},"b":1}',
+    );
     assert.equal(canonicalJson({ a: 1, b: 2 }), canonicalJson({ b: 2, a: 1 }));
   });
 
-  it('a signature verifies with the signer\'s key only, and breaks on any edit', () => {
+  it("a signature verifies with the signer's key only, and breaks on any edit", () => {
     const rec = signRecord({ kind: 'status', session: 'sip', phase: 4 }, 'sip', alice.privateKey);
     assert.ok(verifyRecord(rec, alice.publicKey));
     assert.ok(!verifyRecord(rec, mallory.publicKey));
     assert.ok(!verifyRecord({ ...rec, phase: 5 }, alice.publicKey));
     assert.ok(!verifyRecord({ kind: 'status' }, alice.publicKey), 'unsigned');
     assert.ok(!verifyRecord(rec, undefined), 'no key in the manifest');
-    const reordered = JSON.parse(JSON.stringify({ phase: rec.phase, signature: rec.signature, session: rec.session, kind: rec.kind }));
+    const reordered = JSON.parse(
+      JSON.stringify({ phase: rec.phase, signature: rec.signature, session: rec.session, kind: rec.kind }),
+    );
     assert.ok(verifyRecord(reordered, alice.publicKey), 'field order does not matter');
   });
 

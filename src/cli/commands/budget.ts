@@ -13,18 +13,22 @@ export const spendCommand: Command = {
   async run(ctx) {
     const s = await ctx.open();
     const usd = Number(ctx.positionals[0]);
-    if (!ctx.positionals[0] || !Number.isFinite(usd)) throw new S2Error('USAGE', 'spend needs an amount in USD, e.g. s2 spend 1.25 --model claude-sonnet-4');
+    if (!ctx.positionals[0] || !Number.isFinite(usd))
+      throw new S2Error('USAGE', 'spend needs an amount in USD, e.g. s2 spend 1.25 --model claude-sonnet-4');
     await reportSpend(s, usd, String(ctx.values['model'] ?? 'unknown'), String(ctx.values['note'] ?? ''));
     const { view } = await s.view();
     const me = view.sessions.find((x) => x.id === s.session)!;
-    ctx.out({ ok: true, spendUsd: me.spendUsd, budgetUsd: me.budgetUsd, fraction: me.budgetFraction }, `${s.session}: $${me.spendUsd.toFixed(2)} of $${me.budgetUsd.toFixed(2)} (${Math.round(me.budgetFraction * 100)}%)${me.budgetFraction >= 1 ? ' — BUDGET_EXCEEDED: phases, the executor and agent spawns are refused until an approver raises it' : me.budgetFraction >= 0.8 ? ' — over 80%' : ''}`);
+    ctx.out(
+      { ok: true, spendUsd: me.spendUsd, budgetUsd: me.budgetUsd, fraction: me.budgetFraction },
+      `${s.session}: $${me.spendUsd.toFixed(2)} of $${me.budgetUsd.toFixed(2)} (${Math.round(me.budgetFraction * 100)}%)${me.budgetFraction >= 1 ? ' — BUDGET_EXCEEDED: phases, the executor and agent spawns are refused until an approver raises it' : me.budgetFraction >= 0.8 ? ' — over 80%' : ''}`,
+    );
     return 0;
   },
 };
 
 export const approveCommand: Command = {
   name: 'approve',
-  summary: 'As an approver, raise a session\'s (or the swarm\'s, with \'*\') budget by USD with a signed record',
+  summary: "As an approver, raise a session's (or the swarm's, with '*') budget by USD with a signed record",
   usage: "approve SESSION|'*' --usd N --as APPROVER [--note TEXT]",
   options: {
     usd: { type: 'string', description: 'how much to add to the cap' },
@@ -37,14 +41,17 @@ export const approveCommand: Command = {
     if (!scope || !ctx.values['usd']) throw new S2Error('USAGE', "approve needs SESSION (or '*') and --usd N");
     const approver = String(ctx.values['as'] ?? ctx.io.env['S2_APPROVER'] ?? 'owner');
     const e = await approveBudget(s, approver, scope, Number(ctx.values['usd']), String(ctx.values['note'] ?? ''));
-    ctx.out({ ok: true, approval: e }, `${approver} raised ${scope === '*' ? 'the swarm budget' : `${scope}'s budget`} by $${e.addUsd}`);
+    ctx.out(
+      { ok: true, approval: e },
+      `${approver} raised ${scope === '*' ? 'the swarm budget' : `${scope}'s budget`} by $${e.addUsd}`,
+    );
     return 0;
   },
 };
 
 export const agentsCommand: Command = {
   name: 'agents',
-  summary: 'Track this session\'s running sub-agents; start is refused above the cap or when the budget is spent',
+  summary: "Track this session's running sub-agents; start is refused above the cap or when the budget is spent",
   usage: 'agents start ID | agents stop [ID] | agents list',
   options: {},
   async run(ctx) {
@@ -65,7 +72,10 @@ export const agentsCommand: Command = {
       const { view } = await s.view();
       const me = view.sessions.find((x) => x.id === s.session);
       if (!me) throw new S2Error('USAGE', 'which session? pass --session ID');
-      ctx.out({ running: me.agentsRunning, max: me.maxAgents }, `${me.id}: ${me.agentsRunning} of ${me.maxAgents} agents running`);
+      ctx.out(
+        { running: me.agentsRunning, max: me.maxAgents },
+        `${me.id}: ${me.agentsRunning} of ${me.maxAgents} agents running`,
+      );
       return 0;
     }
     throw new S2Error('USAGE', `agents: unknown verb "${verb}" (start, stop, list)`);

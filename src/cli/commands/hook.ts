@@ -7,10 +7,17 @@ export const hookCommand: Command = {
   name: 'hook',
   summary: 'Claude Code hook: deny a sub-agent spawn above the agent cap, and every tool once the budget is spent',
   usage: 'hook claude  (reads the hook JSON on stdin)',
-  options: { 'fail-closed': { type: 'boolean', description: 'deny when S² itself fails (default: say why on stderr and let the call through)' } },
-  details: 'Install with: s2 install-hooks. Answers PreToolUse with hookSpecificOutput.permissionDecision = "deny" and the reason; records agent starts (PreToolUse Task/Agent) and stops (PostToolUse).',
+  options: {
+    'fail-closed': {
+      type: 'boolean',
+      description: 'deny when S² itself fails (default: say why on stderr and let the call through)',
+    },
+  },
+  details:
+    'Install with: s2 install-hooks. Answers PreToolUse with hookSpecificOutput.permissionDecision = "deny" and the reason; records agent starts (PreToolUse Task/Agent) and stops (PostToolUse).',
   async run(ctx) {
-    if (ctx.positionals[0] !== 'claude') throw new S2Error('USAGE', 'only the claude runtime is supported: s2 hook claude');
+    if (ctx.positionals[0] !== 'claude')
+      throw new S2Error('USAGE', 'only the claude runtime is supported: s2 hook claude');
     const input = ctx.io.stdin ? await ctx.io.stdin() : '';
     try {
       const s = await ctx.open();
@@ -20,7 +27,9 @@ export const hookCommand: Command = {
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       if (ctx.values['fail-closed']) {
-        ctx.io.stdout(`${JSON.stringify({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: `S² could not check this call: ${why}` } })}\n`);
+        ctx.io.stdout(
+          `${JSON.stringify({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: `S² could not check this call: ${why}` } })}\n`,
+        );
         return 0;
       }
       ctx.io.stderr(`s2 hook: ${why} (call allowed: the hook fails open; use --fail-closed to deny instead)\n`);
@@ -36,9 +45,16 @@ export const installHooksCommand: Command = {
   options: { command: { type: 'string', description: 'the hook command (default: s2 --session <id> hook claude)' } },
   async run(ctx) {
     const s = await ctx.open();
-    const cmd = (ctx.values['command'] as string | undefined) ?? `${process.argv[1] && path.isAbsolute(process.argv[1]) ? `node ${process.argv[1]}` : 's2'} --repo ${s.ctx.root} --session ${s.session ?? '$S2_SESSION'} hook claude`;
+    const cmd =
+      (ctx.values['command'] as string | undefined) ??
+      `${process.argv[1] && path.isAbsolute(process.argv[1]) ? `node ${process.argv[1]}` : 's2'} --repo ${s.ctx.root} --session ${s.session ?? '$S2_SESSION'} hook claude`;
     const r = await installClaudeHooks(s.ctx.root, cmd);
-    ctx.out({ ok: true, ...r, command: cmd }, r.added.length ? `added ${r.added.join(', ')} hooks to ${r.file}:\n  ${cmd}` : `${r.file} already has the S² hooks`);
+    ctx.out(
+      { ok: true, ...r, command: cmd },
+      r.added.length
+        ? `added ${r.added.join(', ')} hooks to ${r.file}:\n  ${cmd}`
+        : `${r.file} already has the S² hooks`,
+    );
     return 0;
   },
 };
@@ -49,10 +65,17 @@ export const importUsageCommand: Command = {
   usage: 'import-usage FILE.jsonl [FILE…]',
   options: {},
   async run(ctx) {
-    if (!ctx.positionals.length) throw new S2Error('USAGE', 'import-usage needs one or more Claude Code .jsonl session logs');
+    if (!ctx.positionals.length)
+      throw new S2Error('USAGE', 'import-usage needs one or more Claude Code .jsonl session logs');
     const s = await ctx.open();
-    const r = await importClaudeUsage(s, ctx.positionals.map((p) => path.resolve(ctx.io.cwd, p)));
-    ctx.out({ ok: true, ...r }, `imported ${r.messages} message(s): $${r.usd.toFixed(4)}${r.unpriced.length ? `; no price in the manifest for ${r.unpriced.join(', ')} (add them under pricing:)` : ''}`);
+    const r = await importClaudeUsage(
+      s,
+      ctx.positionals.map((p) => path.resolve(ctx.io.cwd, p)),
+    );
+    ctx.out(
+      { ok: true, ...r },
+      `imported ${r.messages} message(s): $${r.usd.toFixed(4)}${r.unpriced.length ? `; no price in the manifest for ${r.unpriced.join(', ')} (add them under pricing:)` : ''}`,
+    );
     return 0;
   },
 };

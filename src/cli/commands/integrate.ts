@@ -6,15 +6,20 @@ import type { Command } from '../cliTypes';
 /** `s2 integrate`: merge every session's latest verified completion and run the swarm's integrate commands. */
 export const integrateCommand: Command = {
   name: 'integrate',
-  summary: 'Integration gate: merge every session\'s latest verified completion and run the manifest\'s integrate commands',
+  summary:
+    "Integration gate: merge every session's latest verified completion and run the manifest's integrate commands",
   usage: 'integrate [--timeout SECONDS] [--json]',
-  options: { timeout: { type: 'string', description: 'per-command timeout in seconds (default: polling.commandTimeoutSeconds)' } },
-  details: 'Merges in manifest order with git merge-tree (no checkout is touched), runs the commands in a temporary worktree, and signs the verdict into .s2/sessions/<you>/integration.yaml. On a failure with several sessions merged, the merge order is bisected to name the sessions whose changes it involves. Exit 0 pass, 1 fail or conflict.',
+  options: {
+    timeout: { type: 'string', description: 'per-command timeout in seconds (default: polling.commandTimeoutSeconds)' },
+  },
+  details:
+    'Merges in manifest order with git merge-tree (no checkout is touched), runs the commands in a temporary worktree, and signs the verdict into .s2/sessions/<you>/integration.yaml. On a failure with several sessions merged, the merge order is bisected to name the sessions whose changes it involves. Exit 0 pass, 1 fail or conflict.',
   async run(ctx) {
     const s = await ctx.open();
     const t = ctx.values['timeout'];
     const timeoutSeconds = typeof t === 'string' ? Number(t) : undefined;
-    if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new S2Error('USAGE', `--timeout must be a positive number of seconds, not ${t}`);
+    if (timeoutSeconds !== undefined && !(timeoutSeconds > 0))
+      throw new S2Error('USAGE', `--timeout must be a positive number of seconds, not ${t}`);
     const r = await integrateSwarm(s, { timeoutSeconds });
     ctx.out({ ok: r.result === 'pass', integration: r }, formatIntegration(r));
     return r.result === 'pass' ? 0 : 1;
@@ -22,11 +27,22 @@ export const integrateCommand: Command = {
 };
 
 export function formatIntegration(r: IntegrationRecord): string {
-  const lines = [`${r.session} integrated ${r.merged.length} session(s) on ${r.coordinationCommit.slice(0, 12)}: ${r.result.toUpperCase()}${r.detail ? ` — ${r.detail}` : ''}`];
+  const lines = [
+    `${r.session} integrated ${r.merged.length} session(s) on ${r.coordinationCommit.slice(0, 12)}: ${r.result.toUpperCase()}${r.detail ? ` — ${r.detail}` : ''}`,
+  ];
   for (const m of r.merged) lines.push(`  + ${m.session}:${m.phase} ${m.commit.slice(0, 12)}`);
   for (const k of r.skipped) lines.push(`  - ${k.session}: ${k.reason}`);
-  for (const c of r.commands) lines.push(`  ${c.exitCode === 0 ? '✓' : '✗'} ${c.command} (${c.timedOut ? 'timed out' : `exit ${c.exitCode}`}, ${c.durationMs} ms)`);
-  if (r.bisect.length) lines.push('  bisect:', ...r.bisect.map((p) => `    ${p.sessions.length ? p.sessions.join(' + ') : '(coordination branch)'}: ${p.result}`));
+  for (const c of r.commands)
+    lines.push(
+      `  ${c.exitCode === 0 ? '✓' : '✗'} ${c.command} (${c.timedOut ? 'timed out' : `exit ${c.exitCode}`}, ${c.durationMs} ms)`,
+    );
+  if (r.bisect.length)
+    lines.push(
+      '  bisect:',
+      ...r.bisect.map(
+        (p) => `    ${p.sessions.length ? p.sessions.join(' + ') : '(coordination branch)'}: ${p.result}`,
+      ),
+    );
   if (r.culprits.length) lines.push(`  involves: ${r.culprits.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -5,7 +5,8 @@ import type { Command, CommandContext } from '../cliTypes';
 
 export function phaseArg(ctx: CommandContext, what = 'phase'): number {
   const n = Number(ctx.positionals[0]);
-  if (!Number.isInteger(n) || n < 1) throw new S2Error('USAGE', `give the ${what} number, e.g. s2 ${ctx.positionals.length ? '' : '… '}4`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new S2Error('USAGE', `give the ${what} number, e.g. s2 ${ctx.positionals.length ? '' : '… '}4`);
   return n;
 }
 
@@ -25,26 +26,34 @@ export const startPhaseCommand: Command = {
 
 export const completePhaseCommand: Command = {
   name: 'complete-phase',
-  summary: 'Run phase N\'s validation commands and record the completion only if all pass',
+  summary: "Run phase N's validation commands and record the completion only if all pass",
   usage: 'complete-phase N | complete-phase SESSION:N (a phase you adopted)',
   options: {},
-  details: 'The completion names the work branch\'s current commit; it is signed with the session\'s key.',
+  details: "The completion names the work branch's current commit; it is signed with the session's key.",
   async run(ctx) {
     const s = await ctx.open();
     const arg = ctx.positionals[0] ?? '';
     const adopted = /^([^:]+):(\d+)$/.exec(arg);
     const n = adopted ? Number(adopted[2]) : phaseArg(ctx);
     const r = adopted ? await completeAdoptedPhase(s, adopted[1]!, n) : await completePhase(s, n);
-    const lines = r.validations.map((v) => `  ${v.exitCode === 0 ? '✓' : '✗'} ${v.command} (${v.timedOut ? 'timed out' : `exit ${v.exitCode}`}, ${v.durationMs} ms)`);
-    if (r.passed) ctx.out({ ok: true, ...r }, `${s.session}: phase ${n} complete at ${r.commit.slice(0, 12)}\n${lines.join('\n')}`);
-    else ctx.out({ ok: false, ...r }, `${s.session}: phase ${n} NOT complete — validation failed (attempt ${r.attempts})${r.error ? '; the phase is now in error and needs a person (s2 reset-phase N)' : ''}\n${lines.join('\n')}\n${r.validations.at(-1)?.outputTail.split('\n').slice(-10).join('\n') ?? ''}`);
+    const lines = r.validations.map(
+      (v) =>
+        `  ${v.exitCode === 0 ? '✓' : '✗'} ${v.command} (${v.timedOut ? 'timed out' : `exit ${v.exitCode}`}, ${v.durationMs} ms)`,
+    );
+    if (r.passed)
+      ctx.out({ ok: true, ...r }, `${s.session}: phase ${n} complete at ${r.commit.slice(0, 12)}\n${lines.join('\n')}`);
+    else
+      ctx.out(
+        { ok: false, ...r },
+        `${s.session}: phase ${n} NOT complete — validation failed (attempt ${r.attempts})${r.error ? '; the phase is now in error and needs a person (s2 reset-phase N)' : ''}\n${lines.join('\n')}\n${r.validations.at(-1)?.outputTail.split('\n').slice(-10).join('\n') ?? ''}`,
+      );
     return r.passed ? 0 : 1;
   },
 };
 
 export const resetPhaseCommand: Command = {
   name: 'reset-phase',
-  summary: 'A person clears a phase\'s failed attempts so it can be retried',
+  summary: "A person clears a phase's failed attempts so it can be retried",
   usage: 'reset-phase N',
   options: {},
   async run(ctx) {
@@ -58,7 +67,7 @@ export const resetPhaseCommand: Command = {
 
 export const blockCommand: Command = {
   name: 'block',
-  summary: 'Declare that this session waits on another session\'s phase (or --clear)',
+  summary: "Declare that this session waits on another session's phase (or --clear)",
   usage: 'block --on SESSION:PHASE --reason TEXT | block --clear',
   options: {
     on: { type: 'string', description: 'the phase you wait on, e.g. sip:4' },
@@ -68,26 +77,35 @@ export const blockCommand: Command = {
   async run(ctx) {
     const s = await ctx.open();
     const on = ctx.values['on'];
-    if (!ctx.values['clear'] && typeof on !== 'string') throw new S2Error('USAGE', 'block needs --on SESSION:PHASE --reason TEXT (or --clear)');
+    if (!ctx.values['clear'] && typeof on !== 'string')
+      throw new S2Error('USAGE', 'block needs --on SESSION:PHASE --reason TEXT (or --clear)');
     const { parsePhaseRef } = await import('../../core/phaseRef');
     if (typeof on === 'string') parsePhaseRef(on);
     const view = await declareBlock(s, ctx.values['clear'] ? null : (on as string), String(ctx.values['reason'] ?? ''));
     const me = view.sessions.find((x) => x.id === s.session);
-    ctx.out({ ok: true, blockedBy: me?.blockedBy ?? [] }, ctx.values['clear'] ? `${s.session}: declared waits cleared` : `${s.session}: blocked on ${on}${me ? ` (now waiting on ${me.blockedBy.join(', ') || 'nothing'})` : ''}`);
+    ctx.out(
+      { ok: true, blockedBy: me?.blockedBy ?? [] },
+      ctx.values['clear']
+        ? `${s.session}: declared waits cleared`
+        : `${s.session}: blocked on ${on}${me ? ` (now waiting on ${me.blockedBy.join(', ') || 'nothing'})` : ''}`,
+    );
     return 0;
   },
 };
 
 export const heartbeatCommand: Command = {
   name: 'heartbeat',
-  summary: 'Renew this session\'s liveness lease',
+  summary: "Renew this session's liveness lease",
   usage: 'heartbeat',
   options: {},
   async run(ctx) {
     const s = await ctx.open();
     const { snapshot } = await s.view();
     const r = await (await s.store(snapshot.plan)).heartbeat();
-    ctx.out({ ok: true, commit: r?.commit, pushed: r?.pushed ?? false }, `${s.session}: heartbeat${r && !r.pushed ? ` (not pushed: ${r.pushError})` : ''}`);
+    ctx.out(
+      { ok: true, commit: r?.commit, pushed: r?.pushed ?? false },
+      `${s.session}: heartbeat${r && !r.pushed ? ` (not pushed: ${r.pushError})` : ''}`,
+    );
     return 0;
   },
 };

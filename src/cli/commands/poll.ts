@@ -10,22 +10,34 @@ export const pollCommand: Command = {
   options: {
     once: { type: 'boolean', description: 'run one tick and exit' },
     ticks: { type: 'string', description: 'run N ticks and exit' },
-    interval: { type: 'string', description: 'seconds between ticks (default: the manifest\'s polling.intervalSeconds)' },
+    interval: {
+      type: 'string',
+      description: "seconds between ticks (default: the manifest's polling.intervalSeconds)",
+    },
     'no-execute': { type: 'boolean', description: 'never run the executor; only watch, alert and heartbeat' },
   },
-  details: 'One loop per session per machine (a lock in .git/s2/locks, taken over when its owner is gone). --json prints one event per line.',
+  details:
+    'One loop per session per machine (a lock in .git/s2/locks, taken over when its owner is gone). --json prints one event per line.',
   async run(ctx) {
     const s = await ctx.open();
     const { snapshot } = await s.view();
     const me = s.session ? s.requireSession(snapshot.plan) : null;
-    const lock = me ? LoopLock.forSession(s.ctx.commonDir, me, 3 * snapshot.plan.polling.intervalSeconds * 1000 + 60_000) : null;
+    const lock = me
+      ? LoopLock.forSession(s.ctx.commonDir, me, 3 * snapshot.plan.polling.intervalSeconds * 1000 + 60_000)
+      : null;
     if (lock) await lock.acquire();
-    const poller = new Poller(s, { intervalSeconds: ctx.values['interval'] ? Number(ctx.values['interval']) : undefined, execute: !ctx.values['no-execute'], log: (l) => ctx.io.stderr(`${l}\n`) });
+    const poller = new Poller(s, {
+      intervalSeconds: ctx.values['interval'] ? Number(ctx.values['interval']) : undefined,
+      execute: !ctx.values['no-execute'],
+      log: (l) => ctx.io.stderr(`${l}\n`),
+    });
     const limit = ctx.values['once'] ? 1 : ctx.values['ticks'] ? Number(ctx.values['ticks']) : Infinity;
     const print = (r: TickResult): void => {
       if (ctx.flags.json) {
         for (const e of r.events) ctx.io.stdout(`${JSON.stringify({ kind: 'event', tick: r.tick, ...e })}\n`);
-        ctx.io.stdout(`${JSON.stringify({ kind: 'tick', tick: r.tick, snapshot: r.view.snapshot, fetched: r.fetched, fetchError: r.fetchError, processes: r.processes, durationMs: r.durationMs, heartbeat: r.heartbeat, actions: r.actions, nextDelayMs: r.nextDelayMs })}\n`);
+        ctx.io.stdout(
+          `${JSON.stringify({ kind: 'tick', tick: r.tick, snapshot: r.view.snapshot, fetched: r.fetched, fetchError: r.fetchError, processes: r.processes, durationMs: r.durationMs, heartbeat: r.heartbeat, actions: r.actions, nextDelayMs: r.nextDelayMs })}\n`,
+        );
       } else {
         for (const e of r.events) ctx.io.stdout(`[${e.type}] ${e.message}\n`);
         for (const a of r.actions) ctx.io.stdout(`  → ${a}\n`);

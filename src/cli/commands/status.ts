@@ -6,7 +6,8 @@ export const statusCommand: Command = {
   summary: 'Show every session: phase, state, heartbeat, spend, blockers, and the violations found',
   usage: 'status [--json] [--fetch]',
   options: { fetch: { type: 'boolean', description: 'fetch from the remote first (remote topology)' } },
-  details: 'The view is computed from the refs as they are now; --json prints { snapshot, sessions, blockers, deadlocks, violations, … }.',
+  details:
+    'The view is computed from the refs as they are now; --json prints { snapshot, sessions, blockers, deadlocks, violations, … }.',
   async run(ctx) {
     const s = await ctx.open();
     if (ctx.values['fetch']) {
@@ -27,7 +28,16 @@ export const blockersCommand: Command = {
   async run(ctx) {
     const { view } = await (await ctx.open()).view();
     const { formatBlockers } = await import('../format');
-    ctx.out({ snapshot: view.snapshot, blockers: view.blockers, deadlocks: view.deadlocks, gangUp: view.gangUp, criticalPath: view.criticalPath }, formatBlockers(view));
+    ctx.out(
+      {
+        snapshot: view.snapshot,
+        blockers: view.blockers,
+        deadlocks: view.deadlocks,
+        gangUp: view.gangUp,
+        criticalPath: view.criticalPath,
+      },
+      formatBlockers(view),
+    );
     return 0;
   },
 };
@@ -38,7 +48,10 @@ export const validateCommand: Command = {
   usage: 'validate [--json] [--strict] [--accept-rewrite SESSION]',
   options: {
     strict: { type: 'boolean', description: 'fail on warnings too' },
-    'accept-rewrite': { type: 'string', description: 'after review, stop reporting a history rewrite of SESSION\'s branch' },
+    'accept-rewrite': {
+      type: 'string',
+      description: "after review, stop reporting a history rewrite of SESSION's branch",
+    },
   },
   async run(ctx) {
     const s = await ctx.open();
@@ -52,7 +65,12 @@ export const validateCommand: Command = {
     const { view } = await s.view();
     const failing = view.violations.filter((v) => ctx.values['strict'] || v.severity === 'error');
     const { formatViolation } = await import('../format');
-    ctx.out({ snapshot: view.snapshot, ok: failing.length === 0, violations: view.violations }, failing.length ? `${failing.length} violation(s):\n${failing.map(formatViolation).join('\n')}` : `ok: no violations (snapshot ${view.snapshot})${view.violations.length ? `, ${view.violations.length} warning(s)` : ''}`);
+    ctx.out(
+      { snapshot: view.snapshot, ok: failing.length === 0, violations: view.violations },
+      failing.length
+        ? `${failing.length} violation(s):\n${failing.map(formatViolation).join('\n')}`
+        : `ok: no violations (snapshot ${view.snapshot})${view.violations.length ? `, ${view.violations.length} warning(s)` : ''}`,
+    );
     return failing.length ? 1 : 0;
   },
 };

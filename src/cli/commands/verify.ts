@@ -4,17 +4,24 @@ import type { Command } from '../cliTypes';
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'Verify another session\'s completion merged with your work branch, in a temporary worktree',
+  summary: "Verify another session's completion merged with your work branch, in a temporary worktree",
   usage: 'verify SESSION:PHASE',
   options: {},
-  details: 'Records pass / fail / conflict, signed, in your own records. A failed verification disputes the completion; the dependent stays blocked until a later verification passes.',
+  details:
+    'Records pass / fail / conflict, signed, in your own records. A failed verification disputes the completion; the dependent stays blocked until a later verification passes.',
   async run(ctx) {
     const s = await ctx.open();
     const ref = ctx.positionals[0];
     if (!ref) throw new S2Error('USAGE', 'verify needs SESSION:PHASE');
     const r = await verifyCompletion(s, ref);
-    const lines = r.commands.map((c) => `  ${c.exitCode === 0 ? '✓' : '✗'} ${c.command} (${c.timedOut ? 'timed out' : `exit ${c.exitCode}`}, ${c.durationMs} ms)`);
-    ctx.out({ ok: r.result === 'pass', verification: r }, `${s.session} verified ${ref}: ${r.result.toUpperCase()}${r.detail ? ` — ${r.detail}` : ''}\n${lines.join('\n')}`);
+    const lines = r.commands.map(
+      (c) =>
+        `  ${c.exitCode === 0 ? '✓' : '✗'} ${c.command} (${c.timedOut ? 'timed out' : `exit ${c.exitCode}`}, ${c.durationMs} ms)`,
+    );
+    ctx.out(
+      { ok: r.result === 'pass', verification: r },
+      `${s.session} verified ${ref}: ${r.result.toUpperCase()}${r.detail ? ` — ${r.detail}` : ''}\n${lines.join('\n')}`,
+    );
     return r.result === 'pass' ? 0 : 1;
   },
 };

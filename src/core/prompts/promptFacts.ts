@@ -56,7 +56,12 @@ function supportsOf(plan: SwarmPlan, id: string): Support[] {
   const phases = (rawSession(plan, id)['phases'] ?? {}) as Record<string, Record<string, unknown> | null>;
   const known = new Set(plan.sessions.map((s) => s.id));
   return Object.entries(phases)
-    .map(([n, p]) => ({ phase: Number(n), sessions: (Array.isArray(p?.['supports']) ? (p!['supports'] as unknown[]) : []).filter((x): x is string => typeof x === 'string' && known.has(x)) }))
+    .map(([n, p]) => ({
+      phase: Number(n),
+      sessions: (Array.isArray(p?.['supports']) ? (p!['supports'] as unknown[]) : []).filter(
+        (x): x is string => typeof x === 'string' && known.has(x),
+      ),
+    }))
     .filter((s) => s.sessions.length > 0)
     .sort((a, b) => a.phase - b.phase);
 }
@@ -66,7 +71,11 @@ export function promptFacts(plan: SwarmPlan, id: string): PromptFacts {
   const dependents: Dependent[] = [];
   // A phase in a baseline (complete before S²) neither waits nor is waited for.
   for (const p of session.phases.filter((x) => x.phase > session.baselinePhase)) {
-    const waiting = plan.sessions.flatMap((o) => o.phases.filter((op) => op.phase > o.baselinePhase && op.needs.some((n) => n.session === id && n.phase === p.phase)).map((op) => formatPhaseRef({ session: o.id, phase: op.phase })));
+    const waiting = plan.sessions.flatMap((o) =>
+      o.phases
+        .filter((op) => op.phase > o.baselinePhase && op.needs.some((n) => n.session === id && n.phase === p.phase))
+        .map((op) => formatPhaseRef({ session: o.id, phase: op.phase })),
+    );
     if (waiting.length) dependents.push({ phase: p.phase, waiting });
   }
   const mine = new Set(session.expertise);

@@ -8,7 +8,10 @@ import { code, s2 } from './promptSections';
  */
 export function blockerHelp(f: PromptFacts, plan: SwarmPlan): string[] {
   const baseline = (id: string) => sessionPlan(plan, id)?.baselinePhase ?? 0;
-  const firstNeed = f.session.phases.filter((p) => p.phase > f.session.baselinePhase).flatMap((p) => p.needs).find((n) => n.phase > baseline(n.session));
+  const firstNeed = f.session.phases
+    .filter((p) => p.phase > f.session.baselinePhase)
+    .flatMap((p) => p.needs)
+    .find((n) => n.phase > baseline(n.session));
   const example = firstNeed ? `${firstNeed.session}:${firstNeed.phase}` : (f.offers[0]?.ref ?? 'SESSION:PHASE');
   return [
     '',

@@ -42,15 +42,38 @@ export function header(f: PromptFacts, plan: SwarmPlan): string[] {
 
 export function role(f: PromptFacts, plan: SwarmPlan): string[] {
   const s = f.session;
-  const out = ['', '## Your role and expertise', '', `**${s.title}**. Expertise: ${list(s.expertise)}. Budget $${s.budgetUsd}${plan.swarmBudgetUsd !== undefined ? ` (swarm: $${plan.swarmBudgetUsd})` : ''}; up to ${s.maxAgents} sub-agents; ${s.phaseCount} phases; work branch ${code(s.branch)}.`];
-  out.push('', `What you can help with: anything in your expertise (${list(s.expertise)}). These are the help tasks other sessions' phases post; the gang-up plan (${s2(f, 'blockers')}) hands them to the sessions their blocker keeps waiting, provider side first to matching expertise:`, '');
-  if (f.offers.length === 0) out.push('- no phase of another session posts help tasks; help on your own side of an integration (the gang-up plan names it).');
-  for (const o of f.offers) out.push(`- ${code(o.ref)}: ${o.tasks.map((t) => `"${t}"`).join('; ')}${o.shared.length ? ` (you share: ${o.shared.join(', ')})` : ''}`);
+  const out = [
+    '',
+    '## Your role and expertise',
+    '',
+    `**${s.title}**. Expertise: ${list(s.expertise)}. Budget $${s.budgetUsd}${plan.swarmBudgetUsd !== undefined ? ` (swarm: $${plan.swarmBudgetUsd})` : ''}; up to ${s.maxAgents} sub-agents; ${s.phaseCount} phases; work branch ${code(s.branch)}.`,
+  ];
+  out.push(
+    '',
+    `What you can help with: anything in your expertise (${list(s.expertise)}). These are the help tasks other sessions' phases post; the gang-up plan (${s2(f, 'blockers')}) hands them to the sessions their blocker keeps waiting, provider side first to matching expertise:`,
+    '',
+  );
+  if (f.offers.length === 0)
+    out.push(
+      '- no phase of another session posts help tasks; help on your own side of an integration (the gang-up plan names it).',
+    );
+  for (const o of f.offers)
+    out.push(
+      `- ${code(o.ref)}: ${o.tasks.map((t) => `"${t}"`).join('; ')}${o.shared.length ? ` (you share: ${o.shared.join(', ')})` : ''}`,
+    );
   if (f.supports.length) {
-    out.push('', 'Support roles carried over from v1 (not a dependency: S² has no support relation; you support a session by helping its blocker through `s2 help`):', '');
+    out.push(
+      '',
+      'Support roles carried over from v1 (not a dependency: S² has no support relation; you support a session by helping its blocker through `s2 help`):',
+      '',
+    );
     for (const sp of f.supports) out.push(`- phase ${sp.phase}: you support ${sp.sessions.join(', ')}`);
   }
-  out.push('', 'Sessions that wait on your phases (when you are in one of these, you are their blocker: finish it first and take no help task yourself):', '');
+  out.push(
+    '',
+    'Sessions that wait on your phases (when you are in one of these, you are their blocker: finish it first and take no help task yourself):',
+    '',
+  );
   if (f.dependents.length === 0) out.push('- none: no other session needs a phase of yours.');
   for (const d of f.dependents) out.push(`- your phase ${d.phase} is needed by ${d.waiting.map(code).join(', ')}`);
   return out;
@@ -58,18 +81,39 @@ export function role(f: PromptFacts, plan: SwarmPlan): string[] {
 
 export function phases(f: PromptFacts): string[] {
   const s = f.session;
-  const out = ['', '## Your phases', '', '| Phase | Title | Needs | Validation commands (run by `s2 complete-phase`) | Help tasks others can take |', '|---|---|---|---|---|'];
+  const out = [
+    '',
+    '## Your phases',
+    '',
+    '| Phase | Title | Needs | Validation commands (run by `s2 complete-phase`) | Help tasks others can take |',
+    '|---|---|---|---|---|',
+  ];
   for (const p of s.phases) {
     const needs = p.needs.map(formatPhaseRef);
-    out.push(`| ${p.phase} | ${cell(p.title)} | ${needs.length ? needs.map(code).join(', ') : '—'} | ${p.validate.length ? p.validate.map((c) => code(cell(c))).join('<br>') : 'none configured'} | ${p.helpTasks.length ? p.helpTasks.map(cell).join('; ') : '—'} |`);
+    out.push(
+      `| ${p.phase} | ${cell(p.title)} | ${needs.length ? needs.map(code).join(', ') : '—'} | ${p.validate.length ? p.validate.map((c) => code(cell(c))).join('<br>') : 'none configured'} | ${p.helpTasks.length ? p.helpTasks.map(cell).join('; ') : '—'} |`,
+    );
   }
   if (s.baselinePhase > 0) {
     const done = s.baselinePhase === 1 ? 'Phase 1 counts' : `Phases 1-${s.baselinePhase} count`;
-    const next = s.baselinePhase < s.phaseCount ? ` Your first phase under S² is ${s.baselinePhase + 1}: ${s2(f, `start-phase ${s.baselinePhase + 1}`)}.` : ' All your phases are in it.';
-    out.push('', `${done} as complete before S² (the manifest's ${code(`baselinePhase: ${s.baselinePhase}`)}: work done before this swarm used ${code('s2')}, e.g. imported from v1). They have no completion records and are not redone or verified again; sessions that need them are not held up by them.${next}`);
+    const next =
+      s.baselinePhase < s.phaseCount
+        ? ` Your first phase under S² is ${s.baselinePhase + 1}: ${s2(f, `start-phase ${s.baselinePhase + 1}`)}.`
+        : ' All your phases are in it.';
+    out.push(
+      '',
+      `${done} as complete before S² (the manifest's ${code(`baselinePhase: ${s.baselinePhase}`)}: work done before this swarm used ${code('s2')}, e.g. imported from v1). They have no completion records and are not redone or verified again; sessions that need them are not held up by them.${next}`,
+    );
   }
-  out.push('', `The instruction of phase N, where there is one, is ${code(`.s2/instructions/${s.id}/phase-N.md`)} on the coordination branch: ${code(`git show ${f.coordinationBranch}:.s2/instructions/${s.id}/phase-N.md`)}. It says what to build; the commands below say when you may.`);
-  if (s.integrate.length) out.push('', `Your integrate commands (run by ${code('s2 verify')} on every merge you verify): ${s.integrate.map(code).join(', ')}.`);
+  out.push(
+    '',
+    `The instruction of phase N, where there is one, is ${code(`.s2/instructions/${s.id}/phase-N.md`)} on the coordination branch: ${code(`git show ${f.coordinationBranch}:.s2/instructions/${s.id}/phase-N.md`)}. It says what to build; the commands below say when you may.`,
+  );
+  if (s.integrate.length)
+    out.push(
+      '',
+      `Your integrate commands (run by ${code('s2 verify')} on every merge you verify): ${s.integrate.map(code).join(', ')}.`,
+    );
   return out;
 }
 
@@ -86,14 +130,21 @@ export function validation(f: PromptFacts, plan: SwarmPlan): string[] {
     `3. ${s2(f, 'complete-phase N')}: runs phase N's validation commands in your checkout and records the completion, signed and naming your work branch's commit, only if all of them pass. Exit 1: a command failed; its output is printed (failure recovery, below).`,
     '',
     `Phases go in order, each once: a phase you did not start cannot be completed, a completed phase cannot be started or completed again (PHASE_REPEATED), a later phase cannot be started before the open one (PHASE_SKIPPED). A failing phase is retried at most ${plan.polling.maxAttempts} times, then it is in error until a person runs ${code('s2 reset-phase N')}.`,
-    ...(unchecked.length ? ['', `${unchecked.length === open && s.baselinePhase === 0 ? 'None of your phases has' : unchecked.length === open ? 'None of your phases after the baseline has' : unchecked.length === 1 ? `Phase ${unchecked[0]} has no` : `Phases ${unchecked.join(', ')} have no`} validation commands in the manifest: their completion records no checks, and the sessions that need them still verify them with their own commands. Do not invent checks here; ask the person running the swarm to add ${code('validate:')} to .s2/swarm.yaml.`] : []),
+    ...(unchecked.length
+      ? [
+          '',
+          `${unchecked.length === open && s.baselinePhase === 0 ? 'None of your phases has' : unchecked.length === open ? 'None of your phases after the baseline has' : unchecked.length === 1 ? `Phase ${unchecked[0]} has no` : `Phases ${unchecked.join(', ')} have no`} validation commands in the manifest: their completion records no checks, and the sessions that need them still verify them with their own commands. Do not invent checks here; ask the person running the swarm to add ${code('validate:')} to .s2/swarm.yaml.`,
+        ]
+      : []),
   ];
 }
 
 export function crossValidation(f: PromptFacts, plan: SwarmPlan): string[] {
   const baseline = (id: string) => sessionPlan(plan, id)?.baselinePhase ?? 0;
   const open = f.session.phases.filter((p) => p.phase > f.session.baselinePhase);
-  const needs = [...new Set(open.flatMap((p) => p.needs.filter((n) => n.phase > baseline(n.session)).map(formatPhaseRef)))];
+  const needs = [
+    ...new Set(open.flatMap((p) => p.needs.filter((n) => n.phase > baseline(n.session)).map(formatPhaseRef))),
+  ];
   const verifiers = [...new Set(f.dependents.flatMap((d) => d.waiting.map((w) => w.split(':')[0]!)))];
   return [
     '',

@@ -31,5 +31,9 @@ export function renderPrompt(plan: SwarmPlan, session: string): string {
 }
 
 export function renderPrompts(plan: SwarmPlan): PromptFile[] {
-  return plan.sessions.map((s) => ({ session: s.id, file: promptFileName(plan, s.id), text: renderPrompt(plan, s.id) }));
+  return plan.sessions.map((s) => ({
+    session: s.id,
+    file: promptFileName(plan, s.id),
+    text: renderPrompt(plan, s.id),
+  }));
 }

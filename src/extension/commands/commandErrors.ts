@@ -5,7 +5,11 @@ import { S2Error } from '../../core/errors';
  * Every command runs through this: an engine refusal (S2Error REFUSED with its reasons) or
  * any other failure becomes one readable error message, never an unhandled rejection.
  */
-export function guarded<A extends unknown[]>(title: string, log: vscode.LogOutputChannel, fn: (...args: A) => Promise<unknown>): (...args: A) => Promise<void> {
+export function guarded<A extends unknown[]>(
+  title: string,
+  log: vscode.LogOutputChannel,
+  fn: (...args: A) => Promise<unknown>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
@@ -30,5 +34,9 @@ export function refArg(v: unknown): { session: string; phase?: number; task?: st
   if (!v || typeof v !== 'object') return null;
   const o = v as Record<string, unknown>;
   if (typeof o['session'] !== 'string') return null;
-  return { session: o['session'], ...(typeof o['phase'] === 'number' ? { phase: o['phase'] } : {}), ...(typeof o['task'] === 'string' ? { task: o['task'] } : {}) };
+  return {
+    session: o['session'],
+    ...(typeof o['phase'] === 'number' ? { phase: o['phase'] } : {}),
+    ...(typeof o['task'] === 'string' ? { task: o['task'] } : {}),
+  };
 }

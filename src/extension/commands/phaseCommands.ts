@@ -19,8 +19,9 @@ function openPhase(host: SwarmHost, arg: unknown): { me: string; phase: number }
 
 export async function startPhaseCommand(host: SwarmHost, arg?: unknown): Promise<number> {
   const { me, phase } = openPhase(host, arg);
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `S²: starting ${me}:${phase}…` }, () =>
-    host.run((s) => startPhase(s, phase, { autoVerify: true, verify: (ref) => verifyCompletion(s, ref) })),
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `S²: starting ${me}:${phase}…` },
+    () => host.run((s) => startPhase(s, phase, { autoVerify: true, verify: (ref) => verifyCompletion(s, ref) })),
   );
   void vscode.window.showInformationMessage(`S²: ${me} started phase ${phase}`);
   return phase;
@@ -28,15 +29,25 @@ export async function startPhaseCommand(host: SwarmHost, arg?: unknown): Promise
 
 export async function completePhaseCommand(host: SwarmHost, arg?: unknown): Promise<boolean> {
   const { me, phase } = openPhase(host, arg);
-  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `S²: validating ${me}:${phase}…` }, () => host.run((s) => completePhase(s, phase)));
+  const r = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `S²: validating ${me}:${phase}…` },
+    () => host.run((s) => completePhase(s, phase)),
+  );
   if (r.passed) {
-    void vscode.window.showInformationMessage(`S²: ${me}:${phase} complete at ${r.commit.slice(0, 12)} (${r.validations.length} validation command(s) passed)`);
+    void vscode.window.showInformationMessage(
+      `S²: ${me}:${phase} complete at ${r.commit.slice(0, 12)} (${r.validations.length} validation command(s) passed)`,
+    );
     return true;
   }
   const failed = r.validations[r.validations.length - 1];
   host.log.error(`validation of ${me}:${phase} failed: ${failed?.command}\n${failed?.outputTail ?? ''}`);
-  void vscode.window.showErrorMessage(`S²: ${me}:${phase} validation failed: \`${failed?.command}\` ${failed?.timedOut ? 'timed out' : `exited ${failed?.exitCode}`} (attempt ${r.attempts}${r.error ? ', now in error — a person must look' : ''})`, 'Show Log').then((p) => {
-    if (p) host.log.show();
-  });
+  void vscode.window
+    .showErrorMessage(
+      `S²: ${me}:${phase} validation failed: \`${failed?.command}\` ${failed?.timedOut ? 'timed out' : `exited ${failed?.exitCode}`} (attempt ${r.attempts}${r.error ? ', now in error — a person must look' : ''})`,
+      'Show Log',
+    )
+    .then((p) => {
+      if (p) host.log.show();
+    });
   return false;
 }

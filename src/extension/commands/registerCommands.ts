@@ -41,5 +41,7 @@ export function registerCommands(f: Faces): vscode.Disposable[] {
       await f.records.openPhase(ref.session, ref.phase);
     },
   };
-  return (Object.keys(handlers) as CommandId[]).map((id) => vscode.commands.registerCommand(id, guarded(id.replace(/^s2\./, ''), host.log, handlers[id])));
+  return (Object.keys(handlers) as CommandId[]).map((id) =>
+    vscode.commands.registerCommand(id, guarded(id.replace(/^s2\./, ''), host.log, handlers[id])),
+  );
 }

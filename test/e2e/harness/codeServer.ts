@@ -66,7 +66,8 @@ export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'test-artifacts');
 const CODE_SERVER_DIR = process.env.S2_CODE_SERVER_DIR || path.join(REPO_ROOT, '.cache', 'code-server');
 /** The code-server entry script (run with this Node), overridable with S2_CODE_SERVER_BIN. */
 export const CODE_SERVER_BIN =
-  process.env.S2_CODE_SERVER_BIN || path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  process.env.S2_CODE_SERVER_BIN ||
+  path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const CODE_SERVER_MARKER = path.join(CODE_SERVER_DIR, '.s2-installed');
 /** The Chromium binary, overridable with S2_CHROMIUM. */
 export const CHROMIUM_BIN = process.env.S2_CHROMIUM || '/usr/bin/chromium';
@@ -111,7 +112,6 @@ export function skipUnlessAvailable(ctx: Mocha.Context): void {
   if (e2eRequired()) {
     throw new Error(`${msg} (CI=true or S2_REQUIRE_E2E=1: failing instead of skipping)`);
   }
-  // eslint-disable-next-line no-console
   console.warn(`      skipped: ${msg}`);
   ctx.skip();
 }
@@ -363,7 +363,12 @@ function cleanEnv(extra: Record<string, string> | undefined, tempRoot: string): 
   return { ...env, ...(extra ?? {}) };
 }
 
-function runToCompletion(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): { code: number; out: string } {
+function runToCompletion(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): { code: number; out: string } {
   const r = spawnSync(cmd, args, { env, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `\n${String(r.error)}` : ''}`;
   return { code: r.status ?? -1, out };
@@ -440,7 +445,12 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServerHan
     if (opts.vsixPath) {
       const vsix = path.resolve(opts.vsixPath);
       trace(`code-server --install-extension ${vsix}`);
-      const r = runToCompletion(process.execPath, [CODE_SERVER_BIN, ...baseArgs, '--install-extension', vsix], env, 120_000);
+      const r = runToCompletion(
+        process.execPath,
+        [CODE_SERVER_BIN, ...baseArgs, '--install-extension', vsix],
+        env,
+        120_000,
+      );
       if (r.code !== 0 || !/successfully installed/i.test(r.out)) {
         throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.code}):\n${r.out}`);
       }
@@ -624,7 +634,14 @@ export async function launchChromium(): Promise<{ browser: Browser; tag: string;
     if (closed) return;
     closed = true;
     const tc = Date.now();
-    const r = await withTimeout(browser.close().then(() => 'closed' as const, () => 'error' as const), 10_000, 'timeout' as const);
+    const r = await withTimeout(
+      browser.close().then(
+        () => 'closed' as const,
+        () => 'error' as const,
+      ),
+      10_000,
+      'timeout' as const,
+    );
     const killed = killProcessesMatching(tag, 'SIGKILL');
     liveBrowsers.delete(tag);
     removeTempDir(xdg);
@@ -661,7 +678,10 @@ export async function openWorkbench(handle: CodeServerHandle, opts: OpenOptions 
     trace(`goto ${url}`);
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
     if (opts.waitForWorkbench !== false) {
-      await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: opts.workbenchTimeoutMs ?? 90_000 });
+      await page
+        .locator('.monaco-workbench')
+        .first()
+        .waitFor({ state: 'visible', timeout: opts.workbenchTimeoutMs ?? 90_000 });
       trace(`workbench visible after ${Date.now() - t0} ms`);
     }
     return {
@@ -756,7 +776,9 @@ export async function runExtensionTests(opts: ExtensionTestOptions): Promise<Ext
     trace(`extension-host tests: workbench visible after ${renderMs} ms`);
     const remaining = Math.max(1000, timeoutMs - (Date.now() - t0));
     const code = await withTimeout(exitCode, remaining, 'timeout' as const);
-    trace(`extension-host tests: ${code === 'timeout' ? 'timed out' : `exit code ${code}`} after ${Date.now() - t0} ms`);
+    trace(
+      `extension-host tests: ${code === 'timeout' ? 'timed out' : `exit code ${code}`} after ${Date.now() - t0} ms`,
+    );
     if (code === 'timeout') {
       const err = new Error(
         `extension tests did not finish within ${timeoutMs} ms.\n--- extension host log ---\n${lines.join('\n')}` +
@@ -764,7 +786,11 @@ export async function runExtensionTests(opts: ExtensionTestOptions): Promise<Ext
       );
       throw err;
     }
-    return { exitCode: code, log: lines.join('\n'), timings: { startMs: handle.startMs, renderMs, totalMs: Date.now() - t0 } };
+    return {
+      exitCode: code,
+      log: lines.join('\n'),
+      timings: { startMs: handle.startMs, renderMs, totalMs: Date.now() - t0 },
+    };
   } finally {
     if (wb) await wb.close();
     await handle.stop();
@@ -795,7 +821,7 @@ export async function runCommand(page: Page, label: string, timeoutMs = 20_000):
       await widget.waitFor({ state: 'visible', timeout: 5000 });
       break;
     } catch (e) {
-      if (attempt >= 3) throw new Error(`command palette did not open: ${String(e)}`);
+      if (attempt >= 3) throw new Error(`command palette did not open: ${String(e)}`, { cause: e });
     }
   }
   const input = widget.locator('input').first();
@@ -869,11 +895,27 @@ export function packageExtension(extensionPath: string, outFile: string): string
   const t0 = Date.now();
   const r = spawnSync(
     process.execPath,
-    [vsceBin, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', path.resolve(outFile)],
-    { cwd: extensionPath, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_yes: 'true' } },
+    [
+      vsceBin,
+      'package',
+      '--no-dependencies',
+      '--skip-license',
+      '--allow-missing-repository',
+      '--out',
+      path.resolve(outFile),
+    ],
+    {
+      cwd: extensionPath,
+      encoding: 'utf8',
+      timeout: 120_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, npm_config_yes: 'true' },
+    },
   );
   if (r.status !== 0 || !fs.existsSync(outFile)) {
-    throw new Error(`vsce package failed (exit ${r.status}):\n${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`);
+    throw new Error(
+      `vsce package failed (exit ${r.status}):\n${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`,
+    );
   }
   trace(`vsce package ${extensionPath} -> ${outFile} in ${Date.now() - t0} ms`);
   return path.resolve(outFile);

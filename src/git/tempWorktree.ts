@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runGit } from '../git/gitProcess';
+import { runGit } from './gitProcess';
 import { processAlive } from './processAlive';
 
 /**
@@ -10,7 +10,12 @@ import { processAlive } from './processAlive';
  * removed on every way out, SIGINT and SIGTERM included (the commands running in them are
  * stopped first); one left by a process killed hard is removed by the next run.
  */
-export async function withTempWorktree<T>(root: string, prefix: string, commit: string, fn: (dir: string) => Promise<T>): Promise<T> {
+export async function withTempWorktree<T>(
+  root: string,
+  prefix: string,
+  commit: string,
+  fn: (dir: string) => Promise<T>,
+): Promise<T> {
   const dir = path.join(os.tmpdir(), `${prefix}${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   const cleanup = (): void => {
     spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: root });

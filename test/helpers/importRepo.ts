@@ -10,7 +10,7 @@ import { CliRun, git } from './gitFixture';
  */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const LEGACY_FIXTURES = path.resolve(REPO_ROOT, '../shared/fixtures/legacy-s2');
-export const LEGACY_MISSING = `../shared/fixtures/legacy-s2 not found beside the clone (looked in ${LEGACY_FIXTURES}); skipping: these tests import the legacy v1 fixtures`;
+export const LEGACY_MISSING = `../shared/fixtures/legacy-s2 not found beside the clone (looked in ${LEGACY_FIXTURES}); these tests import the legacy v1 fixtures`;
 
 export class ImportRepo {
   readonly root = mkdtempSync(path.join(os.tmpdir(), 's2-import-'));
@@ -49,6 +49,17 @@ export class ImportRepo {
 
 export function fixturesPresent(): boolean {
   return existsSync(LEGACY_FIXTURES);
+}
+
+/**
+ * Skip a suite that needs the legacy fixtures when they are absent, saying why — except under
+ * CI=true, where CI lays ../shared beside the clone and an absent folder is a broken setup: fail.
+ */
+export function requireLegacyFixtures(ctx: Mocha.Context): void {
+  if (fixturesPresent()) return;
+  if (process.env['CI'] === 'true') throw new Error(`${LEGACY_MISSING} (CI=true: failing instead of skipping)`);
+  console.log(`    ${LEGACY_MISSING}`);
+  ctx.skip();
 }
 
 /** The fixture files as the importer names them: `/`-separated, relative to the fixture root. */

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { git } from '../helpers/gitFixture';
-import { fixtureFiles, fixturesPresent, ImportRepo, LEGACY_FIXTURES, LEGACY_MISSING } from '../helpers/importRepo';
+import { fixtureFiles, ImportRepo, LEGACY_FIXTURES, requireLegacyFixtures } from '../helpers/importRepo';
 
 const BLOCKED_BY_SIP_4 = ['ndi', 'webrtc', 'h323', 'talent'];
 
@@ -12,10 +12,7 @@ describe('s2 import v1 (CLI, real git)', function () {
   let r: ImportRepo;
 
   before(function () {
-    if (!fixturesPresent()) {
-      console.log(`    ${LEGACY_MISSING}`);
-      this.skip();
-    }
+    requireLegacyFixtures(this);
   });
   beforeEach(() => {
     r = new ImportRepo();

@@ -11,10 +11,9 @@ import { parseMatrix } from '../../src/importer/v1Matrix';
 import { parseStatus } from '../../src/importer/v1Status';
 import { lastStates } from '../../src/importer/v1States';
 import type { ImportV1Result, V1InputFile } from '../../src/importer/v1Types';
+import { LEGACY_FIXTURES, requireLegacyFixtures } from '../helpers/importRepo';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const FIXTURES = path.resolve(ROOT, '../shared/fixtures/legacy-s2');
-const MISSING = '../shared/fixtures/legacy-s2 not found beside the clone; the importer tests need the legacy fixtures';
+const FIXTURES = LEGACY_FIXTURES;
 
 function readTree(dir: string): V1InputFile[] {
   const out: V1InputFile[] = [];
@@ -38,10 +37,7 @@ describe('s2 import v1: the real legacy files', function () {
   let ms = 0;
 
   before(function () {
-    if (!fs.existsSync(FIXTURES)) {
-      console.log(`    ${MISSING}`);
-      this.skip();
-    }
+    requireLegacyFixtures(this);
     files = readTree(FIXTURES);
     const t0 = process.hrtime.bigint();
     r = importV1(files);

@@ -5,7 +5,7 @@ import { commands } from '../../src/cli/commandTable';
 import { parseManifest } from '../../src/core/manifest';
 import { renderPrompts } from '../../src/core/prompts/renderPrompts';
 import { simpleManifest } from '../helpers/gitFixture';
-import { fixturesPresent, ImportRepo, LEGACY_FIXTURES, LEGACY_MISSING, REPO_ROOT } from '../helpers/importRepo';
+import { ImportRepo, LEGACY_FIXTURES, requireLegacyFixtures, REPO_ROOT } from '../helpers/importRepo';
 
 const COMMITTED = path.join(REPO_ROOT, 'docs/SESSION-PROMPTS-V2');
 const REVIEW_NAMES = [
@@ -39,10 +39,7 @@ describe('s2 prompts: the committed prompts of the imported v1 swarm', function 
   let out: string;
 
   before(async function () {
-    if (!fixturesPresent()) {
-      console.log(`    ${LEGACY_MISSING}`);
-      this.skip();
-    }
+    requireLegacyFixtures(this);
     r = new ImportRepo();
     const imp = await r.cli(['import', 'v1', '--from', LEGACY_FIXTURES]);
     assert.equal(imp.code, 0, imp.stderr);

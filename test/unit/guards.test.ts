@@ -362,6 +362,14 @@ describe('guards: canAdopt', () => {
     assert.deepEqual(canAdopt(m.view(), m.plan, 'sip', { session: 'bus', phase: 1 }), { ok: true });
   });
 
+  it('allows adopting from a stale session that blocks nobody', () => {
+    const m = new MemorySwarm('swarm: g\nsessions:\n  a: { expertise: [x] }\n  b: { expertise: [x] }\n').status('a', {
+      heartbeatAt: ago(211),
+    });
+    assert.deepEqual(m.view().blockers, []);
+    assert.deepEqual(canAdopt(m.view(), m.plan, 'b', { session: 'a', phase: 1 }), { ok: true });
+  });
+
   it('allows adopting from a session in error', () => {
     const m = new MemorySwarm(yaml()).status('bus', { phase: 1, state: 'error' });
     assert.deepEqual(canAdopt(m.view(), m.plan, 'sip', { session: 'bus', phase: 1 }), { ok: true });

@@ -150,6 +150,18 @@ d: { phaseCount: 1, phases: { "1": { needs: ["c:1"] } } }`;
     );
   });
 
+  it('puts transitive waiters before direct ones', () => {
+    // x keeps only y waiting directly, but y keeps p and q: x blocks 3 in all, y 2.
+    const m = swarm(`y: { phaseCount: 1, phases: { "1": { needs: ["x:1"] } } }
+x: { phaseCount: 1 }
+p: { phaseCount: 1, phases: { "1": { needs: ["y:1"] } } }
+q: { phaseCount: 1, phases: { "1": { needs: ["y:1"] } } }`);
+    assert.deepEqual(
+      rankBlockers(m.waitFor().wf, () => false).map((b) => `${b.session}:${b.blocks.length}/${b.transitive}`),
+      ['x:1/3', 'y:2/2'],
+    );
+  });
+
   it('breaks ties by direct waiters, then by name', () => {
     const m = swarm(`z: { phaseCount: 1 }
 y: { phaseCount: 1 }
@@ -229,10 +241,11 @@ b: { phaseCount: 1 }`).status('b', { state: 'blocked', blockedOn: [blockedOn('a:
   });
 
   it('suggests the one edge whose removal breaks every cycle of the component', () => {
-    // a→b, b→c, c→a and b→a: dropping a→b is the only single cut that leaves no cycle.
-    const m = swarm(`a: { phaseCount: 1, phases: { "1": { needs: ["b:1"] } } }
+    // a→b, b→c, c→a and b→a: dropping a→b is the only single cut that leaves no cycle. The
+    // plan lists c first, so a→b is the last edge tried: it must win on what it frees.
+    const m = swarm(`c: { phaseCount: 1, phases: { "1": { needs: ["a:1"] } } }
 b: { phaseCount: 1, phases: { "1": { needs: ["c:1", "a:1"] } } }
-c: { phaseCount: 1, phases: { "1": { needs: ["a:1"] } } }`);
+a: { phaseCount: 1, phases: { "1": { needs: ["b:1"] } } }`);
     const [d] = findDeadlocks(m.waitFor().wf);
     assert.deepEqual(d!.sessions, ['a', 'b', 'c']);
     assert.deepEqual(d!.phases, ['a:1 -> b:1', 'b:1 -> a:1', 'b:1 -> c:1', 'c:1 -> a:1']);

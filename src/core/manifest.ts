@@ -24,6 +24,24 @@ export const PhaseSpec = z
   .passthrough();
 export type PhaseSpec = z.infer<typeof PhaseSpec>;
 
+/** The agent runtimes whose hooks S² speaks (see docs/RUNTIMES.md for the versions targeted). */
+export const AGENT_RUNTIMES = ['claude', 'codex', 'gemini'] as const;
+export type AgentRuntime = (typeof AGENT_RUNTIMES)[number];
+
+/** The command that starts each runtime's interactive agent when the manifest names none. */
+export const DEFAULT_AGENT_COMMAND: Readonly<Record<AgentRuntime, string>> = {
+  claude: 'claude',
+  codex: 'codex',
+  gemini: 'gemini',
+};
+
+/** Which agent runs a session and how it is started: per session, else swarm-wide, else Claude Code. */
+export const AgentSpec = z.object({
+  runtime: z.enum(AGENT_RUNTIMES).optional(),
+  command: z.string().min(1).optional(),
+});
+export type AgentSpec = z.infer<typeof AgentSpec>;
+
 export const SessionSpec = z
   .object({
     title: z.string().default(''),
@@ -40,6 +58,7 @@ export const SessionSpec = z
     baselinePhase: z.number().int().nonnegative().default(0),
     phases: z.record(z.string(), PhaseSpec.nullable()).default({}),
     integrate: commandList,
+    agent: AgentSpec.optional(),
   })
   .passthrough();
 export type SessionSpec = z.infer<typeof SessionSpec>;
@@ -54,6 +73,8 @@ export const PollingSpec = z
     maxAttempts: z.number().int().positive().default(3),
     commandTimeoutSeconds: z.number().positive().default(600),
     probeSeconds: z.number().positive().default(5),
+    /** A session awaiting a person's input longer than this counts as stuck for the blocker engine. */
+    awaitingInputStuckSeconds: z.number().positive().default(900),
   })
   .default({});
 
@@ -76,6 +97,7 @@ export const Manifest = z
     approvers: z.record(z.string(), z.object({ publicKey: z.string().optional() }).passthrough()).default({}),
     executor: z.string().optional(),
     integrate: commandList,
+    agent: AgentSpec.optional(),
     sessions: z.record(z.string().regex(SESSION_ID, 'a session id is letters, digits, _ . -'), SessionSpec),
   })
   .passthrough();
@@ -102,6 +124,8 @@ export interface SessionPlan {
   readonly phaseCount: number;
   readonly baselinePhase: number;
   readonly integrate: readonly string[];
+  /** The runtime and the command that starts the session's agent (defaults filled in). */
+  readonly agent: { readonly runtime: AgentRuntime; readonly command: string };
   /** phases[0] is phase 1. */
   readonly phases: readonly PhasePlan[];
 }
@@ -189,6 +213,7 @@ export function normalizeManifest(
       phaseCount: s.phaseCount,
       baselinePhase: Math.min(s.baselinePhase, s.phaseCount),
       integrate: s.integrate,
+      agent: resolveAgent(s.agent, m.agent),
       phases,
     };
   });
@@ -207,6 +232,17 @@ export function normalizeManifest(
     sessions,
     raw: m,
   };
+}
+
+function resolveAgent(
+  own: AgentSpec | undefined,
+  swarm: AgentSpec | undefined,
+): { runtime: AgentRuntime; command: string } {
+  const runtime = own?.runtime ?? swarm?.runtime ?? 'claude';
+  // A swarm-wide command belongs to the swarm-wide runtime; a session that changes runtime
+  // without naming a command gets that runtime's default, not another runtime's command.
+  const swarmCommand = (swarm?.runtime ?? 'claude') === runtime ? swarm?.command : undefined;
+  return { runtime, command: own?.command ?? swarmCommand ?? DEFAULT_AGENT_COMMAND[runtime] };
 }
 
 export function sessionPlan(plan: SwarmPlan, id: string): SessionPlan | undefined {

@@ -31,6 +31,18 @@ export const HelpClaim = z.object({
 });
 export type HelpClaim = z.infer<typeof HelpClaim>;
 
+/**
+ * The agent runtime asked a person for something (a permission prompt, or it sits idle
+ * waiting for a prompt): recorded from the runtime's own hook signal, cleared by the next
+ * tool call. `since` is when the wait began, so a long wait can count as stuck.
+ */
+export const AwaitingInput = z.object({
+  since: z.string(),
+  runtime: z.string(),
+  message: z.string(),
+});
+export type AwaitingInput = z.infer<typeof AwaitingInput>;
+
 export const StatusRecord = z.object({
   kind: z.literal('status'),
   session: z.string(),
@@ -50,6 +62,8 @@ export const StatusRecord = z.object({
     .record(z.string(), z.object({ count: z.number().int(), lastError: z.string(), at: z.string() }))
     .default({}),
   agents: z.object({ running: z.array(z.string()).default([]) }).default({}),
+  /** Optional and absent when nothing waits, so statuses written before it still verify. */
+  awaitingInput: AwaitingInput.nullable().optional(),
   signature: SignatureSchema.optional(),
 });
 export type StatusRecord = z.infer<typeof StatusRecord>;

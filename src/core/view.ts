@@ -1,6 +1,7 @@
 import { sessionBudget, swarmBudget, BUDGET_WARN_FRACTION } from './budget';
 import { CompletionTable, evaluateCompletions, satisfiesNeed } from './completions';
 import { ActiveClaim, planGangUp } from './gangUp';
+import { awaitingInputOf } from './awaitingInput';
 import { heartbeatAgeSeconds, isStale, staleAfterSeconds } from './liveness';
 import { formatPhaseRef } from './phaseRef';
 import type { Snapshot } from './snapshot';
@@ -44,15 +45,20 @@ export function computeView(snap: Snapshot, now: Date): SwarmView {
   // A blocker that never wrote a status is silent too, once the plan it belongs to is older than a lease.
   const planAge = snap.coordinationTime ? (now.getTime() - Date.parse(snap.coordinationTime)) / 1000 : 0;
   const neverStarted = (s: string): boolean => !snap.sessions[s]?.status && planAge > staleAfterSeconds(plan);
-  const blockers = rankBlockers(wf, (s) => stale.get(s)! || inError(s) || neverStarted(s));
+  const waitsTooLong = (s: string): boolean =>
+    awaitingInputOf(plan, snap.sessions[s]?.status ?? null, now)?.stuck === true;
+  const blockers = rankBlockers(wf, (s) => stale.get(s)! || inError(s) || neverStarted(s) || waitsTooLong(s));
   for (const b of blockers) {
     if (!b.stalled) continue;
     const age = heartbeatAgeSeconds(snap.sessions[b.session]?.status ?? null, now);
+    const waiting = awaitingInputOf(plan, snap.sessions[b.session]?.status ?? null, now);
     const why = inError(b.session)
       ? 'is in error'
-      : age === null
-        ? `has never reported (the plan is ${formatAge(Math.round(planAge))} old)`
-        : `has been silent for ${formatAge(age)}`;
+      : waiting?.stuck
+        ? `has waited for a person for ${formatAge(waiting.ageSeconds)} (${waiting.message})`
+        : age === null
+          ? `has never reported (the plan is ${formatAge(Math.round(planAge))} old)`
+          : `has been silent for ${formatAge(age)}`;
     violations.push({
       code: 'STUCK_BLOCKER',
       session: b.session,
@@ -369,6 +375,14 @@ function sessionView(
       severity: 'warning',
       message: `${id} has not sent a heartbeat for ${formatAge(heartbeatAgeSeconds(st, now))}`,
     });
+  const awaitingInput = current > sp.phaseCount ? null : awaitingInputOf(plan, st, now);
+  if (awaitingInput?.stuck)
+    violations.push({
+      code: 'AWAITING_INPUT',
+      session: id,
+      severity: 'warning',
+      message: `${id} has waited for a person for ${formatAge(awaitingInput.ageSeconds)}: ${awaitingInput.message}`,
+    });
   const blockedBy = (index.edgesFrom.get(id) ?? []).map((e) => formatPhaseRef({ session: e.to, phase: e.toPhase }));
   const claim = index.claimOf.get(id) ?? null;
   const phases: PhaseView[] = sp.phases.map((pp) => {
@@ -430,6 +444,7 @@ function sessionView(
     transitiveBlocks: index.blockerOf.get(id)?.transitive ?? 0,
     helping: claim ? { ...claim, active: true } : null,
     pendingInstructions: (index.instructionsOf.get(id) ?? []).filter((i) => !acked.has(i.id)).map((i) => i.id),
+    awaitingInput,
     recordsTip: s?.recordsTip ?? null,
     workTip: s?.workTip ?? null,
     phases,

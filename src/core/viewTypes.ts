@@ -31,6 +31,15 @@ export interface PhaseView {
 
 export type DisplayState = SessionState | 'stale' | 'not-started';
 
+/** The session's agent waits on a person; `stuck` once it has waited longer than the manifest allows. */
+export interface AwaitingInputView {
+  readonly since: string;
+  readonly runtime: string;
+  readonly message: string;
+  readonly ageSeconds: number;
+  readonly stuck: boolean;
+}
+
 export interface SessionView {
   readonly id: string;
   readonly title: string;
@@ -54,6 +63,8 @@ export interface SessionView {
   readonly transitiveBlocks: number;
   readonly helping: (HelpClaim & { active: boolean }) | null;
   readonly pendingInstructions: readonly string[];
+  /** Set while the session's agent waits on a person (from its runtime's hook), else null. */
+  readonly awaitingInput: AwaitingInputView | null;
   readonly recordsTip: string | null;
   readonly workTip: string | null;
   readonly phases: readonly PhaseView[];

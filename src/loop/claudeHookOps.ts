@@ -7,6 +7,7 @@ import { parseClaudeLog } from '../core/claudeUsage';
 import type { LedgerEntry } from '../core/records';
 import { SessionStore } from '../git/sessionStore';
 import type { SwarmSession } from './swarmSession';
+import { recordAwaitingInput } from './awaitingInputOps';
 
 /** `s2 hook claude`: read one hook input, decide through the guards, record agent starts and stops. */
 export async function handleClaudeHook(
@@ -21,9 +22,27 @@ export async function handleClaudeHook(
   }
   const parsed = ClaudeHookInput.safeParse(raw);
   if (!parsed.success) throw new S2Error('USAGE', `the hook input lacks ${parsed.error.issues[0]!.path.join('.')}`);
+  const message = parsed.data['message'];
+  const waiting =
+    parsed.data.hook_event_name === 'Notification'
+      ? (typeof message === 'string' && message) || 'Claude waits for you'
+      : null;
+  return handleHookInput(s, parsed.data, { runtime: 'claude', waiting });
+}
+
+/**
+ * One hook call in the shared (Claude Code) vocabulary, whichever runtime sent it: decide
+ * through the guards, count sub-agent starts and stops, record a wait on a person.
+ */
+export async function handleHookInput(
+  s: SwarmSession,
+  input: ClaudeHookInput,
+  opts: { runtime: string; waiting: string | null },
+): Promise<{ verdict: HookVerdict; output: Record<string, unknown> | null }> {
   const { snapshot, view } = await s.view();
   const me = s.requireSession(snapshot.plan);
-  const verdict = decideHook(view, me, parsed.data);
+  const verdict = decideHook(view, me, input);
+  await recordAwaitingInput(s, snapshot, me, opts.runtime, input.hook_event_name, opts.waiting);
   if (verdict.kind === 'allow-spawn' || verdict.kind === 'stop-agent') {
     const store = await s.store(snapshot.plan);
     const id = verdict.agentId;
@@ -45,7 +64,7 @@ export async function handleClaudeHook(
             running: start ? [...new Set([...st.agents.running, id])] : st.agents.running.filter((a) => a !== id),
           },
         }),
-        witness: { action: start ? 'agent-start' : 'agent-stop', detail: `${id} (claude hook)` },
+        witness: { action: start ? 'agent-start' : 'agent-stop', detail: `${id} (${opts.runtime} hook)` },
         message: `${start ? 'agent started' : 'agent stopped'}: ${id}`,
       };
     });
@@ -75,13 +94,17 @@ export async function installClaudeHooks(root: string, command: string): Promise
   }
   settings.hooks ??= {};
   const added: string[] = [];
+  // Notification: Claude Code needs a permission or sits idle (a person is waited on);
+  // UserPromptSubmit: the person answered. Neither takes a tool matcher.
   for (const [event, matcher] of [
     ['PreToolUse', '*'],
     ['PostToolUse', 'Task|Agent'],
+    ['Notification', undefined],
+    ['UserPromptSubmit', undefined],
   ] as const) {
     const list = (settings.hooks[event] ??= []);
     if (list.some((m) => m.hooks.some((h) => h.command === command))) continue;
-    list.push({ matcher, hooks: [{ type: 'command', command }] });
+    list.push({ ...(matcher ? { matcher } : {}), hooks: [{ type: 'command', command }] });
     added.push(event);
   }
   await fs.mkdir(path.dirname(file), { recursive: true });

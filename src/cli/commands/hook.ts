@@ -1,12 +1,14 @@
 import * as path from 'node:path';
 import { S2Error } from '../../core/errors';
 import { handleClaudeHook, importClaudeUsage, installClaudeHooks } from '../../loop/claudeHookOps';
+import { handleRuntimeHook } from '../../loop/runtimeHookOps';
 import type { Command } from '../cliTypes';
 
 export const hookCommand: Command = {
   name: 'hook',
-  summary: 'Claude Code hook: deny a sub-agent spawn above the agent cap, and every tool once the budget is spent',
-  usage: 'hook claude  (reads the hook JSON on stdin)',
+  summary:
+    'Agent runtime hook (Claude Code, Codex, Gemini CLI): deny a sub-agent spawn above the agent cap, every tool once the budget is spent; see a session waiting on a person',
+  usage: 'hook claude|codex|gemini  (reads the hook JSON on stdin)',
   options: {
     'fail-closed': {
       type: 'boolean',
@@ -14,21 +16,24 @@ export const hookCommand: Command = {
     },
   },
   details:
-    'Install with: s2 install-hooks. Answers PreToolUse with hookSpecificOutput.permissionDecision = "deny" and the reason; records agent starts (PreToolUse Task/Agent) and stops (PostToolUse).',
+    'Install with: s2 session open ID (or s2 install-hooks for Claude Code). Claude Code and Codex: answers PreToolUse with hookSpecificOutput.permissionDecision = "deny" and the reason; Gemini CLI: answers BeforeTool with {"decision": "deny", "reason"}. Records agent starts and stops, and marks the session awaiting-input on Claude Code\'s Notification, Codex\'s PermissionRequest/Stop and Gemini\'s Notification. Versions targeted: docs/RUNTIMES.md.',
   async run(ctx) {
-    if (ctx.positionals[0] !== 'claude')
-      throw new S2Error('USAGE', 'only the claude runtime is supported: s2 hook claude');
+    const runtime = ctx.positionals[0];
+    if (runtime !== 'claude' && runtime !== 'codex' && runtime !== 'gemini')
+      throw new S2Error('USAGE', `which runtime? s2 hook claude|codex|gemini (got ${runtime ?? 'none'})`);
     const input = ctx.io.stdin ? await ctx.io.stdin() : '';
     try {
       const s = await ctx.open();
-      const { output } = await handleClaudeHook(s, input);
+      const { output } =
+        runtime === 'claude' ? await handleClaudeHook(s, input) : await handleRuntimeHook(s, runtime, input);
       if (output) ctx.io.stdout(`${JSON.stringify(output)}\n`);
       return 0;
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       if (ctx.values['fail-closed']) {
+        const reason = `S² could not check this call: ${why}`;
         ctx.io.stdout(
-          `${JSON.stringify({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: `S² could not check this call: ${why}` } })}\n`,
+          `${JSON.stringify(runtime === 'gemini' ? { decision: 'deny', reason } : { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } })}\n`,
         );
         return 0;
       }

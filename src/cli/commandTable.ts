@@ -17,6 +17,7 @@ import { conflictsCommand } from './commands/conflicts';
 import { integrateCommand } from './commands/integrate';
 import { importCommand } from './commands/importV1';
 import { promptsCommand } from './commands/prompts';
+import { sessionCommand } from './commands/session';
 
 /** Every s2 command, in the order `s2 --help` lists them. */
 export const commands: readonly Command[] = [
@@ -43,4 +44,5 @@ export const commands: readonly Command[] = [
   integrateCommand,
   importCommand,
   promptsCommand,
+  sessionCommand,
 ];

@@ -54,7 +54,8 @@ export class SwarmFixture {
   static async create(
     topology: Topology,
     manifest: string,
-    opts: { workBranchPrefix?: string } = {},
+    /** checkouts: false leaves the sessions without a checkout (for s2 session open to make). */
+    opts: { workBranchPrefix?: string; checkouts?: boolean } = {},
   ): Promise<SwarmFixture> {
     const ids = [...manifest.matchAll(/^ {2}([A-Za-z0-9][A-Za-z0-9_.-]*):\s*$/gm)]
       .map((m) => m[1]!)
@@ -71,8 +72,9 @@ export class SwarmFixture {
     if (r.code !== 0) throw new Error(`init failed: ${r.stderr}`);
     const plan = r.json<{ sessions: string[] }>();
     (f as { sessions: readonly string[] }).sessions = plan.sessions;
+    if (topology === 'remote') git(f.root, 'clone', '-q', '--bare', f.coord, f.bare!);
+    if (opts.checkouts === false) return f;
     if (topology === 'remote') {
-      git(f.root, 'clone', '-q', '--bare', f.coord, f.bare!);
       for (const s of plan.sessions) {
         const dir = path.join(f.root, `clone-${s}`);
         git(f.root, 'clone', '-q', f.bare!, dir);

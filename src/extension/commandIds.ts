@@ -16,6 +16,9 @@ export enum CommandId {
   RefreshView = 's2.refreshView',
   ShowBudget = 's2.showBudget',
   OpenPhase = 's2.openPhase',
+  OpenSession = 's2.openSession',
+  OpenAllSessions = 's2.openAllSessions',
+  FocusSessionTerminal = 's2.focusSessionTerminal',
 }
 
 /** Ids of the views and the tree container, used by package.json and by reveal(). */

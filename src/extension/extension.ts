@@ -8,6 +8,9 @@ import { onDidChangeSettings } from './settings';
 import { BudgetStatusBar } from './statusBar';
 import { SwarmHost } from './swarmHost';
 import { SwarmTree } from './swarmTree';
+import { AwaitingAlerts } from './sessions/awaitingAlerts';
+import { decorateSessionRow } from './sessions/sessionRowDecorator';
+import { SessionTerminals } from './sessions/sessionTerminals';
 
 /**
  * The composition root: build the host and its faces, hand every disposable to the context,
@@ -19,6 +22,7 @@ export interface S2Api {
   readonly matrix: MatrixPanel;
   readonly alerts: AlertPresenter;
   readonly statusBar: BudgetStatusBar;
+  readonly terminals: SessionTerminals;
   readonly activationMs: number;
   readonly ready: Promise<void>;
 }
@@ -39,6 +43,13 @@ export function activate(context: vscode.ExtensionContext): S2Api {
   const statusBar = new BudgetStatusBar(host);
   const alerts = new AlertPresenter(host);
   const h = host;
+  const terminals = new SessionTerminals(h, context.extensionPath, context.globalStorageUri.fsPath);
+  tree.sessionDecorators.push((item, s) => decorateSessionRow(item, s, terminals));
+  context.subscriptions.push(
+    terminals,
+    terminals.onDidChange(() => tree.refresh()),
+    new AwaitingAlerts(h),
+  );
   context.subscriptions.push(
     log,
     h,
@@ -48,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): S2Api {
     statusBar,
     alerts,
     new SwarmDiagnostics(h),
-    ...registerCommands({ host: h, tree, matrix, statusBar, records }),
+    ...registerCommands({ host: h, tree, matrix, statusBar, records, terminals }),
   );
   context.subscriptions.push(
     onDidChangeSettings(() => void h.open()),
@@ -57,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): S2Api {
   const ready = h.open();
   const activationMs = Math.round((performance.now() - t0) * 10) / 10;
   log.info(`S² activated in ${activationMs} ms`);
-  return { host: h, matrix, alerts, statusBar, activationMs, ready };
+  return { host: h, matrix, alerts, statusBar, terminals, activationMs, ready };
 }
 
 export async function deactivate(): Promise<void> {

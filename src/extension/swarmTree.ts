@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CommandId, SWARM_VIEW_ID } from './commandIds';
+import type { SessionView } from '../core/viewTypes';
 import type { SwarmHost } from './swarmHost';
 import { phasePresentation, Presentation, sessionPresentation } from './treePresentation';
 
@@ -17,6 +18,8 @@ export class SwarmTree implements vscode.TreeDataProvider<SwarmNode>, vscode.Dis
   private readonly disposables: vscode.Disposable[] = [];
   private readonly nodes = new Map<string, SwarmNode>();
   readonly treeView: vscode.TreeView<SwarmNode>;
+  /** Additions to session rows from other features (sessions/terminals), applied in order. */
+  readonly sessionDecorators: ((item: vscode.TreeItem, s: SessionView) => void)[] = [];
 
   constructor(private readonly host: SwarmHost) {
     this.treeView = vscode.window.createTreeView(SWARM_VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
@@ -72,6 +75,7 @@ export class SwarmTree implements vscode.TreeDataProvider<SwarmNode>, vscode.Dis
         open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
       );
       item.id = `session:${s.id}`;
+      for (const d of this.sessionDecorators) d(item, s);
       return item;
     }
     const p = s.phases[el.phase - 1]!;
@@ -83,6 +87,11 @@ export class SwarmTree implements vscode.TreeDataProvider<SwarmNode>, vscode.Dis
       arguments: [{ session: s.id, phase: p.phase }],
     };
     return item;
+  }
+
+  /** Render again (something a decorator shows changed, not the view). */
+  refresh(): void {
+    this.didChange.fire(undefined);
   }
 
   /** Select a session or a phase in the tree (from the matrix or a notification). */

@@ -5,6 +5,8 @@ import type { PhaseRecords } from '../phaseRecords';
 import type { BudgetStatusBar } from '../statusBar';
 import type { SwarmHost } from '../swarmHost';
 import type { SwarmTree } from '../swarmTree';
+import { focusSessionTerminalCommand, openAllSessionsCommand, openSessionCommand } from '../sessions/sessionCommands';
+import type { SessionTerminals } from '../sessions/sessionTerminals';
 import { reportSpendCommand } from './budgetCommands';
 import { guarded, refArg } from './commandErrors';
 import { helpBlocker } from './helpBlocker';
@@ -17,6 +19,7 @@ export interface Faces {
   readonly matrix: MatrixPanel;
   readonly statusBar: BudgetStatusBar;
   readonly records: PhaseRecords;
+  readonly terminals: SessionTerminals;
 }
 
 /** Every CommandId gets exactly one handler; the Record type makes a missing one a compile error. */
@@ -35,6 +38,9 @@ export function registerCommands(f: Faces): vscode.Disposable[] {
     [CommandId.ValidateSwarm]: () => validateSwarmCommand(host),
     [CommandId.RefreshView]: () => host.refresh(),
     [CommandId.ShowBudget]: () => f.statusBar.showBudget(),
+    [CommandId.OpenSession]: (arg) => openSessionCommand(host, f.terminals, arg),
+    [CommandId.OpenAllSessions]: () => openAllSessionsCommand(host, f.terminals),
+    [CommandId.FocusSessionTerminal]: (arg) => focusSessionTerminalCommand(host, f.terminals, arg),
     [CommandId.OpenPhase]: async (arg) => {
       const ref = refArg(arg);
       if (!ref?.phase) return;

@@ -12,13 +12,14 @@ import type { SessionTerminals } from './sessionTerminals';
 export function decorateSessionRow(item: vscode.TreeItem, s: SessionView, terminals: SessionTerminals): void {
   const extra: string[] = [];
   if (s.awaitingInput) {
-    extra.push(`⏸ awaiting input ${formatAge(s.awaitingInput.ageSeconds)}${s.awaitingInput.stuck ? ' (stuck)' : ''}`);
+    extra.push(`awaiting input ${formatAge(s.awaitingInput.ageSeconds)}${s.awaitingInput.stuck ? ' (stuck)' : ''}`);
     item.iconPath = new vscode.ThemeIcon('bell-dot', new vscode.ThemeColor('charts.orange'));
     const tip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip ?? '');
     item.tooltip = new vscode.MarkdownString(`${tip}\n- waits for a person: ${s.awaitingInput.message}`);
   }
   const hasTerminal = terminals.has(s.id);
-  if (hasTerminal) extra.push('▶ terminal');
+  const alive = s.heartbeatAgeSeconds !== null && !s.stale && s.state !== 'done';
+  if (hasTerminal) extra.push(alive ? '▶ terminal · alive' : '▶ terminal');
   if (extra.length) item.description = [...extra, item.description ?? ''].filter(Boolean).join(' · ');
   item.contextValue = [item.contextValue, hasTerminal ? 'terminal' : 'noTerminal', s.awaitingInput ? 'awaiting' : '']
     .filter(Boolean)

@@ -1,0 +1,130 @@
+/**
+ * Issue #16's end-to-end check: from a workspace on main with a 3-session swarm and no
+ * session checkouts, "S2: Open Session" on ndi creates its worktree and a terminal that runs
+ * a stand-in agent — a script that calls `s2 heartbeat` (the bundled CLI on the terminal's
+ * PATH, S2_SESSION from the terminal) and feeds the installed Claude Code hook a Notification
+ * event. The tree then shows ndi alive with a terminal and awaiting input, and the alert
+ * "ndi waits for you: …" appears with its Focus Terminal button.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { git, SwarmFixture } from '../helpers/gitFixture';
+import {
+  findProcesses,
+  openWorkbench,
+  packageExtension,
+  REPO_ROOT,
+  runCommand,
+  saveArtifact,
+  screenshot,
+  skipUnlessAvailable,
+  startCodeServer,
+  waitForNotification,
+  type CodeServerHandle,
+  type Workbench,
+} from './harness/codeServer';
+import { openSwarmView, waitForRowText } from './s2Page';
+
+/** The stand-in agent: what Claude Code would do when it stops at a permission prompt. */
+const STAND_IN = `#!/bin/sh
+set -e
+s2 heartbeat
+hook=$(node -e 'console.log(require("./.claude/settings.json").hooks.Notification[0].hooks[0].command)')
+printf '%s' '{"session_id":"stand-in","transcript_path":"/tmp/none.jsonl","cwd":"'"$PWD"'","hook_event_name":"Notification","message":"Claude needs your permission to use Bash","notification_type":"permission_prompt"}' | sh -c "$hook"
+echo "stand-in agent is waiting for a person"
+`;
+
+describe('e2e: opening a session from the editor', function () {
+  this.timeout(180_000);
+  let scratch = '';
+  let f: SwarmFixture | undefined;
+  let server: CodeServerHandle | undefined;
+  let wb: Workbench | undefined;
+  let page: Page;
+
+  before(async function () {
+    skipUnlessAvailable(this);
+    this.timeout(240_000);
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 's2-sessions-e2e-'));
+    const standIn = path.join(scratch, 'stand-in-agent.sh');
+    fs.writeFileSync(standIn, STAND_IN, { mode: 0o755 });
+    f = await SwarmFixture.create(
+      'worktree',
+      `swarm: e2e\npolling: { intervalSeconds: 2, probeSeconds: 0.5 }\nagent: { runtime: claude, command: "sh ${standIn}" }\nsessions:\n  ndi:\n    phaseCount: 3\n  sip:\n    phaseCount: 3\n  web:\n    phaseCount: 3\n    phases:\n      1: { needs: [ndi:1] }\n`,
+      { checkouts: false },
+    );
+    const vsix = packageExtension(REPO_ROOT, path.join(scratch, 's2.vsix'));
+    server = await startCodeServer({ workspace: f.coord, vsixPath: vsix, env: { S2_HOME: f.home, S2_SESSION: '' } });
+    wb = await openWorkbench(server);
+    page = wb.page;
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed' || !wb) return;
+    const name = `sessions-failure-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 40)}`;
+    await screenshot(page, name).catch(() => undefined);
+    saveArtifact(`${name}-browser.log`, wb.consoleLog());
+    if (server) saveArtifact(`${name}-code-server.log`, server.log());
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await wb?.close();
+    await server?.stop();
+    f?.cleanup();
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    const leaked = [...findProcesses('s2-code-server-'), ...findProcesses('--s2-e2e-tag=')];
+    assert.deepEqual(leaked, [], `leaked processes: ${JSON.stringify(leaked)}`);
+  });
+
+  it('S2: Open Session on ndi makes its worktree and a terminal; the tree shows it alive and awaiting input', async () => {
+    await openSwarmView(page);
+    await waitForRowText(page, 'ndi', /phase 1\/3/);
+    await runCommand(page, 'S2: Open Session…');
+    const widget = page.locator('.quick-input-widget');
+    await widget.locator('.monaco-list-row').filter({ hasText: /^ndi/ }).first().waitFor({ state: 'visible' });
+    await page.keyboard.type('ndi');
+    const t0 = Date.now();
+    await page.keyboard.press('Enter');
+
+    const toast = await waitForNotification(
+      page,
+      /ndi waits for you: Claude needs your permission to use Bash/,
+      60_000,
+    );
+    assert.match(toast, /Focus Terminal/);
+    console.log(`      metrics: {"openSessionToAwaitingAlertMs": ${Date.now() - t0}}`);
+    const row = await waitForRowText(page, 'ndi', /awaiting input/, 30_000);
+    assert.match(row, /▶ terminal · alive/);
+    await screenshot(page, 'sessions-1-awaiting-input');
+
+    const dir = path.join(path.dirname(f!.coord), 'coord-sessions', 'ndi');
+    assert.equal(git(dir, 'symbolic-ref', 'HEAD'), 'refs/heads/s2/work/ndi', 'the worktree is on the work branch');
+    assert.ok(fs.readFileSync(path.join(dir, 'CLAUDE.md'), 'utf8').includes('S2 SESSION PROMPT'));
+    const status = git(f!.coord, 'show', 's2/sessions/ndi:.s2/sessions/ndi/status.yaml');
+    assert.match(status, /awaitingInput:/);
+    assert.match(status, /message: Claude needs your permission to use Bash/);
+    assert.match(status, /runtime: claude/);
+    assert.equal(
+      (await page.locator('.terminal-tab, .tabs-list .monaco-list-row').filter({ hasText: 'S² ndi' }).count()) > 0 ||
+        (await page.locator('[aria-label*="S² ndi"]').count()) > 0,
+      true,
+      'a terminal named after the session',
+    );
+
+    const focus = page
+      .locator('.notifications-toasts .notification-toast')
+      .filter({ hasText: /ndi waits for you/ })
+      .locator('a.monaco-button, .monaco-button')
+      .filter({ hasText: 'Focus Terminal' })
+      .first();
+    await focus.click();
+    await page
+      .locator('.terminal-wrapper.active, .terminal.xterm.focus')
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 });
+  });
+});

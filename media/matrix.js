@@ -70,6 +70,8 @@
       th.scope = 'row';
       th.title = r.summary;
       if (r.topBlocker) th.append(el('span', 'mark', '⚑'));
+      if (r.awaitingInput)
+        th.append(Object.assign(el('span', 'mark awaiting', '?'), { title: `waits for a person: ${r.awaitingInput}` }));
       tr.append(th);
       for (const c of r.cells) tr.append(cellElement(c));
       return tr;

@@ -5,7 +5,7 @@ import type { SwarmView, Violation } from '../core/viewTypes';
 export function formatStatus(view: SwarmView): string {
   const rows = view.sessions.map((s) => [
     s.id,
-    s.state,
+    s.awaitingInput ? `${s.state}, awaiting input` : s.state,
     s.phase > s.phaseCount ? `done ${s.phaseCount}/${s.phaseCount}` : `${s.phase}/${s.phaseCount}`,
     s.heartbeatAgeSeconds === null ? '—' : formatAge(s.heartbeatAgeSeconds),
     `$${s.spendUsd.toFixed(2)}/$${s.budgetUsd.toFixed(0)}`,

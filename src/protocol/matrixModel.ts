@@ -21,6 +21,7 @@ export function matrixModelOf(view: SwarmView, me: string | null): MatrixModel {
     topBlocker: s.id === top,
     inCycle: cycleSessions.has(s.id),
     summary: rowSummary(s),
+    awaitingInput: s.awaitingInput?.message ?? null,
     cells: Array.from({ length: phaseCount }, (_, i) => cellOf(s, i + 1, cycleWaits, awaited, critical)),
   }));
   return {
@@ -95,7 +96,7 @@ export function stateWords(state: CellState, blockedBy: readonly string[] = []):
 
 function rowSummary(s: SessionView): string {
   const phase = s.phase > s.phaseCount ? `done ${s.phaseCount}/${s.phaseCount}` : `phase ${s.phase}/${s.phaseCount}`;
-  return `${s.id} · ${s.state} · ${phase}`;
+  return `${s.id} · ${s.state} · ${phase}${s.awaitingInput ? ` · waits for a person: ${s.awaitingInput.message}` : ''}`;
 }
 
 /** Both ends of every wait inside a cycle (`a:2 -> b:3` marks a:2 and b:3). */

@@ -36,6 +36,8 @@ export interface MatrixRow {
   readonly topBlocker: boolean;
   readonly inCycle: boolean;
   readonly summary: string;
+  /** What the session's agent waits on a person for, or null. */
+  readonly awaitingInput: string | null;
   readonly cells: readonly MatrixCell[];
 }
 

@@ -20,6 +20,15 @@ export async function recordAwaitingInput(
   const current = snapshot.sessions[me]?.status?.awaitingInput ?? null;
   if (!waiting && !(current && RESUMING.has(event))) return;
   if (waiting && current?.message === waiting) return;
+  try {
+    await write(s, snapshot, runtime, waiting);
+  } catch (e) {
+    // Never let the record of a wait cost the guard's answer (a deny must still be printed).
+    s.warnings.push(`could not record the wait on a person: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+async function write(s: SwarmSession, snapshot: Snapshot, runtime: string, waiting: string | null): Promise<void> {
   const store = await s.store(snapshot.plan);
   const at = s.now().toISOString();
   await store.commit({

@@ -38,7 +38,7 @@ export class SwarmTree implements vscode.TreeDataProvider<SwarmNode>, vscode.Dis
       h.state === 'error'
         ? `S² could not read the swarm: ${h.error}`
         : h.state === 'ready' && !h.me
-          ? 'No session for this workspace — watching only. Run "S2: Select Session".'
+          ? 'No session for this workspace — watching. "S2: Open Session…" starts one in its own checkout; "S2: Select Session" makes this workspace one.'
           : undefined;
     this.didChange.fire(undefined);
   }

@@ -47,13 +47,21 @@ export async function openAllSessionsCommand(host: SwarmHost, terminals: Session
   if (failed.length) throw new S2Error('REFUSED', `could not open ${failed.length} session(s)`, { reasons: failed });
 }
 
-/** Focus the session's terminal (a click on its row, an alert's button); open it when there is none. */
+/**
+ * Focus the session's terminal (a click on its row, an alert's button). Without one in this
+ * window it offers to open the session rather than doing it: the agent may run elsewhere,
+ * and a second agent on the same session is not what "focus" means.
+ */
 export async function focusSessionTerminalCommand(
   host: SwarmHost,
   terminals: SessionTerminals,
   arg: unknown,
 ): Promise<void> {
   const id = await sessionArg(host, arg, 'Focus which session?');
-  if (!id) return;
-  if (!terminals.focus(id)) await terminals.open(id);
+  if (!id || terminals.focus(id)) return;
+  const pick = await vscode.window.showInformationMessage(
+    `S²: ${id} has no terminal in this window (its agent may run elsewhere).`,
+    'Open Session',
+  );
+  if (pick) await openSessionCommand(host, terminals, id);
 }

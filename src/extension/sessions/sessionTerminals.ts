@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentRuntime } from '../../core/manifest';
 import { writeCliShim } from '../../loop/cliShim';
-import { openSessionCheckout, OpenResult } from '../../loop/sessionCheckout';
+import { openSessionCheckout, OpenResult, shellQuote } from '../../loop/sessionCheckout';
 import type { SwarmHost } from '../swarmHost';
 
 /**
@@ -56,7 +56,7 @@ export class SessionTerminals implements vscode.Disposable {
     const bin = path.join(this.storagePath, 'bin');
     const shim = await writeCliShim(bin, path.join(this.extensionPath, 'dist', 'cli.js'), process.execPath);
     const r = await this.host.read((s) =>
-      openSessionCheckout(s, session, { ...(runtime ? { runtime } : {}), s2Command: shim }),
+      openSessionCheckout(s, session, { ...(runtime ? { runtime } : {}), s2Command: shellQuote(shim) }),
     );
     const t = vscode.window.createTerminal({
       name: SessionTerminals.nameOf(session),

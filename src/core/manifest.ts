@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { S2Error } from './errors';
 import { formatPhaseRef, isPhaseRef, parsePhaseRef, PhaseRef } from './phaseRef';
+import { knownKeysAt, nearestKey } from './schemaKeys';
 import { parseYaml } from './yamlText';
 
 /**
@@ -20,8 +21,10 @@ export const PhaseSpec = z
     expertise: z.array(z.string()).default([]),
     helpTasks: z.array(z.string()).default([]),
     timeoutSeconds: z.number().positive().optional(),
+    /** Sessions this phase supports (v1's matrix, from s2 import v1): shown in prompts, no guard reads it. */
+    supports: z.array(z.string()).optional(),
   })
-  .passthrough();
+  .strict();
 export type PhaseSpec = z.infer<typeof PhaseSpec>;
 
 /** The agent runtimes whose hooks S² speaks (see docs/RUNTIMES.md for the versions targeted). */
@@ -36,10 +39,12 @@ export const DEFAULT_AGENT_COMMAND: Readonly<Record<AgentRuntime, string>> = {
 };
 
 /** Which agent runs a session and how it is started: per session, else swarm-wide, else Claude Code. */
-export const AgentSpec = z.object({
-  runtime: z.enum(AGENT_RUNTIMES).optional(),
-  command: z.string().min(1).optional(),
-});
+export const AgentSpec = z
+  .object({
+    runtime: z.enum(AGENT_RUNTIMES).optional(),
+    command: z.string().min(1).optional(),
+  })
+  .strict();
 export type AgentSpec = z.infer<typeof AgentSpec>;
 
 export const SessionSpec = z
@@ -50,7 +55,8 @@ export const SessionSpec = z
     maxAgents: z.number().int().positive().default(7),
     branch: z.string().min(1).optional(),
     publicKey: z.string().optional(),
-    phaseCount: z.number().int().positive().max(1000).default(10),
+    /** Absent: the highest phase listed under `phases`, else 10. */
+    phaseCount: z.number().int().positive().max(1000).optional(),
     /**
      * Phases 1..baselinePhase count as complete on the manifest's authority: history from
      * before S² (an imported v1 swarm), where no signed completion can exist. Shown as such.
@@ -59,8 +65,10 @@ export const SessionSpec = z
     phases: z.record(z.string(), PhaseSpec.nullable()).default({}),
     integrate: commandList,
     agent: AgentSpec.optional(),
+    /** How the session's prompt file is named (s2 import v1 keeps v1's names); default SESSION-<ID>. */
+    promptName: z.string().min(1).optional(),
   })
-  .passthrough();
+  .strict();
 export type SessionSpec = z.infer<typeof SessionSpec>;
 
 export const PollingSpec = z
@@ -76,31 +84,39 @@ export const PollingSpec = z
     /** A session awaiting a person's input longer than this counts as stuck for the blocker engine. */
     awaitingInputStuckSeconds: z.number().positive().default(900),
   })
+  .strict()
   .default({});
 
-export const ModelPrice = z.object({
-  inputPerMTok: z.number().nonnegative(),
-  outputPerMTok: z.number().nonnegative(),
-  cacheReadPerMTok: z.number().nonnegative().default(0),
-  cacheWritePerMTok: z.number().nonnegative().default(0),
-});
+export const ModelPrice = z
+  .object({
+    inputPerMTok: z.number().nonnegative(),
+    outputPerMTok: z.number().nonnegative(),
+    cacheReadPerMTok: z.number().nonnegative().default(0),
+    cacheWritePerMTok: z.number().nonnegative().default(0),
+  })
+  .strict();
 export type ModelPrice = z.infer<typeof ModelPrice>;
 
 export const Manifest = z
   .object({
     swarm: z.string().min(1),
     coordinationBranch: z.string().min(1).optional(),
-    policy: z.object({ crossSessionVerification: z.enum(['required', 'advisory']).default('required') }).default({}),
+    policy: z
+      .object({ crossSessionVerification: z.enum(['required', 'advisory']).default('required') })
+      .strict()
+      .default({}),
     polling: PollingSpec,
-    budget: z.object({ swarmUsd: z.number().nonnegative().optional() }).default({}),
+    budget: z.object({ swarmUsd: z.number().nonnegative().optional() }).strict().default({}),
     pricing: z.record(z.string(), ModelPrice).default({}),
-    approvers: z.record(z.string(), z.object({ publicKey: z.string().optional() }).passthrough()).default({}),
+    approvers: z
+      .record(z.string(), z.object({ title: z.string().optional(), publicKey: z.string().optional() }).strict())
+      .default({}),
     executor: z.string().optional(),
     integrate: commandList,
     agent: AgentSpec.optional(),
     sessions: z.record(z.string().regex(SESSION_ID, 'a session id is letters, digits, _ . -'), SessionSpec),
   })
-  .passthrough();
+  .strict();
 export type Manifest = z.infer<typeof Manifest>;
 
 export interface PhasePlan {
@@ -151,13 +167,37 @@ export function parseManifest(text: string, file = MANIFEST_PATH): SwarmPlan {
   const { value, lineOf } = parseYaml(text, file);
   const parsed = Manifest.safeParse(value);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => {
+    const lines = parsed.error.issues.flatMap((i) => {
+      if (i.code === 'unrecognized_keys') return i.keys.map((k) => unknownKeyLine(file, lineOf, i.path, k));
       const line = lineOf(i.path);
-      return `${file}${line ? `:${line}` : ''}: ${i.path.join('.') || '(top)'}: ${i.message}`;
+      return [`${file}${line ? `:${line}` : ''}: ${i.path.join('.') || '(top)'}: ${i.message}`];
     });
     throw new S2Error('MANIFEST_INVALID', `invalid manifest\n${lines.join('\n')}`, { file, issues: lines });
   }
   return normalizeManifest(parsed.data, file, lineOf);
+}
+
+/** An unknown key is an error, never ignored: a typo like `valdiate` would otherwise switch a check off. */
+function unknownKeyLine(
+  file: string,
+  lineOf: (p: (string | number)[]) => number | undefined,
+  at: (string | number)[],
+  key: string,
+): string {
+  const line = lineOf([...at, key]) ?? lineOf(at);
+  const known = knownKeysAt(Manifest, at);
+  const near = nearestKey(key, known);
+  const where = at.length ? at.join('.') : '(top)';
+  return `${file}${line ? `:${line}` : ''}: ${where}: unknown key "${key}"${near ? ` (did you mean "${near}"?)` : ''}; known keys here: ${known.join(', ')}`;
+}
+
+/** Phases 1..n: the manifest's phaseCount, else the highest phase it lists, else 10. */
+export function phaseCountOf(s: SessionSpec): number {
+  if (s.phaseCount !== undefined) return s.phaseCount;
+  const listed = Object.keys(s.phases)
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n >= 1);
+  return listed.length ? Math.max(...listed) : 10;
 }
 
 export function normalizeManifest(
@@ -172,16 +212,17 @@ export function normalizeManifest(
   };
   const ids = Object.keys(m.sessions);
   if (ids.length === 0) at(['sessions'], 'the swarm has no sessions');
-  const counts = new Map(ids.map((id) => [id, m.sessions[id]!.phaseCount]));
+  const counts = new Map(ids.map((id) => [id, phaseCountOf(m.sessions[id]!)]));
   const sessions: SessionPlan[] = ids.map((id) => {
     const s = m.sessions[id]!;
+    const phaseCount = counts.get(id)!;
     for (const key of Object.keys(s.phases)) {
       const n = Number(key);
-      if (!Number.isInteger(n) || n < 1 || n > s.phaseCount)
-        at(['sessions', id, 'phases', key], `phase ${key} is outside 1..${s.phaseCount}`);
+      if (!Number.isInteger(n) || n < 1 || n > phaseCount)
+        at(['sessions', id, 'phases', key], `phase ${key} is outside 1..${phaseCount}`);
     }
     const phases: PhasePlan[] = [];
-    for (let n = 1; n <= s.phaseCount; n++) {
+    for (let n = 1; n <= phaseCount; n++) {
       const spec = s.phases[String(n)] ?? null;
       const needs = (spec?.needs ?? []).map(parsePhaseRef);
       needs.forEach((ref, i) => {
@@ -210,8 +251,8 @@ export function normalizeManifest(
       maxAgents: s.maxAgents,
       branch: s.branch ?? `s2/work/${id}`,
       publicKey: s.publicKey,
-      phaseCount: s.phaseCount,
-      baselinePhase: Math.min(s.baselinePhase, s.phaseCount),
+      phaseCount,
+      baselinePhase: Math.min(s.baselinePhase, phaseCount),
       integrate: s.integrate,
       agent: resolveAgent(s.agent, m.agent),
       phases,

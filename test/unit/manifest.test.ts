@@ -68,6 +68,26 @@ describe('manifest', () => {
       /cannot need its own later phase/,
     ],
     ['duplicate key', 'swarm: x\nsessions:\n  a: {}\n  a: {}\n', /YAML syntax error/],
+    [
+      'a typo that would switch validation off',
+      'swarm: x\nsessions:\n  a:\n    phases:\n      1:\n        valdiate: ["false"]\n',
+      /swarm\.yaml:6: sessions\.a\.phases\.1: unknown key "valdiate" \(did you mean "validate"\?\)/,
+    ],
+    [
+      'an unknown top-level key',
+      'swarm: x\npoling: {}\nsessions:\n  a: {}\n',
+      /swarm\.yaml:2: \(top\): unknown key "poling" \(did you mean "polling"\?\)/,
+    ],
+    [
+      'an unknown polling key',
+      'swarm: x\npolling:\n  maxAttempt: 2\nsessions:\n  a: {}\n',
+      /swarm\.yaml:3: polling: unknown key "maxAttempt" \(did you mean "maxAttempts"\?\)/,
+    ],
+    [
+      'an unknown approver key',
+      'swarm: x\napprovers:\n  o: { pubkey: x }\nsessions:\n  a: {}\n',
+      /approvers\.o: unknown key "pubkey"/,
+    ],
   ];
   for (const [name, text, message] of cases) {
     it(`rejects ${name} with a message that says what and where`, () => {
@@ -76,6 +96,21 @@ describe('manifest', () => {
       assert.match(e.message, message);
     });
   }
+});
+
+describe('manifest phase count', () => {
+  it('is the highest phase listed under phases when phaseCount is absent, else 10', () => {
+    const plan = parseManifest('swarm: x\nsessions:\n  a:\n    phases:\n      3: { validate: [echo] }\n  b: {}\n');
+    assert.equal(plan.sessions[0]!.phaseCount, 3);
+    assert.equal(plan.sessions[1]!.phaseCount, 10);
+  });
+
+  it('keeps the importer fields (promptName, supports) in the schema', () => {
+    const plan = parseManifest(
+      'swarm: x\nsessions:\n  a:\n    promptName: SESSION-1-A\n    phases:\n      1: { supports: [b] }\n  b: {}\n',
+    );
+    assert.equal(plan.raw.sessions['a']!.promptName, 'SESSION-1-A');
+  });
 });
 
 describe('manifest baseline (history from before S²)', () => {

@@ -37,5 +37,7 @@ export interface Command {
   readonly usage: string;
   readonly options: OptionSpec;
   readonly details?: string;
+  /** How many positional arguments the command takes; more is a usage error (unchecked when absent). */
+  readonly maxPositionals?: number;
   run(ctx: CommandContext): Promise<number>;
 }

@@ -107,6 +107,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout(commandHelp(cmd));
     return 0;
   }
+  if (cmd.maxPositionals !== undefined && parsed.positionals.length > cmd.maxPositionals) {
+    io.stderr(`s2 ${name}: unexpected argument "${parsed.positionals[cmd.maxPositionals]}"\n\n${commandHelp(cmd)}`);
+    return 2;
+  }
   const flags: GlobalFlags = {
     repo: path.resolve(io.cwd, (parsed.values.repo as string | undefined) ?? g.repo ?? io.env['S2_REPO'] ?? '.'),
     session: (parsed.values.session as string | undefined) ?? g.session ?? io.env['S2_SESSION'] ?? null,

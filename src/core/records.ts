@@ -77,6 +77,8 @@ export const CompletionRecord = z.object({
   commit: z.string().regex(/^[0-9a-f]{40}$/),
   completedAt: z.string(),
   validations: z.array(CommandResult),
+  /** Earlier completions of this phase that this one replaces after a dispute, oldest first (the history is kept). */
+  supersedes: z.array(z.object({ commit: z.string(), completedAt: z.string(), dispute: z.string() })).optional(),
   signature: SignatureSchema.optional(),
 });
 export type CompletionRecord = z.infer<typeof CompletionRecord>;

@@ -139,10 +139,11 @@ export class SessionStore {
       status,
       records: { [path]: rec },
       witness: {
-        action: 'complete-phase',
+        // A superseding completion is not a repeat: the witness log tells the two apart.
+        action: rec.supersedes?.length ? 'supersede-phase' : 'complete-phase',
         detail: rec.forSession ? `${rec.forSession}:${rec.phase}` : String(rec.phase),
       },
-      message: `complete phase ${rec.forSession ? `${rec.forSession}:` : ''}${rec.phase}`,
+      message: `${rec.supersedes?.length ? 'supersede' : 'complete'} phase ${rec.forSession ? `${rec.forSession}:` : ''}${rec.phase}`,
     });
   }
 

@@ -4,6 +4,7 @@ import { sessionPlan, type SwarmPlan } from '../core/manifest';
 import type { CommandResult } from '../core/records';
 import { computeView } from '../core/view';
 import type { SwarmView } from '../core/viewTypes';
+import { uncommittedChanges } from '../git/workingTree';
 import { runChecks } from './commandRunner';
 import type { SwarmSession } from './swarmSession';
 
@@ -74,13 +75,16 @@ export async function completePhase(s: SwarmSession, phase: number): Promise<Com
   const me = s.requireSession(snapshot.plan);
   const g = canCompletePhase(view, me, phase);
   if (!g.ok) refuse(`complete-phase ${phase}`, g);
+  const used = snapshot.sessions[me]?.status?.attempts[String(phase)]?.count ?? 0;
+  if (used >= snapshot.plan.polling.maxAttempts)
+    refuse(`complete-phase ${phase}`, {
+      ok: false,
+      reasons: [
+        `phase ${phase} failed ${used} times (maxAttempts ${snapshot.plan.polling.maxAttempts}) and is in error; a person must look at it and run: s2 reset-phase ${phase}`,
+      ],
+    });
   const sp = sessionPlan(snapshot.plan, me)!;
-  const commit = await s.reader.resolve(`refs/heads/${sp.branch}`);
-  if (!commit)
-    throw new S2Error(
-      'COMMIT_MISSING',
-      `${me}'s work branch ${sp.branch} does not exist in ${s.ctx.root}; commit your work on it first`,
-    );
+  const commit = await committedTip(s, sp.branch, `complete-phase ${phase}`);
   const pp = sp.phases[phase - 1]!;
   const { passed, results: validations } = await runChecks(pp.validate, s.ctx.root, pp.timeoutSeconds, s.env);
   const store = await s.store(snapshot.plan);
@@ -110,6 +114,88 @@ export async function completePhase(s: SwarmSession, phase: number): Promise<Com
     working: true,
   });
   return { passed, validations, commit, attempts: count, error };
+}
+
+/**
+ * Replace this session's disputed completion of `phase` with a new commit after a fix: the
+ * same checks as complete-phase (work branch, nothing uncommitted, validation), then a new
+ * signed record naming the new commit and carrying every superseded commit with its dispute.
+ * Verifications of the old commit stay in the verifiers' records; the new one starts
+ * unverified, so `s2 verify SESSION:N` checks the new commit.
+ */
+export async function supersedeCompletion(s: SwarmSession, phase: number): Promise<CompleteResult> {
+  const { snapshot, view } = await s.view();
+  const me = s.requireSession(snapshot.plan);
+  const pv = view.sessions.find((x) => x.id === me)!.phases[phase - 1]!;
+  const old = snapshot.sessions[me]?.completions.find((c) => c.phase === phase && !c.forSession);
+  if (!old || pv.completedBy !== me || !['disputed', 'invalid'].includes(pv.state))
+    refuse(`complete-phase ${phase} --supersede`, {
+      ok: false,
+      reasons: [
+        old
+          ? `phase ${phase} is ${pv.state}, not disputed; only a disputed completion is superseded`
+          : `${me} has no completion of phase ${phase} to supersede (run: s2 complete-phase ${phase})`,
+      ],
+    });
+  const sp = sessionPlan(snapshot.plan, me)!;
+  const commit = await committedTip(s, sp.branch, `complete-phase ${phase} --supersede`);
+  if (commit === old.commit)
+    refuse(`complete-phase ${phase} --supersede`, {
+      ok: false,
+      reasons: [`${sp.branch} is still at the disputed commit ${commit.slice(0, 12)}; commit the fix first`],
+    });
+  const pp = sp.phases[phase - 1]!;
+  const { passed, results: validations } = await runChecks(pp.validate, s.ctx.root, pp.timeoutSeconds, s.env);
+  if (passed) {
+    const at = s.now().toISOString();
+    const supersedes = [
+      ...(old.supersedes ?? []),
+      { commit: old.commit, completedAt: old.completedAt, dispute: pv.dispute ?? pv.state },
+    ];
+    await (
+      await s.store(snapshot.plan)
+    ).writeCompletion(
+      { kind: 'completion', session: me, phase, commit, completedAt: at, validations, supersedes },
+      (st) => ({
+        ...st,
+        heartbeatAt: at,
+      }),
+    );
+  }
+  return { passed, validations, commit, attempts: passed ? 0 : 1, error: false };
+}
+
+/**
+ * The commit a completion names, and the guarantee that the checks judge exactly it: the
+ * checkout must be on the session's work branch (as for start-phase) with nothing
+ * uncommitted, or an untracked file could pass a check that the signed commit would fail.
+ */
+async function committedTip(s: SwarmSession, branch: string, what: string): Promise<string> {
+  if (s.ctx.currentBranch !== branch)
+    refuse(what, {
+      ok: false,
+      reasons: [
+        `the checkout ${s.ctx.root} is on ${s.ctx.currentBranch ?? '(detached HEAD)'}, not on the work branch ${branch}; run it in the session's worktree (git switch ${branch})`,
+      ],
+    });
+  const commit = await s.reader.resolve(`refs/heads/${branch}`);
+  if (!commit)
+    throw new S2Error(
+      'COMMIT_MISSING',
+      `the work branch ${branch} has no commit in ${s.ctx.root}; commit your work first`,
+    );
+  const dirty = await uncommittedChanges(s.ctx.root);
+  if (dirty.length)
+    refuse(what, {
+      ok: false,
+      reasons: [
+        `${dirty.length} uncommitted change(s) in ${s.ctx.root}; the completion names commit ${commit.slice(0, 12)}, so commit (or stash) first:\n${dirty
+          .slice(0, 10)
+          .map((l) => `      ${l}`)
+          .join('\n')}${dirty.length > 10 ? `\n      … and ${dirty.length - 10} more` : ''}`,
+      ],
+    });
+  return commit;
 }
 
 /**
@@ -161,12 +247,7 @@ export async function completeAdoptedPhase(s: SwarmSession, target: string, phas
   if (owner.phase !== phase) reasons.push(`${target}'s open phase is ${owner.phase}, not ${phase}`);
   if (reasons.length) refuse(`complete-phase ${target}:${phase}`, { ok: false, reasons });
   const mine = sessionPlan(snapshot.plan, me)!;
-  const commit = await s.reader.resolve(`refs/heads/${mine.branch}`);
-  if (!commit)
-    throw new S2Error(
-      'COMMIT_MISSING',
-      `${me}'s work branch ${mine.branch} does not exist; commit the adopted work on it first`,
-    );
+  const commit = await committedTip(s, mine.branch, `complete-phase ${target}:${phase}`);
   const pp = sessionPlan(snapshot.plan, target)!.phases[phase - 1]!;
   const { passed, results: validations } = await runChecks(pp.validate, s.ctx.root, pp.timeoutSeconds, s.env);
   if (passed) {
@@ -187,22 +268,51 @@ export async function completeAdoptedPhase(s: SwarmSession, target: string, phas
   return { passed, validations, commit, attempts: passed ? 0 : 1, error: false };
 }
 
-export async function resetPhase(s: SwarmSession, phase: number): Promise<void> {
-  const { snapshot } = await s.view();
+/**
+ * A person clears the failed attempts of the open phase so it can be retried. Refused for a
+ * phase that is complete or not open: resetting those would only make the status claim work
+ * the records contradict (PHASE_REPEATED), a state no command could leave.
+ */
+export async function resetPhase(s: SwarmSession, phase: number): Promise<{ cleared: number }> {
+  const { snapshot, view } = await s.view();
+  const me = s.requireSession(snapshot.plan);
+  const mine = view.sessions.find((x) => x.id === me)!;
+  const pv = mine.phases[phase - 1]!;
+  if (['verified', 'done', 'disputed'].includes(pv.state))
+    refuse(`reset-phase ${phase}`, {
+      ok: false,
+      reasons: [
+        `phase ${phase} is complete (${pv.state}); there are no attempts to clear${pv.state === 'disputed' ? ` (to replace a disputed completion: fix, commit, then s2 complete-phase ${phase} --supersede)` : ''}`,
+      ],
+    });
+  if (phase !== mine.phase)
+    refuse(`reset-phase ${phase}`, {
+      ok: false,
+      reasons: [`phase ${mine.phase} is the open phase of ${me}; phase ${phase} has no attempts to clear`],
+    });
+  const cleared = snapshot.sessions[me]?.status?.attempts[String(phase)]?.count ?? 0;
   const store = await s.store(snapshot.plan);
   await store.commit({
     status: (st) => {
       const attempts = { ...st.attempts };
       delete attempts[String(phase)];
-      return { ...st, state: 'working', attempts };
+      return { ...st, state: st.state === 'error' ? (st.phase === phase ? 'working' : 'idle') : st.state, attempts };
     },
     witness: { action: 'reset-phase', detail: String(phase) },
     message: `reset phase ${phase} after error`,
   });
+  return { cleared };
 }
 
+/**
+ * Declare a wait on another session's phase, or withdraw every declared wait. Withdrawing
+ * returns the session to what the records say it does: working on its open phase if it had
+ * started it, idle otherwise (never "working" on a phase that is already complete).
+ */
 export async function declareBlock(s: SwarmSession, on: string | null, reason: string): Promise<SwarmView> {
-  const { snapshot } = await s.view();
+  const { snapshot, view } = await s.view();
+  const me = s.requireSession(snapshot.plan);
+  const open = view.sessions.find((x) => x.id === me)!.phase;
   const store = await s.store(snapshot.plan);
   const at = s.now().toISOString();
   await store.commit({
@@ -214,7 +324,12 @@ export async function declareBlock(s: SwarmSession, on: string | null, reason: s
             heartbeatAt: at,
             blockedOn: [...st.blockedOn.filter((b) => b.on !== on), { on, reason, since: at }],
           }
-        : { ...st, state: st.state === 'blocked' ? 'working' : st.state, heartbeatAt: at, blockedOn: [] },
+        : {
+            ...st,
+            state: st.state === 'blocked' ? (st.phase === open && st.phaseStartedAt ? 'working' : 'idle') : st.state,
+            heartbeatAt: at,
+            blockedOn: [],
+          },
     witness: { action: on ? 'block' : 'unblock', detail: on ? `${on}: ${reason}` : '' },
     message: on ? `blocked on ${on}: ${reason}` : 'clear declared blocks',
   });

@@ -41,9 +41,18 @@ export class SwarmSession {
   static async open(opts: SessionOptions): Promise<SwarmSession> {
     const ctx = await openRepo(opts.repo, opts.remote);
     const env = opts.env ?? process.env;
-    const session = opts.session ?? env['S2_SESSION'] ?? null;
+    let session = opts.session || env['S2_SESSION'] || null;
     const now = opts.now ?? (() => new Date());
-    const reader = new SnapshotReader(ctx, { me: session });
+    let reader = new SnapshotReader(ctx, { me: session });
+    if (!session && ctx.currentBranch) {
+      // No --session and no S2_SESSION: a checkout on a session's work branch is that session.
+      const found = await sessionOfBranch(reader, ctx.currentBranch).catch(() => null);
+      if (found) {
+        reader.dispose();
+        session = found;
+        reader = new SnapshotReader(ctx, { me: session });
+      }
+    }
     const warnings: string[] = [];
     const writer = new RecordWriter(ctx, reader, { now, onWarning: (w) => warnings.push(w) });
     return new SwarmSession(ctx, reader, writer, session, env, now, warnings);
@@ -69,8 +78,11 @@ export class SwarmSession {
     return { fetched: true };
   }
 
+  /** The swarm now; an unknown --session / S2_SESSION is an input error here, for every command. */
   async snapshot(): Promise<Snapshot> {
-    return this.reader.read();
+    const snap = await this.reader.read();
+    if (this.session) this.requireSession(snap.plan);
+    return snap;
   }
 
   async view(): Promise<{ snapshot: Snapshot; view: SwarmView }> {
@@ -79,7 +91,11 @@ export class SwarmSession {
   }
 
   requireSession(plan: SwarmPlan): string {
-    if (!this.session) throw new S2Error('USAGE', 'which session? pass --session ID or set S2_SESSION');
+    if (!this.session)
+      throw new S2Error(
+        'USAGE',
+        "which session? run s2 in a session's worktree (on its work branch), pass --session ID, or set S2_SESSION",
+      );
     if (!plan.sessions.some((s) => s.id === this.session))
       throw new S2Error(
         'UNKNOWN_SESSION',
@@ -95,4 +111,11 @@ export class SwarmSession {
     this.storeCache = new SessionStore(this.writer, id, key, this.now);
     return this.storeCache;
   }
+}
+
+/** The session whose work branch is `branch`, by the manifest on the coordination branch. */
+async function sessionOfBranch(reader: SnapshotReader, branch: string): Promise<string | null> {
+  const { tip } = await reader.coordination();
+  const plan = await reader.readPlan(tip);
+  return plan.sessions.find((s) => s.branch === branch)?.id ?? null;
 }

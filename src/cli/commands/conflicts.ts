@@ -11,6 +11,7 @@ export const conflictsCommand: Command = {
   name: 'conflicts',
   summary: "Forecast merge conflicts between sessions' work branches and duplicate work, before anyone merges",
   usage: 'conflicts [--json]',
+  maxPositionals: 0,
   options: {},
   details:
     'For every pair of sessions that change the same file, git merge-tree decides whether their branches merge cleanly (MERGE_CONFLICT_AHEAD if not); the same patch committed in two sessions is DUPLICATE_WORK. --json prints { pairs, duplicates, violations, sessions, stats }. Exit 1 when either is found.',

@@ -9,6 +9,7 @@ export const hookCommand: Command = {
   summary:
     'Agent runtime hook (Claude Code, Codex, Gemini CLI): deny a sub-agent spawn above the agent cap, every tool once the budget is spent; see a session waiting on a person',
   usage: 'hook claude|codex|gemini  (reads the hook JSON on stdin)',
+  maxPositionals: 1,
   options: {
     'fail-closed': {
       type: 'boolean',
@@ -47,6 +48,7 @@ export const installHooksCommand: Command = {
   name: 'install-hooks',
   summary: 'Write the Claude Code hook entries for this session into .claude/settings.json',
   usage: 'install-hooks [--command CMD]',
+  maxPositionals: 0,
   options: { command: { type: 'string', description: 'the hook command (default: s2 --session <id> hook claude)' } },
   async run(ctx) {
     const s = await ctx.open();

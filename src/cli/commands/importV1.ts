@@ -8,6 +8,7 @@ export const importCommand: Command = {
   summary:
     'Import a v1 swarm (INSTRUCTIONS-*, STATUS*, the coordination matrix…): manifest, instructions, last known states',
   usage: 'import v1 [--from DIR|REF …] [--dry-run] [--swarm NAME] [--json]',
+  maxPositionals: 1,
   options: {
     from: {
       type: 'string',

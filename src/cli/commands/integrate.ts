@@ -9,6 +9,7 @@ export const integrateCommand: Command = {
   summary:
     "Integration gate: merge every session's latest verified completion and run the manifest's integrate commands",
   usage: 'integrate [--timeout SECONDS] [--json]',
+  maxPositionals: 0,
   options: {
     timeout: { type: 'string', description: 'per-command timeout in seconds (default: polling.commandTimeoutSeconds)' },
   },

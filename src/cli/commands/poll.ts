@@ -1,3 +1,5 @@
+import { S2Error } from '../../core/errors';
+import { intArg, positiveNumberArg } from '../args';
 import { LoopLock } from '../../loop/loopLock';
 import { Poller } from '../../loop/poller';
 import type { TickResult } from '../../loop/pollerTypes';
@@ -7,6 +9,7 @@ export const pollCommand: Command = {
   name: 'poll',
   summary: 'Run the guarded polling loop for this session (fetch → read → view → events → act → heartbeat)',
   usage: 'poll [--once] [--ticks N] [--interval SECONDS] [--no-execute] [--json]',
+  maxPositionals: 0,
   options: {
     once: { type: 'boolean', description: 'run one tick and exit' },
     ticks: { type: 'string', description: 'run N ticks and exit' },
@@ -19,6 +22,12 @@ export const pollCommand: Command = {
   details:
     'One loop per session per machine (a lock in .git/s2/locks, taken over when its owner is gone). --json prints one event per line.',
   async run(ctx) {
+    const ticksText = ctx.values['ticks'] as string | undefined;
+    const intervalText = ctx.values['interval'] as string | undefined;
+    if (ctx.values['once'] && ticksText !== undefined)
+      throw new S2Error('USAGE', '--once and --ticks N say the same thing; give one', { argument: '--ticks' });
+    const ticks = ticksText === undefined ? undefined : intArg('--ticks', ticksText, { min: 1 });
+    const interval = intervalText === undefined ? undefined : positiveNumberArg('--interval', intervalText);
     const s = await ctx.open();
     const { snapshot } = await s.view();
     const me = s.session ? s.requireSession(snapshot.plan) : null;
@@ -27,11 +36,11 @@ export const pollCommand: Command = {
       : null;
     if (lock) await lock.acquire();
     const poller = new Poller(s, {
-      intervalSeconds: ctx.values['interval'] ? Number(ctx.values['interval']) : undefined,
+      intervalSeconds: interval,
       execute: !ctx.values['no-execute'],
       log: (l) => ctx.io.stderr(`${l}\n`),
     });
-    const limit = ctx.values['once'] ? 1 : ctx.values['ticks'] ? Number(ctx.values['ticks']) : Infinity;
+    const limit = ctx.values['once'] ? 1 : (ticks ?? Infinity);
     const print = (r: TickResult): void => {
       if (ctx.flags.json) {
         for (const e of r.events) ctx.io.stdout(`${JSON.stringify({ kind: 'event', tick: r.tick, ...e })}\n`);

@@ -9,6 +9,7 @@ export const promptsCommand: Command = {
   name: 'prompts',
   summary: 'Generate one auto-polling prompt per session from the manifest (--check: exit 1 when the files drifted)',
   usage: 'prompts [--out DIR] [--check] [--json]',
+  maxPositionals: 0,
   options: {
     out: {
       type: 'string',

@@ -1,3 +1,4 @@
+import { sessionArg } from '../args';
 import type { Command } from '../cliTypes';
 import { formatStatus } from '../format';
 
@@ -5,6 +6,7 @@ export const statusCommand: Command = {
   name: 'status',
   summary: 'Show every session: phase, state, heartbeat, spend, blockers, and the violations found',
   usage: 'status [--json] [--fetch]',
+  maxPositionals: 0,
   options: { fetch: { type: 'boolean', description: 'fetch from the remote first (remote topology)' } },
   details:
     'The view is computed from the refs as they are now; --json prints { snapshot, sessions, blockers, deadlocks, violations, … }.',
@@ -24,6 +26,7 @@ export const blockersCommand: Command = {
   name: 'blockers',
   summary: 'Who blocks whom, ranked by how many sessions wait (directly or not), with gang-up plans',
   usage: 'blockers [--json]',
+  maxPositionals: 0,
   options: {},
   async run(ctx) {
     const { view } = await (await ctx.open()).view();
@@ -46,6 +49,7 @@ export const validateCommand: Command = {
   name: 'validate',
   summary: 'CI gate: exit 1 when the snapshot has violations of severity error',
   usage: 'validate [--json] [--strict] [--accept-rewrite SESSION]',
+  maxPositionals: 0,
   options: {
     strict: { type: 'boolean', description: 'fail on warnings too' },
     'accept-rewrite': {
@@ -57,6 +61,7 @@ export const validateCommand: Command = {
     const s = await ctx.open();
     const accept = ctx.values['accept-rewrite'];
     if (typeof accept === 'string') {
+      sessionArg((await s.snapshot()).plan, '--accept-rewrite', accept);
       await s.reader.seenTips.load();
       const n = s.reader.seenTips.clearRewrites(accept);
       await s.reader.seenTips.save();

@@ -11,7 +11,12 @@ export function formatStatus(view: SwarmView): string {
     `$${s.spendUsd.toFixed(2)}/$${s.budgetUsd.toFixed(0)}`,
     `${s.agentsRunning}/${s.maxAgents}`,
     s.blockedBy.join(',') || (s.helping ? `helping ${s.helping.session}:${s.helping.phase}` : ''),
-    s.transitiveBlocks ? `blocks ${s.transitiveBlocks}` : '',
+    [
+      s.transitiveBlocks ? `blocks ${s.transitiveBlocks}` : '',
+      s.phases[s.phase - 1]?.adoptedBy ? `phase ${s.phase} adopted by ${s.phases[s.phase - 1]!.adoptedBy}` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
   ]);
   const head = ['SESSION', 'STATE', 'PHASE', 'HEARTBEAT', 'SPEND', 'AGENTS', 'BLOCKED BY', ''];
   const lines = [`swarm ${view.swarm} · snapshot ${view.snapshot} · ${view.now}`, '', ...table([head, ...rows])];

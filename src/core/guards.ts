@@ -50,6 +50,10 @@ export function canStartPhase(
     reasons.push(
       `phase ${s.phase} has no valid completion yet; phases go in order (PHASE_SKIPPED): complete ${s.phase} first`,
     );
+  if (pv.adoptedBy && pv.adoptedBy !== session)
+    reasons.push(
+      `phase ${phase} was adopted by ${pv.adoptedBy}, which completes it (s2 complete-phase ${session}:${phase}); starting it too would do the work twice`,
+    );
   for (const ref of pv.needs) {
     const [dep, n] = ref.split(':');
     const d = view.sessions.find((x) => x.id === dep)?.phases[Number(n) - 1];

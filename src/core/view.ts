@@ -98,6 +98,11 @@ export function computeView(snap: Snapshot, now: Date): SwarmView {
     blockerOf: new Map(blockers.map((b) => [b.session, b])),
     instructionsOf: groupBy(snap.instructions, (i) => i.session),
     claimOf: new Map(claims.map((c) => [c.helper, c.claim])),
+    adopterOf: new Map(
+      Object.values(snap.sessions).flatMap((x) =>
+        (x.status?.adopted ?? []).map((a) => [`${a.session}:${a.phase}`, x.session] as const),
+      ),
+    ),
   };
   const sessions = plan.sessions.map((sp) =>
     sessionView(snap, sp, table, wf, index, stale.get(sp.id)!, now, violations),
@@ -317,6 +322,7 @@ interface ViewIndex {
   readonly blockerOf: ReadonlyMap<string, SwarmView['blockers'][number]>;
   readonly instructionsOf: ReadonlyMap<string, Snapshot['instructions'][number][]>;
   readonly claimOf: ReadonlyMap<string, ActiveClaim['claim']>;
+  readonly adopterOf: ReadonlyMap<string, string>;
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
@@ -411,6 +417,7 @@ function sessionView(
       commit: c && c.author !== 'manifest' ? c.record.commit : null,
       completedBy: c ? c.author : null,
       dispute: c?.dispute ?? null,
+      adoptedBy: index.adopterOf.get(`${id}:${pp.phase}`) ?? null,
     };
   });
   let state: DisplayState;

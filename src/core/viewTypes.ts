@@ -27,6 +27,8 @@ export interface PhaseView {
   readonly commit: string | null;
   readonly completedBy: string | null;
   readonly dispute: string | null;
+  /** The session that holds an adoption of this phase (s2 adopt), if any: the owner may not start it. */
+  readonly adoptedBy?: string | null;
 }
 
 export type DisplayState = SessionState | 'stale' | 'not-started';

@@ -88,18 +88,42 @@ export class SnapshotReader {
     return (await this.isAncestor(local, remote)) ? remote : local;
   }
 
+  /**
+   * The coordination branch and its tip. Found in two steps: the first of
+   * S2_COORDINATION_BRANCH, main, master that exists; then, when the manifest there names
+   * another `coordinationBranch`, that branch (one hop: the manifest's word is followed, and
+   * what is read from then on is the manifest on the branch it names).
+   */
   async coordination(): Promise<{ branch: string; tip: string }> {
     const candidates = [process.env['S2_COORDINATION_BRANCH'], 'main', 'master'].filter((x): x is string => !!x);
     for (const branch of candidates) {
-      const tip =
-        (await this.resolve(publishedRef(this.ctx, branch))) ??
-        (this.ctx.remote ? await this.resolve(`refs/heads/${branch}`) : null);
-      if (tip) return { branch, tip };
+      const tip = await this.branchTip(branch);
+      if (tip) return this.followManifest({ branch, tip });
     }
     throw new S2Error(
       'MANIFEST_MISSING',
       `no coordination branch (tried ${candidates.join(', ')}) in ${this.ctx.root}; run s2 init, or set S2_COORDINATION_BRANCH`,
     );
+  }
+
+  private async branchTip(branch: string): Promise<string | null> {
+    return (
+      (await this.resolve(publishedRef(this.ctx, branch))) ??
+      (this.ctx.remote ? await this.resolve(`refs/heads/${branch}`) : null)
+    );
+  }
+
+  private async followManifest(found: { branch: string; tip: string }): Promise<{ branch: string; tip: string }> {
+    if (!(await this.entryAt(await this.commitTree(found.tip), MANIFEST_PATH))) return found;
+    const named = (await this.readPlan(found.tip)).coordinationBranch;
+    if (!named || named === found.branch) return found;
+    const tip = await this.branchTip(named);
+    if (!tip)
+      throw new S2Error(
+        'MANIFEST_MISSING',
+        `the manifest on ${found.branch} names coordinationBranch ${named}, which is not in ${this.ctx.root}${this.ctx.remote ? ` (fetch it: git fetch ${this.ctx.remote} ${named})` : ''}`,
+      );
+    return { branch: named, tip };
   }
 
   private async tree(oid: string): Promise<TreeEntry[]> {

@@ -3,13 +3,16 @@ import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
+import { planCycles } from '../core/phaseCycles';
 import { runGit } from '../git/gitProcess';
-import { ensureKeyPair } from '../git/keyStore';
+import { ensureKeyPair, keyPath } from '../git/keyStore';
 
 /**
  * `s2 init`: write the manifest into the checkout of the coordination branch and commit it
  * there (the swarm's plan lives with the code). Creates a key pair per session and per
- * approver under S2_HOME and puts the public keys into the manifest.
+ * approver under S2_HOME and puts the public keys into the manifest. Everything is checked
+ * first (schema, dependency cycles, the checkout's branch); a failure after that undoes
+ * what was written.
  */
 export interface InitOptions {
   readonly repo: string;
@@ -18,6 +21,8 @@ export interface InitOptions {
   readonly swarm?: string;
   /** A hand-written manifest to start from instead of --sessions. */
   readonly manifestText?: string;
+  /** Where manifestText came from, for error messages (the person's file, not .s2/swarm.yaml). */
+  readonly manifestFile?: string;
   readonly approvers?: readonly string[];
   readonly force?: boolean;
   readonly env?: NodeJS.ProcessEnv;
@@ -43,15 +48,53 @@ export function defaultManifestText(
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Where `s2 init` may commit: the branch the engine looks at first (S2_COORDINATION_BRANCH,
+ * else main or master), or the manifest's coordinationBranch. Refused, with where to run it,
+ * from any other checkout — above all a session's worktree, where the manifest would land on
+ * that session's work branch and the engine would never read it.
+ */
+async function checkCoordinationCheckout(
+  repo: string,
+  plan: SwarmPlan,
+  env: NodeJS.ProcessEnv,
+): Promise<{ current: string; follow: string | null }> {
+  const head = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: repo, allowFailure: true });
+  const current = head.code === 0 ? head.stdout.trim() : null;
+  const branches = (await runGit(['for-each-ref', '--format=%(refname:short)', 'refs/heads'], { cwd: repo })).stdout
+    .split('\n')
+    .filter(Boolean);
+  const bootstrap =
+    env['S2_COORDINATION_BRANCH'] || (['main', 'master'].find((b) => branches.includes(b) || b === current) ?? null);
+  const named = plan.coordinationBranch ?? null;
+  if (current !== null && (current === bootstrap || current === named))
+    return { current, follow: named && named !== current && !branches.includes(named) ? named : null };
+  const expected = bootstrap ?? named;
+  const where = expected ? await worktreeOf(repo, expected) : null;
+  throw new S2Error(
+    'REFUSED',
+    `init refused: the manifest is committed on the coordination branch ${expected ?? '(main or master)'}, but ${repo} is on ${current ?? '(detached HEAD)'}${plan.sessions.some((s) => s.branch === current) ? `, a session's work branch` : ''}. ${where ? `Run it in ${where}` : expected ? `Run it in a checkout of ${expected} (git switch ${expected})` : 'Create main first (git switch -c main)'}; nothing was written.`,
+    { expected, current },
+  );
+}
+
+async function worktreeOf(repo: string, branch: string): Promise<string | null> {
+  const r = await runGit(['worktree', 'list', '--porcelain'], { cwd: repo, allowFailure: true });
+  let dir: string | null = null;
+  for (const line of r.stdout.split('\n')) {
+    if (line.startsWith('worktree ')) dir = line.slice('worktree '.length);
+    else if (line === `branch refs/heads/${branch}`) return dir;
+  }
+  return null;
+}
+
 export async function initSwarm(
   o: InitOptions,
 ): Promise<{ plan: SwarmPlan; commit: string; keysCreated: string[]; file: string }> {
+  const env = o.env ?? process.env;
   const file = path.join(o.repo, MANIFEST_PATH);
-  const exists = await fs.access(file).then(
-    () => true,
-    () => false,
-  );
-  if (exists && !o.force && !o.manifestText)
+  const before = await fs.readFile(file, 'utf8').catch(() => null);
+  if (before !== null && !o.force && !o.manifestText)
     throw new S2Error(
       'USAGE',
       `${file} already exists; pass --force to rewrite it, or --manifest FILE to start from your own`,
@@ -66,46 +109,77 @@ export async function initSwarm(
       o.approvers?.length ? o.approvers : ['owner'],
     );
   }
-  const first = parseManifest(text, file);
-  const doc = parseDocument(text);
-  const keysCreated: string[] = [];
-  for (const s of first.sessions) {
-    const k = await ensureKeyPair(first.swarm, s.id, o.env);
-    if (k.created) keysCreated.push(s.id);
-    if (!s.publicKey || k.created || s.publicKey.trim() !== k.publicKey.trim())
-      doc.setIn(['sessions', s.id, 'publicKey'], k.publicKey);
-  }
-  const approvers = Object.keys(first.approvers).length ? Object.keys(first.approvers) : (o.approvers ?? ['owner']);
-  for (const a of approvers) {
-    const k = await ensureKeyPair(first.swarm, `approver-${a}`, o.env);
-    if (k.created) keysCreated.push(`approver-${a}`);
-    doc.setIn(['approvers', a, 'publicKey'], k.publicKey);
-  }
-  const finalText = doc.toString({ lineWidth: 0 });
-  const plan = parseManifest(finalText, file);
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  await fs.writeFile(file, finalText);
-  await runGit(['add', '--', MANIFEST_PATH], { cwd: o.repo });
-  const staged = await runGit(['diff', '--cached', '--quiet', '--', MANIFEST_PATH], {
-    cwd: o.repo,
-    allowFailure: true,
-  });
-  if (staged.code !== 0)
-    await runGit(
-      [
-        '-c',
-        'user.name=s2',
-        '-c',
-        'user.email=s2@localhost',
-        'commit',
-        '-q',
-        '-m',
-        `s2: manifest for swarm ${plan.swarm} (${plan.sessions.length} sessions)`,
-        '--',
-        MANIFEST_PATH,
-      ],
-      { cwd: o.repo },
+  // Everything is checked before anything is written: a refused init leaves nothing behind.
+  const first = parseManifest(text, o.manifestFile ?? file);
+  const loops = planCycles(first);
+  if (loops.length)
+    throw new S2Error(
+      'MANIFEST_INVALID',
+      `${o.manifestFile ?? file}: the needs make a cycle no session can ever complete: ${loops.map((c) => c.join(' → ')).join('; ')}`,
+      { cycles: loops },
     );
-  const head = await runGit(['rev-parse', 'HEAD'], { cwd: o.repo });
-  return { plan, commit: head.stdout.trim(), keysCreated, file };
+  const branch = await checkCoordinationCheckout(o.repo, first, env);
+  const keysCreated: string[] = [];
+  try {
+    const doc = parseDocument(text);
+    for (const s of first.sessions) {
+      const k = await ensureKeyPair(first.swarm, s.id, env);
+      if (k.created) keysCreated.push(s.id);
+      if (!s.publicKey || k.created || s.publicKey.trim() !== k.publicKey.trim())
+        doc.setIn(['sessions', s.id, 'publicKey'], k.publicKey);
+    }
+    const approvers = Object.keys(first.approvers).length ? Object.keys(first.approvers) : (o.approvers ?? ['owner']);
+    for (const a of approvers) {
+      const k = await ensureKeyPair(first.swarm, `approver-${a}`, env);
+      if (k.created) keysCreated.push(`approver-${a}`);
+      doc.setIn(['approvers', a, 'publicKey'], k.publicKey);
+    }
+    const finalText = doc.toString({ lineWidth: 0 });
+    const plan = parseManifest(finalText, file);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, finalText);
+    await runGit(['add', '--', MANIFEST_PATH], { cwd: o.repo });
+    const staged = await runGit(['diff', '--cached', '--quiet', '--', MANIFEST_PATH], {
+      cwd: o.repo,
+      allowFailure: true,
+    });
+    if (staged.code !== 0)
+      await runGit(
+        [
+          '-c',
+          'user.name=s2',
+          '-c',
+          'user.email=s2@localhost',
+          'commit',
+          '-q',
+          '-m',
+          `s2: manifest for swarm ${plan.swarm} (${plan.sessions.length} sessions)`,
+          '--',
+          MANIFEST_PATH,
+        ],
+        { cwd: o.repo },
+      );
+    const head = await runGit(['rev-parse', 'HEAD'], { cwd: o.repo });
+    // The manifest names another coordination branch: start it here; the engine follows it from now on.
+    if (branch.follow) await runGit(['branch', branch.follow, 'HEAD'], { cwd: o.repo });
+    return { plan, commit: head.stdout.trim(), keysCreated, file };
+  } catch (e) {
+    await rollback(o.repo, file, before, first.swarm, keysCreated, env);
+    throw e;
+  }
+}
+
+/** Undo a failed init: the keys it created, the manifest file and its staging. */
+async function rollback(
+  repo: string,
+  file: string,
+  before: string | null,
+  swarm: string,
+  keysCreated: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  for (const k of keysCreated) await fs.rm(keyPath(swarm, k, env), { force: true });
+  await runGit(['reset', '-q', '--', MANIFEST_PATH], { cwd: repo, allowFailure: true });
+  if (before === null) await fs.rm(file, { force: true });
+  else await fs.writeFile(file, before);
 }

@@ -413,6 +413,7 @@ export class Poller implements Disposable {
       'main',
       'master',
       ...(process.env['S2_COORDINATION_BRANCH'] ? [process.env['S2_COORDINATION_BRANCH']] : []),
+      ...(plan.coordinationBranch ? [plan.coordinationBranch] : []),
     ]);
     for (const line of r.stdout.split('\n')) {
       const [sha, ref] = line.split('\t');

@@ -1,12 +1,37 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { S2Error } from '../../core/errors';
+import { EXAMPLE_MANIFEST } from '../../core/exampleManifest';
 import { initSwarm } from '../../loop/initSwarm';
+import { intArg } from '../args';
 import type { Command } from '../cliTypes';
+
+/** A comma-separated list of ids: no empty entry, no repeat, each a valid id. */
+function idList(name: string, text: string): string[] {
+  const ids = text.split(',').map((s) => s.trim());
+  if (ids.some((id) => id === ''))
+    throw new S2Error('USAGE', `${name} must list ids separated by commas, with none empty: "${text}"`, {
+      argument: name,
+    });
+  const bad = ids.find((id) => !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(id));
+  if (bad)
+    throw new S2Error(
+      'USAGE',
+      `${name}: "${bad}" is not an id (letters, digits, _ . -, starting with a letter or digit)`,
+      {
+        argument: name,
+      },
+    );
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new S2Error('USAGE', `${name} lists "${dup}" twice`, { argument: name });
+  return ids;
+}
 
 export const initCommand: Command = {
   name: 'init',
   summary: "Create the swarm manifest (.s2/swarm.yaml) and the sessions' keys, and commit the manifest",
-  usage: 'init --sessions a,b,c [--phases N] [--swarm NAME] | init --manifest FILE',
+  usage: 'init --sessions a,b,c [--phases N] [--swarm NAME] | init --manifest FILE | init --example',
+  maxPositionals: 0,
   options: {
     sessions: { type: 'string', description: 'comma-separated session ids' },
     phases: { type: 'string', description: 'phases per session (default 10)' },
@@ -14,26 +39,51 @@ export const initCommand: Command = {
     manifest: { type: 'string', description: 'start from this hand-written manifest; public keys are filled in' },
     approvers: { type: 'string', description: 'comma-separated approver ids (default: owner)' },
     force: { type: 'boolean', description: 'rewrite an existing manifest' },
+    example: {
+      type: 'boolean',
+      description: 'print a commented example manifest (phases, needs, validation, timeouts) and write nothing',
+    },
   },
-  details: 'Private keys go to $S2_HOME/keys/<swarm>/ (default ~/.config/s2); only public keys enter the repository.',
+  details:
+    "Run it in the checkout of the coordination branch (main or master, or the manifest's coordinationBranch): it commits the manifest there and nowhere else, and a refused init writes nothing. Private keys go to $S2_HOME/keys/<swarm>/ (default ~/.config/s2); only public keys enter the repository. Every manifest key: docs/MANIFEST.md.",
   async run(ctx) {
     const v = ctx.values;
-    const manifestText = v['manifest']
-      ? await fs.readFile(path.resolve(ctx.io.cwd, String(v['manifest'])), 'utf8')
+    if (v['example']) {
+      const others = ['sessions', 'phases', 'swarm', 'manifest', 'approvers', 'force'].filter(
+        (k) => v[k] !== undefined,
+      );
+      if (others.length)
+        throw new S2Error('USAGE', `--example writes nothing; drop --${others[0]}`, { argument: `--${others[0]}` });
+      ctx.out({ example: EXAMPLE_MANIFEST }, EXAMPLE_MANIFEST);
+      return 0;
+    }
+    if (v['manifest'] !== undefined && (v['sessions'] !== undefined || v['phases'] !== undefined))
+      throw new S2Error('USAGE', '--manifest FILE already says the sessions and phases; drop --sessions / --phases', {
+        argument: '--manifest',
+      });
+    const sessions = typeof v['sessions'] === 'string' ? idList('--sessions', v['sessions']) : undefined;
+    const approvers = typeof v['approvers'] === 'string' ? idList('--approvers', v['approvers']) : undefined;
+    const phases = typeof v['phases'] === 'string' ? intArg('--phases', v['phases'], { min: 1, max: 1000 }) : undefined;
+    if (typeof v['swarm'] === 'string' && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v['swarm']))
+      throw new S2Error('USAGE', `--swarm: "${v['swarm']}" is not a name (letters, digits, _ . -)`, {
+        argument: '--swarm',
+      });
+    const manifestFile = typeof v['manifest'] === 'string' ? path.resolve(ctx.io.cwd, v['manifest']) : undefined;
+    const manifestText = manifestFile
+      ? await fs.readFile(manifestFile, 'utf8').catch((e: NodeJS.ErrnoException) => {
+          throw new S2Error('USAGE', `--manifest: cannot read ${manifestFile} (${e.code ?? e.message})`, {
+            argument: '--manifest',
+          });
+        })
       : undefined;
     const r = await initSwarm({
       repo: ctx.flags.repo,
-      sessions:
-        typeof v['sessions'] === 'string'
-          ? v['sessions']
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : undefined,
-      phases: v['phases'] ? Number(v['phases']) : undefined,
+      sessions,
+      phases,
       swarm: v['swarm'] as string | undefined,
       manifestText,
-      approvers: typeof v['approvers'] === 'string' ? v['approvers'].split(',') : undefined,
+      manifestFile,
+      approvers,
       force: !!v['force'],
       env: ctx.io.env,
     });
@@ -45,7 +95,7 @@ export const initCommand: Command = {
         keysCreated: r.keysCreated,
         manifest: r.file,
       },
-      `swarm ${r.plan.swarm}: ${r.plan.sessions.length} sessions (${r.plan.sessions.map((s) => s.id).join(', ')}), manifest committed as ${r.commit.slice(0, 12)}${r.keysCreated.length ? `; keys created for ${r.keysCreated.join(', ')}` : ''}`,
+      `swarm ${r.plan.swarm}: ${r.plan.sessions.length} sessions (${r.plan.sessions.map((s) => s.id).join(', ')}), manifest committed as ${r.commit.slice(0, 12)}${r.keysCreated.length ? `; keys created for ${r.keysCreated.join(', ')}` : ''}\nnext: one worktree per session on its work branch, e.g. git worktree add -b ${r.plan.sessions[0]!.branch} ../${r.plan.sessions[0]!.id}`,
     );
     return 0;
   },

@@ -73,7 +73,7 @@ async function checkCoordinationCheckout(
   const where = expected ? await worktreeOf(repo, expected) : null;
   throw new S2Error(
     'REFUSED',
-    `init refused: the manifest is committed on the coordination branch ${expected ?? '(main or master)'}, but ${repo} is on ${current ?? '(detached HEAD)'}${plan.sessions.some((s) => s.branch === current) ? `, a session's work branch` : ''}. ${where ? `Run it in ${where}` : expected ? `Run it in a checkout of ${expected} (git switch ${expected})` : 'Create main first (git switch -c main)'}; nothing was written.`,
+    `init refused: the manifest is committed on the coordination branch ${expected ?? '(main or master)'}, but ${repo} is on ${current ?? '(detached HEAD)'}${plan.sessions.some((s) => s.branch === current) || current?.startsWith('s2/work/') ? `, a session's work branch` : ''}. ${where ? `Run it in ${where}` : expected ? `Run it in a checkout of ${expected} (git switch ${expected})` : 'Create main first (git switch -c main)'}; nothing was written.`,
     { expected, current },
   );
 }

@@ -1,0 +1,288 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { SwarmFixture, git } from '../helpers/gitFixture';
+
+/**
+ * Issue #14: the contract of the README holds in a newcomer's hands — a strict manifest,
+ * completions that name exactly the commit that was checked, capped attempts, states that
+ * can be left, and exit codes (0 ok, 1 refused, 2 usage or input error). Real git, the real CLI.
+ */
+const TWO = (extra = '', aPhases = '', bPhases = ''): string =>
+  `swarm: contract\n${extra}sessions:\n  a:\n    expertise: [x]\n    phaseCount: 3\n${aPhases}  b:\n    expertise: [x]\n    phaseCount: 3\n${bPhases}`;
+
+function lastCommitFiles(dir: string, commit: string): string[] {
+  return git(dir, 'ls-tree', '-r', '--name-only', commit).split('\n');
+}
+
+describe('contract: the manifest is strict (issue 14, item 1)', function () {
+  this.timeout(120_000);
+  let f: SwarmFixture;
+  afterEach(() => f?.cleanup());
+
+  it('a typo under a phase (valdiate) is refused by init and by validate, naming key, file, line and the nearest key', async () => {
+    f = await SwarmFixture.create('worktree', TWO());
+    const typo = TWO('', '    phases:\n      1:\n        valdiate: ["false"]\n');
+    const file = path.join(f.root, 'typo.yaml');
+    writeFileSync(file, typo);
+    const before = git(f.coord, 'rev-parse', 'HEAD');
+    const init = await f.cliAt(f.coord, null, ['init', '--manifest', file]);
+    assert.equal(init.code, 2, init.stderr);
+    assert.match(
+      init.stderr,
+      /typo\.yaml:8: sessions\.a\.phases\.1: unknown key "valdiate" \(did you mean "validate"\?\)/,
+    );
+    assert.equal(git(f.coord, 'rev-parse', 'HEAD'), before, 'nothing committed');
+    // The same typo committed by hand: every command reading the manifest refuses it.
+    writeFileSync(path.join(f.coord, '.s2/swarm.yaml'), typo);
+    git(f.coord, 'commit', '-qam', 'typo');
+    const v = await f.cli('a', ['validate', '--strict']);
+    assert.equal(v.code, 2, v.stderr);
+    assert.match(v.stderr, /\.s2\/swarm\.yaml:8: .*unknown key "valdiate" \(did you mean "validate"\?\)/);
+  });
+});
+
+describe('contract: complete-phase judges exactly the committed tip (item 2)', function () {
+  this.timeout(120_000);
+  let f: SwarmFixture;
+  afterEach(() => f?.cleanup());
+
+  it('refuses with uncommitted files, then validates and names the commit that has them', async () => {
+    f = await SwarmFixture.create('worktree', TWO('', '    phases:\n      1: { validate: ["test -f out.txt"] }\n'));
+    assert.equal((await f.cli('a', ['start-phase', '1'])).code, 0);
+    writeFileSync(path.join(f.dir('a'), 'out.txt'), 'made but not committed\n');
+    const dirty = await f.cli('a', ['complete-phase', '1']);
+    assert.equal(dirty.code, 1, dirty.stderr);
+    assert.match(dirty.stderr, /uncommitted change\(s\).*commit \(or stash\) first/s);
+    assert.match(dirty.stderr, /\?\? out\.txt/);
+    assert.equal((await f.status()).sessions[0].phases[0].state, 'in-progress', 'no completion recorded');
+    git(f.dir('a'), 'add', 'out.txt');
+    git(f.dir('a'), 'commit', '-qm', 'out');
+    const ok = await f.cli('a', ['complete-phase', '1']);
+    assert.equal(ok.code, 0, ok.stderr);
+    const commit = ok.json().commit as string;
+    assert.ok(lastCommitFiles(f.dir('a'), commit).includes('out.txt'), 'the signed commit has the file');
+  });
+
+  it('refuses when the checkout is not on the session work branch', async () => {
+    f = await SwarmFixture.create('worktree', TWO());
+    assert.equal((await f.cli('a', ['start-phase', '1'])).code, 0);
+    const r = await f.cliAt(f.coord, 'a', ['complete-phase', '1']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /is on main, not on the work branch s2\/work\/a/);
+  });
+});
+
+describe('contract: a disputed completion is superseded, history kept, and re-verified (item 3)', function () {
+  this.timeout(120_000);
+  let f: SwarmFixture;
+  afterEach(() => f?.cleanup());
+
+  it('complete-phase N --supersede names the fixed commit; verify checks it; the dispute stays in the record', async () => {
+    // a's check passes alone but fails merged with b's work until a adds fix.txt.
+    f = await SwarmFixture.create(
+      'worktree',
+      TWO('', '    phases:\n      1: { validate: ["test ! -f b.txt || test -f fix.txt"] }\n'),
+    );
+    f.work('b', 'b.txt');
+    assert.equal((await f.cli('a', ['start-phase', '1'])).code, 0);
+    const first = f.work('a', 'a.txt');
+    assert.equal((await f.cli('a', ['complete-phase', '1'])).code, 0);
+    const v1 = await f.cli('b', ['verify', 'a:1']);
+    assert.equal(v1.code, 1, v1.stdout);
+    assert.equal((await f.status()).sessions[0].phases[0].state, 'disputed');
+    const again = await f.cli('a', ['complete-phase', '1']);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /PHASE_REPEATED/);
+    const same = await f.cli('a', ['complete-phase', '1', '--supersede']);
+    assert.equal(same.code, 1);
+    assert.match(same.stderr, /still at the disputed commit/);
+    const fixed = f.work('a', 'fix.txt');
+    const sup = await f.cli('a', ['complete-phase', '1', '--supersede']);
+    assert.equal(sup.code, 0, sup.stderr);
+    assert.equal(sup.json().commit, fixed);
+    const record = git(f.coord, 'show', 's2/sessions/a:.s2/sessions/a/phases/1.yaml');
+    assert.match(record, new RegExp(`commit: ${first}`), 'the superseded commit is kept');
+    assert.match(record, /dispute: .*b could not verify it/);
+    let view = await f.status();
+    assert.equal(view.sessions[0].phases[0].state, 'done');
+    assert.equal(view.sessions[0].phases[0].commit, fixed);
+    const v2 = await f.cli('b', ['verify', 'a:1']);
+    assert.equal(v2.code, 0, v2.stdout);
+    view = await f.status();
+    assert.equal(view.sessions[0].phases[0].state, 'verified');
+    assert.deepEqual(
+      view.violations.filter((v: { severity: string }) => v.severity === 'error'),
+      [],
+    );
+  });
+});
+
+describe('contract: maxAttempts is a cap (item 4)', function () {
+  this.timeout(120_000);
+  let f: SwarmFixture;
+  afterEach(() => f?.cleanup());
+
+  it('after maxAttempts failures every attempt is refused until reset-phase N, with the real N', async () => {
+    f = await SwarmFixture.create(
+      'worktree',
+      TWO('polling: { maxAttempts: 2 }\n', '', '    phases:\n      2: { validate: ["test -f ok.txt"] }\n'),
+    );
+    f.work('b');
+    assert.equal((await f.cli('b', ['start-phase', '1'])).code, 0);
+    assert.equal((await f.cli('b', ['complete-phase', '1'])).code, 0);
+    assert.equal((await f.cli('b', ['start-phase', '2'])).code, 0);
+    assert.equal((await f.cli('b', ['complete-phase', '2'])).code, 1);
+    const second = await f.cli('b', ['complete-phase', '2']);
+    assert.equal(second.code, 1);
+    assert.match(second.stdout, /"error": true/);
+    f.work('b', 'ok.txt');
+    const third = await f.cli('b', ['complete-phase', '2']);
+    assert.equal(third.code, 1, 'refused although the check would pass now');
+    assert.match(third.stderr, /failed 2 times \(maxAttempts 2\).*s2 reset-phase 2/);
+    const start = await f.cli('b', ['start-phase', '2']);
+    assert.equal(start.code, 1);
+    assert.match(start.stderr, /s2 reset-phase 2\)/);
+    assert.equal((await f.cli('b', ['reset-phase', '2'])).code, 0);
+    assert.equal((await f.cli('b', ['complete-phase', '2'])).code, 0);
+  });
+});
+
+describe('contract: adoption and states that can be left (items 5, 6)', function () {
+  this.timeout(120_000);
+  let f: SwarmFixture;
+  afterEach(() => f?.cleanup());
+
+  it('an adopted phase is refused to its owner, and status shows the adoption', async () => {
+    f = await SwarmFixture.create('worktree', TWO());
+    assert.equal((await f.cli('a', ['start-phase', '1'])).code, 0);
+    const later = { S2_NOW: new Date(Date.now() + 3_600_000).toISOString() };
+    const adopt = await f.cli('b', ['adopt', 'a:1'], later);
+    assert.equal(adopt.code, 0, adopt.stderr);
+    const start = await f.cli('a', ['start-phase', '1'], later);
+    assert.equal(start.code, 1);
+    assert.match(start.stderr, /adopted by b/);
+    const view = await f.status(null, later);
+    assert.equal(view.sessions[0].phases[0].adoptedBy, 'b');
+    const text = await f.cliAt(f.coord, null, ['status'], later);
+    assert.equal(text.code, 0);
+  });
+
+  it('block then block --clear, and reset-phase of a finished phase, leave no PHASE_REPEATED', async () => {
+    f = await SwarmFixture.create('worktree', TWO());
+    f.work('a');
+    assert.equal((await f.cli('a', ['start-phase', '1'])).code, 0);
+    const done = await f.cli('a', ['complete-phase', '1']);
+    assert.equal(done.code, 0);
+    assert.match(done.stderr, /notice: phase 1 has no validation commands/);
+    assert.equal((await f.cli('a', ['block', '--on', 'b:1', '--reason', 'needs the schema'])).code, 0);
+    assert.equal((await f.cli('a', ['block', '--clear'])).code, 0);
+    let v = await f.cli(null, ['validate']);
+    assert.equal(v.code, 0, v.stdout);
+    const reset = await f.cli('a', ['reset-phase', '1']);
+    assert.equal(reset.code, 1);
+    assert.match(reset.stderr, /phase 1 is complete/);
+    v = await f.cli(null, ['validate']);
+    assert.equal(v.code, 0, v.stdout);
+    assert.equal((await f.cli('a', ['start-phase', '2'])).code, 0, 'the session moves on');
+  });
+});
+
+describe('contract: init writes to the coordination branch only and leaves nothing behind (item 9)', function () {
+  this.timeout(120_000);
+  let f: SwarmFixture;
+  afterEach(() => f?.cleanup());
+
+  it("refuses in a session's worktree, saying where to run it", async () => {
+    f = await SwarmFixture.create('worktree', TWO());
+    const tip = git(f.dir('a'), 'rev-parse', 'HEAD');
+    const manifest = readFileSync(path.join(f.dir('a'), '.s2/swarm.yaml'), 'utf8');
+    const r = await f.cliAt(f.dir('a'), null, ['init', '--sessions', 'x,y', '--swarm', 'other', '--force']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `on s2/work/a, a session's work branch\\. Run it in ${f.coord.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+      ),
+    );
+    assert.equal(git(f.dir('a'), 'rev-parse', 'HEAD'), tip);
+    assert.equal(readFileSync(path.join(f.dir('a'), '.s2/swarm.yaml'), 'utf8'), manifest);
+    assert.ok(!existsSync(path.join(f.home, 'keys', 'other')), 'no keys');
+  });
+
+  it('refuses a dependency cycle, duplicate ids and empty approvers, writing nothing', async () => {
+    f = await SwarmFixture.create('worktree', TWO());
+    const fresh = path.join(f.root, 'fresh');
+    git(f.root, 'init', '-q', '-b', 'main', fresh);
+    const cyc = path.join(f.root, 'cycle.yaml');
+    writeFileSync(
+      cyc,
+      'swarm: loop\nsessions:\n  a:\n    phases:\n      2: { needs: [b:2] }\n  b:\n    phases:\n      2: { needs: [a:2] }\n',
+    );
+    const cycle = await f.cliAt(fresh, null, ['init', '--manifest', cyc]);
+    assert.equal(cycle.code, 2, cycle.stderr);
+    assert.match(cycle.stderr, /cycle.*a:2.*b:2/);
+    const dup = await f.cliAt(fresh, null, ['init', '--sessions', 'a,a']);
+    assert.equal(dup.code, 2);
+    assert.match(dup.stderr, /--sessions lists "a" twice/);
+    const noApprover = await f.cliAt(fresh, null, ['init', '--sessions', 'a,b', '--approvers', '']);
+    assert.equal(noApprover.code, 2);
+    assert.match(noApprover.stderr, /--approvers/);
+    assert.ok(!existsSync(path.join(fresh, '.s2')), 'no .s2 folder');
+    assert.ok(!existsSync(path.join(f.home, 'keys', 'loop')), 'no keys');
+    assert.ok(!existsSync(path.join(f.home, 'keys', 'fresh')), 'no keys');
+  });
+
+  it('--example prints a commented manifest that init accepts', async () => {
+    f = await SwarmFixture.create('worktree', TWO());
+    const ex = await f.cliAt(f.coord, null, ['init', '--example']);
+    assert.equal(ex.code, 0);
+    const text = ex.json().example as string;
+    assert.match(text, /# /);
+    const fresh = path.join(f.root, 'fresh');
+    git(f.root, 'init', '-q', '-b', 'main', fresh);
+    git(fresh, 'commit', '-q', '--allow-empty', '-m', 'root');
+    const file = path.join(f.root, 'example.yaml');
+    writeFileSync(file, text);
+    const init = await f.cliAt(fresh, null, ['init', '--manifest', file]);
+    assert.equal(init.code, 0, init.stderr);
+    const view = await f.cliAt(fresh, null, ['status']);
+    const docs = view.json().sessions.find((s: { id: string }) => s.id === 'docs');
+    assert.deepEqual(docs.phases[1].needs, ['api:2']);
+  });
+});
+
+describe("contract: the manifest's coordinationBranch is followed (item 10)", function () {
+  this.timeout(120_000);
+  let f: SwarmFixture;
+  afterEach(() => f?.cleanup());
+
+  it('reads the manifest and the instructions from the branch the manifest names', async () => {
+    f = await SwarmFixture.create('worktree', TWO('coordinationBranch: plan\n'));
+    assert.ok(git(f.coord, 'branch', '--list', 'plan').includes('plan'), 'init started the named branch');
+    // The plan changes on `plan` only: a third phase title that main never sees.
+    git(f.coord, 'switch', '-q', 'plan');
+    const file = path.join(f.coord, '.s2/swarm.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('  b:\n', '  b:\n    title: Planned on plan\n'));
+    git(f.coord, 'commit', '-qam', 'plan moves on');
+    git(f.coord, 'switch', '-q', 'main');
+    const view = await f.status('a');
+    assert.equal(view.sessions.find((s: { id: string }) => s.id === 'b').title, 'Planned on plan');
+  });
+});
+
+describe('contract: the CLI finds its session from the checked-out work branch', function () {
+  this.timeout(120_000);
+  let f: SwarmFixture;
+  afterEach(() => f?.cleanup());
+
+  it('acts as the session whose work branch is checked out, without --session or S2_SESSION', async () => {
+    f = await SwarmFixture.create('worktree', TWO());
+    const r = await f.cliAt(f.dir('b'), null, ['start-phase', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.json().session, 'b');
+    const none = await f.cliAt(f.coord, null, ['start-phase', '1']);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /which session\?/);
+  });
+});

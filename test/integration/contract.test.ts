@@ -168,13 +168,20 @@ describe('contract: adoption and states that can be left (items 5, 6)', function
     assert.equal(text.code, 0);
   });
 
-  it('block then block --clear, and reset-phase of a finished phase, leave no PHASE_REPEATED', async () => {
+  it('a phase with no validation completes with a visible notice', async () => {
     f = await SwarmFixture.create('worktree', TWO());
     f.work('a');
     assert.equal((await f.cli('a', ['start-phase', '1'])).code, 0);
     const done = await f.cli('a', ['complete-phase', '1']);
     assert.equal(done.code, 0);
-    assert.match(done.stderr, /notice: phase 1 has no validation commands/);
+    assert.match(done.stderr, /notice: phase 1 has no validation commands in the manifest; nothing was checked/);
+  });
+
+  it('block then block --clear, and reset-phase of a finished phase, leave no PHASE_REPEATED', async () => {
+    f = await SwarmFixture.create('worktree', TWO());
+    f.work('a');
+    assert.equal((await f.cli('a', ['start-phase', '1'])).code, 0);
+    assert.equal((await f.cli('a', ['complete-phase', '1'])).code, 0);
     assert.equal((await f.cli('a', ['block', '--on', 'b:1', '--reason', 'needs the schema'])).code, 0);
     assert.equal((await f.cli('a', ['block', '--clear'])).code, 0);
     let v = await f.cli(null, ['validate']);
@@ -259,15 +266,16 @@ describe("contract: the manifest's coordinationBranch is followed (item 10)", fu
 
   it('reads the manifest and the instructions from the branch the manifest names', async () => {
     f = await SwarmFixture.create('worktree', TWO('coordinationBranch: plan\n'));
-    assert.ok(git(f.coord, 'branch', '--list', 'plan').includes('plan'), 'init started the named branch');
-    // The plan changes on `plan` only: a third phase title that main never sees.
-    git(f.coord, 'switch', '-q', 'plan');
+    const started = git(f.coord, 'branch', '--list', 'plan').includes('plan');
+    // The plan changes on `plan` only: a title that main never sees.
+    git(f.coord, 'switch', '-q', '-C', 'plan');
     const file = path.join(f.coord, '.s2/swarm.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('  b:\n', '  b:\n    title: Planned on plan\n'));
     git(f.coord, 'commit', '-qam', 'plan moves on');
     git(f.coord, 'switch', '-q', 'main');
     const view = await f.status('a');
     assert.equal(view.sessions.find((s: { id: string }) => s.id === 'b').title, 'Planned on plan');
+    assert.ok(started, 'init started the named branch');
   });
 });
 

@@ -70,6 +70,7 @@ export const importUsageCommand: Command = {
   name: 'import-usage',
   summary: 'Add real spend from Claude Code session logs (~/.claude/projects/…/*.jsonl), priced by the manifest',
   usage: 'import-usage FILE.jsonl [FILE…]',
+  maxPositionals: Number.POSITIVE_INFINITY, // any number of logs
   options: {},
   async run(ctx) {
     if (!ctx.positionals.length)

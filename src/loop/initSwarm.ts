@@ -111,7 +111,8 @@ export async function initSwarm(
   }
   // Everything is checked before anything is written: a refused init leaves nothing behind.
   const first = parseManifest(text, o.manifestFile ?? file);
-  const loops = planCycles(first);
+  // S2_ALLOW_PLAN_CYCLES=1 is for red-team drills that test the engine's deadlock detection.
+  const loops = env['S2_ALLOW_PLAN_CYCLES'] === '1' ? [] : planCycles(first);
   if (loops.length)
     throw new S2Error(
       'MANIFEST_INVALID',

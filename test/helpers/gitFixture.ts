@@ -68,7 +68,8 @@ export class SwarmFixture {
     git(f.coord, 'commit', '-q', '-m', 'root');
     const file = path.join(f.root, 'manifest.yaml');
     writeFileSync(file, manifest);
-    const r = await f.cliAt(f.coord, null, ['init', '--manifest', file]);
+    // Fixtures may plan a deadlock on purpose (red-team drills): let init commit a cyclic plan.
+    const r = await f.cliAt(f.coord, null, ['init', '--manifest', file], { S2_ALLOW_PLAN_CYCLES: '1' });
     if (r.code !== 0) throw new Error(`init failed: ${r.stderr}`);
     const plan = r.json<{ sessions: string[] }>();
     (f as { sessions: readonly string[] }).sessions = plan.sessions;

@@ -199,6 +199,8 @@ function analyseHelp(
         });
       continue;
     }
+    // The blocker's phase is complete: the claim ended with it (it neither lingers nor misdirects).
+    if ((wf.current.get(claim.session) ?? 0) > claim.phase) continue;
     const ref = formatPhaseRef(claim);
     const expired = now.getTime() - Date.parse(claim.claimedAt) > claim.leaseSeconds * 1000;
     const progressed = s!.workTip !== null && s!.workTip !== claim.workTipAtClaim;
@@ -427,7 +429,8 @@ function sessionView(
   else if (st.state === 'error') state = 'error';
   else if (claim) state = 'helping';
   else if (blockedBy.length) state = 'blocked';
-  else state = st.state === 'blocked' || st.state === 'done' ? 'working' : st.state;
+  // A declared `helping` without a live claim (lapsed, or its blocker done) is no longer helping.
+  else state = st.state === 'blocked' || st.state === 'done' || st.state === 'helping' ? 'working' : st.state;
   const acked = new Set((s?.acks ?? []).map((a) => a.instruction));
   return {
     id,

@@ -149,6 +149,7 @@ export class SessionStore {
 
   writeVerification(rec: Omit<VerificationRecord, 'signature'>): Promise<WriteResult | null> {
     return this.commit({
+      status: (st) => ({ ...st, heartbeatAt: rec.at }), // verifying is a sign of life
       records: { [recordPaths.verification(this.session, rec.target, rec.phase)]: rec },
       witness: { action: 'verify', detail: `${rec.target}:${rec.phase} ${rec.result}` },
       message: `verify ${rec.target}:${rec.phase}: ${rec.result}`,

@@ -23,8 +23,10 @@ export async function reportSpend(
   const { snapshot } = await s.view();
   const me = s.requireSession(snapshot.plan);
   const store = await s.store(snapshot.plan);
+  const at = s.now().toISOString();
   await store.commit({
-    ledger: { kind: 'spend', session: me, at: s.now().toISOString(), usd, model, note, source },
+    status: (st) => ({ ...st, heartbeatAt: at }), // reporting spend is a sign of life
+    ledger: { kind: 'spend', session: me, at, usd, model, note, source },
     message: `spend $${usd} (${model})`,
   });
 }

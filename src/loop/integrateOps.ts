@@ -105,6 +105,7 @@ export async function integrateSwarm(s: SwarmSession, o: IntegrateOptions = {}):
   };
   const store = await s.store(plan);
   await store.commit({
+    status: (st) => ({ ...st, heartbeatAt: rec.at }), // integrating is a sign of life
     records: { [integrationPath(me)]: rec },
     witness: {
       action: 'integrate',

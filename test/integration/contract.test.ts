@@ -294,3 +294,80 @@ describe('contract: the CLI finds its session from the checked-out work branch',
     assert.match(none.stderr, /which session\?/);
   });
 });
+
+describe('contract: the smaller ones (item 11) and output that helps', function () {
+  this.timeout(180_000);
+  let f: SwarmFixture;
+  afterEach(() => f?.cleanup());
+  const THREE = `swarm: small
+polling: { helpLeaseSeconds: 60 }
+sessions:
+  a:
+    phaseCount: 2
+  b:
+    phases:
+      1: { needs: [a:1] }
+      2: { title: last }
+  c:
+    phaseCount: 2
+`;
+  const at = (minutes: number) => ({ S2_NOW: new Date(Date.now() + minutes * 60_000).toISOString() });
+  const session = (view: { sessions: { id: string }[] }, id: string) =>
+    view.sessions.find((s) => s.id === id) as unknown as Record<string, unknown>;
+
+  it('phases listed under phases: set the phase count; start-phase says it verifies a need first', async () => {
+    f = await SwarmFixture.create('worktree', THREE);
+    assert.equal(session(await f.status(), 'b')['phaseCount'], 2);
+    f.work('a');
+    assert.equal((await f.cli('a', ['start-phase', '1'])).code, 0);
+    assert.equal((await f.cli('a', ['complete-phase', '1'])).code, 0);
+    const start = await f.cli('b', ['start-phase', '1']);
+    assert.equal(start.code, 0, start.stderr);
+    assert.match(start.stderr, /verifying a:1 first \(a need of phase 1/);
+  });
+
+  it('a help claim that lapsed, or whose blocker is done, no longer shows helping', async () => {
+    f = await SwarmFixture.create('worktree', THREE);
+    assert.equal((await f.cli('a', ['start-phase', '1'])).code, 0);
+    assert.equal((await f.cli('c', ['help', 'a:1', '--task', 'review the parser'])).code, 0);
+    assert.equal(session(await f.status(), 'c')['state'], 'helping');
+    assert.notEqual(session(await f.status(null, at(120)), 'c')['state'], 'helping', 'lapsed');
+    assert.equal((await f.cli('c', ['help', '--release'])).code, 0);
+    assert.equal((await f.cli('c', ['help', 'a:1', '--task', 'write the tests'])).code, 0);
+    f.work('a');
+    assert.equal((await f.cli('a', ['complete-phase', '1'])).code, 0);
+    const view = await f.status();
+    assert.notEqual(session(view, 'c')['state'], 'helping', 'the blocker is done');
+    assert.equal(session(view, 'c')['helping'], null);
+    assert.ok(!view.violations.some((v: { code: string }) => v.code === 'HELP_MISDIRECTED'), 'no lingering claim');
+  });
+
+  it('spend, verify and integrate renew the liveness lease; integrate says how to land; validate stays clean', async () => {
+    f = await SwarmFixture.create('worktree', THREE);
+    f.work('a');
+    assert.equal((await f.cli('a', ['start-phase', '1'])).code, 0);
+    assert.equal((await f.cli('a', ['complete-phase', '1'])).code, 0);
+    const [t30, t40, t50] = [at(30), at(40), at(50)];
+    assert.equal((await f.cli('a', ['spend', '1'], t30)).code, 0);
+    assert.equal(session(await f.status(null, t30), 'a')['heartbeatAgeSeconds'], 0, 'spend');
+    assert.equal((await f.cli('c', ['verify', 'a:1'], t40)).code, 0);
+    assert.equal(session(await f.status(null, t40), 'c')['heartbeatAgeSeconds'], 0, 'verify');
+    const integ = await f.cli('b', ['integrate'], t50);
+    assert.equal(integ.code, 0, integ.stderr);
+    assert.equal(session(await f.status(null, t50), 'b')['heartbeatAgeSeconds'], 0, 'integrate');
+    const land = integ.json().land;
+    assert.equal(land.branch, 'main');
+    git(f.coord, 'merge', '-q', '--ff-only', land.commit); // the printed way to land it works
+    assert.equal(git(f.coord, 'rev-parse', 'HEAD'), land.commit);
+    const v = await f.cli(null, ['validate'], t50);
+    assert.equal(v.code, 0, v.stdout);
+  });
+
+  it('agents list shows the running ids', async () => {
+    f = await SwarmFixture.create('worktree', THREE);
+    assert.equal((await f.cli('a', ['agents', 'start', 'reviewer-1'])).code, 0);
+    const list = await f.cli('a', ['agents', 'list']);
+    assert.deepEqual(list.json().agents, ['reviewer-1']);
+    assert.equal((await f.cli('a', ['agents', 'stop', 'reviewer-1'])).code, 0);
+  });
+});

@@ -22,7 +22,16 @@ export const integrateCommand: Command = {
     if (timeoutSeconds !== undefined && !(timeoutSeconds > 0))
       throw new S2Error('USAGE', `--timeout must be a positive number of seconds, not ${t}`);
     const r = await integrateSwarm(s, { timeoutSeconds });
-    ctx.out({ ok: r.result === 'pass', integration: r }, formatIntegration(r));
+    const coord = (await s.reader.coordination()).branch;
+    // The merge is a commit nobody's branch points at yet: say what it is and how to land it.
+    const land =
+      r.result === 'pass' && r.mergeCommit
+        ? `merged commit ${r.mergeCommit}\nto land it: git switch ${coord} && git merge --ff-only ${r.mergeCommit}\n`
+        : '';
+    ctx.out(
+      { ok: r.result === 'pass', integration: r, ...(land ? { land: { branch: coord, commit: r.mergeCommit } } : {}) },
+      `${formatIntegration(r)}${land}`,
+    );
     return r.result === 'pass' ? 0 : 1;
   },
 };

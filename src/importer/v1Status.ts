@@ -134,6 +134,12 @@ export function parseStatus(file: V1File, folderSession?: string): StatusFacts {
     ...(branch ? { branch } : {}),
     source: `${file.path}:${status.line}`,
   };
+  // A status whose YAML is broken was read leniently: say what that reading salvaged.
+  const broken = notes.findIndex((n) => n.startsWith('YAML does not parse'));
+  if (broken >= 0)
+    notes[broken] =
+      `${notes[broken]!.replace(/; read line by line$/, '')}; read line by line, salvaged: status "${status.value}" (line ${status.line})` +
+      `${phase !== undefined ? `, phase ${phase}` : ''}${stampKv ? `, timestamp (line ${stampKv.line})` : ''}${blockedOn.length ? `, blocked on ${blockedOn.join(', ')}` : ''}`;
   if (!stamp) notes.push('no timestamp');
   else if (stamp.dateOnly) notes.push(`line ${stampKv!.line}: timestamp is a date only (${stampKv!.value})`);
   return { session, candidate, notes, ...(budget ? { budget } : {}) };

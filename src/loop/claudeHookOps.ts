@@ -80,8 +80,12 @@ export async function handleHookInput(
 }
 
 /** Writes the hook entries into `.claude/settings.json` of the checkout, keeping what is there. */
-export async function installClaudeHooks(root: string, command: string): Promise<{ file: string; added: string[] }> {
-  const file = path.join(root, '.claude', 'settings.json');
+export async function installClaudeHooks(
+  root: string,
+  command: string,
+  settingsFile = 'settings.json',
+): Promise<{ file: string; added: string[] }> {
+  const file = path.join(root, '.claude', settingsFile);
   let settings: { hooks?: Record<string, { matcher?: string; hooks: { type: string; command: string }[] }[]> } & Record<
     string,
     unknown

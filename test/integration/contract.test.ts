@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SwarmFixture, git } from '../helpers/gitFixture';
 
@@ -363,11 +363,49 @@ sessions:
     assert.equal(v.code, 0, v.stdout);
   });
 
+  it('install-hooks writes no path of this machine into the committed settings; --local says it is machine-local', async () => {
+    f = await SwarmFixture.create('worktree', THREE);
+    const r = await f.cli('a', ['install-hooks']);
+    assert.equal(r.code, 0, r.stderr);
+    const shared = readFileSync(path.join(f.dir('a'), '.claude/settings.json'), 'utf8');
+    assert.ok(!shared.includes(f.root), shared);
+    assert.match(shared, /s2 --repo \\"\$CLAUDE_PROJECT_DIR\\" hook claude/);
+    const local = await f.cli('a', ['install-hooks', '--local']);
+    assert.equal(local.code, 0, local.stderr);
+    assert.equal(local.json().machineLocal, true);
+    assert.match(local.json().file, /settings\.local\.json$/);
+  });
+
   it('agents list shows the running ids', async () => {
     f = await SwarmFixture.create('worktree', THREE);
     assert.equal((await f.cli('a', ['agents', 'start', 'reviewer-1'])).code, 0);
     const list = await f.cli('a', ['agents', 'list']);
     assert.deepEqual(list.json().agents, ['reviewer-1']);
     assert.equal((await f.cli('a', ['agents', 'stop', 'reviewer-1'])).code, 0);
+  });
+});
+
+describe('contract: the importer says what it salvaged from a status file that is not valid YAML (item 11)', function () {
+  this.timeout(60_000);
+  it('names the file, the line of the YAML error, and what the line-by-line reading kept', async () => {
+    const { ImportRepo } = await import('../helpers/importRepo');
+    const r = new ImportRepo();
+    try {
+      const v1 = path.join(r.root, 'v1');
+      mkdirSync(v1);
+      writeFileSync(
+        path.join(v1, 'STATUS-SESSION-1-NDI.yaml'),
+        'session: session-1-ndi\nstatus: phase_2_in_progress\ntimestamp: 2025-11-12T20:45:00Z\nbad: [a: b: c\n',
+      );
+      const out = await r.cli(['import', 'v1', '--from', v1, '--dry-run']);
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stdout, /STATUS-SESSION-1-NDI\.yaml/);
+      assert.match(
+        out.stdout,
+        /YAML does not parse \(line \d+: [^)]*\); read line by line, salvaged: status "phase_2_in_progress" \(line 2\), phase 2, timestamp \(line 3\)/,
+      );
+    } finally {
+      rmSync(r.root, { recursive: true, force: true });
+    }
   });
 });

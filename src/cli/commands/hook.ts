@@ -47,19 +47,33 @@ export const hookCommand: Command = {
 export const installHooksCommand: Command = {
   name: 'install-hooks',
   summary: 'Write the Claude Code hook entries for this session into .claude/settings.json',
-  usage: 'install-hooks [--command CMD]',
+  usage: 'install-hooks [--command CMD] [--local]',
   maxPositionals: 0,
-  options: { command: { type: 'string', description: 'the hook command (default: s2 --session <id> hook claude)' } },
+  options: {
+    command: {
+      type: 'string',
+      description: 'the hook command (default: s2 --repo "$CLAUDE_PROJECT_DIR" hook claude)',
+    },
+    local: {
+      type: 'boolean',
+      description:
+        "write .claude/settings.local.json (machine-local, not committed) calling this machine's s2 by its absolute path",
+    },
+  },
+  details:
+    "The default entry has no path of this machine: s2 is found on the PATH and the session from the checked-out work branch, so .claude/settings.json can be committed and works in every session's worktree. --local is for a machine without s2 on the PATH.",
   async run(ctx) {
     const s = await ctx.open();
+    const local = !!ctx.values['local'];
+    const self = process.argv[1] && path.isAbsolute(process.argv[1]) ? `node ${process.argv[1]}` : 's2';
     const cmd =
       (ctx.values['command'] as string | undefined) ??
-      `${process.argv[1] && path.isAbsolute(process.argv[1]) ? `node ${process.argv[1]}` : 's2'} --repo ${s.ctx.root} --session ${s.session ?? '$S2_SESSION'} hook claude`;
-    const r = await installClaudeHooks(s.ctx.root, cmd);
+      (local ? `${self} --repo ${s.ctx.root} hook claude` : 's2 --repo "$CLAUDE_PROJECT_DIR" hook claude');
+    const r = await installClaudeHooks(s.ctx.root, cmd, local ? 'settings.local.json' : 'settings.json');
     ctx.out(
-      { ok: true, ...r, command: cmd },
+      { ok: true, ...r, command: cmd, machineLocal: local },
       r.added.length
-        ? `added ${r.added.join(', ')} hooks to ${r.file}:\n  ${cmd}`
+        ? `added ${r.added.join(', ')} hooks to ${r.file}:\n  ${cmd}${local ? '\n(machine-local: this file names paths of this machine; do not commit it)' : ''}`
         : `${r.file} already has the S² hooks`,
     );
     return 0;

@@ -409,3 +409,18 @@ describe('contract: the importer says what it salvaged from a status file that i
     }
   });
 });
+
+describe('contract: the generated prompt says what verify runs (item 11)', function () {
+  this.timeout(60_000);
+  let f: SwarmFixture;
+  afterEach(() => f?.cleanup());
+
+  it('verify runs the phase checks and the session integrate commands; the swarm integrate runs only in s2 integrate', async () => {
+    f = await SwarmFixture.create('worktree', TWO('integrate: ["npm test"]\n'));
+    const out = path.join(f.root, 'prompts');
+    assert.equal((await f.cli(null, ['prompts', '--out', out])).code, 0);
+    const text = readFileSync(path.join(out, 'SESSION-A-AUTO-POLLING-V2.md'), 'utf8');
+    assert.match(text, /the swarm's top-level `integrate` commands run only in `s2 integrate`/);
+    assert.match(text, /complete-phase N --supersede/);
+  });
+});

@@ -127,7 +127,7 @@ export function validation(f: PromptFacts, plan: SwarmPlan): string[] {
     '',
     `1. ${s2(f, 'start-phase N')}: refused unless phase N-1 has a valid completion, every need of N is complete and verified by a session other than its owner (start-phase verifies unverified needs itself; ${code('--no-verify')} makes it refuse instead), your budget allows, and your checkout is on ${code(s.branch)}.`,
     '2. Do the work of the phase on your work branch and commit it there. Record what it costs (cost budget, below).',
-    `3. ${s2(f, 'complete-phase N')}: runs phase N's validation commands in your checkout and records the completion, signed and naming your work branch's commit, only if all of them pass. Exit 1: a command failed; its output is printed (failure recovery, below).`,
+    `3. ${s2(f, 'complete-phase N')}: runs phase N's validation commands in your checkout (on your work branch, everything committed: it refuses uncommitted changes) and records the completion, signed and naming your work branch's commit, only if all of them pass. Exit 1: a command failed; its output is printed (failure recovery, below).`,
     '',
     `Phases go in order, each once: a phase you did not start cannot be completed, a completed phase cannot be started or completed again (PHASE_REPEATED), a later phase cannot be started before the open one (PHASE_SKIPPED). A failing phase is retried at most ${plan.polling.maxAttempts} times, then it is in error until a person runs ${code('s2 reset-phase N')}.`,
     ...(unchecked.length
@@ -150,9 +150,9 @@ export function crossValidation(f: PromptFacts, plan: SwarmPlan): string[] {
     '',
     '## Cross-session validation (s2 verify)',
     '',
-    `- ${s2(f, 'verify SESSION:PHASE')} merges that completion's commit with your work branch in a temporary worktree (your checkout is not touched), runs its validation commands and your integrate commands there, and signs pass, fail or conflict into your records. Exit 1: fail or conflict; the completion is now disputed and every session that needs it stays blocked until a later verification passes.`,
+    `- ${s2(f, 'verify SESSION:PHASE')} merges that completion's commit with your work branch in a temporary worktree (your checkout is not touched), runs that phase's validation commands and your session's own integrate commands (${code(`sessions.${f.session.id}.integrate`)}, if any; the swarm's top-level ${code('integrate')} commands run only in ${code('s2 integrate')}) there, and signs pass, fail or conflict into your records. Exit 1: fail or conflict; the completion is now disputed and every session that needs it stays blocked until a later verification passes.`,
     `- Needs you verify before your phases: ${needs.length ? needs.map(code).join(', ') : 'none'}. ${needs.length ? `E.g. ${s2(f, `verify ${needs[0]}`)}.` : ''}`.trimEnd(),
-    `- Sessions that verify your completions: ${verifiers.length ? verifiers.join(', ') : 'none'}. When ${code('s2 status --json')} shows one of your phases ${code('disputed')}, read its ${code('dispute')}: a merge conflict is fixed by merging on your work branch; a failing command by fixing it. A completion cannot be recorded twice, so ask the verifier to run ${code('s2 verify')} again after your fix, and a person if it stays disputed.`,
+    `- Sessions that verify your completions: ${verifiers.length ? verifiers.join(', ') : 'none'}. When ${code('s2 status --json')} shows one of your phases ${code('disputed')}, read its ${code('dispute')}: a merge conflict is fixed by merging on your work branch; a failing command by fixing it. A completion is not recorded twice: after your fix, commit and run ${s2(f, 'complete-phase N --supersede')} (a new signed completion naming the new commit; the dispute stays in its history), then ask the verifier to run ${code('s2 verify')} again, and a person if it stays disputed.`,
     `- ${s2(f, 'validate')}: the CI gate; exit 1 while the swarm has violations of severity error. Run it before you report a phase done to a person.`,
   ];
 }

@@ -424,3 +424,28 @@ describe('contract: the generated prompt says what verify runs (item 11)', funct
     assert.match(text, /complete-phase N --supersede/);
   });
 });
+
+describe('contract: a failed validation shows the failing command and its last lines', function () {
+  this.timeout(60_000);
+  let f: SwarmFixture;
+  afterEach(() => f?.cleanup());
+
+  it('prints the command, its exit code and the end of its output in the terminal form', async () => {
+    f = await SwarmFixture.create(
+      'worktree',
+      TWO('', '    phases:\n      1: { validate: ["echo starting; echo the parser rejects line 7; exit 3"] }\n'),
+    );
+    assert.equal((await f.cli('a', ['start-phase', '1'])).code, 0);
+    const { main } = await import('../../src/cli/main');
+    let stdout = '';
+    const code = await main(['complete-phase', '1'], {
+      stdout: (t) => (stdout += t),
+      stderr: () => undefined,
+      env: { ...process.env, S2_HOME: f.home, S2_SESSION: 'a' },
+      cwd: f.dir('a'),
+    });
+    assert.equal(code, 1);
+    assert.match(stdout, /✗ echo starting; echo the parser rejects line 7; exit 3 \(exit 3, \d+ ms\)/);
+    assert.match(stdout, /the parser rejects line 7/);
+  });
+});

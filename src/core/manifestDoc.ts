@@ -25,6 +25,14 @@ const MEANING: Record<string, string> = {
   'polling.maxAttempts':
     'Failed attempts at a phase (validation or executor) before it is in error: then `complete-phase` and `start-phase` are refused until a person runs `s2 reset-phase N`.',
   'polling.commandTimeoutSeconds': 'A validation, verify or integrate command that runs longer fails.',
+  'polling.awaitingInputStuckSeconds':
+    "A session awaiting a person's input longer than this counts as stuck for the blocker engine.",
+  agent: 'The agent runtime and start command of every session that names none (`s2 session open`).',
+  'agent.runtime': '`claude`, `codex` or `gemini`: whose hook protocol S² speaks (default `claude`).',
+  'agent.command': "The command that starts the runtime's interactive agent (default: the runtime's name).",
+  'sessions.<id>.agent': "This session's agent runtime and start command, over the swarm-wide `agent`.",
+  'sessions.<id>.agent.runtime': '`claude`, `codex` or `gemini`.',
+  'sessions.<id>.agent.command': "The command that starts this session's agent.",
   'polling.probeSeconds': 'How often the loop asks the remote whether anything moved (`git ls-remote`) between ticks.',
   budget: 'Swarm-wide money.',
   'budget.swarmUsd': "Cap on the whole swarm's spend; absent means no swarm cap (`s2 approve '*'` is then refused).",

@@ -75,7 +75,7 @@ const MALFORMED: [string[], RegExp][] = [
   [['poll', '--interval', '0'], /--interval.*"0"/],
   [['poll', '--once', '--ticks', '2'], /--ticks/],
   [['integrate', '--timeout', 'abc'], /--timeout/],
-  [['hook', 'codex'], /claude/],
+  [['hook', 'nosuch'], /claude/],
   [['import-usage'], /\.jsonl/],
   [['import', 'v2'], /v1/],
   [['init', '--sessions', 'a,a'], /--sessions lists "a" twice/],

@@ -65,6 +65,7 @@ export const sessionCommand: Command = {
   name: 'session',
   summary: "Open a session's checkout (worktree or clone, hooks, prompt), list them, close a clean one",
   usage: 'session open ID [--runtime claude|codex|gemini] [--path DIR] | session list | session close ID',
+  maxPositionals: 2,
   options: {
     runtime: { type: 'string', description: "the agent runtime (default: the manifest's agent.runtime, else claude)" },
     path: {

@@ -1,0 +1,355 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { hookDenied, S2Cli } from './s2Cli';
+import { pollingFor, type AgentConfig } from './swarmManifest';
+import { consumersOf } from './swarmPlan';
+
+/**
+ * The stand-in agent of `npm run swarm`: what a coding agent does, with the thinking replaced
+ * by a timer. Two roles, both talking to the swarm only through `s2` and git:
+ *
+ * - `work` — the manifest's executor, started by the session's `s2 poll` loop for an
+ *   instruction. It does the phase's work in four timed steps, each a real commit to
+ *   `work/<session>/phase-<n>.txt` (a restarted run resumes from the committed steps), goes
+ *   faster while helpers work on the phase (each active help claim adds `helpFactor` to its
+ *   rate), records its spend, and completes the phase with `s2 complete-phase`.
+ * - `session` — the agent's runtime between phases: it runs `s2 --json poll` and reads what
+ *   the loop says it is waiting for. A need complete but unverified: `s2 verify` (and on a
+ *   failed verification, adapt its own side and verify again). A need not complete: `s2 help
+ *   --auto` (gang-up mode), committing help work until the blocker is done; a stalled one:
+ *   `s2 adopt`, do the phase's work and `s2 complete-phase SESSION:N`.
+ */
+type Event = Record<string, unknown> & { kind: string };
+
+function loadConfig(): AgentConfig {
+  const file = process.env['S2_SWARM_CONFIG'];
+  if (!file) throw new Error('S2_SWARM_CONFIG is not set: the stand-in agent runs under npm run swarm');
+  return JSON.parse(readFileSync(file, 'utf8')) as AgentConfig;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+class Agent {
+  readonly me: string;
+  readonly cli: S2Cli;
+  readonly remote: boolean;
+
+  constructor(readonly cfg: AgentConfig) {
+    this.me = process.env['S2_SESSION'] ?? '';
+    if (!this.me) throw new Error('S2_SESSION is not set');
+    this.cli = new S2Cli(cfg.cli, process.cwd(), process.env, this.me);
+    this.remote = cfg.settings.topology === 'remote';
+  }
+
+  log(e: Event): void {
+    appendFileSync(
+      path.join(this.cfg.runDir, 'events.jsonl'),
+      `${JSON.stringify({ t: Date.now(), session: this.me, ...e })}\n`,
+    );
+  }
+
+  git(...args: string[]): string {
+    return execFileSync('git', args, {
+      cwd: process.cwd(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  }
+
+  /** Append a line to a file of this checkout and commit it on the work branch (pushed against a remote). */
+  commit(file: string, line: string): void {
+    mkdirSync(path.dirname(file), { recursive: true });
+    appendFileSync(file, `${line}\n`);
+    this.git('add', '--', file);
+    this.git('commit', '-q', '-m', line, '--', file);
+    if (this.remote) this.git('push', '-q', 'origin', 'HEAD');
+  }
+
+  realMs(modelSeconds: number): number {
+    return modelSeconds * this.cfg.settings.scale * 1000;
+  }
+
+  /** Record spend through `s2 spend`; the event lets the audit count ledger lines that must exist. */
+  async spend(modelSeconds: number, note: string): Promise<void> {
+    const usd = Math.round(modelSeconds * this.cfg.settings.usdPerSecond * 100) / 100;
+    if (usd <= 0) return;
+    const r = await this.cli.spend(usd, note);
+    this.log({ kind: 'spend', usd, note, code: r.code });
+  }
+
+  /** Help claims that are active on `ref` right now, as `s2 status` shows them. */
+  async helpersOn(ref: string): Promise<number> {
+    // Only a phase someone waits on can have helpers: ask s2 only then (each ask is a process).
+    if (this.cfg.settings.mode !== 'gang-up' || !consumersOf(ref, this.cfg.settings.phases).length) return 0;
+    const r = await this.cli.status();
+    if (r.code !== 0) return 0;
+    const view = JSON.parse(r.stdout) as {
+      sessions: { helping: { session: string; phase: number; active: boolean } | null }[];
+    };
+    return view.sessions.filter((s) => s.helping?.active && `${s.helping.session}:${s.helping.phase}` === ref).length;
+  }
+
+  /**
+   * The phase's work in four steps; resumes from the steps already committed. Returns the
+   * model seconds of agent time spent in this run (what it costs).
+   */
+  async doWork(target: string, phase: number): Promise<number> {
+    const ref = `${target}:${phase}`;
+    const duration = this.cfg.durations[ref]!;
+    const file = path.join(process.cwd(), 'work', target, `phase-${phase}.txt`);
+    const done = (): number =>
+      existsSync(file)
+        ? readFileSync(file, 'utf8')
+            .split('\n')
+            .filter((l) => l.startsWith(`${ref} step`))
+            .reduce((a, l) => a + Number(/\+(\d+(?:\.\d+)?)s/.exec(l)?.[1] ?? 0), 0)
+        : 0;
+    // Progress accrues with the wall clock (git and s2 time included) at the current rate, so
+    // the machine's overhead is part of the phase's time instead of added to it.
+    let spent = 0;
+    let last = Date.now();
+    const step = duration / 4;
+    for (let left = duration - done(); left > 0.001; left = duration - done()) {
+      const helpers = target === this.me ? await this.helpersOn(ref) : 0;
+      const chunk = Math.min(step, left);
+      const rate = 1 + this.cfg.settings.helpFactor * helpers;
+      await sleep(Math.max(0, this.realMs(chunk / rate) - (Date.now() - last)));
+      last = Date.now();
+      spent += chunk / rate;
+      this.commit(file, `${ref} step +${chunk.toFixed(1)}s by ${this.me} (helpers ${helpers})`);
+      this.log({ kind: 'work-step', ref, chunk, helpers });
+    }
+    return spent;
+  }
+
+  /** The executor: one instruction's phase. Exit 0 only when the phase's completion is recorded. */
+  async work(): Promise<number> {
+    const phase = Number(process.env['S2_PHASE']);
+    const ref = `${this.me}:${phase}`;
+    writeFileSync(path.join(this.cfg.runDir, `${this.me}.work.pid`), String(process.pid));
+    this.log({ kind: 'work-start', ref });
+    const f = this.cfg.faults;
+    if (f.spawnStorm.session === this.me && f.spawnStorm.phase === phase) await this.spawnStorm(ref);
+    if (f.badCompletion.session === this.me && f.badCompletion.phase === phase) {
+      // The API changes under the consumer: its verification fails until it adapts.
+      const api = path.join(process.cwd(), 'api', `${this.me}.version`);
+      if (!existsSync(api) || readFileSync(api, 'utf8') !== '2\n') {
+        writeFileSync(api, '2\n');
+        this.git('add', '--', api);
+        this.git('commit', '-q', '-m', `${ref}: API version 2`);
+      }
+    }
+    const spent = await this.doWork(this.me, phase);
+    await this.spend(spent, `phase ${phase}`);
+    const c = await this.cli.completePhase(String(phase));
+    this.log({ kind: 'complete', ref, code: c.code, spent, detail: c.code ? c.stderr.slice(0, 300) : '' });
+    return c.code;
+  }
+
+  /** Many sub-agents at once through the Claude Code hook: the cap decides how many run. */
+  async spawnStorm(ref: string): Promise<void> {
+    const n = this.cfg.faults.spawnStorm.spawns;
+    const ids = Array.from({ length: n }, (_, i) => `${ref}-agent-${i}`);
+    if (this.cfg.settings.mode === 'v1') {
+      this.log({ kind: 'storm', ref, spawns: n, allowed: n, denied: 0, hook: false });
+      return;
+    }
+    const answers = await Promise.all(ids.map((id) => this.cli.hook('PreToolUse', id)));
+    const allowed = ids.filter((_, i) => answers[i]!.code === 0 && !hookDenied(answers[i]!));
+    const errors = answers.filter((a) => a.code !== 0).length;
+    await Promise.all(allowed.map((id) => this.cli.hook('PostToolUse', id)));
+    this.log({
+      kind: 'storm',
+      ref,
+      spawns: n,
+      allowed: allowed.length,
+      denied: n - allowed.length - errors,
+      errors,
+      hook: true,
+    });
+  }
+}
+
+/** The session runtime around the loop: verify, adapt, help, adopt — whatever the loop says it waits for. */
+class SessionRuntime {
+  private busy = false;
+  private helping: { ref: string; since: number; seconds: number } | null = null;
+  private readonly verified = new Set<string>();
+  private readonly adoptTried = new Map<string, number>();
+  private helpRefusedAt = 0;
+  private adopted: string | null = null;
+
+  constructor(private readonly a: Agent) {}
+
+  async run(): Promise<void> {
+    const p = this.a.cli.spawnPoll(pollingFor(this.a.cfg.settings).interval);
+    const stop = (): void => void p.kill('SIGTERM');
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    p.stderr!.on('data', (b: Buffer) =>
+      appendFileSync(path.join(this.a.cfg.runDir, `${this.a.me}.poll.log`), b.toString('utf8')),
+    );
+    const lines = readline.createInterface({ input: p.stdout! });
+    lines.on('line', (l) => {
+      let msg: { kind?: string; actions?: string[]; type?: string };
+      try {
+        msg = JSON.parse(l);
+      } catch {
+        return;
+      }
+      if (msg.kind === 'tick') void this.onTick(msg.actions ?? []);
+    });
+    await new Promise<void>((r) => p.once('exit', () => r()));
+  }
+
+  private async onTick(actions: readonly string[]): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const waiting = actions
+        .filter((x) => x.startsWith('waiting '))
+        .flatMap((x) => x.replace(/^waiting [^:]+: /, '').split('; '));
+      await this.act(waiting);
+    } catch (e) {
+      this.a.log({ kind: 'runtime-error', message: e instanceof Error ? e.message : String(e) });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async act(reasons: readonly string[]): Promise<void> {
+    if (this.adopted) return this.completeAdopted();
+    const blockedOn: { ref: string; state: string }[] = [];
+    for (const r of reasons) {
+      const unverified = /^needs (\S+): complete but not verified/.exec(r);
+      const disputed = /^needs (\S+): disputed/.exec(r);
+      const open = /^needs (\S+): not complete \(([^)]*)\)/.exec(r);
+      if (unverified && !this.verified.has(unverified[1]!)) await this.verify(unverified[1]!);
+      else if (disputed) {
+        this.adapt(disputed[1]!);
+        await this.verify(disputed[1]!);
+      } else if (open) blockedOn.push({ ref: open[1]!, state: open[2]! });
+    }
+    if (this.helping && !blockedOn.some((b) => b.ref === this.helping!.ref)) await this.release();
+    for (const b of blockedOn) {
+      if (b.state === 'stalled' && this.a.cfg.settings.mode !== 'v1') {
+        if (await this.adopt(b.ref)) return;
+      }
+    }
+    if (this.helping) return this.helpStep();
+    if (this.a.cfg.settings.mode === 'gang-up' && blockedOn.some((b) => b.state !== 'stalled')) await this.help();
+  }
+
+  private async verify(ref: string): Promise<void> {
+    const r = await this.a.cli.verify(ref);
+    let result = r.code === 0 ? 'pass' : 'error';
+    try {
+      result = (JSON.parse(r.stdout) as { verification?: { result?: string } }).verification?.result ?? result;
+    } catch {
+      // not JSON: a usage error or a crash; the exit code says enough
+    }
+    if (r.code === 0) this.verified.add(ref);
+    this.a.log({ kind: 'verify', ref, code: r.code, result });
+  }
+
+  /** After a failed verification the consumer adapts its side to the provider's new API (a commit). */
+  private adapt(ref: string): void {
+    const provider = ref.split(':')[0]!;
+    const api = this.a.git('show', `${this.apiRevision(ref)}:api/${provider}.version`).trim();
+    const file = path.join(process.cwd(), 'expects', this.a.me, `${provider}.version`);
+    if (existsSync(file) && readFileSync(file, 'utf8').trim() === api) return;
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${api}\n`);
+    this.a.git('add', '--', file);
+    this.a.git('commit', '-q', '-m', `adapt to ${provider} API ${api} (after ${ref} failed verification)`);
+    if (this.a.remote) this.a.git('push', '-q', 'origin', 'HEAD');
+    this.a.log({ kind: 'adapt', ref, api });
+  }
+
+  private apiRevision(ref: string): string {
+    const [s] = ref.split(':');
+    return this.a.remote ? `origin/s2/work/${s}` : `s2/work/${s}`;
+  }
+
+  private async adopt(ref: string): Promise<boolean> {
+    const last = this.adoptTried.get(ref) ?? 0;
+    if (Date.now() - last < this.a.realMs(30)) return false;
+    this.adoptTried.set(ref, Date.now());
+    const r = await this.a.cli.adopt(ref);
+    this.a.log({ kind: 'adopt-try', ref, code: r.code });
+    if (r.code !== 0) return false;
+    const [target, n] = ref.split(':');
+    const spent = await this.a.doWork(target!, Number(n));
+    await this.a.spend(spent, `adopted ${ref}`);
+    this.a.log({ kind: 'adopted-work', ref, spent });
+    this.adopted = ref;
+    await this.completeAdopted();
+    return true;
+  }
+
+  /** Complete the adopted phase; retried on the next tick if it did not go through. */
+  private async completeAdopted(): Promise<void> {
+    const ref = this.adopted!;
+    const c = await this.a.cli.completePhase(ref);
+    this.a.log({ kind: 'adopted-complete', ref, code: c.code, detail: c.code ? c.stderr.slice(0, 400) : '' });
+    if (c.code === 0 || /PHASE_REPEATED|open phase is/.test(c.stderr)) this.adopted = null;
+  }
+
+  private async help(): Promise<void> {
+    if (Date.now() - this.helpRefusedAt < this.a.realMs(30)) return;
+    const r = await this.a.cli.helpAuto();
+    if (r.code !== 0) {
+      this.helpRefusedAt = Date.now();
+      return;
+    }
+    const claim = JSON.parse(r.stdout) as { claim?: { session: string; phase: number; task: string; side: string } };
+    const c = claim.claim;
+    const ref = c ? `${c.session}:${c.phase}` : 'unknown';
+    this.helping = { ref, since: Date.now(), seconds: 0 };
+    this.a.log({ kind: 'help-claim', ref, task: c?.task, side: c?.side });
+    await this.helpStep();
+  }
+
+  /** Help work: a commit every 30 model seconds, which is also what renews the lease. */
+  private async helpStep(): Promise<void> {
+    const h = this.helping!;
+    const seconds = (Date.now() - h.since) / (this.a.cfg.settings.scale * 1000);
+    if (seconds - h.seconds < 30 && h.seconds > 0) return;
+    h.seconds = seconds;
+    const file = path.join(process.cwd(), 'help', this.a.me, `${h.ref.replace(':', '-')}.txt`);
+    this.a.commit(file, `help ${h.ref} by ${this.a.me}: ${seconds.toFixed(0)} model s`);
+  }
+
+  private async release(): Promise<void> {
+    const h = this.helping!;
+    this.helping = null;
+    const seconds = (Date.now() - h.since) / (this.a.cfg.settings.scale * 1000);
+    const r = await this.a.cli.helpRelease();
+    await this.a.spend(seconds, `help on ${h.ref}`);
+    this.a.log({ kind: 'help-release', ref: h.ref, seconds, code: r.code });
+  }
+}
+
+async function mainAgent(): Promise<number> {
+  const role = process.argv[2];
+  const cfg = loadConfig();
+  const agent = new Agent(cfg);
+  if (role === 'work') return agent.work();
+  if (role === 'session') {
+    await new SessionRuntime(agent).run();
+    return 0;
+  }
+  process.stderr.write('usage: standInAgent.js work|session (run by npm run swarm)\n');
+  return 2;
+}
+
+if (require.main === module)
+  mainAgent().then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`stand-in agent: ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exit(1);
+    },
+  );

@@ -1,0 +1,386 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { collectRecords, type SwarmRecords } from './swarmRecords';
+import { defaultCliPath, S2Cli } from './s2Cli';
+import { instructions, manifestText, type AgentConfig } from './swarmManifest';
+import { drawDurations, FAULTS, SESSIONS, type RunSettings } from './swarmPlan';
+
+/**
+ * One whole swarm in real git: seed the repository (manifest through `s2 init`, the
+ * instructions, a worktree or a clone of a bare remote per session), start one stand-in
+ * session per session (each runs its own `s2 poll` loop with the stand-in agent as the
+ * executor), play the person (approve a budget, restart killed sessions) and the faults,
+ * and stop when every phase of every session is complete — or at the timeout.
+ */
+export interface AgentEvent {
+  readonly t: number;
+  readonly session: string;
+  readonly kind: string;
+  readonly [k: string]: unknown;
+}
+
+export interface RunResult {
+  readonly settings: RunSettings;
+  readonly durations: Record<string, number>;
+  readonly t0: number;
+  readonly t1: number;
+  readonly finished: boolean;
+  readonly events: readonly AgentEvent[];
+  readonly records: SwarmRecords;
+  /** Violation codes seen in any status read during the run (each distinct message once). */
+  readonly violationsSeen: Readonly<Record<string, number>>;
+  readonly finalViolations: readonly { code: string; severity: string; message: string }[];
+  readonly duplicates: number;
+  /** What the person and the fault injector did, with times. */
+  readonly interventions: readonly { t: number; what: string }[];
+  readonly incompletePhases: readonly string[];
+  readonly root: string;
+}
+
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'stand-in',
+  GIT_AUTHOR_EMAIL: 'stand-in@s2',
+  GIT_COMMITTER_NAME: 'stand-in',
+  GIT_COMMITTER_EMAIL: 'stand-in@s2',
+  GIT_TERMINAL_PROMPT: '0',
+};
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...GIT_ENV },
+  }).trim();
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Seeded {
+  readonly root: string;
+  readonly cfg: AgentConfig;
+  readonly dirs: Map<string, string>;
+  /** Where the person reads the swarm from: the coordination repository, or a clone of the remote. */
+  readonly observer: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+function seed(settings: RunSettings): Seeded {
+  const root = mkdtempSync(path.join(os.tmpdir(), `s2-swarm-${settings.mode}-`));
+  const runDir = path.join(root, 'run');
+  const coord = path.join(root, 'coord');
+  mkdirSync(runDir, { recursive: true });
+  mkdirSync(coord, { recursive: true });
+  const cfg: AgentConfig = {
+    settings,
+    durations: drawDurations(settings),
+    faults: FAULTS,
+    cli: defaultCliPath(),
+    runDir,
+    integrateCheck: path.join(__dirname, 'integrateCheck.js'),
+  };
+  const cfgFile = path.join(root, 'config.json');
+  writeFileSync(cfgFile, JSON.stringify(cfg, null, 1));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...GIT_ENV,
+    S2_HOME: path.join(root, 'home'),
+    S2_SWARM_CONFIG: cfgFile,
+    S2_SESSION: '',
+  };
+  git(coord, 'init', '-q', '-b', 'main');
+  writeFileSync(path.join(coord, 'README.md'), '# the product the swarm builds\n');
+  // The provider API the bad completion changes, and the consumer's expectation of it.
+  const bad = cfg.faults.badCompletion;
+  mkdirSync(path.join(coord, 'api'), { recursive: true });
+  writeFileSync(path.join(coord, 'api', `${bad.session}.version`), '1\n');
+  mkdirSync(path.join(coord, 'expects', bad.consumer), { recursive: true });
+  writeFileSync(path.join(coord, 'expects', bad.consumer, `${bad.session}.version`), '1\n');
+  git(coord, 'add', '.');
+  git(coord, 'commit', '-q', '-m', 'root');
+  const manifestFile = path.join(root, 'manifest.yaml');
+  writeFileSync(manifestFile, manifestText(cfg, path.join(__dirname, 'standInAgent.js')));
+  const person = new S2Cli(cfg.cli, coord, env, null);
+  const init = execFileSync(process.execPath, [cfg.cli, '--json', 'init', '--manifest', manifestFile], {
+    cwd: coord,
+    env,
+    encoding: 'utf8',
+  });
+  if (!init) throw new Error('s2 init printed nothing');
+  person.commitInstructions(instructions(cfg));
+  const dirs = new Map<string, string>();
+  let observer = coord;
+  if (settings.topology === 'remote') {
+    const bare = path.join(root, 'remote.git');
+    git(root, 'clone', '-q', '--bare', coord, bare);
+    for (const s of SESSIONS) {
+      const dir = path.join(root, `clone-${s}`);
+      git(root, 'clone', '-q', bare, dir);
+      git(dir, 'checkout', '-q', '-b', `s2/work/${s}`);
+      git(dir, 'push', '-q', 'origin', 'HEAD');
+      dirs.set(s, dir);
+    }
+    observer = path.join(root, 'observer');
+    git(root, 'clone', '-q', bare, observer);
+  } else {
+    for (const s of SESSIONS) {
+      const dir = path.join(root, `wt-${s}`);
+      git(coord, 'worktree', 'add', '-q', '-b', `s2/work/${s}`, dir);
+      dirs.set(s, dir);
+    }
+  }
+  return { root, cfg, dirs, observer, env };
+}
+
+/** The sessions' processes, the person, and the fault injector. */
+class Swarm {
+  private readonly procs = new Map<string, ChildProcess>();
+  private eventsOffset = 0;
+  readonly events: AgentEvent[] = [];
+  readonly interventions: { t: number; what: string }[] = [];
+  readonly violationsSeen: Record<string, number> = {};
+  private readonly seenMessages = new Set<string>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly triggered = new Set<string>();
+  private approvedAt = 0;
+  private silentDone = false;
+  private silentSince = 0;
+
+  constructor(
+    private readonly s: Seeded,
+    private readonly log: (l: string) => void,
+  ) {}
+
+  private get scale(): number {
+    return this.s.cfg.settings.scale;
+  }
+
+  start(id: string): void {
+    const agent = path.join(__dirname, 'standInAgent.js');
+    const p = spawn(process.execPath, [agent, 'session'], {
+      cwd: this.s.dirs.get(id)!,
+      env: { ...this.s.env, S2_SESSION: id },
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    p.stderr!.on('data', (b: Buffer) => this.log(`[${id}] ${b.toString('utf8').trimEnd()}`));
+    this.procs.set(id, p);
+  }
+
+  /** SIGKILL the session's runtime, its loop and its executor run: a crash, not a shutdown. */
+  kill(id: string): void {
+    const p = this.procs.get(id);
+    if (p?.pid) killGroup(p.pid);
+    const pidFile = path.join(this.s.cfg.runDir, `${id}.work.pid`);
+    if (existsSync(pidFile)) killGroup(Number(readFileSync(pidFile, 'utf8')));
+    this.procs.delete(id);
+  }
+
+  note(what: string): void {
+    this.interventions.push({ t: Date.now(), what });
+    this.log(`  ${what}`);
+  }
+
+  later(modelSeconds: number, fn: () => void): void {
+    this.timers.push(setTimeout(fn, modelSeconds * this.scale * 1000));
+  }
+
+  readEvents(): AgentEvent[] {
+    const file = path.join(this.s.cfg.runDir, 'events.jsonl');
+    if (!existsSync(file)) return [];
+    const text = readFileSync(file, 'utf8');
+    const end = text.lastIndexOf('\n') + 1;
+    const fresh = text
+      .slice(this.eventsOffset, end)
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as AgentEvent);
+    this.eventsOffset = end;
+    this.events.push(...fresh);
+    return fresh;
+  }
+
+  /** The fault injector reacts to the agents' own reports of the work they started. */
+  injectFaults(fresh: readonly AgentEvent[]): void {
+    const f = this.s.cfg.faults;
+    const v1 = this.s.cfg.settings.mode === 'v1';
+    for (const e of fresh) {
+      if (e.kind !== 'work-start') continue;
+      const ref = String(e['ref']);
+      const d = this.s.cfg.durations[ref]!;
+      if (ref === `${f.kill.session}:${f.kill.phase}` && !this.triggered.has('kill')) {
+        this.triggered.add('kill');
+        this.later(d / 2, () => {
+          this.kill(f.kill.session);
+          this.note(`killed ${f.kill.session} (loop and agent, SIGKILL) mid-phase ${ref}`);
+          this.later(f.kill.restartAfter, () => {
+            this.start(f.kill.session);
+            this.note(`restarted ${f.kill.session}`);
+          });
+        });
+      }
+      if (ref === `${f.silent.session}:${f.silent.phase}` && !this.triggered.has('silent')) {
+        this.triggered.add('silent');
+        this.later(d / 3, () => {
+          this.kill(f.silent.session);
+          this.silentSince = Date.now();
+          this.note(`${f.silent.session} went silent mid-phase ${ref}`);
+          // v1 had no adoption: a person notices the silent session only after maxSilence.
+          this.later(f.silent.maxSilence, () => this.endSilence(v1 ? 'a person restarted it' : 'nobody adopted it'));
+        });
+      }
+    }
+  }
+
+  endSilence(why: string): void {
+    if (this.silentDone) return;
+    this.silentDone = true;
+    this.start(this.s.cfg.faults.silent.session);
+    this.note(`${this.s.cfg.faults.silent.session} is back (${why})`);
+  }
+
+  /** The person: reads `s2 status`, approves a spent budget after a while, brings the silent session back once adopted. */
+  async person(cli: S2Cli): Promise<{ done: boolean; view: StatusView | null }> {
+    const r = this.s.cfg.settings.topology === 'remote' ? await cli.statusFetched() : await cli.status();
+    if (r.code !== 0) return { done: false, view: null };
+    const view = JSON.parse(r.stdout) as StatusView;
+    for (const v of view.violations) {
+      const key = `${v.code} ${v.message}`;
+      if (this.seenMessages.has(key)) continue;
+      this.seenMessages.add(key);
+      this.violationsSeen[v.code] = (this.violationsSeen[v.code] ?? 0) + 1;
+    }
+    const b = this.s.cfg.faults.budget;
+    const spent = view.sessions.find((x) => x.id === b.session);
+    if (spent && spent.budgetFraction >= 1 && !this.approvedAt && this.s.cfg.settings.mode !== 'v1') {
+      this.approvedAt = Date.now();
+      this.note(`${b.session} hit its budget ($${spent.spendUsd.toFixed(2)} of $${spent.budgetUsd})`);
+      this.later(b.approveAfter, () => {
+        void cli.approve(b.session, 20).then((a) => {
+          this.note(`owner approved $20 more for ${b.session} (s2 approve exit ${a.code})`);
+          if (a.code === 0) this.approvedAt = -1;
+          else this.approvedAt = 0;
+        });
+      });
+    }
+    const f = this.s.cfg.faults.silent;
+    const silentPhase = view.sessions.find((x) => x.id === f.session)?.phases[f.phase - 1];
+    if (this.silentSince && !this.silentDone && silentPhase && ['done', 'verified'].includes(silentPhase.state))
+      this.later(30, () => this.endSilence(`its phase ${f.phase} was adopted and completed`));
+    const done = view.sessions.every((x) => x.completedPhases >= x.phaseCount);
+    return { done, view };
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    const exits = [...this.procs.values()].map(
+      (p) => new Promise<void>((r) => (p.exitCode !== null ? r() : p.once('exit', () => r()))),
+    );
+    for (const p of this.procs.values()) if (p.pid) killGroup(p.pid, 'SIGTERM');
+    await Promise.race([Promise.all(exits), sleep(15_000)]);
+    for (const p of this.procs.values()) if (p.pid && p.exitCode === null) killGroup(p.pid);
+    for (const id of SESSIONS) {
+      const pidFile = path.join(this.s.cfg.runDir, `${id}.work.pid`);
+      if (existsSync(pidFile)) killGroup(Number(readFileSync(pidFile, 'utf8')));
+    }
+    this.procs.clear();
+  }
+}
+
+export interface StatusView {
+  readonly violations: readonly { code: string; severity: string; message: string }[];
+  readonly sessions: readonly {
+    id: string;
+    completedPhases: number;
+    phaseCount: number;
+    budgetFraction: number;
+    spendUsd: number;
+    budgetUsd: number;
+    phases: readonly { state: string }[];
+  }[];
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export async function runSwarm(
+  settings: RunSettings,
+  log: (l: string) => void = () => undefined,
+  opts: { keep?: boolean } = {},
+): Promise<RunResult> {
+  const s = seed(settings);
+  const swarm = new Swarm(s, log);
+  const person = new S2Cli(s.cfg.cli, s.observer, s.env, null);
+  const t0 = Date.now();
+  log(`swarm run ${settings.mode} seed ${settings.seed} in ${s.root}`);
+  for (const id of SESSIONS) swarm.start(id);
+  let finished = false;
+  let view: StatusView | null = null;
+  try {
+    const deadline = t0 + settings.timeoutSeconds * 1000;
+    while (Date.now() < deadline) {
+      await sleep(Math.max(2000, 60 * settings.scale * 1000));
+      swarm.injectFaults(swarm.readEvents());
+      const p = await swarm.person(person);
+      if (p.view) view = p.view;
+      if (p.done) {
+        finished = true;
+        break;
+      }
+    }
+  } finally {
+    await swarm.stop();
+  }
+  const t1 = Date.now();
+  swarm.readEvents();
+  if (settings.topology === 'remote') git(s.observer, 'fetch', '-q', 'origin', '+refs/heads/*:refs/remotes/origin/*');
+  const records = collectRecords(s.observer, SESSIONS, settings.topology === 'remote' ? 'origin/' : '');
+  const final = await person.status();
+  const finalView = final.code === 0 ? (JSON.parse(final.stdout) as StatusView) : view;
+  const conflicts = await new S2Cli(s.cfg.cli, s.dirs.get(SESSIONS[0])!, s.env, SESSIONS[0]).conflicts();
+  let duplicates: number;
+  try {
+    duplicates = (JSON.parse(conflicts.stdout) as { duplicates: unknown[] }).duplicates.length;
+  } catch {
+    duplicates = -1;
+  }
+  const incompletePhases: string[] = [];
+  for (const id of SESSIONS)
+    for (let n = 1; n <= settings.phases; n++) {
+      const st = finalView?.sessions.find((x) => x.id === id)?.phases[n - 1]?.state;
+      if (!st || !['done', 'verified'].includes(st)) incompletePhases.push(`${id}:${n} (${st ?? 'unknown'})`);
+    }
+  const result: RunResult = {
+    settings,
+    durations: s.cfg.durations,
+    t0,
+    t1,
+    finished,
+    events: swarm.events,
+    records,
+    violationsSeen: swarm.violationsSeen,
+    finalViolations: finalView?.violations ?? [],
+    duplicates,
+    interventions: swarm.interventions,
+    incompletePhases,
+    root: s.root,
+  };
+  if (!opts.keep) removeRun(s.root, s.dirs);
+  return result;
+}
+
+function removeRun(root: string, dirs: Map<string, string>): void {
+  for (const d of dirs.values()) rmSync(d, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
+}

@@ -64,7 +64,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const m = computeMetrics(r);
       runs.push(m);
       log(
-        `${mode} seed ${seed}: ${m.finished ? 'finished' : `UNFINISHED (${m.incomplete.join(', ')})`} in ${m.makespanS.toFixed(1)} s; blocked ${m.blockedTotalS.toFixed(1)} s; help ${m.help.taken}/${m.help.productive}/${m.help.expired}; twice ${m.instructions.twice}; lost ${m.recordsLost}`,
+        `${mode} seed ${seed}: ${m.finished ? 'finished' : `UNFINISHED (${m.incomplete.join(', ')})`} in ${m.makespanS.toFixed(1)} s; blocked ${m.blockedTotalS.toFixed(1)} s; help ${m.help.taken}/${m.help.productive}/${m.help.expired}; twice ${m.instructions.twice}; lost ${m.recordsLost}; violations ${JSON.stringify(m.violations)}`,
       );
     }
   const wallSeconds = (Date.now() - t0) / 1000;

@@ -55,6 +55,8 @@ export interface RunMetrics {
   readonly finalErrors: number;
   readonly recordsLost: number;
   readonly lostDetail: readonly string[];
+  /** Phases whose state a read through the record cache got wrong (a fresh read is the truth). */
+  readonly cacheDisagrees: readonly string[];
   /** Model seconds of agent work thrown away (a silent session's adopted work, a killed step, help that helped nobody). */
   readonly wasteModelS: number;
   readonly wasteShare: number;
@@ -278,6 +280,7 @@ export function computeMetrics(r: RunResult): RunMetrics {
     finalErrors: r.finalViolations.filter((v) => v.severity === 'error').length,
     recordsLost: lost.length,
     lostDetail: lost,
+    cacheDisagrees: r.cacheDisagrees ?? [],
     wasteModelS,
     wasteShare: agentSeconds > 0 ? wasteModelS / agentSeconds : 0,
     idleShare: makespan > 0 ? (blockedTotalS + waiting) / (SESSIONS.length * sec(makespan)) : 0,

@@ -155,6 +155,7 @@ function comparisonTable(runs: readonly RunMetrics[]): string[] {
   line('duplicate patches', (m) => m.duplicates, f1);
   line('instructions run twice', (m) => m.instructions.twice, f1);
   line('records lost', (m) => m.recordsLost, f1);
+  line('phases the record cache read wrong', (m) => m.cacheDisagrees.length, f1);
   line(`${FAULTS.budget.session} spend vs its $${FAULTS.budget.budgetUsd} budget ($)`, (m) => m.budget.spentUsd, f1);
   line('sub-agents let through of the storm', (m) => m.storm.allowed, f1);
   return rows;
@@ -190,7 +191,7 @@ function runDetail(m: RunMetrics): string[] {
     }; ${m.finalErrors} of severity error at the end.`,
   );
   L.push(
-    `- **Records lost**: ${m.recordsLost}${m.lostDetail.length ? ` (${m.lostDetail.join('; ')})` : ''}; duplicate patches: ${m.duplicates}.`,
+    `- **Records lost**: ${m.recordsLost}${m.lostDetail.length ? ` (${m.lostDetail.join('; ')})` : ''}; duplicate patches: ${m.duplicates}; phases a read through the record cache got wrong: ${m.cacheDisagrees.length ? m.cacheDisagrees.join(', ') : 'none'}.`,
   );
   return L;
 }

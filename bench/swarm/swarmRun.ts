@@ -36,6 +36,8 @@ export interface RunResult {
   /** What the person and the fault injector did, with times. */
   readonly interventions: readonly { t: number; what: string }[];
   readonly incompletePhases: readonly string[];
+  /** Phases whose state differs between a fresh read and a read through the record cache. */
+  readonly cacheDisagrees: readonly string[];
   readonly root: string;
 }
 
@@ -278,7 +280,9 @@ class Swarm {
     const exits = [...this.procs.values()].map(
       (p) => new Promise<void>((r) => (p.exitCode !== null ? r() : p.once('exit', () => r()))),
     );
-    for (const p of this.procs.values()) if (p.pid) killGroup(p.pid, 'SIGTERM');
+    // SIGTERM to the runtime alone: it stops its loop, which finishes its tick and closes its
+    // git processes. A signal to the whole group would kill the loop's cat-file mid-read.
+    for (const p of this.procs.values()) if (p.pid) p.kill('SIGTERM');
     await Promise.race([Promise.all(exits), sleep(15_000)]);
     for (const p of this.procs.values()) if (p.pid && p.exitCode === null) killGroup(p.pid);
     for (const id of SESSIONS) {
@@ -327,27 +331,50 @@ export async function runSwarm(
   for (const id of SESSIONS) swarm.start(id);
   let finished = false;
   let view: StatusView | null = null;
+  let doneView: StatusView | null = null;
+  // Ctrl-C stops the sessions too: they run in process groups of their own.
+  let interrupted = false;
+  const interrupt = (): void => void (interrupted = true);
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   try {
     const deadline = t0 + settings.timeoutSeconds * 1000;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !interrupted) {
       await sleep(Math.max(2000, 60 * settings.scale * 1000));
       swarm.injectFaults(swarm.readEvents());
       const p = await swarm.person(person);
       if (p.view) view = p.view;
       if (p.done) {
         finished = true;
+        doneView = p.view;
         break;
       }
     }
   } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
     await swarm.stop();
   }
+  if (interrupted) throw new Error(`interrupted; the run is in ${s.root}`);
   const t1 = Date.now();
   swarm.readEvents();
   if (settings.topology === 'remote') git(s.observer, 'fetch', '-q', 'origin', '+refs/heads/*:refs/remotes/origin/*');
   const records = collectRecords(s.observer, SESSIONS, settings.topology === 'remote' ? 'origin/' : '');
-  const final = await person.status();
+  // The final read parses every record afresh (no record cache), so the audit does not
+  // depend on what any earlier process cached.
+  const final = await new S2Cli(s.cfg.cli, s.observer, { ...s.env, S2_NO_CACHE: '1' }, null).status();
   const finalView = final.code === 0 ? (JSON.parse(final.stdout) as StatusView) : view;
+  // The same read through the clone's record cache must say the same.
+  const cached = await person.status();
+  const cacheDisagrees: string[] = [];
+  if (cached.code === 0 && finalView) {
+    const cv = JSON.parse(cached.stdout) as StatusView;
+    for (const x of finalView.sessions)
+      x.phases.forEach((ph, i) => {
+        const other = cv.sessions.find((y) => y.id === x.id)?.phases[i]?.state;
+        if (other !== ph.state) cacheDisagrees.push(`${x.id}:${i + 1} ${ph.state} (cached: ${other})`);
+      });
+  }
   const conflicts = await new S2Cli(s.cfg.cli, s.dirs.get(SESSIONS[0])!, s.env, SESSIONS[0]).conflicts();
   let duplicates: number;
   try {
@@ -374,9 +401,13 @@ export async function runSwarm(
     duplicates,
     interventions: swarm.interventions,
     incompletePhases,
+    cacheDisagrees,
     root: s.root,
   };
-  if (!opts.keep) removeRun(s.root, s.dirs);
+  writeFileSync(path.join(s.root, 'result.json'), JSON.stringify({ ...result, doneView, finalView }, null, 1));
+  // A failed run keeps its repositories and logs for a look (the path is in the log).
+  if (!opts.keep && result.finished && incompletePhases.length === 0) removeRun(s.root, s.dirs);
+  else log(`kept ${s.root}`);
   return result;
 }
 

@@ -26,6 +26,7 @@ function run(records: Partial<SwarmRecords>, events: AgentEvent[]): RunResult {
     duplicates: 0,
     interventions: [],
     incompletePhases: [],
+    cacheDisagrees: [],
     root: '/nowhere',
   };
 }

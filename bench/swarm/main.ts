@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { computeMetrics, type RunMetrics } from './swarmMetrics';
@@ -21,6 +21,7 @@ const USAGE = `npm run swarm [-- options]
   --topology T         worktree (default) or remote (a bare remote and a clone per session)
   --out FILE           the report (default docs/SWARM-RUN.md; the SVGs go beside it)
   --no-report          print the summary only
+  --report-from FILE   only render the report from saved figures (bench/swarm-results.json)
   --keep               keep the temporary repositories (their paths are printed)
 `;
 
@@ -38,6 +39,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  const from = arg(argv, '--report-from');
+  if (from) return reportFrom(from, arg(argv, '--out'));
   const seeds = (arg(argv, '--seeds') ?? '1,2,3').split(',').map(Number);
   const modes = (arg(argv, '--modes') ?? MODES.join(',')).split(',') as Mode[];
   for (const m of modes)
@@ -67,34 +70,17 @@ async function main(argv: readonly string[]): Promise<number> {
         `${mode} seed ${seed}: ${m.finished ? 'finished' : `UNFINISHED (${m.incomplete.join(', ')})`} in ${m.makespanS.toFixed(1)} s; blocked ${m.blockedTotalS.toFixed(1)} s; help ${m.help.taken}/${m.help.productive}/${m.help.expired}; twice ${m.instructions.twice}; lost ${m.recordsLost}; violations ${JSON.stringify(m.violations)}`,
       );
     }
-  const wallSeconds = (Date.now() - t0) / 1000;
+  const meta: RunMeta = {
+    command: `npm run swarm -- ${argv.join(' ')}`.trim(),
+    startedAt,
+    wallSeconds: (Date.now() - t0) / 1000,
+    machine: { cpus: os.cpus().length, loadStart, loadEnd: os.loadavg()[0]! },
+    settings: base,
+  };
+  const results = path.join(repoRoot(), 'bench', 'swarm-results.json');
+  writeFileSync(results, JSON.stringify({ meta, runs }, null, 1));
   process.stdout.write(`\n${effectLine(runs)}\n`);
-  if (!argv.includes('--no-report')) {
-    const out = path.resolve(arg(argv, '--out') ?? path.join(repoRoot(), 'docs', 'SWARM-RUN.md'));
-    mkdirSync(path.dirname(out), { recursive: true });
-    const timelines: { file: string; caption: string }[] = [];
-    const longest = Math.max(...runs.filter((r) => r.seed === seeds[0]).map((r) => r.makespanS * 1000));
-    for (const mode of modes) {
-      const m = runs.find((r) => r.mode === mode && r.seed === seeds[0]);
-      if (!m) continue;
-      const file = `swarm-timeline-${mode}.svg`;
-      const caption = `${mode}, seed ${m.seed}: ${m.makespanS.toFixed(0)} s real (${m.makespanModelMin.toFixed(0)} model min)`;
-      writeFileSync(path.join(path.dirname(out), file), timelineSvg(m, caption, longest));
-      timelines.push({ file, caption });
-    }
-    const report = renderReport({
-      runs,
-      settings: base,
-      command: `npm run swarm -- ${argv.join(' ')}`.trim(),
-      startedAt,
-      wallSeconds,
-      machine: { cpus: os.cpus().length, loadStart, loadEnd: os.loadavg()[0]! },
-      timelines,
-    });
-    writeFileSync(out, report);
-    writeFileSync(path.join(repoRoot(), 'bench', 'swarm-results.json'), JSON.stringify(runs, null, 1));
-    log(`wrote ${out}`);
-  }
+  if (!argv.includes('--no-report')) writeReport(meta, runs, arg(argv, '--out'), log);
   const bad = runs.filter((m) => !m.finished || m.instructions.twice > 0 || m.recordsLost > 0);
   for (const m of bad)
     log(
@@ -104,6 +90,47 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+interface RunMeta {
+  readonly command: string;
+  readonly startedAt: string;
+  readonly wallSeconds: number;
+  readonly machine: { readonly cpus: number; readonly loadStart: number; readonly loadEnd: number };
+  readonly settings: Omit<RunSettings, 'mode' | 'seed'>;
+}
+
+/** docs/SWARM-RUN.md and one timeline SVG per mode (the first seed), beside it. */
+function writeReport(
+  meta: RunMeta,
+  runs: readonly RunMetrics[],
+  outArg: string | undefined,
+  log: (l: string) => void,
+): void {
+  const out = path.resolve(outArg ?? path.join(repoRoot(), 'docs', 'SWARM-RUN.md'));
+  mkdirSync(path.dirname(out), { recursive: true });
+  const seed = runs[0]?.seed;
+  const first = runs.filter((r) => r.seed === seed);
+  const longest = Math.max(...first.map((r) => r.makespanS * 1000));
+  const timelines = first.map((m) => {
+    const file = `swarm-timeline-${m.mode}.svg`;
+    const caption = `${m.mode}, seed ${m.seed}: ${m.makespanS.toFixed(0)} s real (${m.makespanModelMin.toFixed(0)} model min)`;
+    writeFileSync(path.join(path.dirname(out), file), timelineSvg(m, caption, longest));
+    return { file, caption };
+  });
+  writeFileSync(out, renderReport({ ...meta, runs, timelines }));
+  log(`wrote ${out}`);
+}
+
+/** `--report-from FILE`: render the report again from saved figures (bench/swarm-results.json), without running. */
+function reportFrom(file: string, outArg: string | undefined): number {
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { meta: RunMeta; runs: RunMetrics[] };
+  if (!saved.meta || !Array.isArray(saved.runs))
+    throw new UsageError(`${file} is not a swarm results file (meta, runs)`);
+  const runs = saved.runs.map((r) => ({ ...r, cacheDisagrees: r.cacheDisagrees ?? [] }));
+  writeReport(saved.meta, runs, outArg, (l) => void process.stderr.write(`${l}\n`));
+  process.stdout.write(`${effectLine(runs)}\n`);
+  return 0;
+}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

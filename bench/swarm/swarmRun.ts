@@ -29,7 +29,7 @@ export interface RunResult {
   readonly finished: boolean;
   readonly events: readonly AgentEvent[];
   readonly records: SwarmRecords;
-  /** Violation codes seen in any status read during the run (each distinct message once). */
+  /** Violation codes seen in any status read during the run (once per code, session and phase). */
   readonly violationsSeen: Readonly<Record<string, number>>;
   readonly finalViolations: readonly { code: string; severity: string; message: string }[];
   readonly duplicates: number;
@@ -249,7 +249,8 @@ class Swarm {
     if (r.code !== 0) return { done: false, view: null };
     const view = JSON.parse(r.stdout) as StatusView;
     for (const v of view.violations) {
-      const key = `${v.code} ${v.message}`;
+      // One violation per code, session and phase: a message that carries an age changes every read.
+      const key = `${v.code} ${v.session ?? ''} ${v.ref ?? ''}`;
       if (this.seenMessages.has(key)) continue;
       this.seenMessages.add(key);
       this.violationsSeen[v.code] = (this.violationsSeen[v.code] ?? 0) + 1;
@@ -294,7 +295,7 @@ class Swarm {
 }
 
 export interface StatusView {
-  readonly violations: readonly { code: string; severity: string; message: string }[];
+  readonly violations: readonly { code: string; severity: string; message: string; session?: string; ref?: string }[];
   readonly sessions: readonly {
     id: string;
     completedPhases: number;

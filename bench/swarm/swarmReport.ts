@@ -89,6 +89,7 @@ export function renderReport(input: ReportInput): string {
   const detail = runs.find((r) => r.mode === 'gang-up' && r.finished) ?? runs[0];
   if (detail) L.push(...runDetail(detail), '');
   for (const t of input.timelines) L.push(`![${t.caption}](${t.file})`, '', `*${t.caption}*`, '');
+  L.push(...findings(runs));
   L.push('## What runs', '');
   L.push(
     `- **The swarm**: 7 sessions (ndi, webrtc, h323, sip, cli, talent, bus) × ${settings.phases} phases, the v1 ` +
@@ -190,4 +191,36 @@ function runDetail(m: RunMetrics): string[] {
     `- **Records lost**: ${m.recordsLost}${m.lostDetail.length ? ` (${m.lostDetail.join('; ')})` : ''}; duplicate patches: ${m.duplicates}; phases a read through the record cache got wrong: ${m.cacheDisagrees.length ? m.cacheDisagrees.join(', ') : 'none'}.`,
   );
   return L;
+}
+
+/** What the runs showed about the engine itself, stated only when the figures show it. */
+function findings(runs: readonly RunMetrics[]): string[] {
+  const out: string[] = [];
+  const poisoned = runs.filter((r) => r.cacheDisagrees.length);
+  if (poisoned.length)
+    out.push(
+      `- **The record cache can hide records.** In ${poisoned.length} run(s) (${poisoned.map((r) => `${r.mode} seed ${r.seed}`).join(', ')}) a read through \`.git/s2/record-cache.json\` showed a completed phase as missing and every later one as PHASE_SKIPPED (${poisoned[0]!.cacheDisagrees.slice(0, 3).join('; ')}…), while a fresh read (\`S2_NO_CACHE=1\`) showed every phase complete. The parse of a records tree whose blob read failed (\`RECORD_INVALID … git cat-file --batch … exited with null\`: a loop's cat-file killed mid-read) is cached under the tree id and shared by every process of the repository. These runs count as finished from the fresh read; the run now stops its loops without killing their cat-file.`,
+    );
+  const repeated = runs.filter((r) => r.mode !== 'v1' && r.violations['PHASE_REPEATED']);
+  if (repeated.length)
+    out.push(
+      `- **PHASE_REPEATED after an adoption.** In ${repeated.length} run(s) the view raised PHASE_REPEATED (severity error) for the silent session: its own status still says it works on the phase another session adopted and completed. Nothing was repeated; the status is stale until the session comes back.`,
+    );
+  const misdirected = runs.filter((r) => r.violations['HELP_MISDIRECTED']);
+  if (misdirected.length)
+    out.push(
+      `- **HELP_MISDIRECTED while a claim is released.** ${misdirected.length} gang-up run(s) raised it: between the blocker's completion and the helper's \`s2 help --release\` (the next tick of the helper's loop) the claim points at a phase nobody waits on.`,
+    );
+  const silentRef = `${FAULTS.silent.session}:${FAULTS.silent.phase}`;
+  const liveAdopted = runs.flatMap((r) =>
+    r.bars
+      .filter((b) => b.completedBy !== b.session && b.ref !== silentRef)
+      .map((b) => `${b.ref} (${r.mode} seed ${r.seed})`),
+  );
+  const stale = runs.filter((r) => r.violations['STALE_HEARTBEAT']);
+  if (stale.length)
+    out.push(
+      `- **STALE_HEARTBEAT beyond the silent session.** ${stale.length} run(s) raised it; on this loaded machine a loop's heartbeat can lag past the compressed lease, so a live session looks stale for a moment. ${liveAdopted.length ? `Phases of live sessions adopted because of it: ${liveAdopted.join(', ')}.` : 'No phase other than the silent one was adopted.'}`,
+    );
+  return out.length ? ['## What the runs showed about S² itself', '', ...out, ''] : [];
 }

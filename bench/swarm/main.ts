@@ -97,6 +97,7 @@ interface RunMeta {
   readonly wallSeconds: number;
   readonly machine: { readonly cpus: number; readonly loadStart: number; readonly loadEnd: number };
   readonly settings: Omit<RunSettings, 'mode' | 'seed'>;
+  readonly note?: string;
 }
 
 /** docs/SWARM-RUN.md and one timeline SVG per mode (the first seed), beside it. */

@@ -14,6 +14,8 @@ export interface ReportInput {
   readonly wallSeconds: number;
   readonly machine: { readonly cpus: number; readonly loadStart: number; readonly loadEnd: number };
   readonly timelines: readonly { readonly file: string; readonly caption: string }[];
+  /** Anything about how these runs differ from what the code does now (set by hand in the results' meta). */
+  readonly note?: string;
 }
 
 const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '—');
@@ -64,6 +66,7 @@ export function renderReport(input: ReportInput): string {
       `${f1(input.machine.loadStart)} at the start and ${f1(input.machine.loadEnd)} at the end (the machine is shared).`,
     '',
   );
+  if (input.note) L.push(`> ${input.note}`, '');
   L.push('## The measured effect of gang-up', '');
   L.push(`**${capitalize(effectLine(runs))}.**`, '');
   L.push(...comparisonTable(runs), '');
@@ -102,7 +105,7 @@ export function renderReport(input: ReportInput): string {
     "- **Each session**: a stand-in runtime (`bench/swarm/standInAgent.ts session`) runs `s2 --json poll` and reads what the loop says it waits for: `s2 verify` a need that is complete but unverified; after a failed verification, adapt its side (a commit) and verify again; a need not complete: `s2 help --auto` (gang-up mode only), a commit of help work every 30 model s, `s2 help --release` and `s2 spend` when it is over; a stalled need: `s2 adopt`, the phase's work, `s2 complete-phase SESSION:N`.",
     "- **The executor** (the manifest's `executor`, started by the loop for each instruction): the phase's work in four timed steps, each a real commit to `work/<session>/phase-<n>.txt` (a restarted run resumes from the committed steps), `s2 spend`, then `s2 complete-phase N` (its validation runs: the phase's file must be committed). The loop's own completion after the executor exits is refused as PHASE_REPEATED and changes nothing.",
     `- **Help model**: each active help claim on the phase a session is working on adds ${settings.helpFactor} to its rate of progress (two helpers: ${1 + 2 * settings.helpFactor}× as fast), checked through \`s2 status\` before each step; provider and consumer side count alike. Help costs the helper's time at the same $${settings.usdPerSecond}/model s as work.`,
-    `- **Faults**: ${FAULTS.kill.session} killed (SIGKILL: runtime, loop and executor) in the middle of phase ${FAULTS.kill.phase} and restarted ${FAULTS.kill.restartAfter} model s later; ${FAULTS.silent.session} silent from a third into phase ${FAULTS.silent.phase} (back once the phase is adopted and complete, or after ${FAULTS.silent.maxSilence} model s); ${FAULTS.badCompletion.session}:${FAULTS.badCompletion.phase} changes its API so that ${FAULTS.badCompletion.consumer}'s verification fails; ${FAULTS.spawnStorm.spawns} concurrent sub-agent spawns through \`s2 hook claude\` in ${FAULTS.spawnStorm.session}:${FAULTS.spawnStorm.phase} (cap 7); ${FAULTS.budget.session} has a $${FAULTS.budget.budgetUsd} budget and the person (\`s2 approve\`) adds $20 ${FAULTS.budget.approveAfter} model s after it is spent.`,
+    `- **Faults**: ${FAULTS.kill.session} killed (SIGKILL: runtime, loop and executor) right after the first committed step of phase ${FAULTS.kill.phase} and restarted ${FAULTS.kill.restartAfter} model s later; ${FAULTS.silent.session} silent from the first step of phase ${FAULTS.silent.phase} (back once the phase is adopted and complete, or after ${FAULTS.silent.maxSilence} model s); ${FAULTS.badCompletion.session}:${FAULTS.badCompletion.phase} changes its API so that ${FAULTS.badCompletion.consumer}'s verification fails; ${FAULTS.spawnStorm.spawns} concurrent sub-agent spawns through \`s2 hook claude\` in ${FAULTS.spawnStorm.session}:${FAULTS.spawnStorm.phase} (cap 7); ${FAULTS.budget.session} has a $${FAULTS.budget.budgetUsd} budget and the person (\`s2 approve\`) adds $20 ${FAULTS.budget.approveAfter} model s after it is spent.`,
     "- **Modes**: *gang-up* — everything above. *no-gang-up* — the same, but no session takes help. *v1* — no guards the v1 design lacked: no cross-session verification (advisory policy), no help, no adoption (the silent session waits for a person), no budget stop, no change probe, a fixed 30 s poll (scaled) with no jitter. It keeps S²'s acknowledged exactly-once start, so it is a kind v1.",
     "- **Audit**: instructions run exactly once is counted from the acknowledgements in the records; records lost compares every write an `s2` command reported (completion, adopted completion, verification, spend, the ack of every executor run) with the records at the end; violations are every distinct violation seen in the person's `s2 status` reads during the run.",
   );

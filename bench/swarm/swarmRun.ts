@@ -111,33 +111,33 @@ class Swarm {
   }
 
   /** The fault injector reacts to the agents' own reports of the work they started. */
+  /**
+   * The fault injector reacts to the agents' own reports: the kill and the silence strike
+   * right after the first committed step of their phase (read every 250 ms), so they land
+   * mid-phase however fast the phase runs, and a restart has committed work to resume.
+   */
   injectFaults(fresh: readonly AgentEvent[]): void {
     const f = this.s.cfg.faults;
     const v1 = this.s.cfg.settings.mode === 'v1';
     for (const e of fresh) {
-      if (e.kind !== 'work-start') continue;
+      if (e.kind !== 'work-step' || e.session !== String(e['ref']).split(':')[0]) continue;
       const ref = String(e['ref']);
-      const d = this.s.cfg.durations[ref]!;
       if (ref === `${f.kill.session}:${f.kill.phase}` && !this.triggered.has('kill')) {
         this.triggered.add('kill');
-        this.later(d / 2, () => {
-          this.kill(f.kill.session);
-          this.note(`killed ${f.kill.session} (loop and agent, SIGKILL) mid-phase ${ref}`);
-          this.later(f.kill.restartAfter, () => {
-            this.start(f.kill.session);
-            this.note(`restarted ${f.kill.session}`);
-          });
+        this.kill(f.kill.session);
+        this.note(`killed ${f.kill.session} (loop and agent, SIGKILL) mid-phase ${ref}`);
+        this.later(f.kill.restartAfter, () => {
+          this.start(f.kill.session);
+          this.note(`restarted ${f.kill.session}`);
         });
       }
       if (ref === `${f.silent.session}:${f.silent.phase}` && !this.triggered.has('silent')) {
         this.triggered.add('silent');
-        this.later(d / 3, () => {
-          this.kill(f.silent.session);
-          this.silentSince = Date.now();
-          this.note(`${f.silent.session} went silent mid-phase ${ref}`);
-          // v1 had no adoption: a person notices the silent session only after maxSilence.
-          this.later(f.silent.maxSilence, () => this.endSilence(v1 ? 'a person restarted it' : 'nobody adopted it'));
-        });
+        this.kill(f.silent.session);
+        this.silentSince = Date.now();
+        this.note(`${f.silent.session} went silent mid-phase ${ref}`);
+        // v1 had no adoption: a person notices the silent session only after maxSilence.
+        this.later(f.silent.maxSilence, () => this.endSilence(v1 ? 'a person restarted it' : 'nobody adopted it'));
       }
     }
   }
@@ -236,6 +236,7 @@ export async function runSwarm(
   const t0 = Date.now();
   log(`swarm run ${settings.mode} seed ${settings.seed} in ${s.root}`);
   for (const id of SESSIONS) swarm.start(id);
+  const faultTimer = setInterval(() => swarm.injectFaults(swarm.readEvents()), 250);
   let finished = false;
   let view: StatusView | null = null;
   let doneView: StatusView | null = null;
@@ -248,7 +249,6 @@ export async function runSwarm(
     const deadline = t0 + settings.timeoutSeconds * 1000;
     while (Date.now() < deadline && !interrupted) {
       await sleep(Math.max(2000, 60 * settings.scale * 1000));
-      swarm.injectFaults(swarm.readEvents());
       const p = await swarm.person(person);
       if (p.view) view = p.view;
       if (p.done) {
@@ -258,6 +258,7 @@ export async function runSwarm(
       }
     }
   } finally {
+    clearInterval(faultTimer);
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
     await swarm.stop();

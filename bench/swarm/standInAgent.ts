@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { hookDenied, S2Cli } from './s2Cli';
 import type { AgentConfig } from './swarmManifest';
@@ -129,6 +129,7 @@ export class Agent {
     const phase = Number(process.env['S2_PHASE']);
     const ref = `${this.me}:${phase}`;
     writeFileSync(path.join(this.cfg.runDir, `${this.me}.work.pid`), String(process.pid));
+    this.recoverIndexLock();
     this.log({ kind: 'work-start', ref });
     const f = this.cfg.faults;
     if (f.spawnStorm.session === this.me && f.spawnStorm.phase === phase) await this.spawnStorm(ref);
@@ -146,6 +147,19 @@ export class Agent {
     const c = await this.cli.completePhase(String(phase));
     this.log({ kind: 'complete', ref, code: c.code, spent, detail: c.code ? c.stderr.slice(0, 300) : '' });
     return c.code;
+  }
+
+  /**
+   * A run killed in the middle of \`git commit\` leaves the checkout's index.lock behind, and
+   * every later commit fails ("remove the file manually to continue"). On start, as an agent
+   * recovering from a crash would, remove a lock older than a few seconds (no commit of this
+   * checkout takes that long).
+   */
+  recoverIndexLock(): void {
+    const lock = path.join(this.git('rev-parse', '--absolute-git-dir'), 'index.lock');
+    if (!existsSync(lock) || Date.now() - statSync(lock).mtimeMs < 5000) return;
+    rmSync(lock, { force: true });
+    this.log({ kind: 'index-lock-removed', lock });
   }
 
   /** Many sub-agents at once through the Claude Code hook: the cap decides how many run. */

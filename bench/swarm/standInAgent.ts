@@ -152,12 +152,12 @@ export class Agent {
   /**
    * A run killed in the middle of \`git commit\` leaves the checkout's index.lock behind, and
    * every later commit fails ("remove the file manually to continue"). On start, as an agent
-   * recovering from a crash would, remove a lock older than a few seconds (no commit of this
-   * checkout takes that long).
+   * recovering from a crash would, remove a lock older than 2 s (the only other committer of this
+   * checkout, the session runtime, commits help only while the executor does not run).
    */
   recoverIndexLock(): void {
     const lock = path.join(this.git('rev-parse', '--absolute-git-dir'), 'index.lock');
-    if (!existsSync(lock) || Date.now() - statSync(lock).mtimeMs < 5000) return;
+    if (!existsSync(lock) || Date.now() - statSync(lock).mtimeMs < 2000) return;
     rmSync(lock, { force: true });
     this.log({ kind: 'index-lock-removed', lock });
   }

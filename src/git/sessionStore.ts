@@ -12,7 +12,7 @@ import { createPublicKey } from 'node:crypto';
 import { S2Error } from '../core/errors';
 import { signRecord, verifyRecord } from '../core/signing';
 import { parseJsonLines, parseYamlRecord, toYaml } from './recordCodec';
-import { FileChange, RecordWriter, WriteResult } from './recordWriter';
+import { FileChange, RecordWriter, SealSigner, WriteResult } from './recordWriter';
 
 /**
  * One session's writes: every change is signed with the session's key, bumps the status's
@@ -73,6 +73,13 @@ export class SessionStore {
     change: StoreChange | ((files: ReadonlyMap<string, string>) => StoreChange | null),
   ): Promise<WriteResult | null> {
     const s = this.session;
+    this.publicKey ??= createPublicKey(this.privateKey).export({ type: 'spki', format: 'pem' }).toString();
+    const seal: SealSigner = {
+      session: s,
+      privateKey: this.privateKey,
+      publicKey: this.publicKey,
+      repair: this.verifyOwn,
+    };
     return this.writer.write(`s2/sessions/${s}`, recordPaths.root(s), (files) => {
       const c = typeof change === 'function' ? change(files) : change;
       if (!c) return null;
@@ -98,7 +105,7 @@ export class SessionStore {
         });
       const fc: FileChange = { files: out, message: `${c.message}\n\ns2-session: ${s}` };
       return fc;
-    });
+    }, seal);
   }
 
   /** Never build on (and re-sign) a status this session did not sign: someone wrote to our branch. */

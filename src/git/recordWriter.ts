@@ -77,7 +77,7 @@ export class RecordWriter {
     for (let attempt = 0; attempt <= maxCas; attempt++) {
       // The ref's raw value (a tag or another non-commit too): the compare-and-swap must name it.
       const local = (await this.reader.cat.read(ref))?.oid ?? null;
-      const base = (await this.reader.tipOf(branch, true)) ?? (seal ? await this.remembered(seal.session) : null);
+      const base = await this.baseOf(branch, seal);
       const from = seal && base ? await this.sealedBase(base, seal) : { commit: base, seq: 0, stepped: [] };
       const carried = new Map<string, TreeEntry>();
       const files = from.commit ? await this.filesAt(from.commit, prefix, carried) : new Map<string, string>();
@@ -144,11 +144,31 @@ export class RecordWriter {
     );
   }
 
-  /** A tip this clone saw for `session` that still exists: a vanished or retargeted ref never gets a new root. */
-  private async remembered(session: string): Promise<string | null> {
-    await this.reader.seenTips.load();
-    const tip = this.reader.seenTips.tip(session);
-    return tip ? this.reader.resolve(tip) : null;
+  /**
+   * The commit a sealed write goes on: the branch's tip, unless this clone remembers more of
+   * the owner's history than the ref shows — a ref deleted or pointed at a non-commit
+   * continues from the tip seen before (never a new root), a ref moved back continues from
+   * where it was before the rewrite.
+   */
+  private async baseOf(branch: string, seal: SealSigner | undefined): Promise<string | null> {
+    const tip = await this.reader.tipOf(branch, true);
+    if (!seal) return tip;
+    const seen = this.reader.seenTips;
+    await seen.load();
+    if (!tip) {
+      const before = seen.tip(seal.session);
+      return before ? this.reader.resolve(before) : null;
+    }
+    const from = seen
+      .rewrites()
+      .filter((r) => r.session === seal.session)
+      .at(-1)?.from;
+    if (!from || from === tip || !(await this.reader.resolve(from)) || (await this.reader.isAncestor(from, tip)))
+      return tip;
+    this.opts.onWarning?.(
+      `${branch} was moved back from ${from.slice(0, 12)} to ${tip.slice(0, 12)} by someone else: this write continues from ${from.slice(0, 12)}`,
+    );
+    return from;
   }
 
   /** Push one branch, never forced. Bounded retries with backoff; a failure keeps the local commit. */

@@ -156,7 +156,12 @@ if (require.main === module) {
     },
   };
   main(process.argv.slice(2), io).then(
-    (code) => process.exit(code),
+    // Exit only once stdout has drained: process.exit() drops what a pipe has not taken yet
+    // (a --json view over 64 KiB arrived cut to 65,536 bytes).
+    (code) => {
+      process.exitCode = code;
+      process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+    },
     (e) => {
       process.stderr.write(`s2: ${e instanceof Error ? e.stack : String(e)}\n`);
       process.exit(2);

@@ -34,6 +34,10 @@ import { LocalStateKey } from './localState';
  */
 type ParsedRecords = Omit<SessionSnapshot, 'session' | 'recordsTip' | 'workTip'>;
 
+/** Far above an honest session (a status, a completion per phase, a verification per peer phase, an ack per instruction). */
+export const MAX_FILES_PER_SESSION = 2_000;
+export const MAX_BYTES_PER_SESSION = 16 << 20;
+
 export interface ReaderOptions {
   /** The session this clone belongs to: its own branches are read from local refs. */
   readonly me?: string | null;
@@ -238,7 +242,17 @@ export class SnapshotReader {
     let witness: WitnessEntry[] = [];
     let integration: IntegrationRecord | null = null;
     const root = recordPaths.root(session);
-    const files = treeOid ? await this.listFiles(treeOid, root) : [];
+    const all = treeOid ? await this.listFiles(treeOid, root) : [];
+    // A bound on what one session's folder costs every reader: files, and bytes parsed.
+    const files = all.slice(0, MAX_FILES_PER_SESSION);
+    if (all.length > files.length)
+      problems.push({
+        code: 'RECORD_INVALID',
+        session,
+        path: root,
+        message: `${root} holds ${all.length} files; only the first ${MAX_FILES_PER_SESSION} are read`,
+      });
+    let bytes = 0;
     for (const f of files) {
       const rel = f.path.slice(root.length);
       if (
@@ -256,6 +270,9 @@ export class SnapshotReader {
       }
       try {
         const text = await this.blobText(f.oid);
+        bytes += text.length;
+        if (bytes > MAX_BYTES_PER_SESSION)
+          throw new S2Error('RECORD_INVALID', `${f.path}: ${session}'s records pass ${MAX_BYTES_PER_SESSION} bytes; the rest are not read`);
         if (rel === 'status.yaml') {
           const a = admit(StatusRecord, parseYamlRecord(text, f.path), session, f.path, publicKey);
           if (a.ok && a.record.session === session) status = a.record;
@@ -382,11 +399,17 @@ export class SnapshotReader {
         if (!m) continue;
         let id = this.frontMatter.get(e.oid);
         if (!this.frontMatter.has(e.oid)) {
-          try {
-            const fm = parseFrontMatter(await this.blobText(e.oid)).data;
-            id = typeof fm['id'] === 'string' ? fm['id'] : undefined;
-          } catch {
-            id = undefined;
+          // Parsed once per blob per clone (the cache is authenticated), not once per hook call.
+          const cached = this.cache.records<{ id: string | null }>(`front-matter|${e.oid}`);
+          if (cached) id = cached.id ?? undefined;
+          else {
+            try {
+              const fm = parseFrontMatter(await this.blobText(e.oid)).data;
+              id = typeof fm['id'] === 'string' ? fm['id'] : undefined;
+            } catch {
+              id = undefined;
+            }
+            this.cache.setRecords(`front-matter|${e.oid}`, { id: id ?? null });
           }
           this.frontMatter.set(e.oid, id);
         }
@@ -449,6 +472,7 @@ export class SnapshotReader {
       });
     }
     if (this.opts.trackRewrites !== false) await this.seen.save();
+    const instructions = await this.instructions(coordTree, plan, problems);
     await this.cache.save();
     const approvals: ApprovalEntry[] = [];
     for (const [approver, a] of Object.entries(plan.approvers)) {
@@ -469,7 +493,7 @@ export class SnapshotReader {
       coordinationTime: await this.commitTime(coord.tip),
       sessions,
       approvals,
-      instructions: await this.instructions(coordTree, plan, problems),
+      instructions,
       problems,
       commits,
     };

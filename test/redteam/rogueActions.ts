@@ -99,9 +99,15 @@ function plant(ctx: RunContext, s: string, spec: NonNullable<RogueAction['rogue'
   run(null, 'read-tree', tip);
   const fake = (): string => randomBytes(20).toString('hex');
   const blob = (text: string): string => run(text, 'hash-object', '-w', '--stdin');
+  // `yaml-map:N` stands for a YAML map of N distinct keys (the quadratic duplicate check's worst case).
+  const expand = (what: string): string => {
+    const m = /^yaml-map:(\d+)$/.exec(what);
+    return m ? Array.from({ length: Number(m[1]) }, (_, i) => `key${i}: ${i}`).join('\n') + '\n' : what;
+  };
   for (const [file, what] of Object.entries(spec.set ?? {})) {
     if (what === 'missing-tree') continue;
-    const [mode, oid] = what === 'gitlink' ? ['160000', fake()] : what === 'missing' ? ['100644', fake()] : ['100644', blob(what)];
+    const [mode, oid] =
+      what === 'gitlink' ? ['160000', fake()] : what === 'missing' ? ['100644', fake()] : ['100644', blob(expand(what))];
     run(null, 'update-index', '--add', '--info-only', '--cacheinfo', `${mode},${oid},${file}`);
   }
   // A tree entry naming a tree that does not exist: the index cannot hold it, mktree can.

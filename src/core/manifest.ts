@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSafeName, SAFE_NAME_RULE } from './names';
 import { S2Error } from './errors';
 import { formatPhaseRef, isPhaseRef, parsePhaseRef, PhaseRef } from './phaseRef';
 import { parseYaml } from './yamlText';
@@ -88,17 +89,28 @@ export type ModelPrice = z.infer<typeof ModelPrice>;
 
 export const Manifest = z
   .object({
-    swarm: z.string().min(1),
+    swarm: z.string().min(1).refine(isSafeName, `a swarm name is ${SAFE_NAME_RULE}`),
     coordinationBranch: z.string().min(1).optional(),
     policy: z.object({ crossSessionVerification: z.enum(['required', 'advisory']).default('required') }).default({}),
     polling: PollingSpec,
     budget: z.object({ swarmUsd: z.number().nonnegative().optional() }).default({}),
     pricing: z.record(z.string(), ModelPrice).default({}),
-    approvers: z.record(z.string(), z.object({ publicKey: z.string().optional() }).passthrough()).default({}),
+    approvers: z
+      .record(
+        z.string().refine(isSafeName, `an approver id is ${SAFE_NAME_RULE}`),
+        z.object({ publicKey: z.string().optional() }).passthrough(),
+      )
+      .default({}),
     executor: z.string().optional(),
     integrate: commandList,
     agent: AgentSpec.optional(),
-    sessions: z.record(z.string().regex(SESSION_ID, 'a session id is letters, digits, _ . -'), SessionSpec),
+    sessions: z.record(
+      z
+        .string()
+        .regex(SESSION_ID, 'a session id is letters, digits, _ . -')
+        .refine(isSafeName, `a session id is ${SAFE_NAME_RULE}`),
+      SessionSpec,
+    ),
   })
   .passthrough();
 export type Manifest = z.infer<typeof Manifest>;

@@ -4,6 +4,7 @@ import { exitCodeFor, S2Error } from '../core/errors';
 import { SwarmSession } from '../loop/swarmSession';
 import type { CliIo, Command, CommandContext, GlobalFlags } from './cliTypes';
 import { commands } from './commandTable';
+import { jsonSafe, terminalSafe } from '../core/terminalText';
 
 /**
  * `s2 [--repo DIR] [--session ID] [--json] <command> …` — the agents' and scripts' face of
@@ -111,6 +112,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     repo: path.resolve(io.cwd, (parsed.values.repo as string | undefined) ?? g.repo ?? io.env['S2_REPO'] ?? '.'),
     session: (parsed.values.session as string | undefined) ?? g.session ?? io.env['S2_SESSION'] ?? null,
     json: !!(parsed.values.json || g.json),
+  };
+  // Record text from other sessions reaches the terminal through here: no control sequences.
+  const raw = io;
+  io = {
+    ...raw,
+    stdout: (t) => raw.stdout(flags.json ? jsonSafe(t) : terminalSafe(t)),
+    stderr: (t) => raw.stderr(terminalSafe(t)),
   };
   const holder: { session: SwarmSession | null } = { session: null };
   const ctx: CommandContext = {

@@ -52,7 +52,11 @@ export function parseYaml(
           if (seen.has(k)) {
             const range = (pair.key as { range?: [number, number, number] } | null)?.range;
             const line = range ? lineCounter.linePos(range[0]).line : undefined;
-            throw new S2Error('YAML_SYNTAX', `${file}${line ? `:${line}` : ''}: YAML syntax error: Map keys must be unique ("${k.slice(0, 60)}")`, { file, line });
+            throw new S2Error(
+              'YAML_SYNTAX',
+              `${file}${line ? `:${line}` : ''}: YAML syntax error: Map keys must be unique ("${k.slice(0, 60)}")`,
+              { file, line },
+            );
           }
           seen.add(k);
         }

@@ -20,7 +20,10 @@ export function keyPath(swarm: string, signer: string, env: NodeJS.ProcessEnv = 
     ['signer id', signer],
   ] as const)
     if (!isSafeName(name))
-      throw new S2Error('USAGE', `${what} ${JSON.stringify(name)} cannot name a key file: it must be ${SAFE_NAME_RULE}`);
+      throw new S2Error(
+        'USAGE',
+        `${what} ${JSON.stringify(name)} cannot name a key file: it must be ${SAFE_NAME_RULE}`,
+      );
   return path.join(s2Home(env), 'keys', swarm, `${signer}.key`);
 }
 

@@ -38,7 +38,9 @@ export class LocalStateKey {
     } catch {
       // Another process made it at the same moment: use theirs.
       const hex = (await fs.readFile(file, 'utf8').catch(() => '')).trim();
-      return /^[0-9a-f]{64}$/.test(hex) ? new LocalStateKey(Buffer.from(hex, 'hex'), false) : new LocalStateKey(key, true);
+      return /^[0-9a-f]{64}$/.test(hex)
+        ? new LocalStateKey(Buffer.from(hex, 'hex'), false)
+        : new LocalStateKey(key, true);
     }
   }
 

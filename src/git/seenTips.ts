@@ -83,8 +83,7 @@ export class SeenTips {
 
   clearRewrites(session?: string): number {
     const before = this.data.rewrites.length;
-    this.data.rewrites =
-      session && session !== '*' ? this.data.rewrites.filter((r) => r.session !== session) : [];
+    this.data.rewrites = session && session !== '*' ? this.data.rewrites.filter((r) => r.session !== session) : [];
     this.data.tampered = null;
     this.dirty = true;
     return before - this.data.rewrites.length;

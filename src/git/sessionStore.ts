@@ -80,32 +80,37 @@ export class SessionStore {
       publicKey: this.publicKey,
       repair: this.verifyOwn,
     };
-    return this.writer.write(`s2/sessions/${s}`, recordPaths.root(s), (files) => {
-      const c = typeof change === 'function' ? change(files) : change;
-      if (!c) return null;
-      const at = this.now().toISOString();
-      const out: Record<string, string | null> = {};
-      if (this.verifyOwn) this.checkOwnStatus(files);
-      if (c.status) {
-        const before = SessionStore.statusOf(files, s, at);
-        const next = c.status({ ...before });
-        out[recordPaths.status(s)] = toYaml(
-          this.sign({ ...next, kind: 'status', session: s, seq: before.seq + 1, updatedAt: at }),
-        );
-      }
-      for (const [p, rec] of Object.entries(c.records ?? {})) out[p] = toYaml(this.sign(rec));
-      if (c.ledger) out[recordPaths.ledger(s)] = this.appendLine<LedgerEntry>(files, recordPaths.ledger(s), c.ledger);
-      if (c.witness)
-        out[recordPaths.witness(s)] = this.appendLine<WitnessEntry>(files, recordPaths.witness(s), {
-          kind: 'witness',
-          session: s,
-          at,
-          action: c.witness.action,
-          detail: c.witness.detail,
-        });
-      const fc: FileChange = { files: out, message: `${c.message}\n\ns2-session: ${s}` };
-      return fc;
-    }, seal);
+    return this.writer.write(
+      `s2/sessions/${s}`,
+      recordPaths.root(s),
+      (files) => {
+        const c = typeof change === 'function' ? change(files) : change;
+        if (!c) return null;
+        const at = this.now().toISOString();
+        const out: Record<string, string | null> = {};
+        if (this.verifyOwn) this.checkOwnStatus(files);
+        if (c.status) {
+          const before = SessionStore.statusOf(files, s, at);
+          const next = c.status({ ...before });
+          out[recordPaths.status(s)] = toYaml(
+            this.sign({ ...next, kind: 'status', session: s, seq: before.seq + 1, updatedAt: at }),
+          );
+        }
+        for (const [p, rec] of Object.entries(c.records ?? {})) out[p] = toYaml(this.sign(rec));
+        if (c.ledger) out[recordPaths.ledger(s)] = this.appendLine<LedgerEntry>(files, recordPaths.ledger(s), c.ledger);
+        if (c.witness)
+          out[recordPaths.witness(s)] = this.appendLine<WitnessEntry>(files, recordPaths.witness(s), {
+            kind: 'witness',
+            session: s,
+            at,
+            action: c.witness.action,
+            detail: c.witness.detail,
+          });
+        const fc: FileChange = { files: out, message: `${c.message}\n\ns2-session: ${s}` };
+        return fc;
+      },
+      seal,
+    );
   }
 
   /** Never build on (and re-sign) a status this session did not sign: someone wrote to our branch. */

@@ -272,7 +272,10 @@ export class SnapshotReader {
         const text = await this.blobText(f.oid);
         bytes += text.length;
         if (bytes > MAX_BYTES_PER_SESSION)
-          throw new S2Error('RECORD_INVALID', `${f.path}: ${session}'s records pass ${MAX_BYTES_PER_SESSION} bytes; the rest are not read`);
+          throw new S2Error(
+            'RECORD_INVALID',
+            `${f.path}: ${session}'s records pass ${MAX_BYTES_PER_SESSION} bytes; the rest are not read`,
+          );
         if (rel === 'status.yaml') {
           const a = admit(StatusRecord, parseYamlRecord(text, f.path), session, f.path, publicKey);
           if (a.ok && a.record.session === session) status = a.record;
@@ -377,7 +380,11 @@ export class SnapshotReader {
     return out;
   }
 
-  private async instructions(coordTree: string, plan: SwarmPlan, problems: RecordProblem[]): Promise<InstructionInfo[]> {
+  private async instructions(
+    coordTree: string,
+    plan: SwarmPlan,
+    problems: RecordProblem[],
+  ): Promise<InstructionInfo[]> {
     const out: InstructionInfo[] = [];
     for (const s of plan.sessions) {
       let entries: TreeEntry[];

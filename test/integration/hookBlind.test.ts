@@ -25,7 +25,12 @@ describe('the hook when the swarm cannot be read', function () {
       env: { ...process.env, S2_HOME: f.home, S2_SESSION: 'a', S2_NOW: at, S2_HOOK_BLIND_SECONDS: '60' },
       cwd: f.dir('a'),
       stdin: async () =>
-        JSON.stringify({ hook_event_name: 'PreToolUse', session_id: 'c', tool_name: tool, tool_use_id: `${tool}-${at}` }),
+        JSON.stringify({
+          hook_event_name: 'PreToolUse',
+          session_id: 'c',
+          tool_name: tool,
+          tool_use_id: `${tool}-${at}`,
+        }),
     });
     assert.equal(code, 0);
     return { stdout, stderr };

@@ -107,7 +107,11 @@ function plant(ctx: RunContext, s: string, spec: NonNullable<RogueAction['rogue'
   for (const [file, what] of Object.entries(spec.set ?? {})) {
     if (what === 'missing-tree') continue;
     const [mode, oid] =
-      what === 'gitlink' ? ['160000', fake()] : what === 'missing' ? ['100644', fake()] : ['100644', blob(expand(what))];
+      what === 'gitlink'
+        ? ['160000', fake()]
+        : what === 'missing'
+          ? ['100644', fake()]
+          : ['100644', blob(expand(what))];
     run(null, 'update-index', '--add', '--info-only', '--cacheinfo', `${mode},${oid},${file}`);
   }
   // A tree entry naming a tree that does not exist: the index cannot hold it, mktree can.
@@ -233,7 +237,11 @@ export async function runRogue(ctx: RunContext, a: RogueAction, s: string): Prom
     if (r.witness) await store.commit({ witness: r.witness, message: `rogue witness ${r.witness.action}` });
     if (r.verification) {
       const v = r.verification;
-      const target = git(ctx.f.dir(via), 'show', `${ctx.f.topology === 'remote' ? 'origin/' : ''}s2/sessions/${v.target}:.s2/sessions/${v.target}/phases/${v.phase}.yaml`);
+      const target = git(
+        ctx.f.dir(via),
+        'show',
+        `${ctx.f.topology === 'remote' ? 'origin/' : ''}s2/sessions/${v.target}:.s2/sessions/${v.target}/phases/${v.phase}.yaml`,
+      );
       const completionCommit = /commit: ([0-9a-f]{40})/.exec(target)![1]!;
       await store.writeVerification({
         kind: 'verification',
@@ -244,7 +252,15 @@ export async function runRogue(ctx: RunContext, a: RogueAction, s: string): Prom
         verifierCommit: workTip(ctx, s) ?? completionCommit,
         result: v.result,
         at: v.at ?? ctx.nowIso,
-        commands: [{ command: 'npm test', exitCode: v.result === 'pass' ? 0 : 1, durationMs: 10, outputTail: 'rogue', timedOut: false }],
+        commands: [
+          {
+            command: 'npm test',
+            exitCode: v.result === 'pass' ? 0 : 1,
+            durationMs: 10,
+            outputTail: 'rogue',
+            timedOut: false,
+          },
+        ],
         detail: '',
       });
     }

@@ -23,7 +23,10 @@ describe('YAML caps and the linear duplicate-key check', () => {
   });
 
   it('refuses a record with more entries than the cap before parsing it', () => {
-    assert.throws(() => parseYamlRecord(`[${'1,'.repeat(6000)}1]\n`, 'flow.yaml'), /about \d+ entries, more than the 2000/);
+    assert.throws(
+      () => parseYamlRecord(`[${'1,'.repeat(6000)}1]\n`, 'flow.yaml'),
+      /about \d+ entries, more than the 2000/,
+    );
   });
 
   it('caps instruction front matter', () => {
@@ -32,7 +35,10 @@ describe('YAML caps and the linear duplicate-key check', () => {
   });
 
   it('parses a large map of distinct keys under a raised cap (the check is one set per map)', () => {
-    const v = parseYaml(map(20_000), 'm.yaml', { maxBytes: 1 << 20, maxEntries: 50_000 }).value as Record<string, number>;
+    const v = parseYaml(map(20_000), 'm.yaml', { maxBytes: 1 << 20, maxEntries: 50_000 }).value as Record<
+      string,
+      number
+    >;
     assert.equal(v['key19999'], 19999);
   });
 });

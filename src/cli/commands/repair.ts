@@ -1,6 +1,12 @@
 import type { Command } from '../cliTypes';
 
-const BRANCH_PROBLEMS = new Set(['FOREIGN_COMMIT', 'REF_NOT_COMMIT', 'REF_VANISHED', 'UNREADABLE_OBJECT', 'HISTORY_REWRITE']);
+const BRANCH_PROBLEMS = new Set([
+  'FOREIGN_COMMIT',
+  'REF_NOT_COMMIT',
+  'REF_VANISHED',
+  'UNREADABLE_OBJECT',
+  'HISTORY_REWRITE',
+]);
 
 /**
  * `s2 repair`: rebuild this session's records branch from its last sealed commit. Every

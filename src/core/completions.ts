@@ -2,7 +2,7 @@ import type { SwarmPlan } from './manifest';
 import type { CompletionRecord, VerificationRecord } from './records';
 import { commitKey, Snapshot } from './snapshot';
 import type { VerificationState, Violation } from './viewTypes';
-import { quoted } from './terminalText';
+import { quoted, terminalSafe } from './terminalText';
 
 /**
  * How far each session really got: a phase counts as complete only when its completion
@@ -161,7 +161,7 @@ function verificationOf(
     latest.result === 'conflict'
       ? `merge conflict with ${latest.verifier}'s branch${latest.detail ? ` (${quoted(latest.detail)})` : ''}`
       : failed
-        ? `${quoted(failed.command)} failed${failed.timedOut ? ' (timed out)' : ` with exit ${failed.exitCode}`}${failed.outputTail ? ` — output: ${quoted(lastLine(failed.outputTail))}` : ''}`
+        ? `\`${terminalSafe(failed.command).replace(/`/g, "'").slice(0, 200)}\` failed${failed.timedOut ? ' (timed out)' : ` with exit ${failed.exitCode}`}${failed.outputTail ? ` — output: ${quoted(lastLine(failed.outputTail))}` : ''}`
         : latest.detail
           ? quoted(latest.detail)
           : 'verification failed';

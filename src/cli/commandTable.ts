@@ -18,6 +18,7 @@ import { integrateCommand } from './commands/integrate';
 import { importCommand } from './commands/importV1';
 import { promptsCommand } from './commands/prompts';
 import { sessionCommand } from './commands/session';
+import { repairCommand } from './commands/repair';
 
 /** Every s2 command, in the order `s2 --help` lists them. */
 export const commands: readonly Command[] = [
@@ -36,6 +37,7 @@ export const commands: readonly Command[] = [
   approveCommand,
   agentsCommand,
   validateCommand,
+  repairCommand,
   pollCommand,
   hookCommand,
   installHooksCommand,

@@ -4,6 +4,7 @@ import { exitCodeFor, S2Error } from '../core/errors';
 import { SwarmSession } from '../loop/swarmSession';
 import type { CliIo, Command, CommandContext, GlobalFlags } from './cliTypes';
 import { commands } from './commandTable';
+import { jsonSafe, terminalSafe } from '../core/terminalText';
 
 /**
  * `s2 [--repo DIR] [--session ID] [--json] <command> …` — the agents' and scripts' face of
@@ -116,6 +117,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     session: (parsed.values.session as string | undefined) ?? g.session ?? io.env['S2_SESSION'] ?? null,
     json: !!(parsed.values.json || g.json),
   };
+  // Record text from other sessions reaches the terminal through here: no control sequences.
+  const raw = io;
+  io = {
+    ...raw,
+    stdout: (t) => raw.stdout(flags.json ? jsonSafe(t) : terminalSafe(t)),
+    stderr: (t) => raw.stderr(terminalSafe(t)),
+  };
   const holder: { session: SwarmSession | null } = { session: null };
   const ctx: CommandContext = {
     io,
@@ -160,7 +168,12 @@ if (require.main === module) {
     },
   };
   main(process.argv.slice(2), io).then(
-    (code) => process.exit(code),
+    // Exit only once stdout has drained: process.exit() drops what a pipe has not taken yet
+    // (a --json view over 64 KiB arrived cut to 65,536 bytes).
+    (code) => {
+      process.exitCode = code;
+      process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+    },
     (e) => {
       process.stderr.write(`s2: ${e instanceof Error ? e.stack : String(e)}\n`);
       process.exit(2);

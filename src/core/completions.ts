@@ -2,6 +2,7 @@ import type { SwarmPlan } from './manifest';
 import type { CompletionRecord, VerificationRecord } from './records';
 import { commitKey, Snapshot } from './snapshot';
 import type { VerificationState, Violation } from './viewTypes';
+import { quoted, terminalSafe } from './terminalText';
 
 /**
  * How far each session really got: a phase counts as complete only when its completion
@@ -155,12 +156,15 @@ function verificationOf(
   const verifiedBy = [...new Set(relevant.filter((v) => v.result === 'pass').map((v) => v.verifier))].sort();
   if (latest.result === 'pass') return { state: 'verified', verifiedBy, dispute: null };
   const failed = latest.commands.find((c) => c.exitCode !== 0);
+  // The verifier's text is quoted as data: it reaches agents in refusals and prompts.
   const why =
     latest.result === 'conflict'
-      ? `merge conflict with ${latest.verifier}'s branch${latest.detail ? ` (${latest.detail})` : ''}`
+      ? `merge conflict with ${latest.verifier}'s branch${latest.detail ? ` (${quoted(latest.detail)})` : ''}`
       : failed
-        ? `\`${failed.command}\` failed${failed.timedOut ? ' (timed out)' : ` with exit ${failed.exitCode}`}${failed.outputTail ? ` — ${lastLine(failed.outputTail)}` : ''}`
-        : latest.detail || 'verification failed';
+        ? `\`${terminalSafe(failed.command).replace(/`/g, "'").slice(0, 200)}\` failed${failed.timedOut ? ' (timed out)' : ` with exit ${failed.exitCode}`}${failed.outputTail ? ` — output: ${quoted(lastLine(failed.outputTail))}` : ''}`
+        : latest.detail
+          ? quoted(latest.detail)
+          : 'verification failed';
   return { state: 'disputed', verifiedBy, dispute: `${latest.verifier} could not verify it: ${why}` };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSafeName, SAFE_NAME_RULE } from './names';
 import { S2Error } from './errors';
 import { formatPhaseRef, isPhaseRef, parsePhaseRef, PhaseRef } from './phaseRef';
 import { knownKeysAt, nearestKey } from './schemaKeys';
@@ -99,7 +100,7 @@ export type ModelPrice = z.infer<typeof ModelPrice>;
 
 export const Manifest = z
   .object({
-    swarm: z.string().min(1),
+    swarm: z.string().min(1).refine(isSafeName, `a swarm name is ${SAFE_NAME_RULE}`),
     coordinationBranch: z.string().min(1).optional(),
     policy: z
       .object({ crossSessionVerification: z.enum(['required', 'advisory']).default('required') })
@@ -109,12 +110,21 @@ export const Manifest = z
     budget: z.object({ swarmUsd: z.number().nonnegative().optional() }).strict().default({}),
     pricing: z.record(z.string(), ModelPrice).default({}),
     approvers: z
-      .record(z.string(), z.object({ title: z.string().optional(), publicKey: z.string().optional() }).strict())
+      .record(
+        z.string().refine(isSafeName, `an approver id is ${SAFE_NAME_RULE}`),
+        z.object({ title: z.string().optional(), publicKey: z.string().optional() }).strict(),
+      )
       .default({}),
     executor: z.string().optional(),
     integrate: commandList,
     agent: AgentSpec.optional(),
-    sessions: z.record(z.string().regex(SESSION_ID, 'a session id is letters, digits, _ . -'), SessionSpec),
+    sessions: z.record(
+      z
+        .string()
+        .regex(SESSION_ID, 'a session id is letters, digits, _ . -')
+        .refine(isSafeName, `a session id is ${SAFE_NAME_RULE}`),
+      SessionSpec,
+    ),
   })
   .strict();
 export type Manifest = z.infer<typeof Manifest>;

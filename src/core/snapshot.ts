@@ -22,7 +22,13 @@ export interface RecordProblem {
     | 'FOREIGN_WRITE'
     | 'HISTORY_REWRITE'
     | 'CHAIN_BROKEN'
-    | 'UNKNOWN_SESSION_BRANCH';
+    | 'UNKNOWN_SESSION_BRANCH'
+    | 'UNREADABLE_OBJECT'
+    | 'FOREIGN_COMMIT'
+    | 'REF_NOT_COMMIT'
+    | 'REF_VANISHED'
+    | 'FUTURE_TIMESTAMP'
+    | 'LOCAL_STATE_TAMPERED';
   readonly session: string;
   readonly path?: string;
   readonly message: string;

@@ -16,14 +16,16 @@ import type {
   Violation,
 } from './viewTypes';
 import { buildGraph, cycles, reverse } from './graph';
+import { screenTimes } from './recordTimes';
 
 /**
  * The engine: a pure, deterministic function of (snapshot, now). Every session that read the
  * same tips computes the same view, carrying the snapshot id it came from.
  */
-export function computeView(snap: Snapshot, now: Date): SwarmView {
-  const plan = snap.plan;
+export function computeView(read: Snapshot, now: Date): SwarmView {
+  const plan = read.plan;
   const violations: Violation[] = [];
+  const snap = screenTimes(read, now, violations);
   for (const p of [...snap.problems, ...Object.values(snap.sessions).flatMap((s) => s.problems)]) {
     violations.push({
       code: p.code,

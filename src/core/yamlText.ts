@@ -1,5 +1,18 @@
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import { S2Error } from './errors';
+
+/**
+ * Bounds on what any reader parses: the YAML library's own duplicate-key check is quadratic
+ * (a 469 KB map of 40k keys took 30 s), so text is capped in bytes and in entries before
+ * parsing, and duplicates are found in one pass with a set per map.
+ */
+export interface YamlLimits {
+  readonly maxBytes: number;
+  /** An upper bound on entries, counted before parsing: lines plus commas (flow style). */
+  readonly maxEntries: number;
+}
+
+export const YAML_LIMITS: YamlLimits = { maxBytes: 1 << 20, maxEntries: 20_000 };
 
 /**
  * Parse YAML and keep a way back from a value's path to its line, so validation errors can
@@ -8,9 +21,47 @@ import { S2Error } from './errors';
 export function parseYaml(
   text: string,
   file: string,
+  limits: YamlLimits = YAML_LIMITS,
 ): { value: unknown; lineOf: (path: (string | number)[]) => number | undefined } {
+  if (text.length > limits.maxBytes)
+    throw new S2Error(
+      'YAML_SYNTAX',
+      `${file}: ${text.length} bytes, more than the ${limits.maxBytes} a file of this kind may hold; not parsed`,
+      { file },
+    );
+  // Each entry takes at least one character: shorter texts need no count.
+  let entries = 0;
+  if (text.length > limits.maxEntries)
+    for (const sep of ['\n', ',']) for (let i = text.indexOf(sep); i >= 0; i = text.indexOf(sep, i + 1)) entries++;
+  if (entries > limits.maxEntries)
+    throw new S2Error(
+      'YAML_SYNTAX',
+      `${file}: about ${entries} entries, more than the ${limits.maxEntries} a file of this kind may hold; not parsed`,
+      { file },
+    );
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  if (!doc.errors.length) {
+    // Duplicate keys, in one pass: a set per map.
+    visit(doc, {
+      Map(_, map) {
+        const seen = new Set<string>();
+        for (const pair of map.items) {
+          const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+          if (seen.has(k)) {
+            const range = (pair.key as { range?: [number, number, number] } | null)?.range;
+            const line = range ? lineCounter.linePos(range[0]).line : undefined;
+            throw new S2Error(
+              'YAML_SYNTAX',
+              `${file}${line ? `:${line}` : ''}: YAML syntax error: Map keys must be unique ("${k.slice(0, 60)}")`,
+              { file, line },
+            );
+          }
+          seen.add(k);
+        }
+      },
+    });
+  }
   if (doc.errors.length) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line;

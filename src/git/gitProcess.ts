@@ -23,10 +23,18 @@ export interface GitOptions {
 
 export const processStats = { spawned: 0, bytesRead: 0 };
 
+/**
+ * Every git process S² starts sees the object store as it is: replace refs (`refs/replace/*`)
+ * and grafts would let anyone who can push a ref make `cat-file` serve another commit under a
+ * snapshot's id (two views of one id), so both are off.
+ */
 export const GIT_ENV: Record<string, string> = {
   GIT_TERMINAL_PROMPT: '0',
   GIT_ASKPASS: 'echo',
   LC_ALL: 'C',
+  GIT_NO_REPLACE_OBJECTS: '1',
+  GIT_GRAFT_FILE: '/dev/null',
+  GIT_NO_LAZY_FETCH: '1',
 };
 
 export function runGit(args: readonly string[], opts: GitOptions): Promise<GitResult> {

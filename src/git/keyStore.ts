@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
+import { isSafeName, SAFE_NAME_RULE } from '../core/names';
 import { generateKeyPair, KeyPair } from '../core/signing';
 
 /**
@@ -13,6 +14,16 @@ export function s2Home(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function keyPath(swarm: string, signer: string, env: NodeJS.ProcessEnv = process.env): string {
+  // Both names become path segments under S2_HOME: never a way out of it.
+  for (const [what, name] of [
+    ['swarm name', swarm],
+    ['signer id', signer],
+  ] as const)
+    if (!isSafeName(name))
+      throw new S2Error(
+        'USAGE',
+        `${what} ${JSON.stringify(name)} cannot name a key file: it must be ${SAFE_NAME_RULE}`,
+      );
   return path.join(s2Home(env), 'keys', swarm, `${signer}.key`);
 }
 

@@ -1,5 +1,5 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { LocalStateKey } from './localState';
 
 /**
  * A clone-local, on-disk cache of what the reader derived from immutable objects: the
@@ -7,6 +7,8 @@ import * as path from 'node:path';
  * is a new tree, a changed key a new key) and ancestry answers (keyed by both commit ids).
  * It turns a cold `s2 status` into a warm one: YAML parsing and signature checks, most of a
  * cold read, are done once per record per clone. Losing or corrupting it costs only time.
+ * It is authenticated (localState.ts): an edited cache is dropped, never believed, so whoever
+ * can write `.git` cannot admit a record through it.
  */
 const FORMAT = 1;
 
@@ -22,17 +24,22 @@ export class RecordCache {
   private dirty = false;
   private readonly usedRecords = new Set<string>();
 
-  constructor(private readonly file: string | null) {}
+  constructor(
+    private readonly file: string | null,
+    private readonly key: () => Promise<LocalStateKey>,
+  ) {}
 
-  static forRepo(commonDir: string, enabled = true): RecordCache {
-    return new RecordCache(enabled ? path.join(commonDir, 's2', 'record-cache.json') : null);
+  static forRepo(commonDir: string, enabled: boolean, key: () => Promise<LocalStateKey>): RecordCache {
+    return new RecordCache(enabled ? path.join(commonDir, 's2', 'record-cache.json') : null, key);
   }
 
   async load(): Promise<void> {
     if (this.loaded || !this.file) return;
     this.loaded = true;
     try {
-      const parsed = JSON.parse(await fs.readFile(this.file, 'utf8')) as CacheFile;
+      const got = await (await this.key()).read(this.file);
+      if (got.status !== 'ok') return;
+      const parsed = JSON.parse(got.text) as CacheFile;
       if (parsed.format === FORMAT)
         this.data = { format: FORMAT, records: parsed.records ?? {}, ancestry: parsed.ancestry ?? {} };
     } catch {
@@ -74,10 +81,7 @@ export class RecordCache {
     this.data = { format: FORMAT, records, ancestry };
     this.usedRecords.clear();
     try {
-      await fs.mkdir(path.dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      await fs.writeFile(tmp, JSON.stringify(this.data));
-      await fs.rename(tmp, this.file);
+      await (await this.key()).write(this.file, JSON.stringify(this.data));
       this.dirty = false;
     } catch {
       /* another process saved at the same moment; ours is only a cache */

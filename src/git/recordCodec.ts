@@ -49,9 +49,12 @@ export function admit<T>(
   return { ok: true, record: parsed.data };
 }
 
+/** A record is small (a status, a completion with its validation tails): 256 KiB is far beyond any honest one. */
+export const RECORD_LIMITS = { maxBytes: 256 * 1024, maxEntries: 2_000 };
+
 export function parseYamlRecord(text: string, file: string): unknown {
   try {
-    return parseYaml(text, file).value;
+    return parseYaml(text, file, RECORD_LIMITS).value;
   } catch (e) {
     if (e instanceof S2Error) throw new S2Error('RECORD_INVALID', e.message, e.data);
     throw e;

@@ -1,4 +1,6 @@
 import { S2Error } from '../core/errors';
+import { REPAIRED_TRAILER, sealTrailer } from '../core/recordSeal';
+import { lastSealed } from './lastSealed';
 import { commitBody, LooseObjectWriter, parseCommit, parseTree, serializeTree, TreeEntry } from './gitObjects';
 import { runGit } from './gitProcess';
 import type { RepoContext } from './repoContext';
@@ -36,6 +38,19 @@ export interface WriterOptions {
 
 const ZERO = '0'.repeat(40);
 
+/** Seal every commit with the owner's key; never build on a commit the owner did not seal. */
+export interface SealSigner {
+  readonly session: string;
+  readonly privateKey: string;
+  readonly publicKey: string;
+  /**
+   * When the tip is not sealed by the owner (someone else wrote to the branch), take the
+   * records from the owner's last sealed commit and step over the rest (kept in history as
+   * the parent, so the write stays a fast-forward). Off only for test tools that forge.
+   */
+  readonly repair: boolean;
+}
+
 export class RecordWriter {
   private readonly objects: LooseObjectWriter;
 
@@ -55,14 +70,17 @@ export class RecordWriter {
     branch: string,
     prefix: string,
     change: (files: ReadonlyMap<string, string>, base: string | null) => FileChange | null,
+    seal?: SealSigner,
   ): Promise<WriteResult | null> {
     const ref = `refs/heads/${branch}`;
     const maxCas = this.opts.maxCasRetries ?? 30;
     for (let attempt = 0; attempt <= maxCas; attempt++) {
-      const local = await this.reader.resolve(ref);
-      const base = await this.reader.tipOf(branch, true);
+      // The ref's raw value (a tag or another non-commit too): the compare-and-swap must name it.
+      const local = (await this.reader.cat.read(ref))?.oid ?? null;
+      const base = await this.baseOf(branch, seal);
+      const from = seal && base ? await this.sealedBase(base, seal) : { commit: base, seq: 0, stepped: [] };
       const carried = new Map<string, TreeEntry>();
-      const files = base ? await this.filesAt(base, prefix, carried) : new Map<string, string>();
+      const files = from.commit ? await this.filesAt(from.commit, prefix, carried) : new Map<string, string>();
       const c = change(files, base);
       if (!c) return null;
       const next = new Map(files);
@@ -74,9 +92,18 @@ export class RecordWriter {
       for (const p of Object.keys(c.files)) carried.delete(p);
       const tree = await this.buildTree(next, carried);
       const now = (this.opts.now ?? (() => new Date()))();
+      let message = c.message.endsWith('\n') ? c.message.slice(0, -1) : c.message;
+      if (from.stepped.length) {
+        message += `\n${REPAIRED_TRAILER}: ${from.stepped.join(' ')}`;
+        this.opts.onWarning?.(
+          `${branch} held ${from.stepped.length} commit(s) not sealed by ${seal!.session} (${from.stepped.map((x) => x.slice(0, 12)).join(', ')}): rebuilt from its last sealed commit ${from.commit!.slice(0, 12)}; they stay in history, unread`,
+        );
+      }
+      if (seal)
+        message += `\n${sealTrailer({ session: seal.session, tree, parents: base ? [base] : [], seq: from.seq + 1 }, seal.privateKey)}`;
       const commit = await this.objects.write(
         'commit',
-        commitBody(tree, base, this.opts.author ?? `S2 <${branch.replace(/\//g, '.')}@s2>`, c.message, now),
+        commitBody(tree, base, this.opts.author ?? `S2 <${branch.replace(/\//g, '.')}@s2>`, message, now),
       );
       const cas = await runGit(['update-ref', '-m', `s2: ${c.message.split('\n')[0]}`, ref, commit, local ?? ZERO], {
         cwd: this.ctx.root,
@@ -97,6 +124,51 @@ export class RecordWriter {
       return { commit, casRetries: attempt, ...push };
     }
     throw new S2Error('CONCURRENT_WRITE', `could not update ${ref}`);
+  }
+
+  /**
+   * The commit whose records a sealed write starts from: the tip when the owner sealed it,
+   * else the owner's last sealed commit (a repair); a branch from before seals as it is.
+   */
+  private async sealedBase(
+    tip: string,
+    seal: SealSigner,
+  ): Promise<{ commit: string | null; seq: number; stepped: string[] }> {
+    if (!seal.repair) return { commit: tip, seq: 0, stepped: [] };
+    const st = await lastSealed(this.reader.cat, tip, seal.session, seal.publicKey);
+    if (st.sealed) return { commit: st.sealed, seq: st.seq, stepped: [...st.foreign] };
+    if (st.legacy) return { commit: tip, seq: 0, stepped: [] };
+    throw new S2Error(
+      'REFUSED',
+      `${seal.session}'s branch has no commit sealed by ${seal.session} within reach${st.unreadable ? ` (object ${st.unreadable.slice(0, 12)} is unreadable)` : ''}: someone else wrote it. Nothing was written; check it with s2 validate`,
+    );
+  }
+
+  /**
+   * The commit a sealed write goes on: the branch's tip, unless this clone remembers more of
+   * the owner's history than the ref shows — a ref deleted or pointed at a non-commit
+   * continues from the tip seen before (never a new root), a ref moved back continues from
+   * where it was before the rewrite.
+   */
+  private async baseOf(branch: string, seal: SealSigner | undefined): Promise<string | null> {
+    const tip = await this.reader.tipOf(branch, true);
+    if (!seal) return tip;
+    const seen = this.reader.seenTips;
+    await seen.load();
+    if (!tip) {
+      const before = seen.tip(seal.session);
+      return before ? this.reader.resolve(before) : null;
+    }
+    const from = seen
+      .rewrites()
+      .filter((r) => r.session === seal.session)
+      .at(-1)?.from;
+    if (!from || from === tip || !(await this.reader.resolve(from)) || (await this.reader.isAncestor(from, tip)))
+      return tip;
+    this.opts.onWarning?.(
+      `${branch} was moved back from ${from.slice(0, 12)} to ${tip.slice(0, 12)} by someone else: this write continues from ${from.slice(0, 12)}`,
+    );
+    return from;
   }
 
   /** Push one branch, never forced. Bounded retries with backoff; a failure keeps the local commit. */
@@ -151,12 +223,23 @@ export class RecordWriter {
     const root = parseCommit(commitObj.data).tree;
     const top = await this.reader.entryAt(root, prefix.replace(/\/$/, ''));
     if (!top) return out;
+    // Only regular files that read as blobs are records; a gitlink, a missing or mistyped
+    // object named like a record is carried by id, untouched and unread, so it cannot make
+    // every later write fail (the reader reports it).
     const walk = async (oid: string, base: string): Promise<void> => {
       const t = await this.reader.cat.read(oid);
-      for (const e of parseTree(t!.data)) {
-        if (e.mode === '40000') await walk(e.oid, `${base}${e.name}/`);
-        else if (/\.(ya?ml|jsonl)$/.test(e.name)) out.set(`${base}${e.name}`, await this.reader.blobText(e.oid));
-        else carried.set(`${base}${e.name}`, e);
+      if (!t || t.type !== 'tree') return;
+      for (const e of parseTree(t.data)) {
+        const at = `${base}${e.name}`;
+        if (e.mode === '40000') {
+          const sub = await this.reader.cat.read(e.oid);
+          if (sub?.type === 'tree') await walk(e.oid, `${at}/`);
+          else carried.set(at, e);
+        } else if (/^100(644|755)$/.test(e.mode) && /\.(ya?ml|jsonl)$/.test(e.name)) {
+          const blob = await this.reader.cat.read(e.oid);
+          if (blob?.type === 'blob') out.set(at, blob.data.toString('utf8'));
+          else carried.set(at, e);
+        } else carried.set(at, e);
       }
     };
     await walk(top.oid, prefix.endsWith('/') ? prefix : `${prefix}/`);

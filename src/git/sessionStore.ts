@@ -12,7 +12,7 @@ import { createPublicKey } from 'node:crypto';
 import { S2Error } from '../core/errors';
 import { signRecord, verifyRecord } from '../core/signing';
 import { parseJsonLines, parseYamlRecord, toYaml } from './recordCodec';
-import { FileChange, RecordWriter, WriteResult } from './recordWriter';
+import { FileChange, RecordWriter, SealSigner, WriteResult } from './recordWriter';
 
 /**
  * One session's writes: every change is signed with the session's key, bumps the status's
@@ -73,32 +73,44 @@ export class SessionStore {
     change: StoreChange | ((files: ReadonlyMap<string, string>) => StoreChange | null),
   ): Promise<WriteResult | null> {
     const s = this.session;
-    return this.writer.write(`s2/sessions/${s}`, recordPaths.root(s), (files) => {
-      const c = typeof change === 'function' ? change(files) : change;
-      if (!c) return null;
-      const at = this.now().toISOString();
-      const out: Record<string, string | null> = {};
-      if (this.verifyOwn) this.checkOwnStatus(files);
-      if (c.status) {
-        const before = SessionStore.statusOf(files, s, at);
-        const next = c.status({ ...before });
-        out[recordPaths.status(s)] = toYaml(
-          this.sign({ ...next, kind: 'status', session: s, seq: before.seq + 1, updatedAt: at }),
-        );
-      }
-      for (const [p, rec] of Object.entries(c.records ?? {})) out[p] = toYaml(this.sign(rec));
-      if (c.ledger) out[recordPaths.ledger(s)] = this.appendLine<LedgerEntry>(files, recordPaths.ledger(s), c.ledger);
-      if (c.witness)
-        out[recordPaths.witness(s)] = this.appendLine<WitnessEntry>(files, recordPaths.witness(s), {
-          kind: 'witness',
-          session: s,
-          at,
-          action: c.witness.action,
-          detail: c.witness.detail,
-        });
-      const fc: FileChange = { files: out, message: `${c.message}\n\ns2-session: ${s}` };
-      return fc;
-    });
+    this.publicKey ??= createPublicKey(this.privateKey).export({ type: 'spki', format: 'pem' }).toString();
+    const seal: SealSigner = {
+      session: s,
+      privateKey: this.privateKey,
+      publicKey: this.publicKey,
+      repair: this.verifyOwn,
+    };
+    return this.writer.write(
+      `s2/sessions/${s}`,
+      recordPaths.root(s),
+      (files) => {
+        const c = typeof change === 'function' ? change(files) : change;
+        if (!c) return null;
+        const at = this.now().toISOString();
+        const out: Record<string, string | null> = {};
+        if (this.verifyOwn) this.checkOwnStatus(files);
+        if (c.status) {
+          const before = SessionStore.statusOf(files, s, at);
+          const next = c.status({ ...before });
+          out[recordPaths.status(s)] = toYaml(
+            this.sign({ ...next, kind: 'status', session: s, seq: before.seq + 1, updatedAt: at }),
+          );
+        }
+        for (const [p, rec] of Object.entries(c.records ?? {})) out[p] = toYaml(this.sign(rec));
+        if (c.ledger) out[recordPaths.ledger(s)] = this.appendLine<LedgerEntry>(files, recordPaths.ledger(s), c.ledger);
+        if (c.witness)
+          out[recordPaths.witness(s)] = this.appendLine<WitnessEntry>(files, recordPaths.witness(s), {
+            kind: 'witness',
+            session: s,
+            at,
+            action: c.witness.action,
+            detail: c.witness.detail,
+          });
+        const fc: FileChange = { files: out, message: `${c.message}\n\ns2-session: ${s}` };
+        return fc;
+      },
+      seal,
+    );
   }
 
   /** Never build on (and re-sign) a status this session did not sign: someone wrote to our branch. */

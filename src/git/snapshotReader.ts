@@ -24,6 +24,8 @@ import { admit, parseJsonLines, parseYamlRecord } from './recordCodec';
 import { publishedRef, RepoContext } from './repoContext';
 import { RecordCache } from './recordCache';
 import { SeenTips } from './seenTips';
+import { lastSealed, SealState } from './lastSealed';
+import { LocalStateKey } from './localState';
 
 /**
  * Reads the whole swarm at one instant through one `git cat-file --batch`: the refs by name,
@@ -32,6 +34,10 @@ import { SeenTips } from './seenTips';
  */
 type ParsedRecords = Omit<SessionSnapshot, 'session' | 'recordsTip' | 'workTip'>;
 
+/** Far above an honest session (a status, a completion per phase, a verification per peer phase, an ack per instruction). */
+export const MAX_FILES_PER_SESSION = 2_000;
+export const MAX_BYTES_PER_SESSION = 16 << 20;
+
 export interface ReaderOptions {
   /** The session this clone belongs to: its own branches are read from local refs. */
   readonly me?: string | null;
@@ -39,6 +45,8 @@ export interface ReaderOptions {
   readonly trackRewrites?: boolean;
   /** Keep admitted records and ancestry answers in .git/s2/record-cache.json (on by default). */
   readonly persistentCache?: boolean;
+  /** Where S2_HOME is (the key that authenticates .git/s2/ state): process.env when absent. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export class SnapshotReader {
@@ -56,10 +64,13 @@ export class SnapshotReader {
     private readonly opts: ReaderOptions = {},
   ) {
     this.cat = new CatFileBatch(ctx.root);
-    this.seen = SeenTips.forRepo(ctx.commonDir);
+    let key: Promise<LocalStateKey> | null = null;
+    const stateKey = (): Promise<LocalStateKey> => (key ??= LocalStateKey.load(opts.env ?? process.env));
+    this.seen = SeenTips.forRepo(ctx.commonDir, stateKey);
     this.cache = RecordCache.forRepo(
       ctx.commonDir,
-      opts.persistentCache !== false && process.env['S2_NO_CACHE'] !== '1',
+      opts.persistentCache !== false && (opts.env ?? process.env)['S2_NO_CACHE'] !== '1',
+      stateKey,
     );
   }
 
@@ -182,6 +193,7 @@ export class SnapshotReader {
   async blobText(oid: string): Promise<string> {
     const o = await this.cat.read(oid);
     if (!o) throw new S2Error('GIT_FAILED', `blob ${oid} is missing`);
+    if (o.type !== 'blob') throw new S2Error('GIT_FAILED', `object ${oid} is a ${o.type}, not a file`);
     return o.data.toString('utf8');
   }
 
@@ -254,7 +266,17 @@ export class SnapshotReader {
     let witness: WitnessEntry[] = [];
     let integration: IntegrationRecord | null = null;
     const root = recordPaths.root(session);
-    const files = treeOid ? await this.listFiles(treeOid, root) : [];
+    const all = treeOid ? await this.listFiles(treeOid, root) : [];
+    // A bound on what one session's folder costs every reader: files, and bytes parsed.
+    const files = all.slice(0, MAX_FILES_PER_SESSION);
+    if (all.length > files.length)
+      problems.push({
+        code: 'RECORD_INVALID',
+        session,
+        path: root,
+        message: `${root} holds ${all.length} files; only the first ${MAX_FILES_PER_SESSION} are read`,
+      });
+    let bytes = 0;
     for (const f of files) {
       const rel = f.path.slice(root.length);
       if (
@@ -272,6 +294,12 @@ export class SnapshotReader {
       }
       try {
         const text = await this.blobText(f.oid);
+        bytes += text.length;
+        if (bytes > MAX_BYTES_PER_SESSION)
+          throw new S2Error(
+            'RECORD_INVALID',
+            `${f.path}: ${session}'s records pass ${MAX_BYTES_PER_SESSION} bytes; the rest are not read`,
+          );
         if (rel === 'status.yaml') {
           const a = admit(StatusRecord, parseYamlRecord(text, f.path), session, f.path, publicKey);
           if (a.ok && a.record.session === session) status = a.record;
@@ -376,21 +404,43 @@ export class SnapshotReader {
     return out;
   }
 
-  private async instructions(coordTree: string, plan: SwarmPlan): Promise<InstructionInfo[]> {
+  private async instructions(
+    coordTree: string,
+    plan: SwarmPlan,
+    problems: RecordProblem[],
+  ): Promise<InstructionInfo[]> {
     const out: InstructionInfo[] = [];
     for (const s of plan.sessions) {
-      const dir = await this.entryAt(coordTree, `.s2/instructions/${s.id}`);
-      if (!dir || dir.mode !== '40000') continue;
-      for (const e of await this.tree(dir.oid)) {
+      let entries: TreeEntry[];
+      try {
+        const dir = await this.entryAt(coordTree, `.s2/instructions/${s.id}`);
+        if (!dir || dir.mode !== '40000') continue;
+        entries = await this.tree(dir.oid);
+      } catch (e) {
+        problems.push({
+          code: 'UNREADABLE_OBJECT',
+          session: s.id,
+          path: `.s2/instructions/${s.id}`,
+          message: `.s2/instructions/${s.id}/ cannot be read (${e instanceof Error ? e.message : String(e)}); ${s.id}'s instructions are left out`,
+        });
+        continue;
+      }
+      for (const e of entries) {
         const m = /^phase-(\d+)\.md$/.exec(e.name);
         if (!m) continue;
         let id = this.frontMatter.get(e.oid);
         if (!this.frontMatter.has(e.oid)) {
-          try {
-            const fm = parseFrontMatter(await this.blobText(e.oid)).data;
-            id = typeof fm['id'] === 'string' ? fm['id'] : undefined;
-          } catch {
-            id = undefined;
+          // Parsed once per blob per clone (the cache is authenticated), not once per hook call.
+          const cached = this.cache.records<{ id: string | null }>(`front-matter|${e.oid}`);
+          if (cached) id = cached.id ?? undefined;
+          else {
+            try {
+              const fm = parseFrontMatter(await this.blobText(e.oid)).data;
+              id = typeof fm['id'] === 'string' ? fm['id'] : undefined;
+            } catch {
+              id = undefined;
+            }
+            this.cache.setRecords(`front-matter|${e.oid}`, { id: id ?? null });
           }
           this.frontMatter.set(e.oid, id);
         }
@@ -418,13 +468,87 @@ export class SnapshotReader {
     const problems: RecordProblem[] = [];
     const tipsForId: string[] = [`coord=${coord.tip}`];
     for (const sp of plan.sessions) {
-      const own = sp.id === me;
-      const recordsTip = await this.tipOf(`s2/sessions/${sp.id}`, own);
-      const workTip = await this.tipOf(sp.branch, own);
-      tipsForId.push(`${sp.id}=${recordsTip}/${workTip}`);
-      const sessionProblems: RecordProblem[] = [];
-      let parsed: ParsedRecords;
-      if (recordsTip) {
+      try {
+        sessions[sp.id] = await this.readSession(sp, sp.id === me, commits, tipsForId);
+      } catch (e) {
+        // An object that cannot be read (a gitlink, a missing or mistyped object) blinds
+        // only the branch that holds it: that session's records are not read, everyone
+        // else's are, and the view says why.
+        tipsForId.push(`${sp.id}=unreadable`);
+        sessions[sp.id] = {
+          ...emptySession(sp.id),
+          problems: [
+            {
+              code: 'UNREADABLE_OBJECT',
+              session: sp.id,
+              message: `${sessionRef(sp.id)} cannot be read (${e instanceof Error ? e.message : String(e)}); ${sp.id}'s records are left out until its owner repairs the branch (s2 repair); every other session is read as usual`,
+            },
+          ],
+        };
+      }
+    }
+    const tampered = this.opts.trackRewrites !== false ? this.seen.tampered() : null;
+    if (tampered)
+      problems.push({
+        code: 'LOCAL_STATE_TAMPERED',
+        session: '*',
+        path: '.git/s2/seen-tips.json',
+        message: `.git/s2/seen-tips.json (the tips this clone saw, which finds history rewrites) was edited by someone without this clone's key ($S2_HOME/local-state.key), found at ${tampered}; its tips are not believed; clear with s2 validate --accept-rewrite '*' after review`,
+      });
+    for (const r of this.seen.rewrites()) {
+      problems.push({
+        code: 'HISTORY_REWRITE',
+        session: r.session,
+        message: `${sessionRef(r.session)} was rewritten: ${r.to.slice(0, 12)} does not descend from ${r.from.slice(0, 12)} seen before (records may have been removed); clear with s2 validate --accept-rewrite ${r.session} after review`,
+      });
+    }
+    if (this.opts.trackRewrites !== false) await this.seen.save();
+    const instructions = await this.instructions(coordTree, plan, problems);
+    await this.cache.save();
+    const approvals: ApprovalEntry[] = [];
+    for (const [approver, a] of Object.entries(plan.approvers)) {
+      try {
+        approvals.push(...(await this.readApprovals(approver, a.publicKey, problems, tipsForId)));
+      } catch (e) {
+        problems.push({
+          code: 'UNREADABLE_OBJECT',
+          session: `approver:${approver}`,
+          message: `${approverRef(approver)} cannot be read (${e instanceof Error ? e.message : String(e)}); ${approver}'s approvals are left out; everything else is read as usual`,
+        });
+      }
+    }
+    return {
+      id: sha256(tipsForId.join('\n')).slice(0, 16),
+      plan,
+      coordinationTip: coord.tip,
+      coordinationTime: await this.commitTime(coord.tip),
+      sessions,
+      approvals,
+      instructions,
+      problems,
+      commits,
+    };
+  }
+
+  /** One session's branch: its ref, its seal, its records, the facts about its completions. */
+  private async readSession(
+    sp: SwarmPlan['sessions'][number],
+    own: boolean,
+    commits: Record<string, CommitFacts>,
+    tipsForId: string[],
+  ): Promise<SessionSnapshot> {
+    const sessionProblems: RecordProblem[] = [];
+    const ref = await this.refCheck(sp.id, own, sessionProblems);
+    const recordsTip = ref.tip;
+    const workTip = await this.tipOf(sp.branch, own);
+    tipsForId.push(`${sp.id}=${ref.raw ?? recordsTip}/${workTip}`);
+    let parsed: ParsedRecords;
+    if (recordsTip) {
+      const readAt = await this.sealedReadPoint(sp, recordsTip, sessionProblems);
+      const readTree = readAt ? await this.commitTree(readAt) : null;
+      const sessionDir = readTree ? await this.entryAt(readTree, `.s2/sessions/${sp.id}`) : null;
+      parsed = await this.parseSessionTree(sp.id, sessionDir ? readTree : null, sp.publicKey);
+      try {
         const rootTree = await this.commitTree(recordsTip);
         const foreign = await this.foreignPaths(rootTree, sp.id);
         if (foreign.length)
@@ -434,73 +558,131 @@ export class SnapshotReader {
             path: foreign[0],
             message: `${sessionRef(sp.id)} holds files outside .s2/sessions/${sp.id}/ (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); they are ignored`,
           });
-        const sessionDir = await this.entryAt(rootTree, `.s2/sessions/${sp.id}`);
-        parsed = await this.parseSessionTree(sp.id, sessionDir ? rootTree : null, sp.publicKey);
-        if (this.opts.trackRewrites !== false) await this.checkRewrite(sp.id, recordsTip);
-      } else parsed = await this.parseSessionTree(sp.id, null, sp.publicKey);
-      for (const c of parsed.completions) {
-        const key = commitKey(sp.id, c.commit);
-        if (commits[key]) continue;
-        const exists = await this.commitExists(c.commit);
-        commits[key] = { exists, onWorkBranch: exists && !!workTip && (await this.isAncestor(c.commit, workTip)) };
-      }
-      sessions[sp.id] = {
-        session: sp.id,
-        recordsTip,
-        workTip,
-        ...parsed,
-        problems: [...parsed.problems, ...sessionProblems],
-      };
-    }
-    for (const r of this.seen.rewrites()) {
-      problems.push({
-        code: 'HISTORY_REWRITE',
-        session: r.session,
-        message: `${sessionRef(r.session)} was rewritten: ${r.to.slice(0, 12)} does not descend from ${r.from.slice(0, 12)} seen before (records may have been removed); clear with s2 validate --accept-rewrite ${r.session} after review`,
-      });
-    }
-    if (this.opts.trackRewrites !== false) await this.seen.save();
-    await this.cache.save();
-    const approvals: ApprovalEntry[] = [];
-    for (const [approver, a] of Object.entries(plan.approvers)) {
-      const tip = await this.tipOf(`s2/approvals/${approver}`, true);
-      tipsForId.push(`approver:${approver}=${tip}`);
-      if (!tip) continue;
-      const entry = await this.entryAt(await this.commitTree(tip), recordPaths.approvals(approver));
-      if (!entry) continue;
-      const list: ApprovalEntry[] = [];
-      for (const { value, line } of parseJsonLines(await this.blobText(entry.oid), recordPaths.approvals(approver))) {
-        const ad = admit(
-          ApprovalEntry,
-          value,
-          approver,
-          `${approverRef(approver)}:${recordPaths.approvals(approver)}`,
-          a.publicKey,
-          line,
-        );
-        if (ad.ok && ad.record.approver === approver) list.push(ad.record);
-        else if (!ad.ok) problems.push({ ...ad.problem, session: `approver:${approver}` });
-      }
-      const broken = firstChainBreak(list as unknown as (ApprovalEntry & Record<string, unknown>)[]);
-      if (broken >= 0)
-        problems.push({
-          code: 'CHAIN_BROKEN',
-          session: `approver:${approver}`,
-          message: `approvals of ${approver}: the hash chain breaks at entry ${broken + 1}`,
+        if (readAt !== recordsTip) {
+          // What the unsealed commits hold is reported (never admitted), so a person sees the attempt.
+          const tipDir = await this.entryAt(rootTree, `.s2/sessions/${sp.id}`);
+          const atTip = await this.parseSessionTree(sp.id, tipDir ? rootTree : null, sp.publicKey);
+          sessionProblems.push(...atTip.problems.filter((p) => !parsed.problems.some((q) => q.path === p.path)));
+        }
+      } catch (e) {
+        if (readAt === recordsTip) throw e;
+        sessionProblems.push({
+          code: 'UNREADABLE_OBJECT',
+          session: sp.id,
+          message: `the unsealed tip of ${sessionRef(sp.id)} cannot be read (${e instanceof Error ? e.message : String(e)}); ${sp.id}'s sealed records are read`,
         });
-      approvals.push(...(broken >= 0 ? list.slice(0, broken) : list));
+      }
+      if (this.opts.trackRewrites !== false && !ref.remembered) await this.checkRewrite(sp.id, recordsTip);
+    } else parsed = await this.parseSessionTree(sp.id, null, sp.publicKey);
+    for (const c of parsed.completions) {
+      const key = commitKey(sp.id, c.commit);
+      if (commits[key]) continue;
+      const exists = await this.commitExists(c.commit);
+      commits[key] = { exists, onWorkBranch: exists && !!workTip && (await this.isAncestor(c.commit, workTip)) };
     }
     return {
-      id: sha256(tipsForId.join('\n')).slice(0, 16),
-      plan,
-      coordinationTip: coord.tip,
-      coordinationTime: await this.commitTime(coord.tip),
-      sessions,
-      approvals,
-      instructions: await this.instructions(coordTree, plan),
-      problems,
-      commits,
+      session: sp.id,
+      recordsTip,
+      workTip,
+      ...parsed,
+      problems: [...parsed.problems, ...sessionProblems],
     };
+  }
+
+  /**
+   * The records tip of a session, checked as a ref: a ref that names something other than a
+   * commit, or that vanished while this clone remembers a tip, is reported, and the
+   * remembered tip is read instead (it still holds every record the owner wrote).
+   */
+  private async refCheck(
+    session: string,
+    own: boolean,
+    problems: RecordProblem[],
+  ): Promise<{ tip: string | null; raw: string | null; remembered: boolean }> {
+    const branch = `s2/sessions/${session}`;
+    const tip = await this.tipOf(branch, own);
+    if (tip) return { tip, raw: null, remembered: false };
+    const name = own && this.ctx.remote ? `refs/heads/${branch}` : publishedRef(this.ctx, branch);
+    const raw = await this.cat.read(name);
+    const before = this.opts.trackRewrites !== false ? this.seen.tip(session) : undefined;
+    const kept = before ? await this.resolve(before) : null;
+    if (raw)
+      problems.push({
+        code: 'REF_NOT_COMMIT',
+        session,
+        message: `${sessionRef(session)} points at a ${raw.type} (${raw.oid.slice(0, 12)}), not a commit${kept ? `; read at ${kept.slice(0, 12)}, the tip seen before` : ''}; its owner's next write puts it back on its history`,
+      });
+    else if (before)
+      problems.push({
+        code: 'REF_VANISHED',
+        session,
+        message: `${sessionRef(session)} was deleted, but this clone saw it at ${before.slice(0, 12)}${kept ? ', which is read instead' : ', which is gone too'}; its owner's next write continues that history, never a new root`,
+      });
+    return { tip: kept, raw: raw ? `${raw.type}:${raw.oid}` : before ? 'vanished' : null, remembered: !!kept };
+  }
+
+  private readonly seals = new Map<string, SealState>();
+
+  /**
+   * Where to read a session's records: its tip when the owner sealed it, else the owner's
+   * last sealed commit (commits on top were not produced by the owner, FOREIGN_COMMIT); a
+   * branch from before seals is read at its tip.
+   */
+  private async sealedReadPoint(
+    sp: SwarmPlan['sessions'][number],
+    tip: string,
+    problems: RecordProblem[],
+  ): Promise<string | null> {
+    const key = `${tip}|${sp.publicKey ?? ''}`;
+    let st = this.seals.get(key);
+    if (!st) {
+      st = await lastSealed(this.cat, tip, sp.id, sp.publicKey);
+      this.seals.set(key, st);
+    }
+    if (st.unreadable)
+      throw new S2Error('GIT_FAILED', `commit ${st.unreadable.slice(0, 12)} in its history is missing or not a commit`);
+    if (st.legacy || st.foreign.length === 0) return tip;
+    const ids = st.foreign.slice(0, 3).map((c) => c.slice(0, 12));
+    problems.push({
+      code: 'FOREIGN_COMMIT',
+      session: sp.id,
+      message: `${st.foreign.length} commit(s) on ${sessionRef(sp.id)} were not sealed by ${sp.id} (${ids.join(', ')}${st.foreign.length > 3 ? ', …' : ''}): someone else wrote them; ${st.sealed ? `its records are read at ${st.sealed.slice(0, 12)}, the last commit ${sp.id} sealed, and its next write (or s2 repair) rebuilds from there` : `no commit sealed by ${sp.id} is within reach, so none of its records are read`}`,
+    });
+    return st.sealed;
+  }
+
+  private async readApprovals(
+    approver: string,
+    publicKey: string | undefined,
+    problems: RecordProblem[],
+    tipsForId: string[],
+  ): Promise<ApprovalEntry[]> {
+    const tip = await this.tipOf(`s2/approvals/${approver}`, true);
+    tipsForId.push(`approver:${approver}=${tip}`);
+    if (!tip) return [];
+    const entry = await this.entryAt(await this.commitTree(tip), recordPaths.approvals(approver));
+    if (!entry) return [];
+    const list: ApprovalEntry[] = [];
+    for (const { value, line } of parseJsonLines(await this.blobText(entry.oid), recordPaths.approvals(approver))) {
+      const ad = admit(
+        ApprovalEntry,
+        value,
+        approver,
+        `${approverRef(approver)}:${recordPaths.approvals(approver)}`,
+        publicKey,
+        line,
+      );
+      if (ad.ok && ad.record.approver === approver) list.push(ad.record);
+      else if (!ad.ok) problems.push({ ...ad.problem, session: `approver:${approver}` });
+    }
+    const broken = firstChainBreak(list as unknown as (ApprovalEntry & Record<string, unknown>)[]);
+    if (broken >= 0)
+      problems.push({
+        code: 'CHAIN_BROKEN',
+        session: `approver:${approver}`,
+        message: `approvals of ${approver}: the hash chain breaks at entry ${broken + 1}`,
+      });
+    return broken >= 0 ? list.slice(0, broken) : list;
   }
 
   private async checkRewrite(session: string, tip: string): Promise<void> {
@@ -510,6 +692,22 @@ export class SnapshotReader {
     }
     this.seen.advance(session, tip);
   }
+}
+
+function emptySession(session: string): SessionSnapshot {
+  return {
+    session,
+    recordsTip: null,
+    workTip: null,
+    status: null,
+    completions: [],
+    verifications: [],
+    acks: [],
+    ledger: [],
+    witness: [],
+    integration: null,
+    problems: [],
+  };
 }
 
 function foreign(session: string, path: string, claimed: string): RecordProblem {

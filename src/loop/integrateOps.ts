@@ -1,6 +1,7 @@
 import { S2Error } from '../core/errors';
 import {
   IntegratedCompletion,
+  IntegrationSelection,
   integrationPath,
   IntegrationRecord,
   IntegrationResult,
@@ -43,8 +44,7 @@ export async function integrateSwarm(s: SwarmSession, o: IntegrateOptions = {}):
   const { snapshot, view } = await s.view();
   const plan = snapshot.plan;
   const me = s.requireSession(plan);
-  const sel = selectForIntegration(view, plan);
-  await requireCommits(s, sel.latest);
+  const sel = await skipMissingCommits(s, selectForIntegration(view, plan));
   await removeStaleWorktrees(s.ctx.root);
   const c: Ctx = {
     s,
@@ -116,18 +116,31 @@ export async function integrateSwarm(s: SwarmSession, o: IntegrateOptions = {}):
   return rec as IntegrationRecord;
 }
 
-/** The newest completion of each session must name a commit we have: a missing one is an error, never a silent skip. */
-async function requireCommits(s: SwarmSession, latest: readonly IntegratedCompletion[]): Promise<void> {
-  for (const l of latest) {
+/**
+ * A session whose newest completion names a commit this repository does not have (bogus, or
+ * not fetched yet) is skipped and listed with the reason — one bad record must not stop the
+ * gate for everyone; the others are merged.
+ */
+async function skipMissingCommits(s: SwarmSession, sel: IntegrationSelection): Promise<IntegrationSelection> {
+  const missing = new Map<string, string>();
+  for (const l of [...sel.latest, ...sel.merged]) {
+    if (missing.has(l.session)) continue;
     const o = await s.reader.cat.read(l.commit);
-    if (!o || o.type !== 'commit') {
-      throw new S2Error(
-        'COMMIT_MISSING',
-        `${l.session}:${l.phase} names commit ${l.commit}, which is not in this repository${s.ctx.remote ? ` (run git fetch ${s.ctx.remote}, or ask ${l.session} to push its work branch)` : ` (was ${l.session}'s work branch rewritten?)`}; integration needs every session's latest completion`,
-        { session: l.session, phase: l.phase, commit: l.commit },
+    if (!o || o.type !== 'commit')
+      missing.set(
+        l.session,
+        `${l.session}:${l.phase} names commit ${l.commit}, which is not in this repository${s.ctx.remote ? ` (run git fetch ${s.ctx.remote}, or ask ${l.session} to push its work branch)` : ` (was ${l.session}'s work branch rewritten?)`}`,
       );
-    }
   }
+  if (!missing.size) return sel;
+  return {
+    merged: sel.merged.filter((m) => !missing.has(m.session)),
+    skipped: [
+      ...sel.skipped.filter((x) => !missing.has(x.session)),
+      ...[...missing].map(([session, reason]) => ({ session, reason })),
+    ],
+    latest: sel.latest.filter((l) => !missing.has(l.session)),
+  };
 }
 
 /** chain[0] is the coordination commit; chain[i] merges the first i completions. */

@@ -1,3 +1,4 @@
+import { fillCommand } from '../core/names';
 import { sessionPlan } from '../core/manifest';
 import { Emitter, Disposable } from '../core/emitter';
 import { diffViews, eventsOf, SwarmEvent } from '../core/events';
@@ -292,11 +293,13 @@ export class Poller implements Disposable {
 
   private async execute(executor: string, instructionPath: string, me: string, phase: number): Promise<string> {
     const plan = this.snapshot!.plan;
-    const cmd = executor
-      .replace(/\{instruction\}/g, instructionPath)
-      .replace(/\{session\}/g, me)
-      .replace(/\{phase\}/g, String(phase))
-      .replace(/\{repo\}/g, this.session.ctx.root);
+    // Each placeholder is one quoted shell word: a checkout path cannot add a command.
+    const cmd = fillCommand(executor, {
+      instruction: instructionPath,
+      session: me,
+      phase: String(phase),
+      repo: this.session.ctx.root,
+    });
     this.log(`executor: ${cmd}`);
     const r = await runCommand(cmd, this.session.ctx.root, sessionPlan(plan, me)!.phases[phase - 1]!.timeoutSeconds, {
       ...this.session.env,

@@ -43,14 +43,14 @@ export class SwarmSession {
     const env = opts.env ?? process.env;
     let session = opts.session || env['S2_SESSION'] || null;
     const now = opts.now ?? (() => new Date());
-    let reader = new SnapshotReader(ctx, { me: session });
+    let reader = new SnapshotReader(ctx, { me: session, env });
     if (!session && ctx.currentBranch) {
       // No --session and no S2_SESSION: a checkout on a session's work branch is that session.
       const found = await sessionOfBranch(reader, ctx.currentBranch).catch(() => null);
       if (found) {
         reader.dispose();
         session = found;
-        reader = new SnapshotReader(ctx, { me: session });
+        reader = new SnapshotReader(ctx, { me: session, env });
       }
     }
     const warnings: string[] = [];

@@ -148,7 +148,7 @@ describe('s2 integrate: culprits, conflicts, missing commits', function () {
     assert.match(rec.detail, /README\.md/);
   });
 
-  it('a completion that names a missing commit is a clear error, not a skip', async () => {
+  it('a completion that names a missing commit is skipped and listed; the others are integrated (issue #20 item 11)', async () => {
     await deliver(f, 'b', { 'b.txt': 'b\n' });
     const ctx = await openRepo(f.dir('a'));
     const store = new SessionStore(
@@ -169,9 +169,15 @@ describe('s2 integrate: culprits, conflicts, missing commits', function () {
       (st) => st,
     );
     const r = await f.cli('v', ['integrate']);
-    assert.equal(r.code, 2);
-    assert.equal(r.json().error.code, 'COMMIT_MISSING');
-    assert.match(r.stderr, new RegExp(`a:1 names commit ${missing}, which is not in this repository`));
+    assert.equal(r.code, 0, r.stderr);
+    const rec = r.json().integration;
+    assert.equal(rec.result, 'pass');
+    assert.deepEqual(
+      rec.merged.map((m: { session: string }) => m.session),
+      ['b'],
+    );
+    const skippedA = rec.skipped.find((x: { session: string }) => x.session === 'a');
+    assert.match(skippedA.reason, new RegExp(`a:1 names commit ${missing}, which is not in this repository`));
     assert.deepEqual(integrationWorktrees(f), []);
   });
 });

@@ -37,8 +37,9 @@ for (const topology of ['worktree', 'remote'] as Topology[]) {
       await rogue.commit({ status: (st) => ({ ...st, state: 'done', phase: 3 }), message: 'forged' });
       const view = await f.status('ndi');
       assert.ok(codes(view).includes('BAD_SIGNATURE:sip'), codes(view).join(' '));
+      assert.ok(codes(view).includes('FOREIGN_COMMIT:sip'), 'the commit was not sealed by sip');
       const sip = view.sessions.find((s: { id: string }) => s.id === 'sip');
-      assert.equal(sip.declaredState, null, 'the forged status is not acted on');
+      assert.equal(sip.declaredState, 'idle', 'the forged status is not acted on: sip reads as it last sealed itself');
       assert.equal((await f.cli('ndi', ['validate'])).code, 1);
     });
 

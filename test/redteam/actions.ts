@@ -82,7 +82,7 @@ async function hook(ctx: RunContext, a: HookAction, s: string, i: number): Promi
     cwd: ctx.f.dir(s),
     stdin: async () => input,
   });
-  if (/fails open/.test(stderr)) ctx.tally.hook.failedOpen++;
+  if (/call allowed/.test(stderr)) ctx.tally.hook.failedOpen++;
   else if (/"permissionDecision":"deny"/.test(stdout)) ctx.tally.hook.denied++;
   else ctx.tally.hook.allowed++;
   if (code !== 0) ctx.failures.push({ tick: ctx.tick, what: `hook as ${s} exited ${code}: ${stderr}` });

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { keyPath } from '../../src/git/keyStore';
 import { RecordWriter } from '../../src/git/recordWriter';
@@ -85,6 +85,104 @@ function rewrite(ctx: RunContext, s: string, spec: NonNullable<RogueAction['rogu
   else git(dir, 'update-ref', ref, target);
 }
 
+/** One fast-forward commit on another branch, from the actor's checkout, with raw plumbing: nobody seals it. */
+function plant(ctx: RunContext, s: string, spec: NonNullable<RogueAction['rogue']['plant']>): void {
+  const dir = ctx.f.dir(s);
+  const branch = spec.victim.startsWith('approvals/') ? `s2/${spec.victim}` : `s2/sessions/${spec.victim}`;
+  const ref = `refs/heads/${branch}`;
+  const src = ctx.f.topology === 'remote' ? `refs/remotes/origin/${branch}` : ref;
+  const tip = git(dir, 'rev-parse', src);
+  const index = path.join(ctx.f.root, `rogue-index-${process.pid}-${Date.now()}`);
+  const env = { ...process.env, GIT_INDEX_FILE: index };
+  const run = (input: string | null, ...args: string[]): string =>
+    execFileSync('git', args, { cwd: dir, env, encoding: 'utf8', ...(input !== null ? { input } : {}) }).trim();
+  run(null, 'read-tree', tip);
+  const fake = (): string => randomBytes(20).toString('hex');
+  const blob = (text: string): string => run(text, 'hash-object', '-w', '--stdin');
+  // `yaml-map:N` stands for a YAML map of N distinct keys (the quadratic duplicate check's worst case).
+  const expand = (what: string): string => {
+    const m = /^yaml-map:(\d+)$/.exec(what);
+    return m ? Array.from({ length: Number(m[1]) }, (_, i) => `key${i}: ${i}`).join('\n') + '\n' : what;
+  };
+  for (const [file, what] of Object.entries(spec.set ?? {})) {
+    if (what === 'missing-tree') continue;
+    const [mode, oid] =
+      what === 'gitlink'
+        ? ['160000', fake()]
+        : what === 'missing'
+          ? ['100644', fake()]
+          : ['100644', blob(expand(what))];
+    run(null, 'update-index', '--add', '--info-only', '--cacheinfo', `${mode},${oid},${file}`);
+  }
+  // A tree entry naming a tree that does not exist: the index cannot hold it, mktree can.
+  const setEntry = (tree: string | null, parts: string[], oid: string): string => {
+    const lines = tree ? run(null, 'ls-tree', tree).split('\n').filter(Boolean) : [];
+    const name = parts[0]!;
+    const others = lines.filter((l) => l.split('\t')[1] !== name);
+    const cur = lines.find((l) => l.split('\t')[1] === name);
+    const sub = parts.length === 1 ? oid : setEntry(cur ? cur.split(/\s/)[2]! : null, parts.slice(1), oid);
+    return run(`${[...others, `040000 tree ${sub}\t${name}`].join('\n')}\n`, 'mktree', '--missing');
+  };
+  for (const file of spec.remove ?? []) run(null, 'update-index', '--force-remove', file);
+  if (spec.truncate) {
+    const text = git(dir, 'show', `${tip}:${spec.truncate.path}`);
+    const kept = `${text.split('\n').slice(0, spec.truncate.keep).join('\n')}\n`;
+    run(null, 'update-index', '--add', '--cacheinfo', `100644,${blob(kept)},${spec.truncate.path}`);
+  }
+  if (spec.restore) {
+    const old = git(dir, 'rev-parse', `${tip}~${spec.restore.back}:${spec.restore.path}`);
+    run(null, 'update-index', '--add', '--cacheinfo', `100644,${old},${spec.restore.path}`);
+  }
+  let tree = run(null, 'write-tree', '--missing-ok');
+  rmSync(index, { force: true });
+  for (const [file, what] of Object.entries(spec.set ?? {}))
+    if (what === 'missing-tree') tree = setEntry(tree, file.split('/'), fake());
+  const commit = git(dir, 'commit-tree', tree, '-p', tip, '-m', `rogue: ${s} edits ${spec.victim}`);
+  if (ctx.f.topology === 'remote') git(dir, 'push', '-q', 'origin', `${commit}:${ref}`);
+  else git(dir, 'update-ref', ref, commit, tip);
+}
+
+/** Edit the clone's .git/s2 state as a process that can write .git but has no S2_HOME key. */
+function editLocalState(ctx: RunContext, s: string, spec: NonNullable<RogueAction['rogue']['localState']>): void {
+  const common = path.resolve(ctx.f.dir(s), git(ctx.f.dir(s), 'rev-parse', '--git-common-dir'));
+  const file = path.join(common, 's2', `${spec.file}.json`);
+  const raw = readFileSync(file, 'utf8');
+  const nl = raw.indexOf('\n');
+  const mac = /^[0-9a-f]{64}$/.test(raw.slice(0, nl)) ? raw.slice(0, nl + 1) : '';
+  const data = JSON.parse(raw.slice(mac.length)) as Record<string, unknown>;
+  if (spec.file === 'seen-tips') data['rewrites'] = [];
+  else {
+    const records = data['records'] as Record<string, { completions: unknown[] }>;
+    for (const [key, rec] of Object.entries(records)) {
+      if (!key.startsWith(`${spec.session}|`)) continue;
+      rec.completions.push({
+        kind: 'completion',
+        session: spec.session,
+        phase: spec.phase ?? 1,
+        commit: git(ctx.f.dir(s), 'rev-parse', `refs/heads/s2/work/${spec.session}`),
+        completedAt: ctx.nowIso,
+        validations: [],
+      });
+    }
+  }
+  writeFileSync(file, `${mac}${JSON.stringify(data)}`);
+}
+
+/** What a process with write access to .git can do that `git update-ref` refuses: a branch naming a tag object. */
+function retarget(ctx: RunContext, s: string, victim: string): void {
+  const dir = ctx.f.dir(s);
+  const ref = `refs/heads/s2/sessions/${victim}`;
+  const tip = git(dir, 'rev-parse', ref);
+  const tag = execFileSync('git', ['mktag'], {
+    cwd: dir,
+    input: `object ${tip}\ntype commit\ntag rogue-${victim}\ntagger t <t@t> 0 +0000\n\nrogue\n`,
+    encoding: 'utf8',
+  }).trim();
+  const common = path.resolve(dir, git(dir, 'rev-parse', '--git-common-dir'));
+  mkdirSync(path.dirname(path.join(common, ref)), { recursive: true });
+  writeFileSync(path.join(common, ref), `${tag}\n`);
+}
+
 export async function runRogue(ctx: RunContext, a: RogueAction, s: string): Promise<void> {
   const r = a.rogue;
   const via = r.via ?? s;
@@ -92,6 +190,9 @@ export async function runRogue(ctx: RunContext, a: RogueAction, s: string): Prom
   if (ctx.f.topology === 'remote') git(ctx.f.dir(via), 'fetch', '-q', 'origin');
   if (r.blob) return commitBlob(ctx, s, via, r.blob.path, r.blob.mb);
   if (r.rewrite) return rewrite(ctx, s, r.rewrite);
+  if (r.plant) return plant(ctx, s, r.plant);
+  if (r.localState) return editLocalState(ctx, s, r.localState);
+  if (r.retarget) return retarget(ctx, s, r.retarget.victim);
   await withStore(ctx, s, signer, via, async (store) => {
     if (r.status || r.help) {
       const helping = r.help
@@ -134,6 +235,35 @@ export async function runRogue(ctx: RunContext, a: RogueAction, s: string): Prom
       );
     }
     if (r.witness) await store.commit({ witness: r.witness, message: `rogue witness ${r.witness.action}` });
+    if (r.verification) {
+      const v = r.verification;
+      const target = git(
+        ctx.f.dir(via),
+        'show',
+        `${ctx.f.topology === 'remote' ? 'origin/' : ''}s2/sessions/${v.target}:.s2/sessions/${v.target}/phases/${v.phase}.yaml`,
+      );
+      const completionCommit = /commit: ([0-9a-f]{40})/.exec(target)![1]!;
+      await store.writeVerification({
+        kind: 'verification',
+        verifier: s,
+        target: v.target,
+        phase: v.phase,
+        completionCommit,
+        verifierCommit: workTip(ctx, s) ?? completionCommit,
+        result: v.result,
+        at: v.at ?? ctx.nowIso,
+        commands: [
+          {
+            command: 'npm test',
+            exitCode: v.result === 'pass' ? 0 : 1,
+            durationMs: 10,
+            outputTail: 'rogue',
+            timedOut: false,
+          },
+        ],
+        detail: '',
+      });
+    }
   });
   if (via === s) {
     const tip = git(ctx.f.dir(s), 'rev-parse', '-q', '--verify', `refs/heads/s2/sessions/${s}`);

@@ -90,6 +90,35 @@ export interface RogueSpec {
   readonly rewrite?: { readonly victim: string; readonly back: number; readonly addCommit?: boolean };
   /** A large generated blob committed to the actor's records branch at `path`. */
   readonly blob?: { readonly path: string; readonly mb: number };
+  /**
+   * Raw git on another branch (`victim`: a session, or `approvals/<id>`), one fast-forward
+   * commit that nobody sealed: `set` a path to a gitlink, a missing blob, a missing tree or a
+   * text; `remove` paths; `truncate` a file to its first `keep` lines; `restore` a file as it
+   * was `back` commits ago (a replay).
+   */
+  readonly plant?: {
+    readonly victim: string;
+    readonly set?: Readonly<Record<string, string>>;
+    readonly remove?: readonly string[];
+    readonly truncate?: { readonly path: string; readonly keep: number };
+    readonly restore?: { readonly path: string; readonly back: number };
+  };
+  /** Point `victim`'s records branch at an annotated tag of its tip, writing the ref file (git itself refuses). */
+  readonly retarget?: { readonly victim: string };
+  /** A verification record written with the actor's key, e.g. dated far in the future. */
+  readonly verification?: {
+    readonly target: string;
+    readonly phase: number;
+    readonly result: 'pass' | 'fail' | 'conflict';
+    readonly at?: string;
+  };
+  /** An edit of the actor's clone-local state in .git/s2 by someone without the S2_HOME key. */
+  readonly localState?: {
+    readonly file: 'record-cache' | 'seen-tips';
+    /** record-cache: add a completion of `phase` to every cached record set of `session`; seen-tips: clear the rewrites. */
+    readonly session?: string;
+    readonly phase?: number;
+  };
   /** Sign with this session's key instead of the actor's own. */
   readonly signer?: string;
   /** Write from this session's checkout (default: the actor's). */

@@ -95,7 +95,7 @@ describe('completions: evaluateCompletions', () => {
           { command: 'npm run e2e', exitCode: 3, durationMs: 1, outputTail: 'a\nb: 2 failing\n' },
         ],
       },
-      'sip could not verify it: `npm run e2e` failed with exit 3 — b: 2 failing',
+      'sip could not verify it: `npm run e2e` failed with exit 3 — output: "b: 2 failing"',
     ],
     [
       'a command that timed out',
@@ -107,14 +107,14 @@ describe('completions: evaluateCompletions', () => {
       'a fail with only a detail',
       'fail',
       { detail: 'build dir missing' },
-      'sip could not verify it: build dir missing',
+      'sip could not verify it: "build dir missing"',
     ],
     ['a fail with nothing said', 'fail', {}, 'sip could not verify it: verification failed'],
     [
       'a merge conflict',
       'conflict',
       { detail: 'src/a.ts' },
-      "sip could not verify it: merge conflict with sip's branch (src/a.ts)",
+      'sip could not verify it: merge conflict with sip\'s branch ("src/a.ts")',
     ],
   ];
   for (const [name, result, opts, want] of disputes) {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { S2Error } from '../../core/errors';
 import { handleClaudeHook, importClaudeUsage, installClaudeHooks } from '../../loop/claudeHookOps';
 import { handleRuntimeHook } from '../../loop/runtimeHookOps';
+import { hookFailureVerdict, noteHookHealthy } from '../../loop/hookFailure';
 import type { Command } from '../cliTypes';
 
 export const hookCommand: Command = {
@@ -13,7 +14,8 @@ export const hookCommand: Command = {
   options: {
     'fail-closed': {
       type: 'boolean',
-      description: 'deny when S² itself fails (default: say why on stderr and let the call through)',
+      description:
+        'deny every call when S² itself fails (default: deny sub-agent spawns at once, other calls once the swarm has been unreadable for S2_HOOK_BLIND_SECONDS, 300 s)',
     },
   },
   details:
@@ -27,18 +29,21 @@ export const hookCommand: Command = {
       const s = await ctx.open();
       const { output } =
         runtime === 'claude' ? await handleClaudeHook(s, input) : await handleRuntimeHook(s, runtime, input);
+      await noteHookHealthy(s.ctx.commonDir, s.now());
       if (output) ctx.io.stdout(`${JSON.stringify(output)}\n`);
       return 0;
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      if (ctx.values['fail-closed']) {
-        const reason = `S² could not check this call: ${why}`;
+      const now = ctx.io.env['S2_NOW'] ? new Date(ctx.io.env['S2_NOW']) : new Date();
+      const v = await hookFailureVerdict(ctx.flags.repo, input, why, now, ctx.io.env, !!ctx.values['fail-closed']);
+      if (v.deny) {
+        const reason = v.reason;
         ctx.io.stdout(
           `${JSON.stringify(runtime === 'gemini' ? { decision: 'deny', reason } : { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } })}\n`,
         );
         return 0;
       }
-      ctx.io.stderr(`s2 hook: ${why} (call allowed: the hook fails open; use --fail-closed to deny instead)\n`);
+      ctx.io.stderr(`${v.reason}\n`);
       return 0;
     }
   },

@@ -54,7 +54,8 @@ export const validateCommand: Command = {
     strict: { type: 'boolean', description: 'fail on warnings too' },
     'accept-rewrite': {
       type: 'string',
-      description: "after review, stop reporting a history rewrite of SESSION's branch",
+      description:
+        "after review, stop reporting a history rewrite of SESSION's branch ('*': every one, and an edited .git/s2/seen-tips.json)",
     },
   },
   async run(ctx) {

@@ -1,0 +1,67 @@
+import type { SessionSnapshot, Snapshot } from './snapshot';
+import type { Violation } from './viewTypes';
+
+/**
+ * Times in records are the writer's word. A time in the future would win every "latest
+ * wins" comparison for ever (a verification dated 9999 keeps a completion disputed), keep a
+ * heartbeat or a help lease alive, so a record dated more than the allowed clock skew after
+ * the reader's `now` is reported and not believed: the verification and the integration
+ * verdict are left out, the heartbeat and the help claim count as expired. Culprits an
+ * integration names must be sessions of the manifest.
+ */
+export const CLOCK_SKEW_SECONDS = 300;
+
+const EPOCH = new Date(0).toISOString();
+
+export function screenTimes(snap: Snapshot, now: Date, violations: Violation[]): Snapshot {
+  const limit = now.getTime() + CLOCK_SKEW_SECONDS * 1000;
+  const future = (at: string | null | undefined): boolean => !!at && !(Date.parse(at) <= limit);
+  const ids = new Set(snap.plan.sessions.map((s) => s.id));
+  let changed = false;
+  const report = (session: string, what: string, at: string): void => {
+    changed = true;
+    violations.push({
+      code: 'FUTURE_TIMESTAMP',
+      session,
+      severity: 'error',
+      ref: what,
+      message: `${session}'s ${what} is dated ${at.slice(0, 40)}, more than ${CLOCK_SKEW_SECONDS} s after now (${now.toISOString()}); it is not believed`,
+    });
+  };
+  const sessions: Record<string, SessionSnapshot> = {};
+  for (const [id, s] of Object.entries(snap.sessions)) {
+    const verifications = s.verifications.filter((v) => {
+      if (!future(v.at)) return true;
+      report(id, `verification of ${v.target}:${v.phase}`, v.at);
+      return false;
+    });
+    let integration = s.integration ?? null;
+    if (integration && future(integration.at)) {
+      report(id, 'integration verdict', integration.at);
+      integration = null;
+    }
+    if (integration && integration.culprits.some((c) => !ids.has(c))) {
+      const unknown = integration.culprits.filter((c) => !ids.has(c));
+      changed = true;
+      violations.push({
+        code: 'RECORD_INVALID',
+        session: id,
+        severity: 'error',
+        ref: 'integration culprits',
+        message: `${id}'s integration verdict names culprits that are not sessions of the manifest (${unknown.slice(0, 3).join(', ')}); they are left out`,
+      });
+      integration = { ...integration, culprits: integration.culprits.filter((c) => ids.has(c)) };
+    }
+    let status = s.status;
+    if (status && future(status.heartbeatAt)) {
+      report(id, 'heartbeat', status.heartbeatAt);
+      status = { ...status, heartbeatAt: EPOCH };
+    }
+    if (status?.helping && future(status.helping.claimedAt)) {
+      report(id, 'help claim', status.helping.claimedAt);
+      status = { ...status, helping: { ...status.helping, claimedAt: EPOCH } };
+    }
+    sessions[id] = { ...s, verifications, integration, status };
+  }
+  return changed ? { ...snap, sessions } : snap;
+}

@@ -1,0 +1,75 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { s2Home } from './keyStore';
+
+/**
+ * Clone-local state that decides what a reader believes (the record cache, the tips seen
+ * before) lives in `.git/s2/`, which every session sharing the repository can write. It is
+ * authenticated with a key kept outside the repository (`$S2_HOME/local-state.key`, mode
+ * 0600): an edit by anything that can write `.git` but not read that key is noticed. The
+ * file is `<hmac-sha256 hex>\n<json>`.
+ */
+export type LocalStateRead =
+  | { readonly status: 'ok' | 'legacy'; readonly text: string }
+  | { readonly status: 'absent' }
+  | { readonly status: 'tampered'; readonly text: string };
+
+export class LocalStateKey {
+  private constructor(
+    private readonly key: Buffer,
+    /** The key was made just now: files written before keys existed are accepted once. */
+    readonly fresh: boolean,
+  ) {}
+
+  static async load(env: NodeJS.ProcessEnv = process.env): Promise<LocalStateKey> {
+    const file = path.join(s2Home(env), 'local-state.key');
+    try {
+      const hex = (await fs.readFile(file, 'utf8')).trim();
+      if (/^[0-9a-f]{64}$/.test(hex)) return new LocalStateKey(Buffer.from(hex, 'hex'), false);
+    } catch {
+      /* made below */
+    }
+    const key = randomBytes(32);
+    try {
+      await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      await fs.writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+      return new LocalStateKey(key, true);
+    } catch {
+      // Another process made it at the same moment: use theirs.
+      const hex = (await fs.readFile(file, 'utf8').catch(() => '')).trim();
+      return /^[0-9a-f]{64}$/.test(hex)
+        ? new LocalStateKey(Buffer.from(hex, 'hex'), false)
+        : new LocalStateKey(key, true);
+    }
+  }
+
+  private mac(text: string): string {
+    return createHmac('sha256', this.key).update(text).digest('hex');
+  }
+
+  async read(file: string): Promise<LocalStateRead> {
+    let raw: string;
+    try {
+      raw = await fs.readFile(file, 'utf8');
+    } catch {
+      return { status: 'absent' };
+    }
+    const nl = raw.indexOf('\n');
+    const head = nl < 0 ? '' : raw.slice(0, nl);
+    if (/^[0-9a-f]{64}$/.test(head)) {
+      const text = raw.slice(nl + 1);
+      const ok = timingSafeEqual(Buffer.from(head, 'hex'), Buffer.from(this.mac(text), 'hex'));
+      return { status: ok ? 'ok' : 'tampered', text };
+    }
+    // A file from before authentication: trusted only on the run that made the key.
+    return { status: this.fresh ? 'legacy' : 'tampered', text: raw };
+  }
+
+  async write(file: string, text: string): Promise<void> {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    await fs.writeFile(tmp, `${this.mac(text)}\n${text}`);
+    await fs.rename(tmp, file);
+  }
+}

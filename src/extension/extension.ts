@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): S2Api {
     await records.openPhase(session, phase);
   });
   const statusBar = new BudgetStatusBar(host);
-  const alerts = new AlertPresenter(host);
+  const alerts = new AlertPresenter(host, context.workspaceState);
   const h = host;
   const terminals = new SessionTerminals(h, context.extensionPath, context.globalStorageUri.fsPath);
   tree.sessionDecorators.push((item, s) => decorateSessionRow(item, s, terminals));

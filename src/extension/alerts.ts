@@ -24,6 +24,9 @@ const SHOWN_KEY = 's2.shownAlerts';
 
 export class AlertPresenter implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
+  /** Messages shown, and events received, so far (the extension-host tests read them). */
+  readonly messages: string[] = [];
+  received = 0;
 
   constructor(
     private readonly host: SwarmHost,
@@ -46,6 +49,7 @@ export class AlertPresenter implements vscode.Disposable {
 
   present(events: readonly SwarmEvent[]): void {
     const s = readSettings();
+    this.received += events.length;
     // After a reload the loop starts afresh and reports every current event: show only the new ones.
     const before = new Set(this.shown());
     const fresh = events.filter((e) => !before.has(e.key));
@@ -66,6 +70,7 @@ export class AlertPresenter implements vscode.Disposable {
 
   private notify(a: Alert): void {
     this.host.log.info(`alert (${a.severity}): ${a.message}`);
+    this.messages.push(a.message);
     const show =
       a.severity === 'error'
         ? vscode.window.showErrorMessage

@@ -202,7 +202,9 @@ export async function resetPhase(s: SwarmSession, phase: number): Promise<void> 
 }
 
 export async function declareBlock(s: SwarmSession, on: string | null, reason: string): Promise<SwarmView> {
-  const { snapshot } = await s.view();
+  const { snapshot, view } = await s.view();
+  // Cleared: back to work on an open phase, or idle after a completed one (never "working" on a done phase).
+  const open = view.sessions.find((x) => x.id === s.session)?.phase ?? 0;
   const store = await s.store(snapshot.plan);
   const at = s.now().toISOString();
   await store.commit({
@@ -214,7 +216,12 @@ export async function declareBlock(s: SwarmSession, on: string | null, reason: s
             heartbeatAt: at,
             blockedOn: [...st.blockedOn.filter((b) => b.on !== on), { on, reason, since: at }],
           }
-        : { ...st, state: st.state === 'blocked' ? 'working' : st.state, heartbeatAt: at, blockedOn: [] },
+        : {
+            ...st,
+            state: st.state === 'blocked' ? (st.phase < open ? 'idle' : 'working') : st.state,
+            heartbeatAt: at,
+            blockedOn: [],
+          },
     witness: { action: on ? 'block' : 'unblock', detail: on ? `${on}: ${reason}` : '' },
     message: on ? `blocked on ${on}: ${reason}` : 'clear declared blocks',
   });

@@ -86,7 +86,7 @@ export class Poller implements Disposable {
     // the events are computed, so the only news is "no longer blocked".
     const settled = me ? settledWaits(view, me, snapshot.sessions[me]?.status ?? null) : null;
     if (me && settled && !nothingSettled(settled)) {
-      await endSettled(this.session, snapshot.plan, settled);
+      await endSettled(this.session, snapshot.plan, settled, view.sessions.find((x) => x.id === me)!.phase);
       this.log(`ended ${[...settled.waits, ...(settled.help ? [settled.help] : [])].join(', ')}: complete`);
       snapshot = await this.session.snapshot();
       this.snapshot = snapshot;

@@ -8,7 +8,12 @@ import type { SwarmSession } from './swarmSession';
  * The status is rewritten from the branch's own latest record (compare-and-swap), so a wait
  * declared in the meantime on something else stays.
  */
-export async function endSettled(s: SwarmSession, plan: SwarmPlan, settled: SettledWaits): Promise<void> {
+export async function endSettled(
+  s: SwarmSession,
+  plan: SwarmPlan,
+  settled: SettledWaits,
+  openPhase: number,
+): Promise<void> {
   const store = await s.store(plan);
   const at = s.now().toISOString();
   const over = new Set(settled.waits);
@@ -23,7 +28,10 @@ export async function endSettled(s: SwarmSession, plan: SwarmPlan, settled: Sett
       return {
         ...st,
         blockedOn,
-        state: st.state === 'blocked' && blockedOn.length === 0 ? 'working' : st.state,
+        // No longer blocked: back to work on an open phase, or idle after a completed one (not
+        // "working" on a phase that is done, which would read as a repeated phase).
+        state:
+          st.state === 'blocked' && blockedOn.length === 0 ? (st.phase < openPhase ? 'idle' : 'working') : st.state,
         helping: helpOver ? null : st.helping,
         heartbeatAt: at,
       };

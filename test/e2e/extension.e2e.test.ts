@@ -46,12 +46,15 @@ async function closeEditors(page: Page): Promise<void> {
   await page.waitForTimeout(300);
 }
 
-/** Switch the colour theme through the user settings (code-server applies them live). */
-function setTheme(userDataDir: string, theme: string): void {
-  const file = path.join(userDataDir, 'User', 'settings.json');
-  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  settings['workbench.colorTheme'] = theme;
-  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+/** Switch the colour theme the way a person does: "Preferences: Color Theme" in the palette. */
+async function setTheme(page: Page, theme: string): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'visible', timeout: 20_000 });
+  await page.keyboard.type(theme);
+  await widget.locator('.monaco-list-row', { hasText: theme }).first().waitFor({ state: 'visible', timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden', timeout: 20_000 });
 }
 
 /** The contrast ratio (WCAG) of the first blocker link's text on its cell, as rendered. */
@@ -294,8 +297,8 @@ describe('e2e: the S² extension in code-server', function () {
   for (const theme of ['Default Light Modern', 'Default Dark Modern', 'Default High Contrast']) {
     it(`screenshots in ${theme}: the tree, the matrix with its legend, an alert`, async () => {
       await closeEditors(page);
-      setTheme(server!.userDataDir, theme);
-      await page.waitForTimeout(1500);
+      await setTheme(page, theme);
+      await page.waitForTimeout(1000);
       const slug = theme.split(' ')[1]!.toLowerCase();
       // Each theme adds new waiters, so "You block N sessions" changes and alerts again.
       await seeded!.fixture.cli(slug === 'light' ? 'h323' : slug === 'dark' ? 'ndi' : 'sip', [

@@ -25,9 +25,9 @@
     disputed: '⚠',
     invalid: '✗',
     'in-progress': '▶',
-    stalled: '‖',
+    stalled: '⏱',
     error: '!',
-    blocked: '■',
+    blocked: '⊘',
     ready: '○',
     'not-started': '·',
     none: '',
@@ -199,12 +199,50 @@
     return e;
   }
 
+  /** The legend explains every mark the table uses, with a sample drawn by the same classes. */
   const legend = document.getElementById('legend');
-  for (const [state, sym] of Object.entries(SYMBOL)) {
-    if (state === 'none') continue;
-    const li = el('li', '', ` ${sym} ${state}`);
-    li.prepend(el('span', `state-${state}`));
+  const WORDS = {
+    verified: 'done, verified',
+    done: 'done, not verified',
+    disputed: 'disputed',
+    invalid: 'invalid completion',
+    'in-progress': 'in progress',
+    stalled: 'stalled (no heartbeat)',
+    error: 'error (a person must look)',
+    blocked: 'waiting (blocked)',
+    ready: 'ready to start',
+    'not-started': 'not started',
+  };
+  for (const [state, words] of Object.entries(WORDS)) {
+    const li = el('li');
+    li.append(
+      el('span', `sample cell state-${state}`, SYMBOL[/** @type {keyof typeof SYMBOL} */ (state)]),
+      el('span', '', words),
+    );
     legend?.append(li);
   }
+  /** @type {[string, string, string][]} */
+  const MARKS = [
+    ['sample cell critical', '', 'on the critical path (◆)'],
+    ['sample cell awaited', '', 'others wait on this (orange outline)'],
+    ['sample mark', '⚑', 'top blocker (most sessions wait on it)'],
+    ['sample cell cycle', '', 'in a deadlock (dashed red outline)'],
+    ['sample dep', '→ a:2', 'waits on a:2 (click to jump)'],
+  ];
+  for (const [cls, text, words] of MARKS) {
+    const li = el('li');
+    li.append(el('span', cls, text), el('span', '', words));
+    legend?.append(li);
+  }
+  const keys = el('li', 'keys');
+  keys.append(
+    el('kbd', '', '←↑→↓'),
+    el('span', '', ' move · '),
+    el('kbd', '', 'Enter'),
+    el('span', '', ' open the phase · '),
+    el('kbd', '', 'b'),
+    el('span', '', ' jump to what it waits on'),
+  );
+  legend?.append(keys);
   send({ type: 'webview/ready' });
 })();

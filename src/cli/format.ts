@@ -20,6 +20,8 @@ export function formatStatus(view: SwarmView): string {
   ]);
   const head = ['SESSION', 'STATE', 'PHASE', 'HEARTBEAT', 'SPEND', 'AGENTS', 'BLOCKED BY', ''];
   const lines = [`swarm ${view.swarm} · snapshot ${view.snapshot} · ${view.now}`, '', ...table([head, ...rows])];
+  const waits = declaredWaits(view);
+  if (waits.length) lines.push('', 'declared waits:', ...waits);
   if (view.deadlocks.length)
     lines.push('', ...view.deadlocks.map((d) => `DEADLOCK ${d.sessions.join(' ↔ ')}: ${d.suggestion.text}`));
   if (view.violations.length)
@@ -42,12 +44,23 @@ export function formatBlockers(view: SwarmView): string {
     b.stalled ? 'STALLED' : '',
   ]);
   const lines = table([['#', 'BLOCKER', 'AWAITED', 'BLOCKS', 'TRANSITIVE', ''], ...rows]);
+  const waits = declaredWaits(view);
+  if (waits.length) lines.push('', 'declared waits:', ...waits);
   for (const g of view.gangUp) {
     lines.push('', `gang up on ${g.blocker}:${g.phase}:`);
     for (const t of g.tasks) lines.push(`  ${t.helper} (${t.side}${t.claimed ? ', claimed' : ''}): ${t.task}`);
   }
   if (view.criticalPath.length) lines.push('', `critical path: ${view.criticalPath.join(' → ')}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** "  talent waits on webrtc:3: needs the WebRTC media path" — the reason a session gave for each wait. */
+function declaredWaits(view: SwarmView): string[] {
+  return view.sessions.flatMap((s) =>
+    Object.entries(s.waitReasons)
+      .filter(([ref]) => s.blockedBy.includes(ref))
+      .map(([ref, why]) => `  ${s.id} waits on ${ref}: ${why}`),
+  );
 }
 
 export function table(rows: string[][]): string[] {

@@ -14,6 +14,7 @@ export type SwarmEventType =
   | 'STUCK_BLOCKER'
   | 'BUDGET_80'
   | 'BUDGET_100'
+  | 'PHASE_ERROR'
   | 'VIOLATION';
 
 export interface SwarmEvent {
@@ -42,7 +43,7 @@ export function eventsOf(view: SwarmView, me: string | null): SwarmEvent[] {
         type: 'BLOCKED',
         key: `blocked:${mine.blockedBy.join(',')}`,
         session: me!,
-        message: `You are blocked by ${mine.blockedBy.join(', ')}`,
+        message: `You are blocked by ${mine.blockedBy.map((r) => withReason(r, mine.waitReasons[r])).join(', ')}`,
         refs: [...mine.blockedBy],
       });
     if (mine.transitiveBlocks > 0)
@@ -50,8 +51,17 @@ export function eventsOf(view: SwarmView, me: string | null): SwarmEvent[] {
         type: 'BLOCKING',
         key: `blocking:${mine.transitiveBlocks}`,
         session: me!,
-        message: `You block ${mine.transitiveBlocks} session(s): ${mine.blocks.join(', ')}`,
+        message: blockingMessage(view, me!),
         refs: [...mine.blocks],
+      });
+    const open = mine.phases[mine.phase - 1];
+    if (open?.state === 'error')
+      out.push({
+        type: 'PHASE_ERROR',
+        key: `error:${me}:${open.phase}`,
+        session: me!,
+        message: `${me}:${open.phase} is in error${mine.attempts ? ` after ${mine.attempts.count} of ${mine.attempts.max} attempts (${mine.attempts.lastError})` : ''}: a person must look, then reset it`,
+        refs: [`${me}:${open.phase}`],
       });
     if (mine.budgetFraction >= 1)
       out.push({
@@ -90,6 +100,40 @@ export function eventsOf(view: SwarmView, me: string | null): SwarmEvent[] {
     });
   }
   return out;
+}
+
+function withReason(ref: string, reason: string | undefined): string {
+  return reason ? `${ref} (“${reason}”)` : ref;
+}
+
+/**
+ * "You block 2 sessions: talent waits on webrtc:3 (“needs the media path”); cli waits through
+ * talent" — every waiter named, direct ones with the phase and the reason they gave.
+ */
+export function blockingMessage(view: SwarmView, me: string): string {
+  const byId = new Map(view.sessions.map((s) => [s.id, s]));
+  const waitsOn = (s: string): string[] =>
+    view.sessions.filter((x) => x.blockedBy.some((r) => r.split(':')[0] === s)).map((x) => x.id);
+  const direct = waitsOn(me).filter((x) => x !== me);
+  const parts = direct.map((w) => {
+    const refs = byId.get(w)!.blockedBy.filter((r) => r.split(':')[0] === me);
+    return `${w} waits on ${refs.map((r) => withReason(r, byId.get(w)!.waitReasons[r])).join(', ')}`;
+  });
+  const seen = new Set([me, ...direct]);
+  const queue = direct.map((d) => ({ id: d, via: d }));
+  const through = new Map<string, string[]>();
+  while (queue.length) {
+    const { id } = queue.shift()!;
+    for (const w of waitsOn(id)) {
+      if (seen.has(w)) continue;
+      seen.add(w);
+      (through.get(id) ?? through.set(id, []).get(id)!).push(w);
+      queue.push({ id: w, via: id });
+    }
+  }
+  for (const [via, ws] of through) parts.push(`${ws.join(', ')} ${ws.length === 1 ? 'waits' : 'wait'} through ${via}`);
+  const n = seen.size - 1;
+  return `You block ${n} session${n === 1 ? '' : 's'}: ${parts.join('; ')}`;
 }
 
 /**

@@ -149,7 +149,7 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
     sessions,
     blockers,
     deadlocks,
-    criticalPath: criticalPath(plan, table),
+    criticalPath: criticalPath(plan, table, wf.edges),
     gangUp,
     violations: dedupe(violations),
     swarmSpendUsd: swarm?.spendUsd ?? sessions.reduce((s, x) => s + x.spendUsd, 0),
@@ -319,6 +319,11 @@ function checkStatusClaims(snap: Snapshot, table: CompletionTable, wf: WaitFor, 
   }
 }
 
+function attemptsOf(st: Snapshot['sessions'][string]['status'], phase: number, max: number): SessionView['attempts'] {
+  const a = st?.attempts[String(phase)];
+  return a && a.count > 0 ? { count: a.count, max, lastError: a.lastError } : null;
+}
+
 /** Lookups built once per view, so that a view of 1000 sessions stays linear. */
 interface ViewIndex {
   readonly waiters: ReadonlyMap<string, readonly string[]>;
@@ -452,9 +457,11 @@ function sessionView(
     agentsRunning: running,
     maxAgents: sp.maxAgents,
     blockedBy,
+    waitReasons: Object.fromEntries((st?.blockedOn ?? []).map((b) => [b.on, b.reason])),
     blocks: [...(index.waiters.get(id) ?? [])],
     transitiveBlocks: index.blockerOf.get(id)?.transitive ?? 0,
     helping: claim ? { ...claim, active: true } : null,
+    attempts: attemptsOf(st, current, plan.polling.maxAttempts),
     pendingInstructions: (index.instructionsOf.get(id) ?? []).filter((i) => !acked.has(i.id)).map((i) => i.id),
     awaitingInput,
     recordsTip: s?.recordsTip ?? null,

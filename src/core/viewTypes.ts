@@ -61,8 +61,12 @@ export interface SessionView {
   readonly agentsRunning: number;
   readonly maxAgents: number;
   readonly blockedBy: readonly string[];
+  /** Why this session waits, per `session:phase` it declared a wait on (`s2 block --reason`). */
+  readonly waitReasons: Readonly<Record<string, string>>;
   readonly blocks: readonly string[];
   readonly transitiveBlocks: number;
+  /** Failed attempts at the open phase (the loop retries until `max`, then the phase is in error). */
+  readonly attempts: { readonly count: number; readonly max: number; readonly lastError: string } | null;
   readonly helping: (HelpClaim & { active: boolean }) | null;
   readonly pendingInstructions: readonly string[];
   /** Set while the session's agent waits on a person (from its runtime's hook), else null. */

@@ -143,9 +143,16 @@ export function findDeadlocks(wf: WaitFor): DeadlockView[] {
 
 /**
  * The longest chain of phases still to do (each open phase counts one), following each phase's
- * predecessor and its needs: the work that decides when the swarm can finish.
+ * predecessor, its needs and the waits sessions declared (`s2 block`): a declared wait holds a
+ * session up exactly as a need does, so the path goes through the phase it waits on.
  */
-export function criticalPath(plan: SwarmPlan, table: CompletionTable): string[] {
+export function criticalPath(plan: SwarmPlan, table: CompletionTable, waits: readonly WaitEdge[] = []): string[] {
+  const declared = new Map<string, { session: string; phase: number }[]>();
+  for (const e of waits) {
+    if (!e.declared) continue;
+    const k = `${e.from}:${e.fromPhase}`;
+    (declared.get(k) ?? declared.set(k, []).get(k)!).push({ session: e.to, phase: e.toPhase });
+  }
   const memo = new Map<string, string[]>();
   const byId = new Map(plan.sessions.map((x) => [x.id, x]));
   const visiting = new Set<string>();
@@ -158,9 +165,13 @@ export function criticalPath(plan: SwarmPlan, table: CompletionTable): string[] 
     visiting.add(key);
     const sp = byId.get(s)!;
     let best: string[] = [];
-    const deps = [...(n > 1 ? [{ session: s, phase: n - 1 }] : []), ...sp.phases[n - 1]!.needs];
+    const deps = [
+      ...(n > 1 ? [{ session: s, phase: n - 1 }] : []),
+      ...sp.phases[n - 1]!.needs,
+      ...(declared.get(key) ?? []),
+    ];
     for (const d of deps) {
-      if (!open(d.session, d.phase)) continue;
+      if (!byId.get(d.session)?.phases[d.phase - 1] || !open(d.session, d.phase)) continue;
       const p = longest(d.session, d.phase);
       if (p.length > best.length) best = p;
     }

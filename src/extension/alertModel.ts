@@ -1,4 +1,5 @@
 import type { SwarmEvent } from '../core/events';
+import { escapeLinks, inWords } from './messageText';
 import type { AlertLevel } from './settings';
 
 /**
@@ -7,7 +8,8 @@ import type { AlertLevel } from './settings';
  * per tick and the rest are summed up in one, so a burst never becomes a storm. Pure.
  */
 export type AlertSeverity = 'error' | 'warning' | 'info';
-export type AlertAction = 'Help Blocker' | 'Open Matrix' | 'Show Problems' | 'Show Budget' | 'Start Phase';
+export type AlertAction =
+  'Help Blocker' | 'Open Matrix' | 'Show Problems' | 'Show Budget' | 'Start Phase' | 'Show in Tree' | 'Reset Phase';
 
 export interface Alert {
   readonly key: string;
@@ -16,15 +18,24 @@ export interface Alert {
   readonly actions: readonly AlertAction[];
 }
 
-const ABOUT_ME = new Set(['BLOCKED', 'BLOCKING', 'BUDGET_80', 'BUDGET_100', 'INSTRUCTION_NEW', 'UNBLOCKED']);
+const ABOUT_ME = new Set([
+  'BLOCKED',
+  'BLOCKING',
+  'BUDGET_80',
+  'BUDGET_100',
+  'INSTRUCTION_NEW',
+  'UNBLOCKED',
+  'PHASE_ERROR',
+]);
 
 export function alertOf(e: SwarmEvent): Alert {
-  const base = { key: e.key, message: `S²: ${e.message}` };
+  // Record text rides in the message (reasons, tasks, ids): it must not become a clickable link.
+  const base = { key: e.key, message: escapeLinks(`S²: ${inWords(e.message)}`) };
   switch (e.type) {
     case 'BLOCKED':
-      return { ...base, severity: 'warning', actions: ['Help Blocker', 'Open Matrix'] };
+      return { ...base, severity: 'warning', actions: ['Help Blocker', 'Show in Tree'] };
     case 'BLOCKING':
-      return { ...base, severity: 'warning', actions: ['Open Matrix'] };
+      return { ...base, severity: 'warning', actions: ['Show in Tree', 'Open Matrix'] };
     case 'DEADLOCK':
       return { ...base, severity: 'error', actions: ['Open Matrix', 'Show Problems'] };
     case 'STUCK_BLOCKER':
@@ -33,6 +44,8 @@ export function alertOf(e: SwarmEvent): Alert {
       return { ...base, severity: 'warning', actions: ['Show Budget'] };
     case 'BUDGET_100':
       return { ...base, severity: 'error', actions: ['Show Budget'] };
+    case 'PHASE_ERROR':
+      return { ...base, severity: 'error', actions: ['Reset Phase', 'Show Problems'] };
     case 'UNBLOCKED':
       return { ...base, severity: 'info', actions: ['Start Phase'] };
     case 'INSTRUCTION_NEW':

@@ -46,16 +46,28 @@ export function diagnosticsOf(
   for (const d of view.deadlocks) for (const w of d.phases) cycleEdges.set(w, d.suggestion.text);
   for (const s of view.sessions) {
     for (const p of s.phases) {
+      if (p.state === 'error') {
+        const a = s.attempts;
+        out.push({
+          file: MANIFEST_PATH,
+          line: at(['sessions', s.id, 'phases', String(p.phase)]),
+          severity: 'error',
+          code: 'PHASE_ERROR',
+          message: `${s.id}:${p.phase} ${p.title} is in error${a ? ` after ${a.count} of ${a.max} attempts (${a.lastError})` : ''}: a person must look, then "S2: Reset Phase"`,
+        });
+        continue;
+      }
       if (p.state !== 'blocked' || !p.blockedBy.length) continue;
       for (const ref of p.blockedBy) {
         const wait = `${s.id}:${p.phase} -> ${ref}`;
         const cycle = cycleEdges.get(wait);
         const i = (rawNeeds.get(`${s.id}:${p.phase}`) ?? []).indexOf(ref);
         const path = i >= 0 ? ['sessions', s.id, 'phases', String(p.phase), 'needs', i] : ['sessions', s.id];
+        const why = s.waitReasons[ref];
         const what =
           i >= 0
-            ? `${s.id}:${p.phase} needs ${ref}, which is not complete`
-            : `${s.id}:${p.phase} declares itself blocked on ${ref}`;
+            ? `${s.id}:${p.phase} needs ${ref}, which is not complete${why ? ` (“${why}”)` : ''}`
+            : `${s.id}:${p.phase} waits on ${ref}${why ? `: “${why}”` : ''}`;
         out.push(
           cycle
             ? {
@@ -87,7 +99,7 @@ export function diagnosticsOf(
         line: at(['sessions', b.session, 'phases', String(phase)]),
         severity: b.stalled ? 'error' : 'info',
         code: b === view.blockers[0] ? 'TOP_BLOCKER' : 'BLOCKER',
-        message: `${b.blocks.length} session(s) wait on ${ref} (${b.blocks.join(', ')}; ${b.transitive} in all)${b.stalled ? ' — and it is stalled' : ''}`,
+        message: `${waitersOn(view, ref)} wait on ${ref} (${b.transitive} in all)${b.stalled ? ' — and it is stalled' : ''}`,
       });
     }
   }
@@ -103,6 +115,14 @@ export function diagnosticsOf(
     out.push({ file: MANIFEST_PATH, line: at(path), severity: v.severity, code: v.code, message: v.message });
   }
   return out;
+}
+
+/** "talent (“needs the media path”), h323" — who waits on a phase, with the reasons given. */
+function waitersOn(view: SwarmView, ref: string): string {
+  return view.sessions
+    .filter((x) => x.blockedBy.includes(ref))
+    .map((x) => (x.waitReasons[ref] ? `${x.id} (“${x.waitReasons[ref]}”)` : x.id))
+    .join(', ');
 }
 
 function manifestLines(text: string | null): LineOf {

@@ -21,6 +21,7 @@ export interface S2Api {
   readonly host: SwarmHost;
   readonly matrix: MatrixPanel;
   readonly alerts: AlertPresenter;
+  readonly tree: SwarmTree;
   readonly statusBar: BudgetStatusBar;
   readonly terminals: SessionTerminals;
   readonly activationMs: number;
@@ -41,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): S2Api {
     await records.openPhase(session, phase);
   });
   const statusBar = new BudgetStatusBar(host);
-  const alerts = new AlertPresenter(host);
+  const alerts = new AlertPresenter(host, context.workspaceState);
   const h = host;
   const terminals = new SessionTerminals(h, context.extensionPath, context.globalStorageUri.fsPath);
   tree.sessionDecorators.push((item, s) => decorateSessionRow(item, s, terminals));
@@ -68,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): S2Api {
   const ready = h.open();
   const activationMs = Math.round((performance.now() - t0) * 10) / 10;
   log.info(`S² activated in ${activationMs} ms`);
-  return { host: h, matrix, alerts, statusBar, terminals, activationMs, ready };
+  return { host: h, matrix, alerts, tree, statusBar, terminals, activationMs, ready };
 }
 
 export async function deactivate(): Promise<void> {

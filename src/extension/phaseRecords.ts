@@ -1,15 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { stringify } from 'yaml';
-import { phaseRecordOf } from './phaseRecordModel';
+import { phaseDocument, phaseTabTitle } from './phaseRecordModel';
 import type { SwarmHost } from './swarmHost';
 
 /**
- * Opening a phase: its instruction file when this workspace has one, otherwise its record —
- * a read-only document (`s2-record:/sip/phase-4.yaml`) with the phase as the view sees it
- * and the signed completion record from the snapshot, kept current as the view changes.
+ * Opening a phase: a read-only markdown document (`s2-phase:/sip/4/sip:4 SIP trunk registration`)
+ * with the phase as the view sees it and its instruction, kept current as the view changes.
+ * The last path segment is the tab's name.
  */
-export const RECORD_SCHEME = 's2-record';
+export const RECORD_SCHEME = 's2-phase';
 
 export class PhaseRecords implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly didChange = new vscode.EventEmitter<vscode.Uri>();
@@ -29,35 +28,32 @@ export class PhaseRecords implements vscode.TextDocumentContentProvider, vscode.
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const m = /^\/([^/]+)\/phase-(\d+)\.yaml$/.exec(uri.path);
-    if (!m) return `# not an S² phase record: ${uri.toString()}\n`;
+    const m = /^\/([^/]+)\/(\d+)\//.exec(uri.path);
+    if (!m) return `Not an S² phase: ${uri.toString()}\n`;
     this.open.add(uri.toString());
     const [session, phase] = [m[1]!, Number(m[2])];
     const view = this.host.view;
-    if (!view) return '# the swarm is not loaded yet\n';
+    if (!view) return 'The swarm is not loaded yet.\n';
     const snap = await this.host.read((s) => s.snapshot()).catch(() => null);
-    const rec = phaseRecordOf(view, snap, session, phase);
-    return `# S² phase ${session}:${phase} — read-only, from snapshot ${view.snapshot}\n${stringify(rec, { lineWidth: 0 })}`;
+    return phaseDocument(view, snap, session, phase, await this.instruction(session, phase)).markdown;
   }
 
-  /** Open the instruction file of a phase if the workspace has it, else its record. */
-  async openPhase(session: string, phase: number): Promise<void> {
+  private async instruction(session: string, phase: number): Promise<string | null> {
     const root = this.host.root;
-    if (root) {
-      const file = vscode.Uri.file(path.join(root, '.s2', 'instructions', session, `phase-${phase}.md`));
-      const exists = await vscode.workspace.fs.stat(file).then(
-        () => true,
-        () => false,
-      );
-      if (exists) {
-        await vscode.window.showTextDocument(file, { preview: true, preserveFocus: false });
-        return;
-      }
-    }
-    const doc = await vscode.workspace.openTextDocument(
-      vscode.Uri.from({ scheme: RECORD_SCHEME, path: `/${session}/phase-${phase}.yaml` }),
+    if (!root) return null;
+    const file = vscode.Uri.file(path.join(root, '.s2', 'instructions', session, `phase-${phase}.md`));
+    return vscode.workspace.fs.readFile(file).then(
+      (b) => new TextDecoder().decode(b),
+      () => null,
     );
-    await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
+  }
+
+  /** Open a phase's document in a tab named `sip:4 SIP trunk registration`. */
+  async openPhase(session: string, phase: number): Promise<void> {
+    const name = phaseTabTitle(this.host.view, session, phase);
+    const uri = vscode.Uri.from({ scheme: RECORD_SCHEME, path: `/${session}/${phase}/${name}` });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
     await vscode.window.showTextDocument(doc, { preview: true });
   }
 

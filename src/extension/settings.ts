@@ -22,7 +22,8 @@ export interface S2Settings {
 }
 
 export function readSettings(): S2Settings {
-  const c = vscode.workspace.getConfiguration('s2');
+  // s2.session is resource-scoped: read it for the workspace folder (else VS Code logs a warning on every read).
+  const c = vscode.workspace.getConfiguration('s2', vscode.workspace.workspaceFolders?.[0]?.uri ?? null);
   return {
     session: c.get<string>('session', '').trim(),
     pollIntervalSeconds: Math.max(0, c.get<number>('pollIntervalSeconds', 0)),

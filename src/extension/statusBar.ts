@@ -27,15 +27,29 @@ export class BudgetStatusBar implements vscode.Disposable {
     const { view, me } = this.host;
     if (this.host.state !== 'ready' || !view) return this.item.hide();
     const mine = me ? view.sessions.find((s) => s.id === me) : undefined;
-    const loop = this.host.loopMode === 'stopped' ? ' (loop stopped)' : '';
+    const stopped = this.host.loopMode === 'stopped';
+    const loop = stopped ? ' · loop stopped' : '';
+    const loopTip = stopped
+      ? '\n\nThe polling loop is stopped: this view is not updating. "S2: Start Polling Loop" starts it.'
+      : '';
+    const open = mine?.phases[mine.phase - 1];
+    this.item.command = CommandId.ShowBudget;
     if (!mine) {
-      this.item.text = `$(pulse) S² ${money(view.swarmSpendUsd)}`;
-      this.item.tooltip = `Swarm ${view.swarm}: ${money(view.swarmSpendUsd)} spent${loop}. No session for this workspace — S2: Select Session.`;
+      this.item.text = `$(${stopped ? 'debug-pause' : 'pulse'}) S² ${money(view.swarmSpendUsd)}${loop}`;
+      this.item.tooltip = `Swarm ${view.swarm}: ${money(view.swarmSpendUsd)} spent. No session for this workspace — "S2: Select Session".${loopTip}`;
       this.item.backgroundColor = undefined;
+    } else if (open?.state === 'error') {
+      // A phase in error needs a person: it outranks the budget here, as it does in the Problems.
+      const a = mine.attempts;
+      this.item.text = `$(error) S² ${mine.id}:${open.phase} in error${loop}`;
+      this.item.tooltip = `${mine.id}:${open.phase} ${open.title} went to error${a ? ` after ${a.count} of ${a.max} attempts: ${a.lastError}` : ''}. Look at it, then click to reset it ("S2: Reset Phase").${loopTip}`;
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+      this.item.command = CommandId.ResetPhase;
     } else {
       const pct = Math.round(mine.budgetFraction * 100);
-      this.item.text = `$(pulse) S² ${mine.id} ${pct}%`;
-      this.item.tooltip = `${mine.id}: ${money(mine.spendUsd)} of ${money(mine.budgetUsd)} (${pct}%)${loop} — click for spend by model`;
+      const attempt = mine.attempts ? ` · attempt ${mine.attempts.count + 1} of ${mine.attempts.max}` : '';
+      this.item.text = `$(${stopped ? 'debug-pause' : 'pulse'}) S² ${mine.id} ${pct}%${attempt}${loop}`;
+      this.item.tooltip = `${mine.id}: ${money(mine.spendUsd)} of ${money(mine.budgetUsd)} (${pct}%) — click for spend by model${attempt ? `\n${mine.id}:${mine.phase}: last attempt failed (${mine.attempts!.lastError})` : ''}${loopTip}`;
       this.item.backgroundColor =
         mine.budgetFraction >= 1
           ? new vscode.ThemeColor('statusBarItem.errorBackground')

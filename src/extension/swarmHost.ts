@@ -16,6 +16,8 @@ import { readSettings } from './settings';
 export type HostState = 'no-workspace' | 'no-swarm' | 'ready' | 'error';
 
 const PICKED_KEY = 's2.pickedSession';
+/** Set when the person stopped the loop, so a reload leaves it stopped (and cleared when they start it). */
+const LOOP_STOPPED_KEY = 's2.loopStoppedByUser';
 
 export class SwarmHost implements vscode.Disposable {
   private readonly didChangeView = new vscode.EventEmitter<SwarmView>();
@@ -33,6 +35,8 @@ export class SwarmHost implements vscode.Disposable {
   private session: SwarmSession | null = null;
   private runner: LoopRunner | null = null;
   private opening: Promise<void> | null = null;
+  /** Set by Initialize Swarm, so the tree says what comes next. */
+  justInitialized = false;
 
   constructor(
     private readonly memento: vscode.Memento,
@@ -83,7 +87,7 @@ export class SwarmHost implements vscode.Disposable {
       this.session = await SwarmSession.open({ repo: this.root, session: this.me, env: process.env });
       this.publish(view, []);
       this.setState('ready');
-      if (s.autoStartLoop) await this.startLoop();
+      if (s.autoStartLoop && !this.memento.get<boolean>(LOOP_STOPPED_KEY, false)) await this.startLoop();
     } catch (e) {
       const err = e instanceof S2Error ? e : null;
       if (err && ['MANIFEST_MISSING', 'NOT_A_REPO'].includes(err.code)) return this.setState('no-swarm');
@@ -115,6 +119,17 @@ export class SwarmHost implements vscode.Disposable {
     return mode;
   }
 
+  /** The person's start and stop are remembered for this workspace, so a reload keeps the loop as they left it. */
+  async startLoopByUser(): Promise<LoopMode> {
+    await this.memento.update(LOOP_STOPPED_KEY, undefined);
+    return this.startLoop();
+  }
+
+  async stopLoopByUser(): Promise<void> {
+    await this.memento.update(LOOP_STOPPED_KEY, true);
+    return this.stopLoop();
+  }
+
   async stopLoop(): Promise<void> {
     await this.runner?.stop();
     this.runner?.dispose();
@@ -123,12 +138,15 @@ export class SwarmHost implements vscode.Disposable {
     this.setState(this.state);
   }
 
-  /** A tick now when the loop runs; otherwise a fresh view read (nothing is acted on). */
+  /**
+   * A fresh view read now (what a command just wrote shows at once, e.g. the new budget
+   * percentage), and a tick of the loop when it runs (which derives the events).
+   */
   async refresh(): Promise<void> {
-    if (this.runner?.poke()) return;
     if (!this.session) return this.open();
     const { view } = await this.session.view();
     this.publish(view, []);
+    this.runner?.poke();
   }
 
   /** Run an engine operation as this workspace's session, then refresh the view. */
@@ -157,6 +175,13 @@ export class SwarmHost implements vscode.Disposable {
   private publish(view: SwarmView, events: readonly SwarmEvent[]): void {
     const changed = this.view?.snapshot !== view.snapshot || this.view.now.slice(0, 16) !== view.now.slice(0, 16);
     this.view = view;
+    const mine = this.me ? view.sessions.find((x) => x.id === this.me) : undefined;
+    void vscode.commands.executeCommand(
+      'setContext',
+      ContextKey.HasWait,
+      !!mine && Object.keys(mine.waitReasons).length > 0,
+    );
+    void vscode.commands.executeCommand('setContext', ContextKey.Helping, !!mine?.helping);
     if (changed) this.didChangeView.fire(view);
     if (events.length) this.didEmitEvents.fire(events);
   }

@@ -34,12 +34,19 @@ export class SwarmTree implements vscode.TreeDataProvider<SwarmNode>, vscode.Dis
 
   private updateMessage(): void {
     const h = this.host;
-    this.treeView.message =
-      h.state === 'error'
-        ? `S² could not read the swarm: ${h.error}`
-        : h.state === 'ready' && !h.me
-          ? 'No session for this workspace — watching. "S2: Open Session…" starts one in its own checkout; "S2: Select Session" makes this workspace one.'
-          : undefined;
+    const messages: string[] = [];
+    if (h.state === 'error') messages.push(`S² could not read the swarm: ${h.error}`);
+    if (h.state === 'ready' && h.justInitialized && !h.me)
+      messages.push(
+        'Swarm ready. Next: open the sessions — "S2: Open All Sessions" (a worktree and a terminal each) — or make this window one with "S2: Select Session".',
+      );
+    else if (h.state === 'ready' && !h.me)
+      messages.push(
+        'No session for this workspace — watching. "S2: Open Session…" starts one in its own checkout; "S2: Select Session" makes this workspace one.',
+      );
+    if (h.state === 'ready' && h.loopMode === 'stopped')
+      messages.push('Not updating: the polling loop is stopped ("S2: Start Polling Loop", ▶ above).');
+    this.treeView.message = messages.length ? messages.join(' ') : undefined;
     this.didChange.fire(undefined);
   }
 
@@ -79,7 +86,7 @@ export class SwarmTree implements vscode.TreeDataProvider<SwarmNode>, vscode.Dis
       return item;
     }
     const p = s.phases[el.phase - 1]!;
-    const item = toItem(phasePresentation(s, p), vscode.TreeItemCollapsibleState.None);
+    const item = toItem(phasePresentation(s, p, this.host.me), vscode.TreeItemCollapsibleState.None);
     item.id = `phase:${s.id}:${p.phase}`;
     item.command = {
       command: CommandId.OpenPhase,
@@ -108,7 +115,12 @@ export class SwarmTree implements vscode.TreeDataProvider<SwarmNode>, vscode.Dis
 function toItem(p: Presentation, collapsible: vscode.TreeItemCollapsibleState): vscode.TreeItem {
   const item = new vscode.TreeItem(p.label, collapsible);
   item.description = p.description;
-  item.tooltip = new vscode.MarkdownString(p.tooltip);
+  // Record text in the tooltip is escaped (treePresentation); the markdown stays untrusted: no
+  // command links, no HTML, and so no remote images.
+  const tooltip = new vscode.MarkdownString(p.tooltip, false);
+  tooltip.isTrusted = false;
+  tooltip.supportHtml = false;
+  item.tooltip = tooltip;
   item.iconPath = new vscode.ThemeIcon(p.icon, p.color ? new vscode.ThemeColor(p.color) : undefined);
   item.contextValue = p.contextValue;
   return item;

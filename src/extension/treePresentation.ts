@@ -1,6 +1,7 @@
 import type { PhaseView, SessionView, SwarmView } from '../core/viewTypes';
 import { formatAge } from '../core/view';
 import { stateWords } from '../protocol/matrixModel';
+import { escapeMarkdown as md } from './messageText';
 
 /**
  * What the Swarm tree says about a session or a phase: label, description, tooltip text, and
@@ -53,14 +54,28 @@ export function sessionPresentation(view: SwarmView, s: SessionView, me: string 
   const blocker = view.blockers.find((b) => b.session === s.id);
   const phase = s.phase > s.phaseCount ? `done ${s.phaseCount}/${s.phaseCount}` : `phase ${s.phase}/${s.phaseCount}`;
   const parts = [`${phase} · ${money(s.spendUsd)} of ${budget(s.budgetUsd)}`];
-  if (top) parts.unshift(`⚑ top blocker (${blocker!.transitive} waiting)`);
+  if (top) parts.unshift(`top blocker (${blocker!.transitive} waiting)`);
   if (s.helping) parts.push(`helping ${s.helping.session}:${s.helping.phase}`);
+  const declared = s.blockedBy.filter((r) => s.waitReasons[r]);
+  if (declared.length) parts.push(`waits on ${declared.map((r) => `${r} (${s.waitReasons[r]})`).join(', ')}`);
+  if (s.attempts) parts.push(`attempt ${Math.min(s.attempts.count + 1, s.attempts.max)} of ${s.attempts.max}`);
   const [icon, color] = SESSION_ICONS[s.state] ?? ['circle-outline', null];
-  const ctx = ['session', top ? 'topBlocker' : '', blocker ? 'blocker' : '', s.id === me ? 'me' : '']
+  const mine = s.id === me;
+  const ctx = [
+    'session',
+    top ? 'topBlocker' : '',
+    blocker ? 'blocker' : '',
+    blocker?.stalled ? 'stalledBlocker' : '',
+    mine ? 'me' : '',
+    mine && Object.keys(s.waitReasons).length ? 'waiting' : '',
+    mine && s.helping ? 'helping' : '',
+  ]
     .filter(Boolean)
     .join('.');
+  // The flag leads the label, so a long session name can never push it out of sight.
+  const name = mine ? `${s.id} (this workspace)` : s.id;
   return {
-    label: s.id === me ? `${s.id} (this workspace)` : s.id,
+    label: top ? `⚑ ${name}` : name,
     description: parts.join(' · '),
     tooltip: sessionTooltip(view, s),
     icon,
@@ -69,38 +84,72 @@ export function sessionPresentation(view: SwarmView, s: SessionView, me: string 
   };
 }
 
+function withReason(s: SessionView, ref: string): string {
+  const why = s.waitReasons[ref];
+  return why ? `${ref} (“${md(why)}”)` : ref;
+}
+
 export function sessionTooltip(view: SwarmView, s: SessionView): string {
-  const lines = [`**${s.title}** (${s.id}) — ${s.state}`, ''];
+  const lines = [`**${md(s.title)}** (${md(s.id)}) — ${s.state}`, ''];
   lines.push(
     `- heartbeat: ${s.heartbeatAgeSeconds === null ? 'never' : `${formatAge(s.heartbeatAgeSeconds)} ago`}${s.stale ? ' (stale)' : ''}`,
   );
   lines.push(
     `- spend: ${money(s.spendUsd)} of ${budget(s.budgetUsd)} (${Math.round(s.budgetFraction * 100)}%) · agents ${s.agentsRunning}/${s.maxAgents}`,
   );
-  lines.push(`- blocked by: ${s.blockedBy.length ? s.blockedBy.join(', ') : 'nothing'}`);
-  if (s.blocks.length) lines.push(`- blocks: ${s.blocks.join(', ')} (${s.transitiveBlocks} waiting in all)`);
-  if (s.helping) lines.push(`- helps ${s.helping.session}:${s.helping.phase}: ${s.helping.task}`);
+  lines.push(`- blocked by: ${s.blockedBy.length ? s.blockedBy.map((r) => withReason(s, r)).join(', ') : 'nothing'}`);
+  if (s.blocks.length) {
+    const waiters = s.blocks.map((w) => {
+      const ws = view.sessions.find((x) => x.id === w);
+      const refs = ws?.blockedBy.filter((r) => r.startsWith(`${s.id}:`)) ?? [];
+      return `${md(w)}${ws && refs.length ? ` on ${refs.map((r) => withReason(ws, r)).join(', ')}` : ''}`;
+    });
+    lines.push(`- blocks: ${waiters.join('; ')} (${s.transitiveBlocks} waiting in all)`);
+  }
+  if (s.helping) lines.push(`- helps ${md(s.helping.session)}:${s.helping.phase}: ${md(s.helping.task)}`);
+  if (s.attempts)
+    lines.push(
+      `- attempts at phase ${s.phase}: ${s.attempts.count} of ${s.attempts.max} failed (${md(s.attempts.lastError)})`,
+    );
   const helpers = view.sessions.filter((x) => x.helping?.session === s.id);
-  if (helpers.length) lines.push(`- helped by: ${helpers.map((h) => `${h.id} (${h.helping!.task})`).join('; ')}`);
+  if (helpers.length)
+    lines.push(`- helped by: ${helpers.map((h) => `${md(h.id)} (${md(h.helping!.task)})`).join('; ')}`);
   return lines.join('\n');
 }
 
-export function phasePresentation(s: SessionView, p: PhaseView): Presentation {
+export function phasePresentation(s: SessionView, p: PhaseView, me: string | null = null): Presentation {
   const [icon, color] = PHASE_ICONS[p.state] ?? ['circle-outline', null];
   const extra = p.verifiedBy.length ? ` (by ${p.verifiedBy.join(', ')})` : '';
-  const tooltip = [`**${s.id}:${p.phase}** ${p.title}`, '', `- state: ${stateWords(p.state, p.blockedBy)}${extra}`];
+  const open = p.phase === s.phase;
+  const attempt =
+    open && s.attempts
+      ? p.state === 'error'
+        ? ` · failed ${s.attempts.count} of ${s.attempts.max} attempts`
+        : ` · attempt ${s.attempts.count + 1} of ${s.attempts.max}`
+      : '';
+  const reasons = p.blockedBy
+    .filter((r) => s.waitReasons[r])
+    .map((r) => ` — “${s.waitReasons[r]}”`)
+    .join('');
+  const words = `${stateWords(p.state, p.blockedBy)}${reasons}${attempt}`;
+  const tooltip = [
+    `**${md(s.id)}:${p.phase}** ${md(p.title)}`,
+    '',
+    `- state: ${md(stateWords(p.state, p.blockedBy))}${extra}${attempt}`,
+  ];
+  for (const r of p.blockedBy) if (s.waitReasons[r]) tooltip.push(`- waits on ${withReason(s, r)}`);
   if (p.needs.length) tooltip.push(`- needs: ${p.needs.join(', ')}`);
   if (p.commit)
     tooltip.push(
-      `- commit: \`${p.commit.slice(0, 12)}\`${p.completedBy && p.completedBy !== s.id ? ` by ${p.completedBy}` : ''}`,
+      `- commit: \`${p.commit.slice(0, 12)}\`${p.completedBy && p.completedBy !== s.id ? ` by ${md(p.completedBy)}` : ''}`,
     );
-  if (p.dispute) tooltip.push(`- dispute: ${p.dispute}`);
+  if (p.dispute) tooltip.push(`- dispute: ${md(p.dispute)}`);
   return {
     label: `${p.phase} · ${p.title}`,
-    description: stateWords(p.state, p.blockedBy),
+    description: words,
     tooltip: tooltip.join('\n'),
     icon,
     color,
-    contextValue: `phase.${p.state}`,
+    contextValue: `phase.${p.state}${s.id === me ? '.me' : ''}`,
   };
 }

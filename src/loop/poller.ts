@@ -8,7 +8,9 @@ import { computeView } from '../core/view';
 import type { SwarmView } from '../core/viewTypes';
 import { processStats, runGit } from '../git/gitProcess';
 import { recordPaths } from '../core/records';
+import { nothingSettled, settledWaits } from '../core/settledWaits';
 import { runCommand } from './commandRunner';
+import { endSettled } from './settleOps';
 import { completePhase, recordFailedAttempt } from './phaseOps';
 import type { PollerOptions, TickResult } from './pollerTypes';
 import type { SwarmSession } from './swarmSession';
@@ -74,19 +76,33 @@ export class Poller implements Disposable {
       fetchError = f.error ?? null;
     }
     this.failures = fetchError ? this.failures + 1 : 0;
-    const snapshot = await this.session.snapshot();
+    let snapshot = await this.session.snapshot();
     this.snapshot = snapshot;
-    const view = computeView(snapshot, this.session.now());
+    let view = computeView(snapshot, this.session.now());
     const me =
       this.session.session && snapshot.plan.sessions.some((s) => s.id === this.session.session)
         ? this.session.session
         : null;
+    // What we waited on completed: end our declared wait and help claim on it (recorded) before
+    // the events are computed, so the only news is "no longer blocked".
+    const settled = me ? settledWaits(view, me, snapshot.sessions[me]?.status ?? null) : null;
+    if (me && settled && !nothingSettled(settled)) {
+      await endSettled(this.session, snapshot.plan, settled, view.sessions.find((x) => x.id === me)!.phase);
+      this.log(`ended ${[...settled.waits, ...(settled.help ? [settled.help] : [])].join(', ')}: complete`);
+      snapshot = await this.session.snapshot();
+      this.snapshot = snapshot;
+      view = computeView(snapshot, this.session.now());
+    }
     const events = diffViews(this.prev, view, me, this.alerted);
     for (const e of events) this.alerted.add(e.key);
     // Keys that no longer hold may alert again if they come back.
     const live = new Set(eventsKeys(view, me));
     for (const k of [...this.alerted]) if (!live.has(k) && !k.startsWith('unblocked:')) this.alerted.delete(k);
     const changed = this.prev?.snapshot !== view.snapshot;
+    // A cycle is confirmed on the next tick (deadlock_timeout); bring that tick forward to the
+    // probe interval instead of a whole poll interval, so the alert follows the view in seconds.
+    const seenCycles = new Set((this.prev?.deadlocks ?? []).map((d) => d.sessions.join(',')));
+    const unconfirmed = view.deadlocks.some((d) => !seenCycles.has(d.sessions.join(',')));
     this.prev = view;
     if (changed) this.didChangeView.fire(view);
     for (const e of events) this.didEmit.fire(e);
@@ -96,7 +112,10 @@ export class Poller implements Disposable {
     if (me && this.opts.heartbeat !== false && Date.now() - this.lastHeartbeat >= hbEvery * 0.9) {
       heartbeat = await this.heartbeat(view, me);
     }
-    const nextDelayMs = this.nextDelay(snapshot);
+    const nextDelayMs =
+      unconfirmed && this.failures === 0
+        ? Math.min(this.nextDelay(snapshot), snapshot.plan.polling.probeSeconds * 1000)
+        : this.nextDelay(snapshot);
     const result: TickResult = {
       tick: this.ticks,
       view: this.prev,
@@ -112,15 +131,17 @@ export class Poller implements Disposable {
     // Others' tips as this tick read them (a change that landed during the tick must wake the
     // next probe); our own tip as it is now, so our own heartbeat does not wake us.
     const ownTip = me ? await this.session.reader.tipOf(`s2/sessions/${me}`, true) : null;
+    const tickSnapshot = snapshot;
     this.lastFingerprint = Poller.fingerprintOf(
       snapshot.coordinationTip,
       snapshot.plan.sessions.map(
         (x) =>
           [
-            x.id === me ? ownTip : (snapshot.sessions[x.id]?.recordsTip ?? null),
-            snapshot.sessions[x.id]?.workTip ?? null,
+            x.id === me ? ownTip : (tickSnapshot.sessions[x.id]?.recordsTip ?? null),
+            tickSnapshot.sessions[x.id]?.workTip ?? null,
           ] as const,
       ),
+      await this.approvalTips(),
     );
     this.didTick.fire(result);
     return result;
@@ -330,8 +351,22 @@ export class Poller implements Disposable {
   private static fingerprintOf(
     coordTip: string | null,
     tips: readonly (readonly [string | null, string | null])[],
+    approvals: readonly (string | null)[],
   ): string {
-    return [coordTip ?? '', ...tips.flatMap(([records, work]) => [records ?? '', work ?? ''])].join(',');
+    return [
+      coordTip ?? '',
+      ...tips.flatMap(([records, work]) => [records ?? '', work ?? '']),
+      ...approvals.map((a) => a ?? ''),
+    ].join(',');
+  }
+
+  /** The approvers' branches (`s2/approvals/<id>`): an approval raises a cap, so it must wake the loop too. */
+  private async approvalTips(): Promise<(string | null)[]> {
+    if (!this.snapshot) return [];
+    const out: (string | null)[] = [];
+    for (const a of Object.keys(this.snapshot.plan.approvers).sort())
+      out.push(await this.session.reader.tipOf(`s2/approvals/${a}`, true).catch(() => null));
+    return out;
   }
 
   /** The same tips as they are now, read through the running cat-file (no process). */
@@ -344,7 +379,7 @@ export class Poller implements Disposable {
       const own = s.id === this.session.session;
       tips.push([await r.tipOf(`s2/sessions/${s.id}`, own), await r.tipOf(s.branch, own)]);
     }
-    return Poller.fingerprintOf(coord?.tip ?? null, tips);
+    return Poller.fingerprintOf(coord?.tip ?? null, tips, await this.approvalTips());
   }
 
   /** Run ticks until stop(). In the worktree topology a probe every `probeSeconds` wakes it early. */

@@ -31,7 +31,7 @@ async function widenSidebar(page: Page, width: number): Promise<void> {
 export function treeRow(page: Page, session: string): Locator {
   return page
     .locator('.pane-body .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${session}( \\(this workspace\\))?$`) }) })
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^(⚑ )?${session}( \\(this workspace\\))?$`) }) })
     .first();
 }
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CommandId } from '../../src/extension/commandIds';
+import { COMMAND_TITLES, CommandId } from '../../src/extension/commandIds';
 
 /** The CommandId enum and package.json's contributes.commands name the same commands. */
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -21,11 +21,15 @@ describe('extension commands vs package.json', () => {
     assert.deepEqual(declared, enumIds);
   });
 
-  it('names follow s2.<verb><Noun> and sit in the S2 category', () => {
+  it('names follow s2.<verb><Noun> and sit in the "S² · S2" category, so the palette finds them by both names', () => {
     for (const c of pkg.contributes.commands) {
       assert.match(c.command, /^s2\.[a-z]+[A-Z][A-Za-z]*$/, c.command);
-      assert.equal(c.category, 'S2', `${c.command} category`);
+      assert.equal(c.category, 'S² · S2', `${c.command} category`);
     }
+  });
+
+  it('the titles messages use ("S2: Start Phase") are the palette titles', () => {
+    for (const c of pkg.contributes.commands) assert.equal(COMMAND_TITLES[c.command as CommandId], c.title, c.command);
   });
 
   it('menus only name contributed commands', () => {

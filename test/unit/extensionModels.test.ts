@@ -127,7 +127,7 @@ describe('extension models', () => {
       ['BUDGET_100:webrtc', 'BLOCKED:webrtc', 'VIOLATION:webrtc'],
     );
     assert.equal(mine.suppressed, 1);
-    assert.deepEqual(mine.show[1]!.actions, ['Help Blocker', 'Open Matrix']);
+    assert.deepEqual(mine.show[1]!.actions, ['Help Blocker', 'Show in Tree']);
     assert.equal(planAlerts(events, 'all', 'webrtc', 10).show.length, 5);
     assert.equal(planAlerts(events, 'off', 'webrtc', 10).show.length, 0);
   });

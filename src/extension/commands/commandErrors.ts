@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { S2Error } from '../../core/errors';
+import { escapeLinks, inWords } from '../messageText';
 
 /**
  * Every command runs through this: an engine refusal (S2Error REFUSED with its reasons) or
@@ -16,7 +17,8 @@ export function guarded<A extends unknown[]>(
     } catch (e) {
       const msg = describe(e);
       log.error(`${title}: ${msg}`);
-      void vscode.window.showErrorMessage(`S² ${title}: ${msg}`);
+      // The whole message in one line, never cut: the reasons come from records and the engine.
+      void vscode.window.showErrorMessage(escapeLinks(`"${title}" failed: ${inWords(msg)}`));
     }
   };
 }

@@ -2,7 +2,8 @@ import { S2Error } from '../../core/errors';
 import * as vscode from 'vscode';
 import type { HelpClaim } from '../../core/records';
 import type { SwarmView } from '../../core/viewTypes';
-import { autoHelp, claimHelp } from '../../loop/helpOps';
+import { claimHelp } from '../../loop/helpOps';
+import { escapeLinks } from '../messageText';
 import type { SwarmHost } from '../swarmHost';
 import { refArg } from './commandErrors';
 
@@ -17,10 +18,15 @@ export async function helpBlocker(host: SwarmHost, arg?: unknown): Promise<HelpC
   const me = host.me;
   if (!view || !me) throw new S2Error('USAGE', 'no session for this workspace: run "S2: Select Session" first');
   const given = refArg(arg);
-  let claim: HelpClaim;
-  if (!given && view.gangUp.some((p) => p.tasks.some((t) => t.helper === me && !t.claimed))) {
-    claim = await host.run((s) => autoHelp(s));
-  } else {
+  const opts = arg && typeof arg === 'object' ? (arg as Record<string, unknown>) : {};
+  let plan: { ref: string; task: string; side: 'provider' | 'consumer' | null } | undefined;
+  const mine = view.gangUp.flatMap((p) =>
+    p.tasks
+      .filter((t) => t.helper === me && !t.claimed)
+      .map((t) => ({ ref: `${p.blocker}:${p.phase}`, task: t.task, side: t.side })),
+  );
+  if (!given && mine.length) plan = mine[0];
+  else {
     const target: { session: string; phase?: number; task?: string } | undefined =
       given ?? (await pickBlocker(view, me));
     if (!target) return undefined;
@@ -29,12 +35,48 @@ export async function helpBlocker(host: SwarmHost, arg?: unknown): Promise<HelpC
     const ref = `${target.session}:${phase}`;
     const task = target.task ?? (await pickTask(view, me, target.session, phase));
     if (!task) return undefined;
-    claim = await host.run((s) => claimHelp(s, ref, task));
+    const side = view.gangUp
+      .find((p) => p.blocker === target.session && p.phase === phase)
+      ?.tasks.find((t) => t.task === task)?.side;
+    plan = { ref, task, side: side ?? null };
   }
+  // Never replace a claim silently, and ask before claiming unless a caller passed the task itself.
+  const current = view.sessions.find((s) => s.id === me)?.helping;
+  const replaces = current ? `${current.session}:${current.phase}` : null;
+  const ask = opts['confirmed'] !== true && (!given?.task || replaces !== null);
+  if (ask) {
+    const detail = [
+      `Task: ${plan.task}`,
+      plan.side ? sideWords(plan.side, plan.ref) : '',
+      replaces ? `This replaces ${me}'s claim on ${replaces} (${current!.task}).` : '',
+      'The claim is recorded in your status; every session sees it.',
+    ]
+      .filter(Boolean)
+      .join('\n');
+    const yes = replaces ? 'Replace Claim' : 'Help';
+    const pick = await vscode.window.showInformationMessage(
+      escapeLinks(`S²: ${me} helps ${plan.ref}?`),
+      { modal: true, detail: escapeLinks(detail) },
+      yes,
+    );
+    if (pick !== yes) return undefined;
+  }
+  const chosen = plan;
+  const claim = await host.run((s) => claimHelp(s, chosen.ref, chosen.task));
   void vscode.window.showInformationMessage(
-    `S²: ${me} helps ${claim.session}:${claim.phase} (${claim.side}): ${claim.task}`,
+    escapeLinks(
+      `S²: ${me} helps ${claim.session}:${claim.phase} — ${claim.task} (${sideWords(claim.side, `${claim.session}:${claim.phase}`)})`,
+    ),
   );
   return claim;
+}
+
+/** The side of an integration in words: whose code the helper works in. */
+export function sideWords(side: 'provider' | 'consumer', ref: string): string {
+  const owner = ref.split(':')[0];
+  return side === 'provider'
+    ? `on ${owner}'s side: building what ${ref} provides`
+    : `on your own side: the code that will use what ${ref} provides, against a stub until it lands`;
 }
 
 async function pickBlocker(view: SwarmView, me: string): Promise<{ session: string; phase: number } | undefined> {
@@ -43,7 +85,7 @@ async function pickBlocker(view: SwarmView, me: string): Promise<{ session: stri
     .flatMap((b) =>
       b.phases.map((ref) => ({
         label: ref,
-        description: `blocks ${b.blocks.join(', ')} (${b.transitive} waiting)${b.stalled ? ' · stalled' : ''}`,
+        description: `${b.blocks.join(', ')} wait${b.blocks.length === 1 ? 's' : ''} on it (${b.transitive} in all)${b.stalled ? ' · stalled' : ''}`,
         ref,
       })),
     );
@@ -67,7 +109,7 @@ async function pickTask(view: SwarmView, me: string, blocker: string, phase: num
   const items = [
     ...open.map((t) => ({
       label: t.task,
-      description: t.helper === me ? 'planned for you' : `planned for ${t.helper}`,
+      description: `${t.helper === me ? 'planned for you' : `planned for ${t.helper}`} · ${sideWords(t.side, `${blocker}:${phase}`)}`,
     })),
     { label: own, description: '' },
   ];

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CommandId } from '../commandIds';
+import { CommandId, paletteTitle } from '../commandIds';
 import type { MatrixPanel } from '../matrixPanel';
 import type { PhaseRecords } from '../phaseRecords';
 import type { BudgetStatusBar } from '../statusBar';
@@ -7,10 +7,17 @@ import type { SwarmHost } from '../swarmHost';
 import type { SwarmTree } from '../swarmTree';
 import { focusSessionTerminalCommand, openAllSessionsCommand, openSessionCommand } from '../sessions/sessionCommands';
 import type { SessionTerminals } from '../sessions/sessionTerminals';
-import { reportSpendCommand } from './budgetCommands';
+import { approveBudgetCommand, reportSpendCommand } from './budgetCommands';
 import { guarded, refArg } from './commandErrors';
 import { helpBlocker } from './helpBlocker';
-import { completePhaseCommand, startPhaseCommand } from './phaseCommands';
+import {
+  adoptPhaseCommand,
+  completePhaseCommand,
+  resetPhaseCommand,
+  startPhaseCommand,
+  verifyCompletionCommand,
+} from './phaseCommands';
+import { clearWaitCommand, declareWaitCommand, releaseHelpCommand } from './waitCommands';
 import { initSwarmCommand, selectSessionCommand, startLoopCommand, validateSwarmCommand } from './swarmCommands';
 
 export interface Faces {
@@ -28,7 +35,7 @@ export function registerCommands(f: Faces): vscode.Disposable[] {
   const handlers: Record<CommandId, (...args: unknown[]) => Promise<unknown>> = {
     [CommandId.HelpBlocker]: (arg) => helpBlocker(host, arg),
     [CommandId.StartLoop]: () => startLoopCommand(host),
-    [CommandId.StopLoop]: () => host.stopLoop(),
+    [CommandId.StopLoop]: () => host.stopLoopByUser(),
     [CommandId.ShowMatrix]: async () => f.matrix.show(),
     [CommandId.StartPhase]: (arg) => startPhaseCommand(host, arg),
     [CommandId.CompletePhase]: (arg) => completePhaseCommand(host, arg),
@@ -46,8 +53,15 @@ export function registerCommands(f: Faces): vscode.Disposable[] {
       if (!ref?.phase) return;
       await f.records.openPhase(ref.session, ref.phase);
     },
+    [CommandId.ClearWait]: () => clearWaitCommand(host),
+    [CommandId.DeclareWait]: (arg) => declareWaitCommand(host, arg),
+    [CommandId.VerifyCompletion]: (arg) => verifyCompletionCommand(host, arg),
+    [CommandId.ReleaseHelp]: () => releaseHelpCommand(host),
+    [CommandId.ResetPhase]: (arg) => resetPhaseCommand(host, arg),
+    [CommandId.ApproveBudget]: (arg) => approveBudgetCommand(host, arg),
+    [CommandId.AdoptPhase]: (arg) => adoptPhaseCommand(host, arg),
   };
   return (Object.keys(handlers) as CommandId[]).map((id) =>
-    vscode.commands.registerCommand(id, guarded(id.replace(/^s2\./, ''), host.log, handlers[id])),
+    vscode.commands.registerCommand(id, guarded(paletteTitle(id), host.log, handlers[id])),
   );
 }

@@ -832,7 +832,12 @@ export async function runCommand(page: Page, label: string, timeoutMs = 20_000):
   await page.keyboard.type(label);
   const row = widget
     .locator('.monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) })
+    // "S2: X" also finds "S² · S2: X" (S²'s category, findable by both names).
+    .filter({
+      has: page.locator('.label-name', {
+        hasText: new RegExp(`^\\s*${label.startsWith('S2: ') ? '(S² · )?' : ''}${escapeRegExp(label)}\\s*$`),
+      }),
+    })
     .first();
   try {
     await row.waitFor({ state: 'visible', timeout: timeoutMs });

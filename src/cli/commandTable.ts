@@ -18,6 +18,8 @@ import { integrateCommand } from './commands/integrate';
 import { importCommand } from './commands/importV1';
 import { promptsCommand } from './commands/prompts';
 import { sessionCommand } from './commands/session';
+import { instructionCommand } from './commands/instruction';
+import { mcpCommand } from './commands/mcp';
 
 /** Every s2 command, in the order `s2 --help` lists them. */
 export const commands: readonly Command[] = [
@@ -45,4 +47,6 @@ export const commands: readonly Command[] = [
   importCommand,
   promptsCommand,
   sessionCommand,
+  instructionCommand,
+  mcpCommand,
 ];

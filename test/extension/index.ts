@@ -8,6 +8,7 @@ import Mocha from 'mocha';
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   mocha.addFile(path.join(__dirname, 'extension.test.js'));
+  mocha.addFile(path.join(__dirname, 'lmTools.test.js'));
   return new Promise((resolve, reject) => {
     mocha.run((failures) =>
       failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve(),

@@ -51,35 +51,32 @@ export async function registerMcpServer(opts: {
   readonly runtimes: readonly McpRuntime[];
   readonly launch: McpLaunch;
 }): Promise<McpRegistration[]> {
-  const out: McpRegistration[] = [];
-  const excluded: string[] = [];
+  // Every file is read and its new text computed first: a file that cannot be parsed stops
+  // the whole registration before anything is written.
+  const writes: { file: string; rel: string; before: string; after: string; runtime: McpRuntime | null }[] = [];
   for (const runtime of opts.runtimes) {
     const rel = RELATIVE[runtime];
     const file = path.join(opts.checkout, rel);
     const before = await readText(file);
     const after =
       runtime === 'codex' ? withTomlEntry(before, opts.launch) : withJsonEntry(before, file, runtime, opts.launch);
-    if (after !== before) {
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(file, after);
-    }
-    excluded.push(`/${rel}`);
+    writes.push({ file, rel, before, after, runtime });
     if (runtime === 'claude') {
-      const approval = path.join(opts.checkout, '.claude', 'settings.local.json');
+      const rel2 = path.join('.claude', 'settings.local.json');
+      const approval = path.join(opts.checkout, rel2);
       const text = await readText(approval);
-      const settings = parseJson(text, approval);
-      const enabled = Array.isArray(settings['enabledMcpjsonServers'])
-        ? (settings['enabledMcpjsonServers'] as unknown[])
-        : [];
-      if (!enabled.includes(MCP_SERVER_NAME)) {
-        settings['enabledMcpjsonServers'] = [...enabled, MCP_SERVER_NAME];
-        await fs.mkdir(path.dirname(approval), { recursive: true });
-        await fs.writeFile(approval, `${JSON.stringify(settings, null, 2)}\n`);
-      }
-      excluded.push('/.claude/settings.local.json');
+      writes.push({ file: approval, rel: rel2, before: text, after: withApproval(text, approval), runtime: null });
     }
-    out.push({ runtime, file, changed: after !== before });
   }
+  for (const w of writes)
+    if (w.after !== w.before) {
+      await fs.mkdir(path.dirname(w.file), { recursive: true });
+      await fs.writeFile(w.file, w.after);
+    }
+  const out: McpRegistration[] = writes
+    .filter((w) => w.runtime)
+    .map((w) => ({ runtime: w.runtime!, file: w.file, changed: w.after !== w.before }));
+  const excluded = writes.map((w) => `/${w.rel}`);
   await exclude(
     opts.gitCommonDir,
     excluded.map((f) => f.split(path.sep).join('/')),
@@ -114,6 +111,16 @@ function parseJson(text: string, file: string): Record<string, unknown> {
   if (!v || typeof v !== 'object' || Array.isArray(v))
     throw new S2Error('USAGE', `${file} does not hold a JSON object; nothing was written`);
   return v as Record<string, unknown>;
+}
+
+/** Claude Code asks before it starts a project's .mcp.json server; this checkout's local settings approve ours. */
+function withApproval(text: string, file: string): string {
+  const settings = parseJson(text, file);
+  const enabled = Array.isArray(settings['enabledMcpjsonServers'])
+    ? (settings['enabledMcpjsonServers'] as unknown[])
+    : [];
+  if (enabled.includes(MCP_SERVER_NAME)) return text;
+  return `${JSON.stringify({ ...settings, enabledMcpjsonServers: [...enabled, MCP_SERVER_NAME] }, null, 2)}\n`;
 }
 
 /** Claude Code and Gemini CLI share the `mcpServers` shape; Gemini also takes the folder to start in. */

@@ -118,11 +118,11 @@ export class S2McpServer {
       VIEW_URI,
       {
         title: 'Swarm view',
-        description: 'The status tool as a resource; updated when the swarm changes.',
+        description: 'The full swarm view (status with full: true); updated when the swarm changes.',
         mimeType: 'application/json',
       },
       async (uri) => {
-        const r = await this.call('status', {});
+        const r = await this.call('status', { full: true });
         return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(r.data) }] };
       },
     );

@@ -45,11 +45,11 @@ export const s2Tools: readonly S2Tool[] = [
     name: 'status',
     title: 'Swarm status',
     description:
-      "The swarm now: every session's phase, state, heartbeat, spend vs budget, who blocks whom, deadlocks, violations. Read-only.",
-    input: {},
+      "The swarm now: every session's phase, state, spend vs budget, who blocks whom; deadlocks, violations. `full: true` adds each phase's detail (large). Read-only.",
+    input: { full: z.boolean().optional() },
     writes: false,
     command: statusCommand,
-    argv: none,
+    argv: (i): ToolArgv => ({ positionals: [], values: i['full'] ? {} : { brief: true } }),
   },
   {
     name: 'blockers',

@@ -46,9 +46,14 @@ function timeless(v: Json): Json {
 }
 
 /** Run the tool and the CLI until both read the same snapshot (the loop's heartbeat may land between). */
-async function sameSnapshot(name: string, args: string[], snapshotOf: (d: Json) => string): Promise<[Json, Json]> {
+async function sameSnapshot(
+  name: string,
+  args: string[],
+  snapshotOf: (d: Json) => string,
+  input: object = {},
+): Promise<[Json, Json]> {
   for (let i = 0; ; i++) {
-    const t = await tool(name);
+    const t = await tool(name, input);
     assert.ok(t.ok, JSON.stringify(t.data));
     const c = cli(...args);
     if (snapshotOf(t.data) === snapshotOf(c) || i === 4) return [t.data, c];
@@ -66,9 +71,12 @@ describe('S² language-model tools (vscode.lm.invokeTool) vs the CLI', () => {
   });
 
   it('status, blockers and conflicts equal the CLI for the same snapshot', async () => {
-    const [status, cliStatus] = await sameSnapshot('status', ['status'], (d) => d.snapshot);
+    const [status, cliStatus] = await sameSnapshot('status', ['status', '--brief'], (d) => d.snapshot);
     assert.deepEqual(timeless(status), timeless(cliStatus));
     assert.deepEqual(me(status).blockedBy, ['sip:4']);
+    const [full, cliFull] = await sameSnapshot('status', ['status'], (d) => d.snapshot, { full: true });
+    assert.deepEqual(timeless(full), timeless(cliFull));
+    assert.equal(me(full).phases.length, 10);
     const [blockers, cliBlockers] = await sameSnapshot('blockers', ['blockers'], (d) => d.snapshot);
     assert.deepEqual(blockers, cliBlockers);
     assert.equal(blockers.blockers[0].session, 'sip');

@@ -129,11 +129,13 @@ describe('s2 mcp over stdio with the SDK client (real git)', function () {
     assert.ok(chars / 4 < 2500, `the tool list costs ${Math.round(chars / 4)} tokens`);
   });
 
-  it("answers status exactly as the CLI's --json does for the same snapshot", async () => {
-    const r = await call(open[0]!, 'status');
-    assert.ok(!r.isError);
-    const cli = await f.cli('sip', ['status'], { S2_NOW: NOW });
-    assert.deepEqual(body(r), cli.json());
+  it("answers status exactly as the CLI's --json does for the same snapshot, brief unless asked for full", async () => {
+    const brief = await call(open[0]!, 'status');
+    assert.ok(!brief.isError);
+    assert.deepEqual(body(brief), (await f.cli('sip', ['status', '--brief'], { S2_NOW: NOW })).json());
+    assert.equal(body(brief).sessions[0].phases, undefined, 'no per-phase detail');
+    const full = await call(open[0]!, 'status', { full: true });
+    assert.deepEqual(body(full), (await f.cli('sip', ['status'], { S2_NOW: NOW })).json());
   });
 
   it('refuses a skipped phase as a tool error with the reason, and records nothing', async () => {
@@ -217,7 +219,7 @@ describe('s2 mcp over stdio with the SDK client (real git)', function () {
   it('reads the view resource as the status tool returns it', async () => {
     const sip = open[0]!;
     const res = await sip.client.readResource({ uri: 's2://view' });
-    const viaTool = body(await call(sip, 'status'));
+    const viaTool = body(await call(sip, 'status', { full: true }));
     assert.deepEqual(JSON.parse((res.contents[0] as { text: string }).text), viaTool);
   });
 });

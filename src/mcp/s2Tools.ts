@@ -1,4 +1,3 @@
-import { toJsonSchemaCompat } from '@modelcontextprotocol/sdk/server/zod-json-schema-compat.js';
 import { z } from 'zod';
 import type { Command } from '../cli/cliTypes';
 import { conflictsCommand } from '../cli/commands/conflicts';
@@ -180,16 +179,4 @@ export const s2Tools: readonly S2Tool[] = [
 
 export function s2Tool(name: string): S2Tool | undefined {
   return s2Tools.find((t) => t.name === name);
-}
-
-/**
- * A tool's input as JSON Schema, converted exactly as the SDK does for tools/list: what a
- * model sees, and what package.json's languageModelTools must declare (a unit test checks).
- */
-export function toolInputJsonSchema(tool: S2Tool): Record<string, unknown> {
-  // Typed loosely on purpose: the SDK's zod v3/v4 compat types make tsc instantiate too deep.
-  const convert = toJsonSchemaCompat as (schema: unknown, opts: object) => Record<string, unknown>;
-  const schema = convert(z.object(tool.input), { strictUnions: true, pipeStrategy: 'input' });
-  const { $schema: _drop, ...rest } = schema;
-  return rest;
 }

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { s2Tools, toolInputJsonSchema } from '../../src/mcp/s2Tools';
+import { s2Tools } from '../../src/mcp/s2Tools';
+import { toolInputJsonSchema } from '../../src/mcp/toolJsonSchema';
 
 /**
  * package.json's languageModelTools declare the MCP server's tools, one for one: the same

@@ -59,7 +59,7 @@ export default tseslint.config(
   // The boundaries. Each later block replaces the rule for its folder, so each lists all it forbids.
   { files: ['src/**/*.ts'], ignores: ['src/extension/**'], rules: { 'no-restricted-imports': restrict(noVscode) } },
   {
-    files: ['src/loop/**/*.ts', 'src/cli/**/*.ts'],
+    files: ['src/loop/**/*.ts', 'src/cli/**/*.ts', 'src/mcp/**/*.ts'],
     ignores: ['src/loop/commandRunner.ts'],
     rules: { 'no-restricted-imports': restrict(noVscode, noChildProcess) },
   },

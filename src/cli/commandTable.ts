@@ -19,6 +19,8 @@ import { importCommand } from './commands/importV1';
 import { promptsCommand } from './commands/prompts';
 import { sessionCommand } from './commands/session';
 import { repairCommand } from './commands/repair';
+import { instructionCommand } from './commands/instruction';
+import { mcpCommand } from './commands/mcp';
 
 /** Every s2 command, in the order `s2 --help` lists them. */
 export const commands: readonly Command[] = [
@@ -47,4 +49,6 @@ export const commands: readonly Command[] = [
   importCommand,
   promptsCommand,
   sessionCommand,
+  instructionCommand,
+  mcpCommand,
 ];

@@ -37,7 +37,7 @@ export function commandHelp(c: Command): string {
 }
 
 /** S2_NOW pins the clock (ISO time) for drills and red-team scenarios; real runs leave it unset. */
-function clockFrom(env: NodeJS.ProcessEnv): () => Date {
+export function clockFrom(env: NodeJS.ProcessEnv): () => Date {
   const pinned = env['S2_NOW'];
   if (!pinned) return () => new Date();
   const t = Date.parse(pinned);

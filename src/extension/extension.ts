@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { AlertPresenter } from './alerts';
 import { registerCommands } from './commands/registerCommands';
 import { SwarmDiagnostics } from './diagnostics';
+import { registerLmTools } from './lmTools';
 import { MatrixPanel } from './matrixPanel';
 import { PhaseRecords } from './phaseRecords';
 import { onDidChangeSettings } from './settings';
@@ -61,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): S2Api {
     alerts,
     new SwarmDiagnostics(h),
     ...registerCommands({ host: h, tree, matrix, statusBar, records, terminals }),
+    ...registerLmTools(h),
   );
   context.subscriptions.push(
     onDidChangeSettings(() => void h.open()),

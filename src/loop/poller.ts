@@ -106,7 +106,7 @@ export class Poller implements Disposable {
     this.prev = view;
     if (changed) this.didChangeView.fire(view);
     for (const e of events) this.didEmit.fire(e);
-    const actions = me ? await this.act(snapshot, view, me) : [];
+    const actions = me && this.opts.act !== false ? await this.act(snapshot, view, me) : [];
     let heartbeat = false;
     const hbEvery = snapshot.plan.polling.heartbeatSeconds * 1000;
     if (me && this.opts.heartbeat !== false && Date.now() - this.lastHeartbeat >= hbEvery * 0.9) {

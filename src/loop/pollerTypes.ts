@@ -22,6 +22,8 @@ export interface TickResult {
 export interface PollerOptions {
   readonly intervalSeconds?: number;
   readonly jitter?: number;
+  /** Act on instructions (acknowledge, start phases, retry); false only watches (s2 mcp). Default true. */
+  readonly act?: boolean;
   /** Run the executor for new instructions (default: only when the manifest has one). */
   readonly execute?: boolean;
   /** Write heartbeats (default true when the loop has a session). */

@@ -10,6 +10,8 @@ export function run(): Promise<void> {
   mocha.addFile(path.join(__dirname, 'extension.test.js'));
   // After extension.test.js: it continues from the state those tests leave (webrtc helps sip:4).
   mocha.addFile(path.join(__dirname, 'editorActions.test.js'));
+  // Last: it compares each tool with the CLI on whatever state the tests before it left.
+  mocha.addFile(path.join(__dirname, 'lmTools.test.js'));
   return new Promise((resolve, reject) => {
     mocha.run((failures) =>
       failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve(),

@@ -4,6 +4,7 @@ import { handleClaudeHook, importClaudeUsage, installClaudeHooks } from '../../l
 import { handleRuntimeHook } from '../../loop/runtimeHookOps';
 import { hookFailureVerdict, noteHookHealthy } from '../../loop/hookFailure';
 import type { Command } from '../cliTypes';
+import { registerMcp } from './installMcp';
 
 export const hookCommand: Command = {
   name: 'hook',
@@ -52,7 +53,7 @@ export const hookCommand: Command = {
 export const installHooksCommand: Command = {
   name: 'install-hooks',
   summary: 'Write the Claude Code hook entries for this session into .claude/settings.json',
-  usage: 'install-hooks [--command CMD] [--local]',
+  usage: 'install-hooks [--command CMD] [--local] [--mcp]',
   maxPositionals: 0,
   options: {
     command: {
@@ -64,6 +65,11 @@ export const installHooksCommand: Command = {
       description:
         "write .claude/settings.local.json (machine-local, not committed) calling this machine's s2 by its absolute path",
     },
+    mcp: {
+      type: 'boolean',
+      description:
+        'also register `s2 mcp` for Claude Code (.mcp.json), Codex (.codex/config.toml) and Gemini CLI (.gemini/settings.json), machine-local',
+    },
   },
   details:
     "The default entry has no path of this machine: s2 is found on the PATH and the session from the checked-out work branch, so .claude/settings.json can be committed and works in every session's worktree. --local is for a machine without s2 on the PATH.",
@@ -74,9 +80,12 @@ export const installHooksCommand: Command = {
     const cmd =
       (ctx.values['command'] as string | undefined) ??
       (local ? `${self} --repo ${s.ctx.root} hook claude` : 's2 --repo "$CLAUDE_PROJECT_DIR" hook claude');
+    // First: a runtime's settings file that cannot be parsed stops everything before a write.
+    const mcp = ctx.values['mcp'] ? await registerMcp(ctx, s) : null;
     const r = await installClaudeHooks(s.ctx.root, cmd, local ? 'settings.local.json' : 'settings.json');
+    if (mcp) ctx.io.stderr(`${mcp.human}\n`);
     ctx.out(
-      { ok: true, ...r, command: cmd, machineLocal: local },
+      { ok: true, ...r, command: cmd, machineLocal: local, ...(mcp ? { mcp: mcp.mcp, launch: mcp.launch } : {}) },
       r.added.length
         ? `added ${r.added.join(', ')} hooks to ${r.file}:\n  ${cmd}${local ? '\n(machine-local: this file names paths of this machine; do not commit it)' : ''}`
         : `${r.file} already has the S² hooks`,

@@ -1,13 +1,20 @@
 import { sessionArg } from '../args';
 import type { Command } from '../cliTypes';
+import { briefView } from '../../core/briefView';
 import { formatStatus } from '../format';
 
 export const statusCommand: Command = {
   name: 'status',
   summary: 'Show every session: phase, state, heartbeat, spend, blockers, and the violations found',
-  usage: 'status [--json] [--fetch]',
+  usage: 'status [--json] [--fetch] [--brief]',
   maxPositionals: 0,
-  options: { fetch: { type: 'boolean', description: 'fetch from the remote first (remote topology)' } },
+  options: {
+    fetch: { type: 'boolean', description: 'fetch from the remote first (remote topology)' },
+    brief: {
+      type: 'boolean',
+      description: 'with --json: sessions without their per-phase detail (what the MCP tool returns)',
+    },
+  },
   details:
     'The view is computed from the refs as they are now; --json prints { snapshot, sessions, blockers, deadlocks, violations, … }.',
   async run(ctx) {
@@ -17,7 +24,7 @@ export const statusCommand: Command = {
       if (f.error) ctx.io.stderr(`warning: ${f.error}; showing the last fetched state\n`);
     }
     const { view } = await s.view();
-    ctx.out(view, formatStatus(view));
+    ctx.out(ctx.values['brief'] ? briefView(view) : view, formatStatus(view));
     return 0;
   },
 };

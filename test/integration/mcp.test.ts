@@ -204,7 +204,7 @@ describe('s2 mcp over stdio with the SDK client (real git)', function () {
     const event = await until('a BLOCKING notification on sip', () =>
       sip.logs.find((e) => e.type === 'BLOCKING' && e.refs.includes('webrtc')),
     );
-    assert.match(event.message, /You block 1 session\(s\): webrtc/);
+    assert.match(event.message, /You block 1 session: webrtc/);
     await until('s2://view updated on sip', () => sip.updated.slice(updatesBefore).includes('s2://view'));
 
     const claim = await call(web, 'help', { action: 'claim', target: 'sip', task: 'write the REGISTER retry tests' });

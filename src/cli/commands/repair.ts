@@ -17,6 +17,7 @@ export const repairCommand: Command = {
   name: 'repair',
   summary: "Rebuild this session's records branch from the last commit it sealed (steps over others' commits)",
   usage: 'repair',
+  maxPositionals: 0,
   options: {},
   details:
     'Commits on s2/sessions/<you> that your key did not seal (FOREIGN_COMMIT), a ref pointed at a non-commit or deleted (REF_NOT_COMMIT, REF_VANISHED) are put right: a new sealed commit on top, holding your records as you last sealed them. Nothing is force-pushed; the stepped-over commits stay in history, named in the commit message (s2-repaired). See docs/TRUST.md, "Records and refs".',

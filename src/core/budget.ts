@@ -26,8 +26,11 @@ export function sessionBudget(snap: Snapshot, session: string): BudgetStanding {
   const byModel: Record<string, number> = {};
   let spend = 0;
   for (const e of ledger) {
-    spend += e.usd;
-    byModel[e.model] = round2((byModel[e.model] ?? 0) + e.usd);
+    // Spend only grows: a negative entry (never written by s2 spend) would let a session
+    // un-spend its way past BUDGET_EXCEEDED, so it counts as nothing.
+    const usd = Math.max(0, e.usd);
+    spend += usd;
+    byModel[e.model] = round2((byModel[e.model] ?? 0) + usd);
   }
   const cap = (plan?.budgetUsd ?? 0) + approvedUsd(snap, session);
   return {

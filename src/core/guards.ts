@@ -77,6 +77,16 @@ export function canStartPhase(
   return result(reasons);
 }
 
+/**
+ * Was the open phase started? A phase that waits on an unmet need shows as `blocked` whether
+ * or not anyone started it, so for that state the status must name the phase as started.
+ */
+function startedPhase(s: SessionView, state: string, phase: number): boolean {
+  if (!['in-progress', 'stalled', 'error', 'blocked'].includes(state)) return false;
+  if (s.declaredState === null || s.declaredState === 'idle') return false;
+  return state !== 'blocked' || s.startedPhase === phase;
+}
+
 export function canCompletePhase(view: SwarmView, session: string, phase: number): GuardResult {
   const s = sessionOf(view, session);
   const reasons: string[] = [];
@@ -86,7 +96,7 @@ export function canCompletePhase(view: SwarmView, session: string, phase: number
     reasons.push(`phase ${phase} is already complete (PHASE_REPEATED)`);
   else if (phase !== s.phase)
     reasons.push(`phase ${s.phase} is the open phase; phase ${phase} cannot be completed before it (PHASE_SKIPPED)`);
-  else if (!['in-progress', 'stalled', 'error', 'blocked'].includes(pv.state) || s.declaredState === 'idle')
+  else if (!startedPhase(s, pv.state, phase))
     reasons.push(`phase ${phase} was never started (run: s2 start-phase ${phase})`);
   return result(reasons);
 }

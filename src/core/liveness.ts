@@ -1,5 +1,6 @@
 import type { SwarmPlan } from './manifest';
 import type { StatusRecord } from './records';
+import { CLOCK_SKEW_SECONDS } from './recordTimes';
 
 /**
  * Heartbeat leases, as Kubernetes sizes them: stale after three missed heartbeats plus one
@@ -15,8 +16,13 @@ export function heartbeatAgeSeconds(status: StatusRecord | null, now: Date): num
   return Number.isFinite(t) ? Math.max(0, Math.round((now.getTime() - t) / 1000)) : null;
 }
 
-/** `done` is what the completions say (every phase valid), never the status's declared state. */
+/**
+ * `done` is what the completions say (every phase valid), never the status's declared state.
+ * A heartbeat dated past the allowed clock skew is not believed: it would keep a silent
+ * session alive, and never adoptable, for as long as its writer wished.
+ */
 export function isStale(plan: SwarmPlan, status: StatusRecord | null, now: Date, done = false): boolean {
+  if (status && !done && Date.parse(status.heartbeatAt) > now.getTime() + CLOCK_SKEW_SECONDS * 1000) return true;
   const age = heartbeatAgeSeconds(status, now);
   return age !== null && !done && age > staleAfterSeconds(plan);
 }

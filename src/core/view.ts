@@ -449,6 +449,7 @@ function sessionView(
     completedPhases: current - 1,
     state,
     declaredState: st?.state ?? null,
+    startedPhase: st?.phaseStartedAt ? st.phase : null,
     heartbeatAgeSeconds: heartbeatAgeSeconds(st, now),
     stale,
     spendUsd: budget.spendUsd,

@@ -53,6 +53,8 @@ export interface SessionView {
   readonly completedPhases: number;
   readonly state: DisplayState;
   readonly declaredState: SessionState | null;
+  /** The phase the status says was started (`s2 start-phase`), null when none is. */
+  readonly startedPhase?: number | null;
   readonly heartbeatAgeSeconds: number | null;
   readonly stale: boolean;
   readonly spendUsd: number;

@@ -57,7 +57,10 @@ export function buildWaitFor(snap: Snapshot, table: CompletionTable, violations:
     for (const b of snap.sessions[s.id]?.status?.blockedOn ?? []) {
       if (!isPhaseRef(b.on)) continue;
       const ref = parsePhaseRef(b.on);
-      if (!current.has(ref.session) || ref.session === s.id) {
+      const target = ref.session === s.id ? undefined : plan.sessions.find((x) => x.id === ref.session);
+      if (!target || ref.phase > target.phaseCount) {
+        // A wait on a phase nobody has would be an edge to nowhere: every reader's gang-up plan
+        // would look the phase up and fail, so one status record could blind the swarm.
         violations.push({
           code: 'FALSE_BLOCKER',
           session: s.id,

@@ -90,9 +90,8 @@ describe('budget: sessionBudget', () => {
     assert.deepEqual(codes.sort(), ['BUDGET_EXCEEDED:bus', 'BUDGET_WARNING:sip']);
   });
 
-  // BUG (budget.ts / records.ts): LedgerEntry accepts a negative `usd` and sessionBudget sums
-  // it, so a session can write `s2 spend -- -50` and un-spend its way past BUDGET_EXCEEDED.
-  it.skip('does not let a negative ledger entry lower the spend', () => {
+  // A negative ledger entry (written around the CLI) must not un-spend past BUDGET_EXCEEDED.
+  it('does not let a negative ledger entry lower the spend', () => {
     const m = new MemorySwarm(yaml()).spend('sip', 12).spend('sip', -5);
     assert.ok(sessionBudget(m.snapshot(), 'sip').spendUsd >= 12);
   });

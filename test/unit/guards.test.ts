@@ -195,10 +195,9 @@ describe('guards: canCompletePhase', () => {
     });
   }
 
-  // BUG (guards.ts canCompletePhase): a phase whose needs are unmet has view state 'blocked'
-  // whether or not it was started, and 'blocked' is in the list of started states, so a
-  // phase nobody started passes the "never started" check when it waits on another session.
-  it.skip('refuses a never-started phase that is also blocked by an unmet need', () => {
+  // A phase whose needs are unmet shows as 'blocked' whether or not it was started; it once
+  // passed the "never started" check for that reason alone.
+  it('refuses a never-started phase that is also blocked by an unmet need', () => {
     const m = new MemorySwarm(yaml());
     assert.equal(m.view().sessions.find((s) => s.id === 'cli')!.phases[0]!.state, 'blocked');
     assert.deepEqual(reasons(canCompletePhase(m.view(), 'cli', 1)), [

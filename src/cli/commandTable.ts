@@ -18,6 +18,7 @@ import { integrateCommand } from './commands/integrate';
 import { importCommand } from './commands/importV1';
 import { promptsCommand } from './commands/prompts';
 import { sessionCommand } from './commands/session';
+import { manifestCommand } from './commands/manifest';
 
 /** Every s2 command, in the order `s2 --help` lists them. */
 export const commands: readonly Command[] = [
@@ -45,4 +46,5 @@ export const commands: readonly Command[] = [
   importCommand,
   promptsCommand,
   sessionCommand,
+  manifestCommand,
 ];

@@ -28,7 +28,7 @@ export function computeView(snap: Snapshot, now: Date): SwarmView {
     violations.push({
       code: p.code,
       session: p.session,
-      severity: 'error',
+      severity: p.severity ?? 'error',
       message: p.message,
       ...(p.path ? { path: p.path } : {}),
     });

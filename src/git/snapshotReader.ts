@@ -24,6 +24,7 @@ import { admit, parseJsonLines, parseYamlRecord } from './recordCodec';
 import { publishedRef, RepoContext } from './repoContext';
 import { RecordCache } from './recordCache';
 import { SeenTips } from './seenTips';
+import { ChainResult, ManifestChain } from './manifestChain';
 
 /**
  * Reads the whole swarm at one instant through one `git cat-file --batch`: the refs by name,
@@ -39,6 +40,8 @@ export interface ReaderOptions {
   readonly trackRewrites?: boolean;
   /** Keep admitted records and ancestry answers in .git/s2/record-cache.json (on by default). */
   readonly persistentCache?: boolean;
+  /** Approver-key fingerprints the genesis manifest must be signed with (explicit pin, beside TOFU). */
+  readonly trustFingerprints?: readonly string[];
 }
 
 export class SnapshotReader {
@@ -49,6 +52,8 @@ export class SnapshotReader {
   private readonly frontMatter = new Map<string, string | undefined>();
   private manifestCache: { blob: string; plan: SwarmPlan } | null = null;
   private readonly seen: SeenTips;
+  /** The root of trust: which manifest is in effect (manifestChain.ts). */
+  readonly trust: ManifestChain;
   private readonly cache: RecordCache;
 
   constructor(
@@ -57,6 +62,7 @@ export class SnapshotReader {
   ) {
     this.cat = new CatFileBatch(ctx.root);
     this.seen = SeenTips.forRepo(ctx.commonDir);
+    this.trust = ManifestChain.forRepo(this, ctx.commonDir, opts.trustFingerprints ?? []);
     this.cache = RecordCache.forRepo(
       ctx.commonDir,
       opts.persistentCache !== false && process.env['S2_NO_CACHE'] !== '1',
@@ -172,6 +178,17 @@ export class SnapshotReader {
     const plan = parseManifest(await this.blobText(entry.oid));
     this.manifestCache = { blob: entry.oid, plan };
     return plan;
+  }
+
+  /** The last approved manifest (not necessarily the one at the tip), with the trust findings. */
+  async effectivePlan(tip: string, coordTree?: string): Promise<ChainResult> {
+    const entry = await this.entryAt(coordTree ?? (await this.commitTree(tip)), MANIFEST_PATH);
+    if (!entry)
+      throw new S2Error(
+        'MANIFEST_MISSING',
+        `${MANIFEST_PATH} is not on the coordination branch (commit ${tip.slice(0, 12)}); run s2 init --sessions a,b,c`,
+      );
+    return this.trust.evaluate(tip, entry.oid);
   }
 
   /** Is `a` an ancestor of (or equal to) `b`? Walks parents through cat-file; git decides past a bound. */
@@ -386,13 +403,13 @@ export class SnapshotReader {
     const me = this.opts.me ?? null;
     await this.cache.load();
     const coord = await this.coordination();
-    const plan = await this.readPlan(coord.tip);
     const coordTree = await this.commitTree(coord.tip);
+    const { plan, state: manifest, problems: trustProblems } = await this.effectivePlan(coord.tip, coordTree);
     if (this.opts.trackRewrites !== false) await this.seen.load();
     const sessions: Record<string, SessionSnapshot> = {};
     const commits: Record<string, CommitFacts> = {};
-    const problems: RecordProblem[] = [];
-    const tipsForId: string[] = [`coord=${coord.tip}`];
+    const problems: RecordProblem[] = [...trustProblems];
+    const tipsForId: string[] = [`coord=${coord.tip}`, `manifest=${manifest.effective}`];
     for (const sp of plan.sessions) {
       const own = sp.id === me;
       const recordsTip = await this.tipOf(`s2/sessions/${sp.id}`, own);
@@ -476,6 +493,7 @@ export class SnapshotReader {
       instructions: await this.instructions(coordTree, plan),
       problems,
       commits,
+      manifest,
     };
   }
 

@@ -4,7 +4,7 @@ import { appendToChain } from '../core/hashChain';
 import { canSpawnAgents } from '../core/guards';
 import { ApprovalEntry, recordPaths } from '../core/records';
 import { signRecord } from '../core/signing';
-import { loadPrivateKey } from '../git/keyStore';
+import { loadApproverKey, PassphraseSource } from '../git/approverKeys';
 import { parseJsonLines } from '../git/recordCodec';
 import { SessionStore } from '../git/sessionStore';
 import { refuse } from './phaseOps';
@@ -35,6 +35,7 @@ export async function approveBudget(
   scope: string,
   addUsd: number,
   note: string,
+  ask?: PassphraseSource,
 ): Promise<ApprovalEntry> {
   if (!Number.isFinite(addUsd) || addUsd <= 0)
     throw new S2Error('USAGE', `--usd must be a positive amount, got ${addUsd}`);
@@ -47,7 +48,13 @@ export async function approveBudget(
     );
   if (scope !== '*' && !plan.sessions.some((x) => x.id === scope))
     throw new S2Error('UNKNOWN_SESSION', `no session "${scope}" (use '*' for the swarm budget)`);
-  const key = await loadPrivateKey(plan.swarm, `approver-${approver}`, s.env);
+  // Nobody raises their own budget: not a session running approve, not an approver that is also the session.
+  if (scope !== '*' && (s.session === scope || approver === scope))
+    throw new S2Error(
+      'REFUSED',
+      `${scope} cannot approve its own budget${approver === scope ? ` (approver ${approver} is that session)` : ''}: another approver must`,
+    );
+  const key = await loadApproverKey(plan.swarm, approver, s.env, ask);
   const file = recordPaths.approvals(approver);
   let written: ApprovalEntry | null = null;
   await s.writer.write(`s2/approvals/${approver}`, `.s2/approvals/${approver}/`, (files) => {

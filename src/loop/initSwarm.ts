@@ -5,6 +5,10 @@ import { S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import { runGit } from '../git/gitProcess';
 import { ensureKeyPair } from '../git/keyStore';
+import { ensureApproverKey, loadApproverKey } from '../git/approverKeys';
+import { manifestDigest } from '../core/manifestTrust';
+import { writeManifestApproval } from './manifestOps';
+import { SwarmSession } from './swarmSession';
 
 /**
  * `s2 init`: write the manifest into the checkout of the coordination branch and commit it
@@ -21,6 +25,19 @@ export interface InitOptions {
   readonly approvers?: readonly string[];
   readonly force?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /** Encrypts new approver keys; null or absent keeps them in clear (reported by s2 status). */
+  readonly passphrase?: string | null;
+}
+
+export interface InitResult {
+  readonly plan: SwarmPlan;
+  readonly commit: string;
+  readonly keysCreated: string[];
+  readonly file: string;
+  /** Approvers whose private key is in clear on this machine. */
+  readonly unprotected: string[];
+  /** Approvers who signed the manifest just committed (the genesis, or the next link). */
+  readonly signedBy: string[];
 }
 
 export function defaultManifestText(
@@ -43,9 +60,7 @@ export function defaultManifestText(
   return `${lines.join('\n')}\n`;
 }
 
-export async function initSwarm(
-  o: InitOptions,
-): Promise<{ plan: SwarmPlan; commit: string; keysCreated: string[]; file: string }> {
+export async function initSwarm(o: InitOptions): Promise<InitResult> {
   const file = path.join(o.repo, MANIFEST_PATH);
   const exists = await fs.access(file).then(
     () => true,
@@ -76,9 +91,11 @@ export async function initSwarm(
       doc.setIn(['sessions', s.id, 'publicKey'], k.publicKey);
   }
   const approvers = Object.keys(first.approvers).length ? Object.keys(first.approvers) : (o.approvers ?? ['owner']);
+  const unprotected: string[] = [];
   for (const a of approvers) {
-    const k = await ensureKeyPair(first.swarm, `approver-${a}`, o.env);
+    const k = await ensureApproverKey(first.swarm, a, o.env ?? process.env, o.passphrase ?? null);
     if (k.created) keysCreated.push(`approver-${a}`);
+    if (!k.protected) unprotected.push(a);
     doc.setIn(['approvers', a, 'publicKey'], k.publicKey);
   }
   const finalText = doc.toString({ lineWidth: 0 });
@@ -106,6 +123,47 @@ export async function initSwarm(
       ],
       { cwd: o.repo },
     );
-  const head = await runGit(['rev-parse', 'HEAD'], { cwd: o.repo });
-  return { plan, commit: head.stdout.trim(), keysCreated, file };
+  const head = (await runGit(['rev-parse', 'HEAD'], { cwd: o.repo })).stdout.trim();
+  const signedBy = await signInitialManifest(o, head, plan);
+  return { plan, commit: head, keysCreated, file, unprotected, signedBy };
+}
+
+/**
+ * The person who runs init holds the approvers' keys: sign what was committed, as the genesis
+ * when no approved manifest exists yet, else as the next link (signed by the approvers of the
+ * manifest in effect whose keys are here). Reading the chain afterwards pins it in this clone.
+ */
+async function signInitialManifest(o: InitOptions, head: string, plan: SwarmPlan): Promise<string[]> {
+  const env = o.env ?? process.env;
+  const s = await SwarmSession.open({ repo: o.repo, env, session: null });
+  try {
+    const { state } = await s.reader.effectivePlan(head);
+    if (state.status === 'approved') return [];
+    const blob = (await runGit(['rev-parse', `${head}:${MANIFEST_PATH}`], { cwd: o.repo })).stdout.trim();
+    const text = await s.reader.blobText(blob);
+    const signers =
+      state.status === 'unsigned'
+        ? Object.keys(plan.approvers)
+        : Object.keys((await s.reader.effectivePlan(head)).plan.approvers);
+    const signed: string[] = [];
+    for (const a of signers) {
+      const key = await loadApproverKey(plan.swarm, a, {
+        ...env,
+        ...(o.passphrase ? { S2_APPROVER_PASSPHRASE: o.passphrase } : {}),
+      }).catch(() => null);
+      if (!key) continue;
+      await writeManifestApproval(s.writer, a, key, {
+        manifest: manifestDigest(text),
+        blob,
+        parent: state.status === 'unsigned' ? null : state.effective,
+        changed: state.changed,
+        at: new Date().toISOString(),
+      });
+      signed.push(a);
+    }
+    await s.reader.effectivePlan(head);
+    return signed;
+  } finally {
+    s.dispose();
+  }
 }

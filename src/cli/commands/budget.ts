@@ -1,6 +1,7 @@
 import { S2Error } from '../../core/errors';
 import { agentStart, agentStop, approveBudget, reportSpend } from '../../loop/budgetOps';
 import type { Command } from '../cliTypes';
+import { terminalPassphrase } from '../passphrasePrompt';
 
 export const spendCommand: Command = {
   name: 'spend',
@@ -39,8 +40,17 @@ export const approveCommand: Command = {
     const s = await ctx.open();
     const scope = ctx.positionals[0];
     if (!scope || !ctx.values['usd']) throw new S2Error('USAGE', "approve needs SESSION (or '*') and --usd N");
-    const approver = String(ctx.values['as'] ?? ctx.io.env['S2_APPROVER'] ?? 'owner');
-    const e = await approveBudget(s, approver, scope, Number(ctx.values['usd']), String(ctx.values['note'] ?? ''));
+    const approver = ctx.values['as'];
+    if (typeof approver !== 'string' || !approver)
+      throw new S2Error('REFUSED', "approve needs --as APPROVER: who approves, with that approver's private key");
+    const e = await approveBudget(
+      s,
+      approver,
+      scope,
+      Number(ctx.values['usd']),
+      String(ctx.values['note'] ?? ''),
+      terminalPassphrase(`passphrase for approver ${approver}: `),
+    );
     ctx.out(
       { ok: true, approval: e },
       `${approver} raised ${scope === '*' ? 'the swarm budget' : `${scope}'s budget`} by $${e.addUsd}`,

@@ -82,7 +82,7 @@ export class ManifestChain {
   /** The manifest in blob `oid`, parsed, or null when the blob is missing or not a valid manifest. */
   async manifestAt(oid: string): Promise<LoadedManifest | null> {
     if (this.manifests.has(oid)) return this.manifests.get(oid)!;
-    let loaded: LoadedManifest | null = null;
+    let loaded: LoadedManifest | null;
     try {
       const text = await this.reader.blobText(oid);
       const plan = parseManifest(text);

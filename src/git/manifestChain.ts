@@ -287,12 +287,12 @@ export class ManifestChain {
     tipManifest: LoadedManifest | null,
     pin: TrustPin | null,
   ): Promise<ChainResult> {
-    const kept = pin?.headBlob ? await this.manifestAt(pin.headBlob) : null;
+    const kept = pin?.headBlob && !this.explicitPins.length ? await this.manifestAt(pin.headBlob) : null;
     if (pin || this.explicitPins.length) {
       if (!kept || kept.digest !== pin?.head)
         throw new S2Error(
           'MANIFEST_UNTRUSTED',
-          pin
+          pin && !this.explicitPins.length
             ? `no manifest approval signed by the pinned approvers (${Object.values(pin.approvers).join(', ')}) was found, and the last approved manifest is not in this clone; nothing can be trusted. Fetch the approvers' branches (s2/approvals/*) or ask the person who owns the swarm`
             : `no manifest approval signed by the pinned approver keys (${this.explicitPins.join(', ')}) was found; nothing can be trusted`,
         );

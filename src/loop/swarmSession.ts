@@ -43,7 +43,11 @@ export class SwarmSession {
     const env = opts.env ?? process.env;
     const session = opts.session ?? env['S2_SESSION'] ?? null;
     const now = opts.now ?? (() => new Date());
-    const reader = new SnapshotReader(ctx, { me: session });
+    const pins = (env['S2_TRUST_FINGERPRINTS'] ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const reader = new SnapshotReader(ctx, { me: session, trustFingerprints: pins });
     const warnings: string[] = [];
     const writer = new RecordWriter(ctx, reader, { now, onWarning: (w) => warnings.push(w) });
     return new SwarmSession(ctx, reader, writer, session, env, now, warnings);

@@ -55,7 +55,7 @@ export class SwarmFixture {
     topology: Topology,
     manifest: string,
     /** checkouts: false leaves the sessions without a checkout (for s2 session open to make). */
-    opts: { workBranchPrefix?: string; checkouts?: boolean } = {},
+    opts: { workBranchPrefix?: string; checkouts?: boolean; env?: Record<string, string> } = {},
   ): Promise<SwarmFixture> {
     const ids = [...manifest.matchAll(/^ {2}([A-Za-z0-9][A-Za-z0-9_.-]*):\s*$/gm)]
       .map((m) => m[1]!)
@@ -68,7 +68,7 @@ export class SwarmFixture {
     git(f.coord, 'commit', '-q', '-m', 'root');
     const file = path.join(f.root, 'manifest.yaml');
     writeFileSync(file, manifest);
-    const r = await f.cliAt(f.coord, null, ['init', '--manifest', file]);
+    const r = await f.cliAt(f.coord, null, ['init', '--manifest', file], opts.env);
     if (r.code !== 0) throw new Error(`init failed: ${r.stderr}`);
     const plan = r.json<{ sessions: string[] }>();
     (f as { sessions: readonly string[] }).sessions = plan.sessions;

@@ -1,5 +1,6 @@
 import type { Command } from '../cliTypes';
 import { formatStatus } from '../format';
+import { trustReport } from '../../loop/trustReport';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -14,8 +15,10 @@ export const statusCommand: Command = {
       const f = await s.fetch();
       if (f.error) ctx.io.stderr(`warning: ${f.error}; showing the last fetched state\n`);
     }
-    const { view } = await s.view();
-    ctx.out(view, formatStatus(view));
+    const { view, snapshot } = await s.view();
+    const trust = await trustReport(s, snapshot);
+    const shown = { ...view, violations: [...view.violations, ...trust.warnings], manifest: snapshot.manifest ?? null };
+    ctx.out(shown, `${formatStatus(shown)}${trust.line ? `${trust.line}\n` : ''}`);
     return 0;
   },
 };

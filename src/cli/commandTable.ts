@@ -19,6 +19,7 @@ import { importCommand } from './commands/importV1';
 import { promptsCommand } from './commands/prompts';
 import { sessionCommand } from './commands/session';
 import { manifestCommand } from './commands/manifest';
+import { instructCommand } from './commands/instruct';
 
 /** Every s2 command, in the order `s2 --help` lists them. */
 export const commands: readonly Command[] = [
@@ -47,4 +48,5 @@ export const commands: readonly Command[] = [
   promptsCommand,
   sessionCommand,
   manifestCommand,
+  instructCommand,
 ];

@@ -56,6 +56,8 @@ export const SessionSpec = z
      * before S² (an imported v1 swarm), where no signed completion can exist. Shown as such.
      */
     baselinePhase: z.number().int().nonnegative().default(0),
+    /** A coordinator session may sign other sessions' phase instructions (docs/TRUST.md). */
+    coordinator: z.boolean().default(false),
     phases: z.record(z.string(), PhaseSpec.nullable()).default({}),
     integrate: commandList,
     agent: AgentSpec.optional(),
@@ -123,6 +125,7 @@ export interface SessionPlan {
   readonly publicKey: string | undefined;
   readonly phaseCount: number;
   readonly baselinePhase: number;
+  readonly coordinator: boolean;
   readonly integrate: readonly string[];
   /** The runtime and the command that starts the session's agent (defaults filled in). */
   readonly agent: { readonly runtime: AgentRuntime; readonly command: string };
@@ -212,6 +215,7 @@ export function normalizeManifest(
       publicKey: s.publicKey,
       phaseCount: s.phaseCount,
       baselinePhase: Math.min(s.baselinePhase, s.phaseCount),
+      coordinator: s.coordinator,
       integrate: s.integrate,
       agent: resolveAgent(s.agent, m.agent),
       phases,

@@ -25,6 +25,7 @@ import { publishedRef, RepoContext } from './repoContext';
 import { RecordCache } from './recordCache';
 import { SeenTips } from './seenTips';
 import { ChainResult, ManifestChain } from './manifestChain';
+import { InstructionTrust } from './instructionTrust';
 
 /**
  * Reads the whole swarm at one instant through one `git cat-file --batch`: the refs by name,
@@ -52,6 +53,7 @@ export class SnapshotReader {
   private readonly frontMatter = new Map<string, string | undefined>();
   private manifestCache: { blob: string; plan: SwarmPlan } | null = null;
   private readonly seen: SeenTips;
+  private readonly instructionTrust = new InstructionTrust();
   /** The root of trust: which manifest is in effect (manifestChain.ts). */
   readonly trust: ManifestChain;
   private readonly cache: RecordCache;
@@ -369,7 +371,11 @@ export class SnapshotReader {
     return out;
   }
 
-  private async instructions(coordTree: string, plan: SwarmPlan): Promise<InstructionInfo[]> {
+  private async instructions(
+    coordTree: string,
+    plan: SwarmPlan,
+    problems: RecordProblem[],
+  ): Promise<InstructionInfo[]> {
     const out: InstructionInfo[] = [];
     for (const s of plan.sessions) {
       const dir = await this.entryAt(coordTree, `.s2/instructions/${s.id}`);
@@ -386,6 +392,18 @@ export class SnapshotReader {
             id = undefined;
           }
           this.frontMatter.set(e.oid, id);
+        }
+        const unsigned = await this.instructionTrust.check(
+          plan,
+          e.oid,
+          () => this.blobText(e.oid),
+          s.id,
+          Number(m[1]),
+          `.s2/instructions/${s.id}/${e.name}`,
+        );
+        if (unsigned) {
+          problems.push(unsigned);
+          continue;
         }
         out.push({
           session: s.id,
@@ -490,7 +508,7 @@ export class SnapshotReader {
       coordinationTime: await this.commitTime(coord.tip),
       sessions,
       approvals,
-      instructions: await this.instructions(coordTree, plan),
+      instructions: await this.instructions(coordTree, plan, problems),
       problems,
       commits,
       manifest,

@@ -5,7 +5,7 @@ import { S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import { runGit } from '../git/gitProcess';
 import { ensureKeyPair } from '../git/keyStore';
-import { ensureApproverKey, loadApproverKey } from '../git/approverKeys';
+import { ensureApproverKey, loadApproverKey, passphraseFromEnv } from '../git/approverKeys';
 import { manifestDigest } from '../core/manifestTrust';
 import { writeManifestApproval } from './manifestOps';
 import { SwarmSession } from './swarmSession';
@@ -93,7 +93,8 @@ export async function initSwarm(o: InitOptions): Promise<InitResult> {
   const approvers = Object.keys(first.approvers).length ? Object.keys(first.approvers) : (o.approvers ?? ['owner']);
   const unprotected: string[] = [];
   for (const a of approvers) {
-    const k = await ensureApproverKey(first.swarm, a, o.env ?? process.env, o.passphrase ?? null);
+    const passphrase = o.passphrase !== undefined ? o.passphrase : await passphraseFromEnv(o.env ?? process.env);
+    const k = await ensureApproverKey(first.swarm, a, o.env ?? process.env, passphrase);
     if (k.created) keysCreated.push(`approver-${a}`);
     if (!k.protected) unprotected.push(a);
     doc.setIn(['approvers', a, 'publicKey'], k.publicKey);

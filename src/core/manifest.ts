@@ -85,6 +85,8 @@ export const ModelPrice = z.object({
   outputPerMTok: z.number().nonnegative(),
   cacheReadPerMTok: z.number().nonnegative().default(0),
   cacheWritePerMTok: z.number().nonnegative().default(0),
+  /** 1-hour cache writes (Claude Code's transcripts split cache writes by TTL); absent: the 5-minute price. */
+  cacheWrite1hPerMTok: z.number().nonnegative().optional(),
 });
 export type ModelPrice = z.infer<typeof ModelPrice>;
 

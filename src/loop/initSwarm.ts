@@ -7,6 +7,7 @@ import { runGit } from '../git/gitProcess';
 import { ensureKeyPair } from '../git/keyStore';
 import { ensureApproverKey, loadApproverKey, passphraseFromEnv } from '../git/approverKeys';
 import { manifestDigest } from '../core/manifestTrust';
+import { DEFAULT_PRICING, PRICING_COMMENT } from '../core/pricingTable';
 import { writeManifestApproval } from './manifestOps';
 import { SwarmSession } from './swarmSession';
 
@@ -98,6 +99,13 @@ export async function initSwarm(o: InitOptions): Promise<InitResult> {
     if (k.created) keysCreated.push(`approver-${a}`);
     if (!k.protected) unprotected.push(a);
     doc.setIn(['approvers', a, 'publicKey'], k.publicKey);
+  }
+  if (Object.keys(first.pricing).length === 0) {
+    const node = doc.createNode(DEFAULT_PRICING);
+    // One model per line: the table stays readable in the manifest.
+    for (const item of node.items) (item.value as { flow?: boolean }).flow = true;
+    node.commentBefore = ` ${PRICING_COMMENT}`;
+    doc.setIn(['pricing'], node);
   }
   const finalText = doc.toString({ lineWidth: 0 });
   const plan = parseManifest(finalText, file);

@@ -35,7 +35,7 @@ export const DEFAULT_PRICING: Readonly<Record<string, ModelPrice>> = {
 
 /** The comment init writes above the table in the manifest. */
 export const PRICING_COMMENT =
-  'USD per million tokens, from Anthropic\'s pricing page (https://platform.claude.com/docs/en/about-claude/pricing), read 2026-11-29. A model missing here is metered at the highest price below and reported as UNPRICED_MODEL.';
+  "USD per million tokens, from Anthropic's pricing page (https://platform.claude.com/docs/en/about-claude/pricing), read 2026-11-29. A model missing here is metered at the highest price below and reported as UNPRICED_MODEL.";
 
 /** Component-wise highest price of a table: what an unpriced model is metered at. */
 export function highestPrice(pricing: Readonly<Record<string, ModelPrice>>): ModelPrice {

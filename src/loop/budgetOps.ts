@@ -113,14 +113,23 @@ export async function agentStart(s: SwarmSession, id: string): Promise<number> {
   return running;
 }
 
+/** Slots the Claude Code hook recorded: only the runtime's own records free them (claudeMetering.ts). */
+const hookSlot = (id: string): boolean => /^claude(-bg)?:/.test(id);
+
 export async function agentStop(s: SwarmSession, id: string | null): Promise<number> {
+  if (id && hookSlot(id))
+    throw new S2Error(
+      'REFUSED',
+      `${id} was started through the Claude Code hook; it is freed when the runtime records its end (its result in the transcript, or SubagentStop), not by agents stop`,
+    );
   const { snapshot } = await s.view();
   let running = 0;
   await (
     await s.store(snapshot.plan)
   ).commit({
     status: (st) => {
-      const list = id ? st.agents.running.filter((a) => a !== id) : st.agents.running.slice(1);
+      const oldest = st.agents.running.find((a) => !hookSlot(a));
+      const list = st.agents.running.filter((a) => a !== (id ?? oldest));
       running = list.length;
       return { ...st, agents: { running: list } };
     },

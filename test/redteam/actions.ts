@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { signedInstruction } from '../helpers/signedInstruction';
+import { absentFile, coordCommit, coordReset } from './trustActions';
 import { git } from '../helpers/gitFixture';
 import { actorsOf, env, markDetected, RunContext } from './context';
 import { runLoop, runPollStorm } from './loopActions';
@@ -143,6 +144,9 @@ async function each(ctx: RunContext, a: Action, fn: (s: string, i: number) => Pr
 }
 
 export async function runAction(ctx: RunContext, a: Action): Promise<void> {
+  if ('coordCommit' in a) return each(ctx, a, async (s) => coordCommit(ctx, a, s));
+  if ('coordReset' in a) return each(ctx, a, async (s) => coordReset(ctx, a, s));
+  if ('absentFile' in a) return absentFile(ctx, a);
   if ('cli' in a) return each(ctx, a, (s) => cli(ctx, a, s));
   if ('work' in a)
     return each(ctx, a, async (s) => void ctx.f.work(s, a.work === true ? undefined : a.work, a.content));

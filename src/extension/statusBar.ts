@@ -34,12 +34,23 @@ export class BudgetStatusBar implements vscode.Disposable {
       this.item.backgroundColor = undefined;
     } else {
       const pct = Math.round(mine.budgetFraction * 100);
-      this.item.text = `$(pulse) S² ${mine.id} ${pct}%`;
-      this.item.tooltip = `${mine.id}: ${money(mine.spendUsd)} of ${money(mine.budgetUsd)} (${pct}%)${loop} — click for spend by model`;
+      // The swarm's total against budget.swarmUsd has its own 80% warning; an unapproved manifest is an error.
+      const swarmFraction = view.swarmBudgetUsd ? view.swarmSpendUsd / view.swarmBudgetUsd : 0;
+      const trust = view.violations.find((v) => v.code === 'MANIFEST_UNAPPROVED' || v.code === 'MANIFEST_ROLLBACK');
+      this.item.text = `$(pulse) S² ${mine.id} ${pct}%${view.swarmBudgetUsd ? ` · swarm ${Math.round(swarmFraction * 100)}%` : ''}${trust ? ' $(shield) manifest' : ''}`;
+      this.item.tooltip = [
+        `${mine.id}: ${money(mine.spendUsd)} of ${money(mine.budgetUsd)} (${pct}%): metered ${money(mine.meteredUsd)}, reported ${money(mine.reportedUsd)}${loop}`,
+        view.swarmBudgetUsd ? `swarm: ${money(view.swarmSpendUsd)} of ${money(view.swarmBudgetUsd)}` : '',
+        trust ? `${trust.code}: ${trust.message}` : '',
+        'click for spend by model',
+      ]
+        .filter(Boolean)
+        .join('\n');
+      const worst = Math.max(mine.budgetFraction, swarmFraction);
       this.item.backgroundColor =
-        mine.budgetFraction >= 1
+        worst >= 1 || trust
           ? new vscode.ThemeColor('statusBarItem.errorBackground')
-          : mine.budgetFraction >= 0.8
+          : worst >= 0.8
             ? new vscode.ThemeColor('statusBarItem.warningBackground')
             : undefined;
     }

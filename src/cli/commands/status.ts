@@ -18,7 +18,11 @@ export const statusCommand: Command = {
     const { view, snapshot } = await s.view();
     const trust = await trustReport(s, snapshot);
     const shown = { ...view, violations: [...view.violations, ...trust.warnings], manifest: snapshot.manifest ?? null };
-    ctx.out(shown, `${formatStatus(shown)}${trust.line ? `${trust.line}\n` : ''}`);
+    const metered = view.sessions.reduce((x, v) => x + v.meteredUsd, 0);
+    const reported = view.sessions.reduce((x, v) => x + v.reportedUsd, 0);
+    const swarmPct = view.swarmBudgetUsd ? Math.round((view.swarmSpendUsd / view.swarmBudgetUsd) * 100) : null;
+    const spend = `spend: $${view.swarmSpendUsd.toFixed(2)} (metered $${metered.toFixed(2)}, reported $${reported.toFixed(2)})${view.swarmBudgetUsd !== null ? ` of the swarm's $${view.swarmBudgetUsd} (${swarmPct}%${swarmPct! >= 100 ? ', exceeded' : swarmPct! >= 80 ? ', over 80%' : ''})` : ''}`;
+    ctx.out(shown, `${formatStatus(shown)}${spend}\n${trust.line ? `${trust.line}\n` : ''}`);
     return 0;
   },
 };

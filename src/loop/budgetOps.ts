@@ -123,6 +123,12 @@ export async function agentStop(s: SwarmSession, id: string | null): Promise<num
       `${id} was started through the Claude Code hook; it is freed when the runtime records its end (its result in the transcript, or SubagentStop), not by agents stop`,
     );
   const { snapshot } = await s.view();
+  const mine = snapshot.sessions[s.requireSession(snapshot.plan)]?.status?.agents.running ?? [];
+  if (!id && mine.length && mine.every(hookSlot))
+    throw new S2Error(
+      'REFUSED',
+      `every running agent (${mine.length}) was started through the Claude Code hook; they are freed when the runtime records their end, not by agents stop`,
+    );
   let running = 0;
   await (
     await s.store(snapshot.plan)

@@ -19,6 +19,7 @@ export enum CommandId {
   OpenSession = 's2.openSession',
   OpenAllSessions = 's2.openAllSessions',
   FocusSessionTerminal = 's2.focusSessionTerminal',
+  ApproveManifest = 's2.approveManifest',
 }
 
 /** Ids of the views and the tree container, used by package.json and by reveal(). */

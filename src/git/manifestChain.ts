@@ -49,6 +49,8 @@ export class ManifestChain {
   private readonly manifests = new Map<string, LoadedManifest | null>();
   private readonly approvalLists = new Map<string, ManifestApproval[]>();
   private readonly introducers = new Map<string, string | null>();
+  /** Why a manifest blob did not parse (file:line), for the report on an invalid tip. */
+  private readonly parseErrors = new Map<string, string>();
 
   constructor(
     private readonly reader: SnapshotReader,
@@ -87,8 +89,9 @@ export class ManifestChain {
       const text = await this.reader.blobText(oid);
       const plan = parseManifest(text);
       loaded = { digest: manifestDigest(text), text, plan, keys: approverKeysOf(plan.raw) };
-    } catch {
+    } catch (e) {
       loaded = null;
+      this.parseErrors.set(oid, e instanceof Error ? e.message.replace(/\s*\n\s*/g, ' ') : String(e));
     }
     this.manifests.set(oid, loaded);
     return loaded;
@@ -240,11 +243,14 @@ export class ManifestChain {
     const changed = tipManifest
       ? diffManifests(effective.manifest.plan.raw, tipManifest.plan.raw)
       : ['(invalid manifest)'];
+    const invalid = tipManifest
+      ? ''
+      : `is not a valid manifest (${this.parseErrors.get(tipBlob) ?? 'unreadable'}) and `;
     problems.push({
       code: 'MANIFEST_UNAPPROVED',
       session: '*',
       path: MANIFEST_PATH,
-      message: `${where} changes ${changed.slice(0, 8).join(', ')}${changed.length > 8 ? `, … (${changed.length} keys)` : ''} without an approver's signature; the approved manifest ${effective.link.digest.slice(0, 12)} stays in effect for everything (an approver reviews it with s2 manifest diff and signs it with s2 manifest approve --as APPROVER)`,
+      message: `${where} ${invalid}changes ${changed.slice(0, 8).join(', ')}${changed.length > 8 ? `, … (${changed.length} keys)` : ''} without an approver's signature; the approved manifest ${effective.link.digest.slice(0, 12)} stays in effect for everything (an approver reviews it with s2 manifest diff and signs it with s2 manifest approve --as APPROVER)`,
     });
     return { ...base, status: 'pending', commit, changed };
   }

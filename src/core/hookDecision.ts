@@ -62,7 +62,16 @@ export type HookVerdict =
   | { kind: 'stop-agent'; agentId: string }
   | { kind: 'pass' };
 
-export function decideHook(view: SwarmView, session: string, input: ClaudeHookInput): HookVerdict {
+/**
+ * `endsOnPostToolUse`: the runtime keeps no record S² can read (Codex, Gemini CLI), so the
+ * after-tool event itself frees the slot; for Claude Code the transcript does.
+ */
+export function decideHook(
+  view: SwarmView,
+  session: string,
+  input: ClaudeHookInput,
+  opts: { endsOnPostToolUse?: boolean } = {},
+): HookVerdict {
   const me = view.sessions.find((s) => s.id === session);
   if (!me) return { kind: 'deny', reason: `S²: session "${session}" is not in the swarm manifest` };
   const tool = input.tool_name ?? '';
@@ -71,7 +80,7 @@ export function decideHook(view: SwarmView, session: string, input: ClaudeHookIn
   if ((input.hook_event_name === 'PostToolUse' || input.hook_event_name === 'PostToolUseFailure') && spawn) {
     // With a tool_use_id the slot is freed when the runtime's transcript shows the call's result
     // (a forged PostToolUse frees nothing); a background agent keeps its slot until it ends.
-    if (input.tool_use_id || isBackground(input.tool_input)) return { kind: 'pass' };
+    if (isBackground(input.tool_input) || (input.tool_use_id && !opts.endsOnPostToolUse)) return { kind: 'pass' };
     return { kind: 'stop-agent', agentId };
   }
   if (input.hook_event_name === 'SubagentStop') return { kind: 'pass' };

@@ -45,7 +45,7 @@ export async function handleHookInput(
   // Claude Code's transcript meters spend and ends agent slots before the guards decide (claudeMetering.ts).
   if (opts.runtime === 'claude' && (await meterClaudeHook(s, snapshot, me, input)))
     ({ snapshot, view } = await s.view());
-  const verdict = decideHook(view, me, input);
+  const verdict = decideHook(view, me, input, { endsOnPostToolUse: opts.runtime !== 'claude' });
   await recordAwaitingInput(s, snapshot, me, opts.runtime, input.hook_event_name, opts.waiting);
   if (verdict.kind === 'allow-spawn' || verdict.kind === 'stop-agent') {
     const store = await s.store(snapshot.plan);

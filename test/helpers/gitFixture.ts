@@ -18,6 +18,9 @@ export interface CliRun {
   json<T = any>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+/** The passphrase of every fixture's approver key; pass S2_APPROVER_PASSPHRASE: '' to init one in clear. */
+export const FIXTURE_PASSPHRASE = 'fixture passphrase';
+
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
@@ -129,7 +132,14 @@ export class SwarmFixture {
     const code = await main(['--json', ...args], {
       stdout: (t) => (stdout += t),
       stderr: (t) => (stderr += t),
-      env: { ...process.env, S2_HOME: this.home, ...(session ? { S2_SESSION: session } : { S2_SESSION: '' }), ...env },
+      env: {
+        ...process.env,
+        S2_HOME: this.home,
+        // The approver key is kept as s2 init keeps it for a person: encrypted (docs/TRUST.md).
+        S2_APPROVER_PASSPHRASE: FIXTURE_PASSPHRASE,
+        ...(session ? { S2_SESSION: session } : { S2_SESSION: '' }),
+        ...env,
+      },
       cwd,
     });
     return { code, stdout, stderr, json: () => JSON.parse(stdout) };

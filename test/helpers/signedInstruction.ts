@@ -1,8 +1,10 @@
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { FIXTURE_PASSPHRASE } from './gitFixture';
 import { signInstruction } from '../../src/core/instructionSignature';
 import { keyPath } from '../../src/git/keyStore';
 
-/** An instruction text signed by the fixture's approver (its key is kept in clear by the test init). */
+/** An instruction text signed by the fixture's approver (decrypted with the fixture's passphrase). */
 export function signedInstruction(
   home: string,
   session: string,
@@ -11,6 +13,9 @@ export function signedInstruction(
   approver = 'owner',
   swarm = 'test',
 ): string {
-  const key = readFileSync(keyPath(swarm, `approver-${approver}`, { S2_HOME: home }), 'utf8');
+  const pem = readFileSync(keyPath(swarm, `approver-${approver}`, { S2_HOME: home }), 'utf8');
+  const key = pem.includes('ENCRYPTED')
+    ? createPrivateKey({ key: pem, passphrase: FIXTURE_PASSPHRASE }).export({ type: 'pkcs8', format: 'pem' }).toString()
+    : pem;
   return signInstruction(text, session, phase, approver, key);
 }

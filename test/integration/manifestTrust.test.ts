@@ -106,7 +106,9 @@ describe('the manifest is the root of trust (worktree)', function () {
     assert.equal(view.sessions.find((s: { id: string }) => s.id === 'a').budgetUsd, 5);
   });
 
-  it('an encrypted approver key needs its passphrase; a clear one is reported by status', async () => {
+  it('an approver key in clear is reported by status', async () => {
+    f.cleanup();
+    f = await SwarmFixture.create('worktree', MANIFEST, { env: { S2_APPROVER_PASSPHRASE: '' } });
     const warn = await f.status('b');
     const unprotected = warn.violations.filter((v: Violation) => v.code === 'APPROVER_KEY_UNPROTECTED');
     assert.deepEqual(unprotected.map((v: Violation) => v.session).sort(), ['approver:a', 'approver:owner']);
@@ -124,7 +126,7 @@ describe('approver keys under a passphrase', function () {
       const st = await f.status('b');
       assert.ok(!st.violations.some((v: Violation) => v.code === 'APPROVER_KEY_UNPROTECTED'));
       editManifest(f, (t) => t.replace('budgetUsd: 20', 'budgetUsd: 30'));
-      const none = await f.cli(null, ['manifest', 'approve', '--as', 'owner']);
+      const none = await f.cli(null, ['manifest', 'approve', '--as', 'owner'], { S2_APPROVER_PASSPHRASE: '' });
       assert.equal(none.code, 2);
       assert.match(none.stderr, /passphrase/);
       const wrong = await f.cli(null, ['manifest', 'approve', '--as', 'owner'], { S2_APPROVER_PASSPHRASE: 'nope' });
@@ -132,7 +134,10 @@ describe('approver keys under a passphrase', function () {
       assert.match(wrong.stderr, /wrong passphrase/);
       const file = path.join(f.root, 'pass.txt');
       writeFileSync(file, 'correct horse\n');
-      const ok = await f.cli(null, ['manifest', 'approve', '--as', 'owner'], { S2_APPROVER_PASSPHRASE_FILE: file });
+      const ok = await f.cli(null, ['manifest', 'approve', '--as', 'owner'], {
+        S2_APPROVER_PASSPHRASE: '',
+        S2_APPROVER_PASSPHRASE_FILE: file,
+      });
       assert.equal(ok.code, 0, ok.stderr);
       assert.deepEqual(codes(await f.status('b')), []);
     } finally {

@@ -97,13 +97,12 @@ export async function seedDemo(root, { log = () => {} } = {}) {
   git(coord, 'commit', '-q', '-m', 'root');
   writeFileSync(path.join(root, 'swarm.yaml'), MANIFEST);
   await s2(coord, null, ['init', '--manifest', path.join(root, 'swarm.yaml')], env);
-  mkdirSync(path.join(coord, '.s2/instructions/sip'), { recursive: true });
+  // Instructions count only when an approver signed them (docs/TRUST.md): s2 instruct signs and commits.
   writeFileSync(
-    path.join(coord, '.s2/instructions/sip/phase-4.md'),
+    path.join(root, 'sip-phase-4.md'),
     '---\nid: sip-phase-4\ntitle: SIP trunk bridge\n---\nBuild the SIP trunk bridge that NDI, WebRTC, H.323 and Talent integrate with in their phase 4.\n',
   );
-  git(coord, 'add', '.s2/instructions');
-  git(coord, 'commit', '-q', '-m', 'instruction for sip phase 4');
+  await s2(coord, null, ['instruct', 'sip:4', '--file', path.join(root, 'sip-phase-4.md'), '--as', 'owner'], env);
   const dirs = {};
   for (const s of DEMO_SESSIONS) {
     dirs[s] = path.join(root, `session-${s}`);

@@ -16,6 +16,8 @@ import { generateKeyPair, signRecord } from '../../src/core/signing';
 import { hashObject } from '../../src/git/gitObjects';
 import { keyPath } from '../../src/git/keyStore';
 import { toYaml } from '../../src/git/recordCodec';
+import { signInstruction } from '../../src/core/instructionSignature';
+import { manifestDigest } from '../../src/core/manifestTrust';
 import { git, nowMs, prng } from './util';
 
 /**
@@ -161,12 +163,34 @@ export async function generateSwarm(dir: string, home: string, spec: SwarmSpec):
     data('s2: manifest\n'),
   );
   s1.push('M 100644 inline README.md\n', data('# product\n'), 'M 100644 inline .s2/swarm.yaml\n', data(manifestText));
+  // Instructions count only when an approver signed them, and the manifest only with its genesis approval (docs/TRUST.md).
+  const owner = priv.get('approver-owner')!;
   for (const p of plans)
     if (p.completed < phases)
       s1.push(
         `M 100644 inline .s2/instructions/${p.id}/phase-${p.completed + 1}.md\n`,
-        data(instruction(p.id, p.completed + 1)),
+        data(signInstruction(instruction(p.id, p.completed + 1), p.id, p.completed + 1, 'owner', owner)),
       );
+  const genesis = signRecord(
+    appendToChain([], {
+      kind: 'manifest-approval',
+      approver: 'owner',
+      at: new Date((epoch - 86400) * 1000).toISOString(),
+      manifest: manifestDigest(manifestText),
+      blob: hashObject('blob', Buffer.from(manifestText, 'utf8')),
+      parent: null,
+      changed: [],
+    }) as unknown as Record<string, unknown>,
+    'owner',
+    owner,
+  );
+  s1.push(
+    'commit refs/heads/s2/approvals/owner\n',
+    `author bench <bench@s2> ${epoch - 86400} +0000\ncommitter bench <bench@s2> ${epoch - 86400} +0000\n`,
+    data('approve manifest (genesis)\n'),
+    'M 100644 inline .s2/approvals/owner/manifests.jsonl\n',
+    data(`${JSON.stringify(genesis)}\n`),
+  );
   let mark = 2;
   const workMarks = new Map<string, number[]>();
   for (const p of plans) {

@@ -21,6 +21,8 @@ import { sessionCommand } from './commands/session';
 import { repairCommand } from './commands/repair';
 import { instructionCommand } from './commands/instruction';
 import { mcpCommand } from './commands/mcp';
+import { manifestCommand } from './commands/manifest';
+import { instructCommand } from './commands/instruct';
 
 /** Every s2 command, in the order `s2 --help` lists them. */
 export const commands: readonly Command[] = [
@@ -51,4 +53,6 @@ export const commands: readonly Command[] = [
   sessionCommand,
   instructionCommand,
   mcpCommand,
+  manifestCommand,
+  instructCommand,
 ];

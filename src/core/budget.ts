@@ -7,7 +7,13 @@ export interface BudgetStanding {
   readonly capUsd: number;
   readonly fraction: number;
   readonly byModel: Readonly<Record<string, number>>;
+  /** Spend the hook metered (or imported) from the runtime's own records, and spend reported by hand. */
+  readonly meteredUsd: number;
+  readonly reportedUsd: number;
 }
+
+/** Ledger sources that come from the runtime's records, not from the agent's word. */
+export const METERED_SOURCES = new Set(['claude-hook', 'claude-log']);
 
 export const BUDGET_WARN_FRACTION = 0.8;
 
@@ -25,15 +31,19 @@ export function sessionBudget(snap: Snapshot, session: string): BudgetStanding {
   const ledger = snap.sessions[session]?.ledger ?? [];
   const byModel: Record<string, number> = {};
   let spend = 0;
+  let metered = 0;
   for (const e of ledger) {
     // Spend only grows: a negative entry (never written by s2 spend) would let a session
     // un-spend its way past BUDGET_EXCEEDED, so it counts as nothing.
     const usd = Math.max(0, e.usd);
     spend += usd;
+    if (METERED_SOURCES.has(e.source)) metered += usd;
     byModel[e.model] = round2((byModel[e.model] ?? 0) + usd);
   }
   const cap = (plan?.budgetUsd ?? 0) + approvedUsd(snap, session);
   return {
+    meteredUsd: round2(metered),
+    reportedUsd: round2(spend - metered),
     spendUsd: round2(spend),
     capUsd: round2(cap),
     fraction: cap > 0 ? spend / cap : spend > 0 ? Infinity : 0,
@@ -45,13 +55,17 @@ export function swarmBudget(snap: Snapshot, plan: SwarmPlan): BudgetStanding | n
   if (plan.swarmBudgetUsd === undefined) return null;
   const byModel: Record<string, number> = {};
   let spend = 0;
+  let metered = 0;
   for (const s of plan.sessions) {
     const b = sessionBudget(snap, s.id);
     spend += b.spendUsd;
+    metered += b.meteredUsd;
     for (const [m, v] of Object.entries(b.byModel)) byModel[m] = round2((byModel[m] ?? 0) + v);
   }
   const cap = plan.swarmBudgetUsd + approvedUsd(snap, '*');
   return {
+    meteredUsd: round2(metered),
+    reportedUsd: round2(spend - metered),
     spendUsd: round2(spend),
     capUsd: round2(cap),
     fraction: cap > 0 ? spend / cap : spend > 0 ? Infinity : 0,

@@ -12,20 +12,26 @@ export interface UsageLine {
   readonly tokens: number;
 }
 
-interface Usage {
+export interface Usage {
   input_tokens?: number;
   output_tokens?: number;
   cache_creation_input_tokens?: number;
   cache_read_input_tokens?: number;
+  /** Cache writes split by TTL, as Claude Code's transcripts carry them. */
+  cache_creation?: { ephemeral_5m_input_tokens?: number; ephemeral_1h_input_tokens?: number };
 }
 
 export function priceUsage(usage: Usage, price: ModelPrice): number {
   const m = 1_000_000;
+  const n = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) && x > 0 ? x : 0);
+  const write1h = n(usage.cache_creation?.ephemeral_1h_input_tokens);
+  const write5m = n(usage.cache_creation_input_tokens) - Math.min(write1h, n(usage.cache_creation_input_tokens));
   return (
-    ((usage.input_tokens ?? 0) * price.inputPerMTok +
-      (usage.output_tokens ?? 0) * price.outputPerMTok +
-      (usage.cache_creation_input_tokens ?? 0) * price.cacheWritePerMTok +
-      (usage.cache_read_input_tokens ?? 0) * price.cacheReadPerMTok) /
+    (n(usage.input_tokens) * price.inputPerMTok +
+      n(usage.output_tokens) * price.outputPerMTok +
+      write5m * price.cacheWritePerMTok +
+      write1h * (price.cacheWrite1hPerMTok ?? price.cacheWritePerMTok) +
+      n(usage.cache_read_input_tokens) * price.cacheReadPerMTok) /
     m
   );
 }

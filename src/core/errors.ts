@@ -6,6 +6,7 @@ export type S2ErrorCode =
   | 'USAGE'
   | 'MANIFEST_MISSING'
   | 'MANIFEST_INVALID'
+  | 'MANIFEST_UNTRUSTED'
   | 'YAML_SYNTAX'
   | 'RECORD_INVALID'
   | 'KEY_MISSING'

@@ -63,6 +63,8 @@ export const SessionSpec = z
      * before S² (an imported v1 swarm), where no signed completion can exist. Shown as such.
      */
     baselinePhase: z.number().int().nonnegative().default(0),
+    /** A coordinator session may sign other sessions' phase instructions (docs/TRUST.md). */
+    coordinator: z.boolean().default(false),
     phases: z.record(z.string(), PhaseSpec.nullable()).default({}),
     integrate: commandList,
     agent: AgentSpec.optional(),
@@ -94,6 +96,8 @@ export const ModelPrice = z
     outputPerMTok: z.number().nonnegative(),
     cacheReadPerMTok: z.number().nonnegative().default(0),
     cacheWritePerMTok: z.number().nonnegative().default(0),
+    /** 1-hour cache writes (Claude Code's transcripts split cache writes by TTL); absent: the 5-minute price. */
+    cacheWrite1hPerMTok: z.number().nonnegative().optional(),
   })
   .strict();
 export type ModelPrice = z.infer<typeof ModelPrice>;
@@ -149,6 +153,7 @@ export interface SessionPlan {
   readonly publicKey: string | undefined;
   readonly phaseCount: number;
   readonly baselinePhase: number;
+  readonly coordinator: boolean;
   readonly integrate: readonly string[];
   /** The runtime and the command that starts the session's agent (defaults filled in). */
   readonly agent: { readonly runtime: AgentRuntime; readonly command: string };
@@ -263,6 +268,7 @@ export function normalizeManifest(
       publicKey: s.publicKey,
       phaseCount,
       baselinePhase: Math.min(s.baselinePhase, phaseCount),
+      coordinator: s.coordinator,
       integrate: s.integrate,
       agent: resolveAgent(s.agent, m.agent),
       phases,

@@ -1,5 +1,6 @@
 import type { IntegrationRecord } from './integrationRecord';
 import type { SwarmPlan } from './manifest';
+import type { ManifestTrustState } from './manifestTrust';
 import type {
   AckRecord,
   ApprovalEntry,
@@ -28,8 +29,15 @@ export interface RecordProblem {
     | 'REF_NOT_COMMIT'
     | 'REF_VANISHED'
     | 'FUTURE_TIMESTAMP'
-    | 'LOCAL_STATE_TAMPERED';
+    | 'LOCAL_STATE_TAMPERED'
+    | 'MANIFEST_UNAPPROVED'
+    | 'MANIFEST_ROLLBACK'
+    | 'MANIFEST_UNSIGNED'
+    | 'MANIFEST_UNTRUSTED'
+    | 'INSTRUCTION_UNSIGNED';
   readonly session: string;
+  /** Errors unless said otherwise (a manifest from before signing is only a warning). */
+  readonly severity?: 'error' | 'warning';
   readonly path?: string;
   readonly message: string;
 }
@@ -75,6 +83,8 @@ export interface Snapshot {
   readonly approvals: readonly ApprovalEntry[];
   readonly instructions: readonly InstructionInfo[];
   readonly problems: readonly RecordProblem[];
+  /** Which manifest is in effect and why (the root of trust); absent in hand-built snapshots. */
+  readonly manifest?: ManifestTrustState;
   /** Facts for every completion commit named by a record, keyed by `commitKey(author, commit)`. */
   readonly commits: Readonly<Record<string, CommitFacts>>;
 }

@@ -1,4 +1,5 @@
-import { sessionBudget, swarmBudget, BUDGET_WARN_FRACTION } from './budget';
+import { sessionBudget, swarmBudget, BUDGET_WARN_FRACTION, METERED_SOURCES } from './budget';
+import { findPrice } from './claudeUsage';
 import { CompletionTable, evaluateCompletions, satisfiesNeed } from './completions';
 import { ActiveClaim, planGangUp } from './gangUp';
 import { awaitingInputOf } from './awaitingInput';
@@ -30,7 +31,7 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
     violations.push({
       code: p.code,
       session: p.session,
-      severity: 'error',
+      severity: p.severity ?? 'error',
       message: p.message,
       ...(p.path ? { path: p.path } : {}),
     });
@@ -117,6 +118,14 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
       severity: 'error',
       message: `the swarm spent $${swarm.spendUsd} of its $${swarm.capUsd} budget; an approver must raise it (s2 approve '*' --usd N)`,
     });
+  if (swarm && swarm.fraction < 1 && swarm.fraction >= BUDGET_WARN_FRACTION)
+    violations.push({
+      code: 'SWARM_BUDGET_WARNING',
+      session: '*',
+      severity: 'warning',
+      message: `the swarm spent $${swarm.spendUsd} of its $${swarm.capUsd} budget (${Math.round(swarm.fraction * 100)}%)`,
+    });
+  violations.push(...unpricedModels(snap));
   const integrations = Object.values(snap.sessions)
     .map((x) => x.integration)
     .filter((x): x is NonNullable<typeof x> => !!x)
@@ -157,6 +166,25 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
     lastIntegration,
     lastGreenIntegration,
   };
+}
+
+/** A model metered without a price in the manifest: once per model, never $0 in silence. */
+function unpricedModels(snap: Snapshot): Violation[] {
+  const seen = new Map<string, string[]>();
+  for (const s of Object.values(snap.sessions))
+    for (const e of s.ledger)
+      if (METERED_SOURCES.has(e.source) && !findPrice(snap.plan.pricing, e.model)) {
+        const who = seen.get(e.model) ?? [];
+        if (!who.includes(s.session)) who.push(s.session);
+        seen.set(e.model, who);
+      }
+  return [...seen.entries()].map(([model, who]) => ({
+    code: 'UNPRICED_MODEL',
+    session: '*',
+    severity: 'warning' as const,
+    ref: model,
+    message: `model ${model} (used by ${who.sort().join(', ')}) has no price in the manifest; it is metered at the highest price of the table. An approver adds it under pricing:`,
+  }));
 }
 
 function dedupe(vs: Violation[]): Violation[] {
@@ -453,6 +481,8 @@ function sessionView(
     heartbeatAgeSeconds: heartbeatAgeSeconds(st, now),
     stale,
     spendUsd: budget.spendUsd,
+    meteredUsd: budget.meteredUsd,
+    reportedUsd: budget.reportedUsd,
     budgetUsd: budget.capUsd,
     budgetFraction: budget.fraction,
     agentsRunning: running,

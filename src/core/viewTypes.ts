@@ -58,6 +58,9 @@ export interface SessionView {
   readonly heartbeatAgeSeconds: number | null;
   readonly stale: boolean;
   readonly spendUsd: number;
+  /** Of spendUsd: metered from the runtime's records (hook, imported logs) and reported by hand (s2 spend). */
+  readonly meteredUsd: number;
+  readonly reportedUsd: number;
   readonly budgetUsd: number;
   readonly budgetFraction: number;
   readonly agentsRunning: number;

@@ -26,6 +26,7 @@ export enum CommandId {
   ResetPhase = 's2.resetPhase',
   ApproveBudget = 's2.approveBudget',
   AdoptPhase = 's2.adoptPhase',
+  ApproveManifest = 's2.approveManifest',
 }
 
 /**
@@ -53,6 +54,7 @@ export const COMMAND_TITLES: Record<CommandId, string> = {
   [CommandId.ResetPhase]: 'Reset Phase',
   [CommandId.ApproveBudget]: 'Approve Budget',
   [CommandId.AdoptPhase]: 'Adopt Phase',
+  [CommandId.ApproveManifest]: 'Approve Manifest Change',
   [CommandId.OpenSession]: 'Open Session…',
   [CommandId.OpenAllSessions]: 'Open All Sessions',
   [CommandId.FocusSessionTerminal]: 'Focus Session Terminal',

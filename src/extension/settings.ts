@@ -19,6 +19,8 @@ export interface S2Settings {
   /** At most this many notifications per tick; the rest are summed up in one. */
   readonly maxAlertsPerTick: number;
   readonly autoStartLoop: boolean;
+  /** Approver-key fingerprints the swarm's genesis manifest must be signed with (docs/TRUST.md). */
+  readonly trustFingerprints: readonly string[];
 }
 
 export function readSettings(): S2Settings {
@@ -31,6 +33,7 @@ export function readSettings(): S2Settings {
     alertLevel: oneOf(c.get<string>('alertLevel', 'mine'), ['all', 'mine', 'off'] as const, 'mine'),
     maxAlertsPerTick: Math.max(1, c.get<number>('maxAlertsPerTick', 3)),
     autoStartLoop: c.get<boolean>('autoStartLoop', true),
+    trustFingerprints: c.get<string[]>('trustFingerprints', []).filter((x) => typeof x === 'string' && x.trim()),
   };
 }
 

@@ -48,12 +48,26 @@ export class BudgetStatusBar implements vscode.Disposable {
     } else {
       const pct = Math.round(mine.budgetFraction * 100);
       const attempt = mine.attempts ? ` · attempt ${mine.attempts.count + 1} of ${mine.attempts.max}` : '';
-      this.item.text = `$(${stopped ? 'debug-pause' : 'pulse'}) S² ${mine.id} ${pct}%${attempt}${loop}`;
-      this.item.tooltip = `${mine.id}: ${money(mine.spendUsd)} of ${money(mine.budgetUsd)} (${pct}%) — click for spend by model${attempt ? `\n${mine.id}:${mine.phase}: last attempt failed (${mine.attempts!.lastError})` : ''}${loopTip}`;
+      // The swarm's total against budget.swarmUsd has its own 80% warning; an unapproved manifest is an error.
+      const swarmFraction = view.swarmBudgetUsd ? view.swarmSpendUsd / view.swarmBudgetUsd : 0;
+      const trust = view.violations.find((v) => v.code === 'MANIFEST_UNAPPROVED' || v.code === 'MANIFEST_ROLLBACK');
+      const swarmPct = view.swarmBudgetUsd ? ` · swarm ${Math.round(swarmFraction * 100)}%` : '';
+      this.item.text = `$(${stopped ? 'debug-pause' : 'pulse'}) S² ${mine.id} ${pct}%${swarmPct}${attempt}${trust ? ' $(shield) manifest' : ''}${loop}`;
+      this.item.tooltip =
+        [
+          `${mine.id}: ${money(mine.spendUsd)} of ${money(mine.budgetUsd)} (${pct}%): metered ${money(mine.meteredUsd)}, reported ${money(mine.reportedUsd)}`,
+          view.swarmBudgetUsd ? `swarm: ${money(view.swarmSpendUsd)} of ${money(view.swarmBudgetUsd)}` : '',
+          trust ? `${trust.code}: ${trust.message}` : '',
+          attempt ? `${mine.id}:${mine.phase}: last attempt failed (${mine.attempts!.lastError})` : '',
+          'click for spend by model',
+        ]
+          .filter(Boolean)
+          .join('\n') + loopTip;
+      const worst = Math.max(mine.budgetFraction, swarmFraction);
       this.item.backgroundColor =
-        mine.budgetFraction >= 1
+        worst >= 1 || trust
           ? new vscode.ThemeColor('statusBarItem.errorBackground')
-          : mine.budgetFraction >= 0.8
+          : worst >= 0.8
             ? new vscode.ThemeColor('statusBarItem.warningBackground')
             : undefined;
     }

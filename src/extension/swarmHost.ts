@@ -65,10 +65,15 @@ export class SwarmHost implements vscode.Disposable {
     if (!folder || folder.uri.scheme !== 'file') return this.setState('no-workspace');
     this.root = folder.uri.fsPath;
     try {
+      // The explicit approver-key pin (setting s2.trustFingerprints) joins S2_TRUST_FINGERPRINTS.
+      const pins = [process.env['S2_TRUST_FINGERPRINTS'] ?? '', ...readSettings().trustFingerprints]
+        .filter(Boolean)
+        .join(',');
+      const env = { ...process.env, ...(pins ? { S2_TRUST_FINGERPRINTS: pins } : {}) };
       const probe = await SwarmSession.open({
         repo: this.root,
         session: null,
-        env: { ...process.env, S2_SESSION: '' },
+        env: { ...env, S2_SESSION: '' },
       });
       const { snapshot, view } = await probe.view().finally(() => probe.dispose());
       const s = readSettings();
@@ -84,7 +89,7 @@ export class SwarmHost implements vscode.Disposable {
           ? `this workspace is session ${this.me} (from the ${r.session!.source})`
           : 'no session for this workspace: watching only (S2: Select Session)',
       );
-      this.session = await SwarmSession.open({ repo: this.root, session: this.me, env: process.env });
+      this.session = await SwarmSession.open({ repo: this.root, session: this.me, env });
       this.publish(view, []);
       this.setState('ready');
       if (s.autoStartLoop && !this.memento.get<boolean>(LOOP_STOPPED_KEY, false)) await this.startLoop();

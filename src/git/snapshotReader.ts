@@ -26,6 +26,8 @@ import { RecordCache } from './recordCache';
 import { SeenTips } from './seenTips';
 import { lastSealed, SealState } from './lastSealed';
 import { LocalStateKey } from './localState';
+import { ChainResult, ManifestChain } from './manifestChain';
+import { InstructionTrust } from './instructionTrust';
 
 /**
  * Reads the whole swarm at one instant through one `git cat-file --batch`: the refs by name,
@@ -47,6 +49,8 @@ export interface ReaderOptions {
   readonly persistentCache?: boolean;
   /** Where S2_HOME is (the key that authenticates .git/s2/ state): process.env when absent. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Approver-key fingerprints the genesis manifest must be signed with (explicit pin, beside TOFU). */
+  readonly trustFingerprints?: readonly string[];
 }
 
 export class SnapshotReader {
@@ -57,6 +61,9 @@ export class SnapshotReader {
   private readonly frontMatter = new Map<string, string | undefined>();
   private manifestCache: { blob: string; plan: SwarmPlan } | null = null;
   private readonly seen: SeenTips;
+  private readonly instructionTrust = new InstructionTrust();
+  /** The root of trust: which manifest is in effect (manifestChain.ts). */
+  readonly trust: ManifestChain;
   private readonly cache: RecordCache;
 
   constructor(
@@ -67,6 +74,7 @@ export class SnapshotReader {
     let key: Promise<LocalStateKey> | null = null;
     const stateKey = (): Promise<LocalStateKey> => (key ??= LocalStateKey.load(opts.env ?? process.env));
     this.seen = SeenTips.forRepo(ctx.commonDir, stateKey);
+    this.trust = ManifestChain.forRepo(this, ctx.commonDir, opts.trustFingerprints ?? []);
     this.cache = RecordCache.forRepo(
       ctx.commonDir,
       opts.persistentCache !== false && (opts.env ?? process.env)['S2_NO_CACHE'] !== '1',
@@ -208,6 +216,17 @@ export class SnapshotReader {
     const plan = parseManifest(await this.blobText(entry.oid));
     this.manifestCache = { blob: entry.oid, plan };
     return plan;
+  }
+
+  /** The last approved manifest (not necessarily the one at the tip), with the trust findings. */
+  async effectivePlan(tip: string, coordTree?: string): Promise<ChainResult> {
+    const entry = await this.entryAt(coordTree ?? (await this.commitTree(tip)), MANIFEST_PATH);
+    if (!entry)
+      throw new S2Error(
+        'MANIFEST_MISSING',
+        `${MANIFEST_PATH} is not on the coordination branch (commit ${tip.slice(0, 12)}); run s2 init --sessions a,b,c`,
+      );
+    return this.trust.evaluate(tip, entry.oid);
   }
 
   /** Is `a` an ancestor of (or equal to) `b`? Walks parents through cat-file; git decides past a bound. */
@@ -444,6 +463,18 @@ export class SnapshotReader {
           }
           this.frontMatter.set(e.oid, id);
         }
+        const unsigned = await this.instructionTrust.check(
+          plan,
+          e.oid,
+          () => this.blobText(e.oid),
+          s.id,
+          Number(m[1]),
+          `.s2/instructions/${s.id}/${e.name}`,
+        );
+        if (unsigned) {
+          problems.push(unsigned);
+          continue;
+        }
         out.push({
           session: s.id,
           phase: Number(m[1]),
@@ -460,13 +491,13 @@ export class SnapshotReader {
     const me = this.opts.me ?? null;
     await this.cache.load();
     const coord = await this.coordination();
-    const plan = await this.readPlan(coord.tip);
     const coordTree = await this.commitTree(coord.tip);
+    const { plan, state: manifest, problems: trustProblems } = await this.effectivePlan(coord.tip, coordTree);
     if (this.opts.trackRewrites !== false) await this.seen.load();
     const sessions: Record<string, SessionSnapshot> = {};
     const commits: Record<string, CommitFacts> = {};
-    const problems: RecordProblem[] = [];
-    const tipsForId: string[] = [`coord=${coord.tip}`];
+    const problems: RecordProblem[] = [...trustProblems];
+    const tipsForId: string[] = [`coord=${coord.tip}`, `manifest=${manifest.effective}`];
     for (const sp of plan.sessions) {
       try {
         sessions[sp.id] = await this.readSession(sp, sp.id === me, commits, tipsForId);
@@ -527,6 +558,7 @@ export class SnapshotReader {
       instructions,
       problems,
       commits,
+      manifest,
     };
   }
 

@@ -4,7 +4,7 @@ import { appendToChain } from '../core/hashChain';
 import { canSpawnAgents } from '../core/guards';
 import { ApprovalEntry, recordPaths } from '../core/records';
 import { signRecord } from '../core/signing';
-import { loadPrivateKey } from '../git/keyStore';
+import { loadApproverKey, PassphraseSource } from '../git/approverKeys';
 import { parseJsonLines } from '../git/recordCodec';
 import { SessionStore } from '../git/sessionStore';
 import { refuse } from './phaseOps';
@@ -37,6 +37,7 @@ export async function approveBudget(
   scope: string,
   addUsd: number,
   note: string,
+  ask?: PassphraseSource,
 ): Promise<ApprovalEntry> {
   if (!Number.isFinite(addUsd) || addUsd <= 0)
     throw new S2Error('USAGE', `--usd must be a positive amount, got ${addUsd}`);
@@ -49,7 +50,13 @@ export async function approveBudget(
     );
   if (scope !== '*' && !plan.sessions.some((x) => x.id === scope))
     throw new S2Error('UNKNOWN_SESSION', `no session "${scope}" (use '*' for the swarm budget)`);
-  const key = await loadPrivateKey(plan.swarm, `approver-${approver}`, s.env);
+  // Nobody raises their own budget: not a session running approve, not an approver that is also the session.
+  if (scope !== '*' && (s.session === scope || approver === scope))
+    throw new S2Error(
+      'REFUSED',
+      `${scope} cannot approve its own budget${approver === scope ? ` (approver ${approver} is that session)` : ''}: another approver must`,
+    );
+  const key = await loadApproverKey(plan.swarm, approver, s.env, ask);
   const file = recordPaths.approvals(approver);
   let written: ApprovalEntry | null = null;
   await s.writer.write(`s2/approvals/${approver}`, `.s2/approvals/${approver}/`, (files) => {
@@ -108,14 +115,29 @@ export async function agentStart(s: SwarmSession, id: string): Promise<number> {
   return running;
 }
 
+/** Slots the Claude Code hook recorded: only the runtime's own records free them (claudeMetering.ts). */
+const hookSlot = (id: string): boolean => /^claude(-bg)?:/.test(id);
+
 export async function agentStop(s: SwarmSession, id: string | null): Promise<number> {
+  if (id && hookSlot(id))
+    throw new S2Error(
+      'REFUSED',
+      `${id} was started through the Claude Code hook; it is freed when the runtime records its end (its result in the transcript, or SubagentStop), not by agents stop`,
+    );
   const { snapshot } = await s.view();
+  const mine = snapshot.sessions[s.requireSession(snapshot.plan)]?.status?.agents.running ?? [];
+  if (!id && mine.length && mine.every(hookSlot))
+    throw new S2Error(
+      'REFUSED',
+      `every running agent (${mine.length}) was started through the Claude Code hook; they are freed when the runtime records their end, not by agents stop`,
+    );
   let running = 0;
   await (
     await s.store(snapshot.plan)
   ).commit({
     status: (st) => {
-      const list = id ? st.agents.running.filter((a) => a !== id) : st.agents.running.slice(1);
+      const oldest = st.agents.running.find((a) => !hookSlot(a));
+      const list = st.agents.running.filter((a) => a !== (id ?? oldest));
       running = list.length;
       return { ...st, agents: { running: list } };
     },

@@ -6,6 +6,7 @@ import { ClaudeHookInput, decideHook, hookOutput, HookVerdict } from '../core/ho
 import { parseClaudeLog } from '../core/claudeUsage';
 import type { LedgerEntry } from '../core/records';
 import { SessionStore } from '../git/sessionStore';
+import { meterClaudeHook } from './claudeMetering';
 import type { SwarmSession } from './swarmSession';
 import { recordAwaitingInput } from './awaitingInputOps';
 
@@ -39,9 +40,12 @@ export async function handleHookInput(
   input: ClaudeHookInput,
   opts: { runtime: string; waiting: string | null },
 ): Promise<{ verdict: HookVerdict; output: Record<string, unknown> | null }> {
-  const { snapshot, view } = await s.view();
+  let { snapshot, view } = await s.view();
   const me = s.requireSession(snapshot.plan);
-  const verdict = decideHook(view, me, input);
+  // Claude Code's transcript meters spend and ends agent slots before the guards decide (claudeMetering.ts).
+  if (opts.runtime === 'claude' && (await meterClaudeHook(s, snapshot, me, input)))
+    ({ snapshot, view } = await s.view());
+  const verdict = decideHook(view, me, input, { endsOnPostToolUse: opts.runtime !== 'claude' });
   await recordAwaitingInput(s, snapshot, me, opts.runtime, input.hook_event_name, opts.waiting);
   if (verdict.kind === 'allow-spawn' || verdict.kind === 'stop-agent') {
     const store = await s.store(snapshot.plan);
@@ -105,6 +109,8 @@ export async function installClaudeHooks(
     ['PostToolUse', 'Task|Agent'],
     ['Notification', undefined],
     ['UserPromptSubmit', undefined],
+    ['PostToolUseFailure', 'Task|Agent'],
+    ['SubagentStop', '*'],
   ] as const) {
     const list = (settings.hooks[event] ??= []);
     if (list.some((m) => m.hooks.some((h) => h.command === command))) continue;

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { S2Error } from '../core/errors';
-import { MANIFEST_PATH, parseManifest } from '../core/manifest';
+import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import type { StatusRecord } from '../core/records';
 import { runGit } from '../git/gitProcess';
 import { ensureKeyPair } from '../git/keyStore';
@@ -12,6 +12,8 @@ import { importedManifest } from '../importer/v1ManifestExtras';
 import type { ImportV1Result, V1State } from '../importer/v1Types';
 import { readV1Material, type V1Source } from './importSources';
 import { initSwarm } from './initSwarm';
+import { signInstruction } from '../core/instructionSignature';
+import { loadApproverKey } from '../git/approverKeys';
 import { SwarmSession } from './swarmSession';
 
 /**
@@ -92,7 +94,11 @@ export async function importV1Swarm(o: ImportOptions): Promise<ImportOutcome> {
   t0 = process.hrtime.bigint();
   await refuseOtherSwarm(root, result.manifest.swarm);
   const init = await initSwarm({ repo: root, manifestText, env: o.env });
-  const instructionsCommit = await commitInstructions(root, result);
+  const instructionsCommit = await commitInstructions(
+    root,
+    result,
+    await importSigner(init.plan, o.env ?? process.env),
+  );
   const { statuses, warnings } = await writeStatuses(root, init.plan.swarm, result.states, o.env);
   return {
     ...base,
@@ -125,12 +131,25 @@ async function refuseOtherSwarm(root: string, swarm: string): Promise<void> {
     );
 }
 
-async function commitInstructions(root: string, result: ImportV1Result): Promise<string | null> {
+/** The importer signs what it imports, with the key of the first approver whose key is here. */
+async function importSigner(plan: SwarmPlan, env: NodeJS.ProcessEnv): Promise<{ by: string; key: string } | null> {
+  for (const a of Object.keys(plan.approvers)) {
+    const key = await loadApproverKey(plan.swarm, a, env).catch(() => null);
+    if (key) return { by: a, key };
+  }
+  return null;
+}
+
+async function commitInstructions(
+  root: string,
+  result: ImportV1Result,
+  signer: { by: string; key: string } | null,
+): Promise<string | null> {
   if (result.instructions.length === 0) return null;
   for (const i of result.instructions) {
     const file = path.join(root, i.path);
     await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, i.text);
+    await fs.writeFile(file, signer ? signInstruction(i.text, i.session, i.phase, signer.by, signer.key) : i.text);
   }
   const paths = [...new Set(result.instructions.map((i) => i.path))];
   await runGit(['add', '--', ...paths], { cwd: root });

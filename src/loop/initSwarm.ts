@@ -6,6 +6,11 @@ import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import { planCycles } from '../core/phaseCycles';
 import { runGit } from '../git/gitProcess';
 import { ensureKeyPair, keyPath } from '../git/keyStore';
+import { ensureApproverKey, loadApproverKey, passphraseFromEnv } from '../git/approverKeys';
+import { manifestDigest } from '../core/manifestTrust';
+import { DEFAULT_PRICING, PRICING_COMMENT } from '../core/pricingTable';
+import { writeManifestApproval } from './manifestOps';
+import { SwarmSession } from './swarmSession';
 
 /**
  * `s2 init`: write the manifest into the checkout of the coordination branch and commit it
@@ -26,6 +31,19 @@ export interface InitOptions {
   readonly approvers?: readonly string[];
   readonly force?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /** Encrypts new approver keys; null or absent keeps them in clear (reported by s2 status). */
+  readonly passphrase?: string | null;
+}
+
+export interface InitResult {
+  readonly plan: SwarmPlan;
+  readonly commit: string;
+  readonly keysCreated: string[];
+  readonly file: string;
+  /** Approvers whose private key is in clear on this machine. */
+  readonly unprotected: string[];
+  /** Approvers who signed the manifest just committed (the genesis, or the next link). */
+  readonly signedBy: string[];
 }
 
 export function defaultManifestText(
@@ -88,9 +106,7 @@ async function worktreeOf(repo: string, branch: string): Promise<string | null> 
   return null;
 }
 
-export async function initSwarm(
-  o: InitOptions,
-): Promise<{ plan: SwarmPlan; commit: string; keysCreated: string[]; file: string }> {
+export async function initSwarm(o: InitOptions): Promise<InitResult> {
   const env = o.env ?? process.env;
   const file = path.join(o.repo, MANIFEST_PATH);
   const before = await fs.readFile(file, 'utf8').catch(() => null);
@@ -130,10 +146,20 @@ export async function initSwarm(
         doc.setIn(['sessions', s.id, 'publicKey'], k.publicKey);
     }
     const approvers = Object.keys(first.approvers).length ? Object.keys(first.approvers) : (o.approvers ?? ['owner']);
+    const unprotected: string[] = [];
     for (const a of approvers) {
-      const k = await ensureKeyPair(first.swarm, `approver-${a}`, env);
+      const passphrase = o.passphrase !== undefined ? o.passphrase : await passphraseFromEnv(env);
+      const k = await ensureApproverKey(first.swarm, a, env, passphrase);
       if (k.created) keysCreated.push(`approver-${a}`);
+      if (!k.protected) unprotected.push(a);
       doc.setIn(['approvers', a, 'publicKey'], k.publicKey);
+    }
+    if (Object.keys(first.pricing).length === 0) {
+      const node = doc.createNode(DEFAULT_PRICING);
+      // One model per line: the table stays readable in the manifest.
+      for (const item of node.items) (item.value as { flow?: boolean }).flow = true;
+      node.commentBefore = ` ${PRICING_COMMENT}`;
+      doc.setIn(['pricing'], node);
     }
     const finalText = doc.toString({ lineWidth: 0 });
     const plan = parseManifest(finalText, file);
@@ -160,10 +186,11 @@ export async function initSwarm(
         ],
         { cwd: o.repo },
       );
-    const head = await runGit(['rev-parse', 'HEAD'], { cwd: o.repo });
+    const head = (await runGit(['rev-parse', 'HEAD'], { cwd: o.repo })).stdout.trim();
     // The manifest names another coordination branch: start it here; the engine follows it from now on.
     if (branch.follow) await runGit(['branch', branch.follow, 'HEAD'], { cwd: o.repo });
-    return { plan, commit: head.stdout.trim(), keysCreated, file };
+    const signedBy = await signInitialManifest(o, head, plan);
+    return { plan, commit: head, keysCreated, file, unprotected, signedBy };
   } catch (e) {
     await rollback(o.repo, file, before, first.swarm, keysCreated, env);
     throw e;
@@ -183,4 +210,44 @@ async function rollback(
   await runGit(['reset', '-q', '--', MANIFEST_PATH], { cwd: repo, allowFailure: true });
   if (before === null) await fs.rm(file, { force: true });
   else await fs.writeFile(file, before);
+}
+
+/**
+ * The person who runs init holds the approvers' keys: sign what was committed, as the genesis
+ * when no approved manifest exists yet, else as the next link (signed by the approvers of the
+ * manifest in effect whose keys are here). Reading the chain afterwards pins it in this clone.
+ */
+async function signInitialManifest(o: InitOptions, head: string, plan: SwarmPlan): Promise<string[]> {
+  const env = o.env ?? process.env;
+  const s = await SwarmSession.open({ repo: o.repo, env, session: null });
+  try {
+    const { state } = await s.reader.effectivePlan(head);
+    if (state.status === 'approved') return [];
+    const blob = (await runGit(['rev-parse', `${head}:${MANIFEST_PATH}`], { cwd: o.repo })).stdout.trim();
+    const text = await s.reader.blobText(blob);
+    const signers =
+      state.status === 'unsigned'
+        ? Object.keys(plan.approvers)
+        : Object.keys((await s.reader.effectivePlan(head)).plan.approvers);
+    const signed: string[] = [];
+    for (const a of signers) {
+      const key = await loadApproverKey(plan.swarm, a, {
+        ...env,
+        ...(o.passphrase ? { S2_APPROVER_PASSPHRASE: o.passphrase } : {}),
+      }).catch(() => null);
+      if (!key) continue;
+      await writeManifestApproval(s.writer, a, key, {
+        manifest: manifestDigest(text),
+        blob,
+        parent: state.status === 'unsigned' ? null : state.effective,
+        changed: state.changed,
+        at: new Date().toISOString(),
+      });
+      signed.push(a);
+    }
+    await s.reader.effectivePlan(head);
+    return signed;
+  } finally {
+    s.dispose();
+  }
 }

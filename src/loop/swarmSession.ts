@@ -43,14 +43,18 @@ export class SwarmSession {
     const env = opts.env ?? process.env;
     let session = opts.session || env['S2_SESSION'] || null;
     const now = opts.now ?? (() => new Date());
-    let reader = new SnapshotReader(ctx, { me: session, env });
+    const pins = (env['S2_TRUST_FINGERPRINTS'] ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    let reader = new SnapshotReader(ctx, { me: session, env, trustFingerprints: pins });
     if (!session && ctx.currentBranch) {
       // No --session and no S2_SESSION: a checkout on a session's work branch is that session.
       const found = await sessionOfBranch(reader, ctx.currentBranch).catch(() => null);
       if (found) {
         reader.dispose();
         session = found;
-        reader = new SnapshotReader(ctx, { me: session, env });
+        reader = new SnapshotReader(ctx, { me: session, env, trustFingerprints: pins });
       }
     }
     const warnings: string[] = [];

@@ -18,6 +18,9 @@ export interface CliRun {
   json<T = any>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+/** The passphrase of every fixture's approver key; pass S2_APPROVER_PASSPHRASE: '' to init one in clear. */
+export const FIXTURE_PASSPHRASE = 'fixture passphrase';
+
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
@@ -55,7 +58,7 @@ export class SwarmFixture {
     topology: Topology,
     manifest: string,
     /** checkouts: false leaves the sessions without a checkout (for s2 session open to make). */
-    opts: { workBranchPrefix?: string; checkouts?: boolean } = {},
+    opts: { workBranchPrefix?: string; checkouts?: boolean; env?: Record<string, string> } = {},
   ): Promise<SwarmFixture> {
     const ids = [...manifest.matchAll(/^ {2}([A-Za-z0-9][A-Za-z0-9_.-]*):\s*$/gm)]
       .map((m) => m[1]!)
@@ -69,7 +72,7 @@ export class SwarmFixture {
     const file = path.join(f.root, 'manifest.yaml');
     writeFileSync(file, manifest);
     // Fixtures may plan a deadlock on purpose (red-team drills): let init commit a cyclic plan.
-    const r = await f.cliAt(f.coord, null, ['init', '--manifest', file], { S2_ALLOW_PLAN_CYCLES: '1' });
+    const r = await f.cliAt(f.coord, null, ['init', '--manifest', file], { S2_ALLOW_PLAN_CYCLES: '1', ...opts.env });
     if (r.code !== 0) throw new Error(`init failed: ${r.stderr}`);
     const plan = r.json<{ sessions: string[] }>();
     (f as { sessions: readonly string[] }).sessions = plan.sessions;
@@ -130,7 +133,14 @@ export class SwarmFixture {
     const code = await main(['--json', ...args], {
       stdout: (t) => (stdout += t),
       stderr: (t) => (stderr += t),
-      env: { ...process.env, S2_HOME: this.home, ...(session ? { S2_SESSION: session } : { S2_SESSION: '' }), ...env },
+      env: {
+        ...process.env,
+        S2_HOME: this.home,
+        // The approver key is kept as s2 init keeps it for a person: encrypted (docs/TRUST.md).
+        S2_APPROVER_PASSPHRASE: FIXTURE_PASSPHRASE,
+        ...(session ? { S2_SESSION: session } : { S2_SESSION: '' }),
+        ...env,
+      },
       cwd,
     });
     return { code, stdout, stderr, json: () => JSON.parse(stdout) };

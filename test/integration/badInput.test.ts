@@ -15,9 +15,11 @@ describe('bad input gets one clear error and loses nothing', function () {
     f = await SwarmFixture.create('worktree', simpleManifest(['a', 'b']));
     writeFileSync(path.join(f.coord, '.s2/swarm.yaml'), 'swarm: x\nsessions:\n  a: [unclosed\n');
     git(f.coord, 'commit', '-qam', 'break the manifest');
-    const r = await f.cli('a', ['status']);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /\.s2\/swarm\.yaml:\d+: YAML syntax error/);
+    // The approved manifest stays in effect (docs/TRUST.md); the broken one is reported with its line.
+    const r = await f.cli('a', ['validate']);
+    assert.equal(r.code, 1);
+    const v = r.json().violations.find((x: { code: string }) => x.code === 'MANIFEST_UNAPPROVED');
+    assert.match(v.message, /\.s2\/swarm\.yaml:\d+: YAML syntax error/);
   });
 
   it('a manifest that fails its schema names the field and line', async () => {
@@ -27,9 +29,9 @@ describe('bad input gets one clear error and loses nothing', function () {
       'swarm: x\nsessions:\n  a:\n    budgetUsd: lots\n  b:\n    phases:\n      2: { needs: [zzz:1] }\n',
     );
     git(f.coord, 'commit', '-qam', 'bad manifest');
-    const r = await f.cli('a', ['status']);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /\.s2\/swarm\.yaml:4: sessions\.a\.budgetUsd: Expected number/);
+    const r = await f.cli('a', ['validate']);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /\.s2\/swarm\.yaml:4: sessions\.a\.budgetUsd: Expected number/);
   });
 
   it('a need on an unknown session is refused with its line', async () => {
@@ -39,10 +41,10 @@ describe('bad input gets one clear error and loses nothing', function () {
       'swarm: x\nsessions:\n  a: {}\n  b:\n    phases:\n      2: { needs: [zzz:1] }\n',
     );
     git(f.coord, 'commit', '-qam', 'bad need');
-    const r = await f.cli('a', ['status']);
-    assert.equal(r.code, 2);
+    const r = await f.cli('a', ['validate']);
+    assert.equal(r.code, 1);
     assert.match(
-      r.stderr,
+      r.json().violations.find((x: { code: string }) => x.code === 'MANIFEST_UNAPPROVED').message,
       /swarm\.yaml:6: sessions\.b\.phases\.2\.needs\.0: needs zzz:1, but there is no session "zzz"/,
     );
   });

@@ -102,14 +102,23 @@ describe('budgets, approvals, agent caps and the Claude Code hook', function () 
     assert.match(cli.stderr, /agent cap: 7 of 7/);
   });
 
-  it('a finished sub-agent (PostToolUse) frees its slot', async () => {
+  it("a finished sub-agent frees its slot once the runtime's transcript holds its result", async () => {
+    const { writeFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const transcript = path.join(f.root, 'abc.jsonl');
+    writeFileSync(transcript, '');
     const s = await SwarmSession.open({ repo: f.dir('ndi'), session: 'ndi', env: { ...process.env, S2_HOME: f.home } });
     try {
       await handleClaudeHook(s, preToolUse('Agent', 'a1'));
+      writeFileSync(
+        transcript,
+        `${JSON.stringify({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'a1', content: 'ok' }] } })}\n`,
+      );
       await handleClaudeHook(
         s,
         JSON.stringify({
           session_id: 'abc',
+          transcript_path: transcript,
           hook_event_name: 'PostToolUse',
           tool_name: 'Agent',
           tool_input: {},

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { Poller } from '../../src/loop/poller';
 import { SwarmSession } from '../../src/loop/swarmSession';
 import { SwarmFixture, git } from '../helpers/gitFixture';
+import { signedInstruction } from '../helpers/signedInstruction';
 
 const SEVEN = ['ndi', 'webrtc', 'h323', 'sip', 'cli', 'talent', 'bus'];
 
@@ -20,7 +21,10 @@ function executor(log: string, pushWork: boolean, sleepSeconds = 0): string {
 function addInstruction(f: SwarmFixture, session: string, phase: number): void {
   const dir = path.join(f.coord, '.s2/instructions', session);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `phase-${phase}.md`), `---\nid: ${session}-p${phase}\n---\nDo phase ${phase}.\n`);
+  writeFileSync(
+    path.join(dir, `phase-${phase}.md`),
+    signedInstruction(f.home, session, phase, `---\nid: ${session}-p${phase}\n---\nDo phase ${phase}.\n`),
+  );
   git(f.coord, 'add', '.');
   git(f.coord, 'commit', '-q', '-m', `instruction ${session} ${phase}`);
   if (f.bare) git(f.coord, 'push', '-q', f.bare, 'main');

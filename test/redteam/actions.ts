@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
+import { signedInstruction } from '../helpers/signedInstruction';
+import { absentFile, coordCommit, coordReset } from './trustActions';
 import { git } from '../helpers/gitFixture';
 import { actorsOf, env, markDetected, RunContext } from './context';
 import { runLoop, runPollStorm } from './loopActions';
@@ -94,7 +96,8 @@ async function hook(ctx: RunContext, a: HookAction, s: string, i: number): Promi
 function instruction(ctx: RunContext, session: string, phase: number): void {
   const dir = path.join(ctx.f.coord, '.s2/instructions', session);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `phase-${phase}.md`), `---\nid: ${session}-p${phase}\n---\nDo phase ${phase}.\n`);
+  const text = `---\nid: ${session}-p${phase}\n---\nDo phase ${phase}.\n`;
+  writeFileSync(path.join(dir, `phase-${phase}.md`), signedInstruction(ctx.f.home, session, phase, text));
   git(ctx.f.coord, 'add', '.');
   git(ctx.f.coord, 'commit', '-q', '-m', `instruction ${session} ${phase}`);
   if (ctx.f.bare) git(ctx.f.coord, 'push', '-q', ctx.f.bare, 'main');
@@ -141,6 +144,9 @@ async function each(ctx: RunContext, a: Action, fn: (s: string, i: number) => Pr
 }
 
 export async function runAction(ctx: RunContext, a: Action): Promise<void> {
+  if ('coordCommit' in a) return each(ctx, a, async (s) => coordCommit(ctx, a, s));
+  if ('coordReset' in a) return each(ctx, a, async (s) => coordReset(ctx, a, s));
+  if ('absentFile' in a) return absentFile(ctx, a);
   if ('cli' in a) return each(ctx, a, (s) => cli(ctx, a, s));
   if ('work' in a)
     return each(ctx, a, async (s) => void ctx.f.work(s, a.work === true ? undefined : a.work, a.content));

@@ -180,7 +180,30 @@ export interface CheckAction extends ActionBase {
   readonly check: Readonly<Record<string, unknown>>;
 }
 
+/** A commit on the coordination branch around every guard (trustActions.ts). */
+export interface CoordCommitAction extends ActionBase {
+  readonly coordCommit: {
+    /** Text replacements in .s2/swarm.yaml, [from, to]; {{log}} expands in `to`. */
+    readonly manifest?: readonly (readonly [string, string])[];
+    /** Put `with`'s public key in place of `session`'s. */
+    readonly swapKey?: { readonly session: string; readonly with: string };
+    /** An instruction for another session, unsigned or signed with `signer`'s session key. */
+    readonly instruction?: { readonly session: string; readonly phase: number; readonly signer?: string };
+  };
+}
+/** Rewind the coordination branch this many commits (force-pushed in the remote topology). */
+export interface CoordResetAction extends ActionBase {
+  readonly coordReset: number;
+}
+/** A file (with {{log}} expanded) that must not exist: a marker a forbidden command would write. */
+export interface AbsentFileAction extends ActionBase {
+  readonly absentFile: string;
+}
+
 export type Action =
+  | CoordCommitAction
+  | CoordResetAction
+  | AbsentFileAction
   | CliAction
   | WorkAction
   | FetchAction

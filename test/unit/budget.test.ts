@@ -13,7 +13,14 @@ sessions:
 describe('budget: sessionBudget', () => {
   it('is the manifest cap and nothing spent when the ledger is empty', () => {
     const m = new MemorySwarm(yaml());
-    assert.deepEqual(sessionBudget(m.snapshot(), 'sip'), { spendUsd: 0, capUsd: 10, fraction: 0, byModel: {} });
+    assert.deepEqual(sessionBudget(m.snapshot(), 'sip'), {
+      spendUsd: 0,
+      capUsd: 10,
+      fraction: 0,
+      byModel: {},
+      meteredUsd: 0,
+      reportedUsd: 0,
+    });
   });
 
   it('sums the ledger, per model too, rounded to cents', () => {
@@ -74,12 +81,21 @@ describe('budget: sessionBudget', () => {
       capUsd: 4,
       fraction: 0.25,
       byModel: { 'claude-test': 1 },
+      meteredUsd: 0,
+      reportedUsd: 1,
     });
   });
 
   it('gives a session the manifest does not know a cap of 0', () => {
     const m = new MemorySwarm(yaml());
-    assert.deepEqual(sessionBudget(m.snapshot(), 'ghost'), { spendUsd: 0, capUsd: 0, fraction: 0, byModel: {} });
+    assert.deepEqual(sessionBudget(m.snapshot(), 'ghost'), {
+      spendUsd: 0,
+      capUsd: 0,
+      fraction: 0,
+      byModel: {},
+      meteredUsd: 0,
+      reportedUsd: 0,
+    });
   });
 
   it('shows up in the view: budgetFraction, the warning and the exceeded violation', () => {
@@ -114,6 +130,8 @@ describe('budget: swarmBudget', () => {
       capUsd: 20,
       fraction: 0.3,
       byModel: { opus: 5, haiku: 1 },
+      meteredUsd: 0,
+      reportedUsd: 6,
     });
   });
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { decideHook, hookOutput } from '../../src/core/hookDecision';
+import { agentSlotId, isSubagentTool, decideHook, hookOutput } from '../../src/core/hookDecision';
 import { parseClaudeLog } from '../../src/core/claudeUsage';
 import type { SessionView, SwarmView } from '../../src/core/viewTypes';
 
@@ -42,10 +42,29 @@ describe('the Claude Code hook decision', () => {
     assert.match(out.hookSpecificOutput['permissionDecisionReason']!, /budget/);
   });
 
-  it('frees a slot when a sub-agent finishes', () => {
+  it("a PostToolUse alone never frees a slot that has a tool_use_id: the runtime's transcript does", () => {
     assert.equal(
       decideHook(view({}), 'sip', { hook_event_name: 'PostToolUse', tool_name: 'Task', tool_use_id: 'x' }).kind,
-      'stop-agent',
+      'pass',
+    );
+    const legacy = decideHook(view({}), 'sip', {
+      hook_event_name: 'PostToolUse',
+      tool_name: 'Task',
+      tool_input: { a: 1 },
+    });
+    assert.equal(legacy.kind, 'stop-agent', 'without a tool_use_id, the derived slot is freed as before');
+  });
+
+  it('gives every spawn without a tool_use_id its own slot id, and knows the tool by any of its names', () => {
+    const a = agentSlotId({ hook_event_name: 'PreToolUse', session_id: 's', tool_input: { prompt: 'one' } });
+    const b = agentSlotId({ hook_event_name: 'PreToolUse', session_id: 's', tool_input: { prompt: 'two' } });
+    assert.notEqual(a, b);
+    for (const name of ['Task', 'Agent', 'task', 'AGENT', 'mcp__x__Task']) assert.ok(isSubagentTool(name, {}), name);
+    assert.ok(isSubagentTool('Spawn', { subagent_type: 'general-purpose' }));
+    assert.ok(!isSubagentTool('Bash', { command: 'ls' }));
+    assert.match(
+      agentSlotId({ hook_event_name: 'PreToolUse', tool_use_id: 't', tool_input: { run_in_background: true } }),
+      /^claude-bg:t$/,
     );
   });
 

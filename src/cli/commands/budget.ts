@@ -2,6 +2,7 @@ import { S2Error } from '../../core/errors';
 import { agentStart, agentStop, approveBudget, reportSpend } from '../../loop/budgetOps';
 import { positiveNumberArg, sessionArg } from '../args';
 import type { Command } from '../cliTypes';
+import { terminalPassphrase } from '../passphrasePrompt';
 
 export const spendCommand: Command = {
   name: 'spend',
@@ -58,8 +59,17 @@ export const approveCommand: Command = {
         { argument: 'SESSION' },
       );
     if (scope !== '*') sessionArg(snapshot.plan, 'SESSION', scope);
-    const approver = String(ctx.values['as'] ?? ctx.io.env['S2_APPROVER'] ?? 'owner');
-    const e = await approveBudget(s, approver, scope, Number(ctx.values['usd']), String(ctx.values['note'] ?? ''));
+    const approver = ctx.values['as'];
+    if (typeof approver !== 'string' || !approver)
+      throw new S2Error('REFUSED', "approve needs --as APPROVER: who approves, with that approver's private key");
+    const e = await approveBudget(
+      s,
+      approver,
+      scope,
+      Number(ctx.values['usd']),
+      String(ctx.values['note'] ?? ''),
+      terminalPassphrase(`passphrase for approver ${approver}: `),
+    );
     ctx.out(
       { ok: true, approval: e },
       `${approver} raised ${scope === '*' ? 'the swarm budget' : `${scope}'s budget`} by $${e.addUsd}`,

@@ -4,6 +4,8 @@ import { S2Error } from '../../core/errors';
 import { EXAMPLE_MANIFEST } from '../../core/exampleManifest';
 import { initSwarm } from '../../loop/initSwarm';
 import { intArg } from '../args';
+import { passphraseFromEnv } from '../../git/approverKeys';
+import { terminalPassphrase } from '../passphrasePrompt';
 import type { Command } from '../cliTypes';
 
 /** A comma-separated list of ids: no empty entry, no repeat, each a valid id. */
@@ -45,7 +47,7 @@ export const initCommand: Command = {
     },
   },
   details:
-    "Run it in the checkout of the coordination branch (main or master, or the manifest's coordinationBranch): it commits the manifest there and nowhere else, and a refused init writes nothing. Private keys go to $S2_HOME/keys/<swarm>/ (default ~/.config/s2); only public keys enter the repository. Every manifest key: docs/MANIFEST.md.",
+    "Run it in the checkout of the coordination branch (main or master, or the manifest's coordinationBranch): it commits the manifest there and nowhere else, and a refused init writes nothing. Private keys go to $S2_HOME/keys/<swarm>/ (default ~/.config/s2); only public keys enter the repository. The approver signs the manifest (the genesis of the chain of approved manifests, docs/TRUST.md); its key is encrypted with a passphrase typed at the terminal or given in S2_APPROVER_PASSPHRASE / S2_APPROVER_PASSPHRASE_FILE. Without any of these the approver key stays in clear and s2 status warns (APPROVER_KEY_UNPROTECTED). Every manifest key: docs/MANIFEST.md.",
   async run(ctx) {
     const v = ctx.values;
     if (v['example']) {
@@ -76,7 +78,10 @@ export const initCommand: Command = {
           });
         })
       : undefined;
+    const ask = terminalPassphrase('passphrase for the approver key (empty: keep it in clear): ');
+    const passphrase = (await passphraseFromEnv(ctx.io.env)) ?? (ask ? await ask() : null);
     const r = await initSwarm({
+      passphrase,
       repo: ctx.flags.repo,
       sessions,
       phases,
@@ -94,8 +99,10 @@ export const initCommand: Command = {
         commit: r.commit,
         keysCreated: r.keysCreated,
         manifest: r.file,
+        signedBy: r.signedBy,
+        unprotectedApproverKeys: r.unprotected,
       },
-      `swarm ${r.plan.swarm}: ${r.plan.sessions.length} sessions (${r.plan.sessions.map((s) => s.id).join(', ')}), manifest committed as ${r.commit.slice(0, 12)}${r.keysCreated.length ? `; keys created for ${r.keysCreated.join(', ')}` : ''}\nnext: one worktree per session on its work branch, e.g. git worktree add -b ${r.plan.sessions[0]!.branch} ../${r.plan.sessions[0]!.id}`,
+      `swarm ${r.plan.swarm}: ${r.plan.sessions.length} sessions (${r.plan.sessions.map((s) => s.id).join(', ')}), manifest committed as ${r.commit.slice(0, 12)}${r.keysCreated.length ? `; keys created for ${r.keysCreated.join(', ')}` : ''}${r.signedBy.length ? `; signed by ${r.signedBy.join(', ')}` : ''}${r.unprotected.length ? `\nwarning: APPROVER_KEY_UNPROTECTED: the key of ${r.unprotected.join(', ')} is stored in clear (no passphrase given): any agent on this machine can read it and approve for it. Re-create it with a passphrase (S2_APPROVER_PASSPHRASE or a terminal).` : ''}\nnext: s2 session open ${r.plan.sessions[0]!.id} (a checkout, hooks and prompt per session; every session: one call each), or "S2: Open All Sessions" in VS Code`,
     );
     return 0;
   },

@@ -2,6 +2,7 @@ import { sessionArg } from '../args';
 import type { Command } from '../cliTypes';
 import { briefView } from '../../core/briefView';
 import { formatStatus } from '../format';
+import { trustReport } from '../../loop/trustReport';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -23,8 +24,17 @@ export const statusCommand: Command = {
       const f = await s.fetch();
       if (f.error) ctx.io.stderr(`warning: ${f.error}; showing the last fetched state\n`);
     }
-    const { view } = await s.view();
-    ctx.out(ctx.values['brief'] ? briefView(view) : view, formatStatus(view));
+    const { view, snapshot } = await s.view();
+    const trust = await trustReport(s, snapshot);
+    const shown = { ...view, violations: [...view.violations, ...trust.warnings], manifest: snapshot.manifest ?? null };
+    const metered = view.sessions.reduce((x, v) => x + v.meteredUsd, 0);
+    const reported = view.sessions.reduce((x, v) => x + v.reportedUsd, 0);
+    const swarmPct = view.swarmBudgetUsd ? Math.round((view.swarmSpendUsd / view.swarmBudgetUsd) * 100) : null;
+    const spend = `spend: $${view.swarmSpendUsd.toFixed(2)} (metered $${metered.toFixed(2)}, reported $${reported.toFixed(2)})${view.swarmBudgetUsd !== null ? ` of the swarm's $${view.swarmBudgetUsd} (${swarmPct}%${swarmPct! >= 100 ? ', exceeded' : swarmPct! >= 80 ? ', over 80%' : ''})` : ''}`;
+    ctx.out(
+      ctx.values['brief'] ? briefView({ ...view, violations: shown.violations }) : shown,
+      `${formatStatus(shown)}${spend}\n${trust.line ? `${trust.line}\n` : ''}`,
+    );
     return 0;
   },
 };

@@ -8,6 +8,7 @@ import type { SwarmTree } from '../swarmTree';
 import { focusSessionTerminalCommand, openAllSessionsCommand, openSessionCommand } from '../sessions/sessionCommands';
 import type { SessionTerminals } from '../sessions/sessionTerminals';
 import { approveBudgetCommand, reportSpendCommand } from './budgetCommands';
+import { approveManifestCommand } from './manifestCommands';
 import { guarded, refArg } from './commandErrors';
 import { helpBlocker } from './helpBlocker';
 import {
@@ -48,6 +49,7 @@ export function registerCommands(f: Faces): vscode.Disposable[] {
     [CommandId.OpenSession]: (arg) => openSessionCommand(host, f.terminals, arg),
     [CommandId.OpenAllSessions]: () => openAllSessionsCommand(host, f.terminals),
     [CommandId.FocusSessionTerminal]: (arg) => focusSessionTerminalCommand(host, f.terminals, arg),
+    [CommandId.ApproveManifest]: (arg) => approveManifestCommand(host, arg),
     [CommandId.OpenPhase]: async (arg) => {
       const ref = refArg(arg);
       if (!ref?.phase) return;

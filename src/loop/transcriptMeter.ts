@@ -1,0 +1,182 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { findPrice, priceUsage } from '../core/claudeUsage';
+import { parseTranscriptChunk } from '../core/claudeTranscript';
+import type { ModelPrice } from '../core/manifest';
+import { highestPrice } from '../core/pricingTable';
+
+/**
+ * Metering from the runtime's own records: each `s2 hook claude` call reads what Claude Code
+ * appended to the session's transcript (and to its sub-agents' transcripts) since the last
+ * call, and prices every new message once. Offsets and the ids already counted live in the
+ * clone's `.git/s2/meter-<session>.json`; a lock file keeps concurrent hook calls (parallel
+ * tool calls) from reading the same bytes twice.
+ */
+interface FileState {
+  offset: number;
+  /** Bytes of the file's first line, to notice a transcript replaced under the same name. */
+  head: string;
+}
+
+interface MeterFile {
+  files: Record<string, FileState>;
+  /** Message id → tokens already counted (a message can grow between two reads). */
+  counted: Record<string, number>;
+}
+
+export interface MeteredSpend {
+  readonly model: string;
+  readonly usd: number;
+  readonly ids: readonly string[];
+  readonly priced: boolean;
+}
+
+export interface MeterResult {
+  readonly spends: readonly MeteredSpend[];
+  /** tool_use ids whose result the runtime wrote since the last read. */
+  readonly toolResults: ReadonlySet<string>;
+  readonly bytesRead: number;
+}
+
+const MAX_IDS = 20_000;
+
+/** The transcripts of one Claude Code session: the main one and its sub-agents'. */
+export async function transcriptFiles(transcript: string, extra: readonly string[] = []): Promise<string[]> {
+  const out = [transcript, ...extra];
+  const dir = path.join(path.dirname(transcript), path.basename(transcript, '.jsonl'), 'subagents');
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const n of names.sort()) if (n.endsWith('.jsonl')) out.push(path.join(dir, n));
+  return [...new Set(out)];
+}
+
+export class TranscriptMeter {
+  constructor(
+    private readonly stateFile: string,
+    private readonly lockFile: string,
+  ) {}
+
+  static forSession(commonDir: string, session: string): TranscriptMeter {
+    const dir = path.join(commonDir, 's2');
+    return new TranscriptMeter(
+      path.join(dir, `meter-${session}.json`),
+      path.join(dir, 'locks', `meter-${session}.lock`),
+    );
+  }
+
+  /**
+   * Reads the new bytes of `files`, prices new usage with `pricing` (an unpriced model at the
+   * table's highest price), and hands the spends to `record` before saving the offsets: if
+   * recording fails, the same bytes are read again next time, never lost.
+   */
+  async meter(
+    files: readonly string[],
+    pricing: Readonly<Record<string, ModelPrice>>,
+    alreadyCounted: ReadonlySet<string>,
+    record: (spends: readonly MeteredSpend[]) => Promise<void>,
+  ): Promise<MeterResult> {
+    return this.locked(async () => {
+      const state = await this.load();
+      const byModel = new Map<string, { usd: number; ids: string[]; priced: boolean }>();
+      const toolResults = new Set<string>();
+      let bytesRead = 0;
+      for (const file of files) {
+        const r = await readFrom(file, state.files[file]);
+        if (!r) continue;
+        bytesRead += r.bytes.length;
+        const chunk = parseTranscriptChunk(r.bytes);
+        chunk.toolResults.forEach((id) => toolResults.add(id));
+        for (const m of chunk.messages) {
+          if (alreadyCounted.has(m.id) && state.counted[m.id] === undefined) continue;
+          const before = state.counted[m.id] ?? 0;
+          if (m.tokens <= before) continue;
+          const price = findPrice(pricing, m.model);
+          const p = price ?? highestPrice(pricing);
+          const share = before > 0 ? (m.tokens - before) / m.tokens : 1;
+          const usd = priceUsage(m.usage, p) * share;
+          state.counted[m.id] = m.tokens;
+          const slot = byModel.get(m.model) ?? { usd: 0, ids: [], priced: !!price };
+          slot.usd += usd;
+          slot.ids.push(m.id);
+          byModel.set(m.model, slot);
+        }
+        state.files[file] = { offset: r.start + chunk.consumed, head: r.head };
+      }
+      const spends = [...byModel.entries()].map(([model, v]) => ({
+        model,
+        usd: Math.round(v.usd * 1e6) / 1e6,
+        ids: v.ids,
+        priced: v.priced,
+      }));
+      if (spends.length) await record(spends);
+      await this.save(state);
+      return { spends, toolResults, bytesRead };
+    });
+  }
+
+  private async load(): Promise<MeterFile> {
+    try {
+      const parsed = JSON.parse(await fs.readFile(this.stateFile, 'utf8')) as Partial<MeterFile>;
+      return { files: parsed.files ?? {}, counted: parsed.counted ?? {} };
+    } catch {
+      return { files: {}, counted: {} };
+    }
+  }
+
+  private async save(state: MeterFile): Promise<void> {
+    const ids = Object.keys(state.counted);
+    if (ids.length > MAX_IDS) for (const id of ids.slice(0, ids.length - MAX_IDS)) delete state.counted[id];
+    await fs.mkdir(path.dirname(this.stateFile), { recursive: true });
+    const tmp = `${this.stateFile}.${process.pid}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify(state));
+    await fs.rename(tmp, this.stateFile);
+  }
+
+  private async locked<T>(fn: () => Promise<T>): Promise<T> {
+    await fs.mkdir(path.dirname(this.lockFile), { recursive: true });
+    for (let i = 0; ; i++) {
+      try {
+        await fs.writeFile(this.lockFile, String(process.pid), { flag: 'wx' });
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const age = await fs.stat(this.lockFile).then(
+          (st) => Date.now() - st.mtimeMs,
+          () => 0,
+        );
+        // A lock older than 30 s belongs to a hook call that died: take it over.
+        if (age > 30_000 || i > 400) await fs.rm(this.lockFile, { force: true });
+        else await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+      }
+    }
+    try {
+      return await fn();
+    } finally {
+      await fs.rm(this.lockFile, { force: true });
+    }
+  }
+}
+
+/** The bytes of `file` after the saved offset (from 0 when the file shrank or was replaced). */
+async function readFrom(
+  file: string,
+  st: FileState | undefined,
+): Promise<{ bytes: Buffer; start: number; head: string } | null> {
+  let h: fs.FileHandle;
+  try {
+    h = await fs.open(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const size = (await h.stat()).size;
+    const headBuf = Buffer.alloc(Math.min(64, size));
+    await h.read(headBuf, 0, headBuf.length, 0);
+    const head = headBuf.toString('base64');
+    const start = st && st.offset <= size && st.head === head ? st.offset : 0;
+    const bytes = Buffer.alloc(size - start);
+    if (bytes.length) await h.read(bytes, 0, bytes.length, start);
+    return { bytes, start, head };
+  } finally {
+    await h.close();
+  }
+}

@@ -40,8 +40,11 @@ const MEANING: Record<string, string> = {
   'pricing.<model>.inputPerMTok': 'USD per million input tokens.',
   'pricing.<model>.outputPerMTok': 'USD per million output tokens.',
   'pricing.<model>.cacheReadPerMTok': 'USD per million cache-read tokens.',
-  'pricing.<model>.cacheWritePerMTok': 'USD per million cache-write tokens.',
-  approvers: 'The people who may raise budgets; `s2 init` creates their keys.',
+  'pricing.<model>.cacheWritePerMTok': 'USD per million cache-write tokens (5-minute cache).',
+  'pricing.<model>.cacheWrite1hPerMTok':
+    'USD per million 1-hour cache-write tokens (Claude Code transcripts split cache writes by TTL); absent: the 5-minute price.',
+  approvers:
+    'The people who may raise budgets, sign manifest changes and instructions; `s2 init` creates their keys (passphrase-protected).',
   'approvers.<id>.title': 'Who the approver is, for people.',
   'approvers.<id>.publicKey': "The approver's Ed25519 public key (PEM), filled in by `s2 init`.",
   executor:
@@ -57,6 +60,8 @@ const MEANING: Record<string, string> = {
   'sessions.<id>.phaseCount': 'Phases 1..N. Absent: the highest phase listed under `phases`, else 10.',
   'sessions.<id>.baselinePhase':
     "Phases 1..N count as complete on the manifest's authority (history from before S², e.g. an imported v1 swarm).",
+  'sessions.<id>.coordinator':
+    "A coordinator session may sign other sessions' phase instructions (`s2 instruct`), as an approver can (docs/TRUST.md).",
   'sessions.<id>.phases': 'Per-phase settings, by phase number; a phase not listed has none.',
   'sessions.<id>.phases.<n>.title': 'What the phase is (default `Phase N`).',
   'sessions.<id>.phases.<n>.needs':

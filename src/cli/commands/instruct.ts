@@ -11,6 +11,7 @@ export const instructCommand: Command = {
   summary:
     "Write a session's phase instruction, signed by an approver (or a coordinator session), on the coordination branch",
   usage: 'instruct SESSION:PHASE --file F [--as APPROVER]',
+  maxPositionals: 1,
   options: {
     file: { type: 'string', description: 'the instruction (markdown, optional YAML front matter)' },
     as: {

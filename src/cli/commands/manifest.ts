@@ -9,6 +9,7 @@ export const manifestCommand: Command = {
   name: 'manifest',
   summary: 'The chain of approved manifests: what a pending change alters (diff), and an approver signing it (approve)',
   usage: 'manifest diff | manifest approve --as APPROVER | manifest status',
+  maxPositionals: 1,
   options: {
     as: {
       type: 'string',

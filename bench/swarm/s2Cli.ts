@@ -1,6 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { signInstruction } from '../../src/core/instructionSignature';
+import { keyPath } from '../../src/git/keyStore';
 
 /**
  * Every `s2` command the swarm run uses, in one place: the run drives the built CLI
@@ -102,13 +104,21 @@ export class S2Cli {
   }
   /**
    * The phases' instructions, committed on the coordination branch in `this.cwd` (the
-   * coordination checkout) by the person running the swarm.
+   * coordination checkout) by the person running the swarm, each signed with the approver's
+   * key as `s2 instruct` signs one (an unsigned instruction is never executed). Signed in
+   * process: seventy `s2 instruct` runs would cost a minute of a CI-sized run.
    */
-  commitInstructions(list: readonly { session: string; phase: number; text: string }[]): void {
+  commitInstructions(
+    list: readonly { session: string; phase: number; text: string }[],
+    swarm: string,
+    approver = 'owner',
+  ): void {
+    // init ran with no passphrase and no terminal, so the approver key is in clear here.
+    const key = readFileSync(keyPath(swarm, `approver-${approver}`, this.env), 'utf8');
     for (const i of list) {
       const file = path.join(this.cwd, '.s2', 'instructions', i.session, `phase-${i.phase}.md`);
       mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, i.text);
+      writeFileSync(file, signInstruction(i.text, i.session, i.phase, approver, key));
     }
     const git = (...args: string[]): string =>
       execFileSync('git', args, { cwd: this.cwd, env: this.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

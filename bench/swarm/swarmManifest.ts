@@ -32,13 +32,18 @@ export function pollingFor(s: RunSettings): { interval: number; probe: number; h
   };
 }
 
+/** The swarm's name: its keys live under $S2_HOME/keys/<name>/. */
+export function swarmName(s: RunSettings): string {
+  return `swarm-run-${s.mode}-${s.seed}`;
+}
+
 export function manifestText(cfg: AgentConfig, agentScript: string): string {
   const s = cfg.settings;
   const p = pollingFor(s);
   const needs = needsFor(s.phases);
   const v1 = s.mode === 'v1';
   const lines = [
-    `swarm: swarm-run-${s.mode}-${s.seed}`,
+    `swarm: ${swarmName(s)}`,
     `executor: ${JSON.stringify(`${JSON.stringify(process.execPath)} ${JSON.stringify(agentScript)} work`)}`,
     'policy:',
     // v1 had no cross-session verification: a claimed completion was taken at its word.

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultCliPath, S2Cli } from './s2Cli';
-import { instructions, manifestText, type AgentConfig } from './swarmManifest';
+import { instructions, manifestText, swarmName, type AgentConfig } from './swarmManifest';
 import { drawDurations, FAULTS, SESSIONS, type RunSettings } from './swarmPlan';
 
 /**
@@ -79,7 +79,7 @@ export function seedSwarm(settings: RunSettings): Seeded {
     encoding: 'utf8',
   });
   if (!init) throw new Error('s2 init printed nothing');
-  person.commitInstructions(instructions(cfg));
+  person.commitInstructions(instructions(cfg), swarmName(settings));
   const dirs = new Map<string, string>();
   let observer = coord;
   if (settings.topology === 'remote') {

@@ -134,7 +134,13 @@ export class SnapshotReader {
 
   private async followManifest(found: { branch: string; tip: string }): Promise<{ branch: string; tip: string }> {
     if (!(await this.entryAt(await this.commitTree(found.tip), MANIFEST_PATH))) return found;
-    const named = (await this.readPlan(found.tip)).coordinationBranch;
+    // Which branch coordinates is the approved manifest's word, like every other rule: a
+    // commit at the tip cannot move the swarm to a branch of its choosing. A tip that cannot
+    // be judged (a syntax error, no approval yet) is reported by the read that follows.
+    const named = await this.effectivePlan(found.tip).then(
+      (r) => r.plan.coordinationBranch,
+      () => undefined,
+    );
     if (!named || named === found.branch) return found;
     const tip = await this.branchTip(named);
     if (!tip)

@@ -33,12 +33,14 @@ describe('contract: the manifest is strict (issue 14, item 1)', function () {
       /typo\.yaml:8: sessions\.a\.phases\.1: unknown key "valdiate" \(did you mean "validate"\?\)/,
     );
     assert.equal(git(f.coord, 'rev-parse', 'HEAD'), before, 'nothing committed');
-    // The same typo committed by hand: every command reading the manifest refuses it.
+    // The same typo committed by hand never takes effect: the approved manifest stays in force
+    // (docs/TRUST.md) and the gate reports the commit, naming the key, the line and the nearest key.
     writeFileSync(path.join(f.coord, '.s2/swarm.yaml'), typo);
     git(f.coord, 'commit', '-qam', 'typo');
     const v = await f.cli('a', ['validate', '--strict']);
-    assert.equal(v.code, 2, v.stderr);
-    assert.match(v.stderr, /\.s2\/swarm\.yaml:8: .*unknown key "valdiate" \(did you mean "validate"\?\)/);
+    assert.equal(v.code, 1, v.stderr);
+    const unapproved = v.json().violations.find((x: { code: string }) => x.code === 'MANIFEST_UNAPPROVED');
+    assert.match(unapproved.message, /\.s2\/swarm\.yaml:8: .*unknown key "valdiate" \(did you mean "validate"\?\)/);
   });
 });
 
@@ -273,6 +275,9 @@ describe("contract: the manifest's coordinationBranch is followed (item 10)", fu
     writeFileSync(file, readFileSync(file, 'utf8').replace('  b:\n', '  b:\n    title: Planned on plan\n'));
     git(f.coord, 'commit', '-qam', 'plan moves on');
     git(f.coord, 'switch', '-q', 'main');
+    // A change takes effect once an approver signs it (docs/TRUST.md), on whichever branch coordinates.
+    const approved = await f.cli(null, ['manifest', 'approve', '--as', 'owner']);
+    assert.equal(approved.code, 0, approved.stderr);
     const view = await f.status('a');
     assert.equal(view.sessions.find((s: { id: string }) => s.id === 'b').title, 'Planned on plan');
     assert.ok(started, 'init started the named branch');

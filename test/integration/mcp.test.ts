@@ -9,6 +9,7 @@ import {
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import { git, SwarmFixture } from '../helpers/gitFixture';
+import { signedInstruction } from '../helpers/signedInstruction';
 
 /**
  * `s2 mcp` driven by the SDK's own client over stdio (the built dist/cli.js, as a runtime
@@ -95,7 +96,15 @@ describe('s2 mcp over stdio with the SDK client (real git)', function () {
     mkdirSync(path.join(f.coord, '.s2', 'instructions', 'sip'), { recursive: true });
     writeFileSync(
       path.join(f.coord, '.s2', 'instructions', 'sip', 'phase-1.md'),
-      '---\nid: sip-trunk\n---\n# Phase 1: the SIP trunk\nRegister with the carrier.\n',
+      // Instructions count only when an approver signed them (docs/TRUST.md).
+      signedInstruction(
+        f.home,
+        'sip',
+        1,
+        '---\nid: sip-trunk\n---\n# Phase 1: the SIP trunk\nRegister with the carrier.\n',
+        'owner',
+        'mcp-test',
+      ),
     );
     git(f.coord, 'add', '.s2/instructions');
     git(f.coord, 'commit', '-q', '-m', 'instruction for sip phase 1');

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { git, SwarmFixture } from '../helpers/gitFixture';
+import { signedInstruction } from '../helpers/signedInstruction';
 
 /**
  * A seeded 7-session swarm in real git (worktree topology), shared by the end-to-end tests,
@@ -105,10 +106,9 @@ function writeInstructions(f: SwarmFixture): void {
   for (const [s, n, body] of files) {
     const rel = path.join('.s2', 'instructions', s, `phase-${n}.md`);
     mkdirSync(path.dirname(path.join(f.coord, rel)), { recursive: true });
-    writeFileSync(
-      path.join(f.coord, rel),
-      `---\nid: ${s}-p${n}\nsession: ${s}\nphase: ${n}\nneeds: []\n---\n# ${s} phase ${n}\n\n${body}\n`,
-    );
+    // Instructions count only when an approver signed them (docs/TRUST.md).
+    const text = `---\nid: ${s}-p${n}\nsession: ${s}\nphase: ${n}\nneeds: []\n---\n# ${s} phase ${n}\n\n${body}\n`;
+    writeFileSync(path.join(f.coord, rel), signedInstruction(f.home, s, n, text, 'owner', 's2-demo'));
   }
   git(f.coord, 'add', '.s2/instructions');
   git(f.coord, 'commit', '-q', '-m', 'instructions for the blocked phases');

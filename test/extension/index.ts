@@ -8,10 +8,11 @@ import Mocha from 'mocha';
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   mocha.addFile(path.join(__dirname, 'extension.test.js'));
-  // After extension.test.js: it continues from the state those tests leave (webrtc helps sip:4).
-  mocha.addFile(path.join(__dirname, 'editorActions.test.js'));
-  // Last: it compares each tool with the CLI on whatever state the tests before it left.
+  // Next: it needs the seeded blocker (sip:4 blocks webrtc) and webrtc's phase-3 instruction,
+  // and leaves webrtc helping sip, as extension.test.js does.
   mocha.addFile(path.join(__dirname, 'lmTools.test.js'));
+  // Last: it continues from that state (webrtc helps sip:4), then completes sip:4.
+  mocha.addFile(path.join(__dirname, 'editorActions.test.js'));
   return new Promise((resolve, reject) => {
     mocha.run((failures) =>
       failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve(),

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import type { StatusRecord } from '../core/records';
+import { commitPaths } from '../git/commitPaths';
 import { runGit } from '../git/gitProcess';
 import { ensureKeyPair } from '../git/keyStore';
 import { SessionStore } from '../git/sessionStore';
@@ -152,24 +153,8 @@ async function commitInstructions(
     await fs.writeFile(file, signer ? signInstruction(i.text, i.session, i.phase, signer.by, signer.key) : i.text);
   }
   const paths = [...new Set(result.instructions.map((i) => i.path))];
-  await runGit(['add', '--', ...paths], { cwd: root });
-  const staged = await runGit(['diff', '--cached', '--quiet', '--', ...paths], { cwd: root, allowFailure: true });
-  if (staged.code === 0) return null;
-  await runGit(
-    [
-      '-c',
-      'user.name=s2',
-      '-c',
-      'user.email=s2@localhost',
-      'commit',
-      '-q',
-      '-m',
-      `s2: import ${result.instructions.length} v1 instruction(s)`,
-      '--',
-      ...paths,
-    ],
-    { cwd: root },
-  );
+  const committed = await commitPaths(root, paths, `s2: import ${result.instructions.length} v1 instruction(s)`);
+  if (!committed) return null;
   return (await runGit(['rev-parse', 'HEAD'], { cwd: root })).stdout.trim();
 }
 

@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import { planCycles } from '../core/phaseCycles';
+import { commitPaths } from '../git/commitPaths';
 import { runGit } from '../git/gitProcess';
 import { ensureKeyPair, keyPath } from '../git/keyStore';
 import { ensureApproverKey, loadApproverKey, passphraseFromEnv } from '../git/approverKeys';
@@ -165,27 +166,11 @@ export async function initSwarm(o: InitOptions): Promise<InitResult> {
     const plan = parseManifest(finalText, file);
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, finalText);
-    await runGit(['add', '--', MANIFEST_PATH], { cwd: o.repo });
-    const staged = await runGit(['diff', '--cached', '--quiet', '--', MANIFEST_PATH], {
-      cwd: o.repo,
-      allowFailure: true,
-    });
-    if (staged.code !== 0)
-      await runGit(
-        [
-          '-c',
-          'user.name=s2',
-          '-c',
-          'user.email=s2@localhost',
-          'commit',
-          '-q',
-          '-m',
-          `s2: manifest for swarm ${plan.swarm} (${plan.sessions.length} sessions)`,
-          '--',
-          MANIFEST_PATH,
-        ],
-        { cwd: o.repo },
-      );
+    await commitPaths(
+      o.repo,
+      [MANIFEST_PATH],
+      `s2: manifest for swarm ${plan.swarm} (${plan.sessions.length} sessions)`,
+    );
     const head = (await runGit(['rev-parse', 'HEAD'], { cwd: o.repo })).stdout.trim();
     // The manifest names another coordination branch: start it here; the engine follows it from now on.
     if (branch.follow) await runGit(['branch', branch.follow, 'HEAD'], { cwd: o.repo });

@@ -5,6 +5,7 @@ import { signInstruction } from '../core/instructionSignature';
 import { sessionPlan, SwarmPlan } from '../core/manifest';
 import type { PhaseRef } from '../core/phaseRef';
 import { loadApproverKey, PassphraseSource } from '../git/approverKeys';
+import { commitPaths } from '../git/commitPaths';
 import { runGit } from '../git/gitProcess';
 import { loadPrivateKey } from '../git/keyStore';
 import type { SwarmSession } from './swarmSession';
@@ -69,23 +70,9 @@ export async function instruct(
   const file = path.join(s.ctx.root, rel);
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, signInstruction(text, ref.session, ref.phase, signer.by, signer.key));
-  await runGit(['add', '--', rel], { cwd: s.ctx.root });
-  await runGit(
-    [
-      '-c',
-      'user.name=s2',
-      '-c',
-      'user.email=s2@localhost',
-      'commit',
-      '-q',
-      '--allow-empty',
-      '-m',
-      `s2: instruction for ${ref.session}:${ref.phase} (signed by ${signer.by})`,
-      '--',
-      rel,
-    ],
-    { cwd: s.ctx.root },
-  );
+  await commitPaths(s.ctx.root, [rel], `s2: instruction for ${ref.session}:${ref.phase} (signed by ${signer.by})`, {
+    allowEmpty: true,
+  });
   const commit = (await runGit(['rev-parse', 'HEAD'], { cwd: s.ctx.root })).stdout.trim();
   return { path: rel, commit, by: signer.by };
 }

@@ -7,6 +7,7 @@ import { renderPrompt } from '../core/prompts/renderPrompts';
 import { addWorktree, cloneOnBranch, listWorktrees, remoteUrl, WorktreeEntry } from '../git/checkoutGit';
 import { CheckoutEntry, readRegistry, updateRegistry } from './checkoutRegistry';
 import { installRuntimeHooks } from './hookInstaller';
+import { registerMcpServer, type McpLaunch, type McpRegistration } from '../mcp/mcpRegistration';
 import type { SwarmSession } from './swarmSession';
 
 /**
@@ -20,6 +21,8 @@ export interface OpenOptions {
   readonly path?: string;
   /** How the hooks call s2 (`s2`, or `node /abs/dist/cli.js` when s2 is not on the PATH). */
   readonly s2Command: string;
+  /** How the runtime starts `s2 mcp` for this checkout; absent: the MCP server is not registered. */
+  readonly mcpLaunch?: (checkout: string, session: string) => McpLaunch;
 }
 
 export interface OpenResult {
@@ -31,6 +34,8 @@ export interface OpenResult {
   readonly runtime: AgentRuntime;
   readonly agentCommand: string;
   readonly hooks: { file: string; added: string[] };
+  /** The runtime's MCP configuration naming `s2 mcp` (machine-local, in info/exclude). */
+  readonly mcp: readonly McpRegistration[];
   readonly promptFile: string;
   /** A shell line that starts the agent in the checkout with S2_SESSION set. */
   readonly startCommand: string;
@@ -104,6 +109,15 @@ export async function openSessionCheckout(s: SwarmSession, id: string, o: OpenOp
       await cloneOnBranch(path.dirname(dir), await remoteUrl(s.ctx.root, s.ctx.remote!), dir, sp.branch, coord.branch);
   }
   const hooks = await installRuntimeHooks(dir, runtime, `${o.s2Command} --session ${id} hook ${runtime}`);
+  const mcp = o.mcpLaunch
+    ? await registerMcpServer({
+        checkout: dir,
+        // A clone has its own .git; a worktree shares the repository's (info/exclude lives there).
+        gitCommonDir: topology === 'clone' ? path.join(dir, '.git') : s.ctx.commonDir,
+        runtimes: [runtime],
+        launch: o.mcpLaunch(dir, id),
+      })
+    : [];
   const promptFile = path.join(dir, PROMPT_FILE[runtime]);
   const before = await fs.readFile(promptFile, 'utf8').catch(() => null);
   const after = mergePromptSection(before, renderPrompt(snapshot.plan, id));
@@ -118,6 +132,7 @@ export async function openSessionCheckout(s: SwarmSession, id: string, o: OpenOp
     runtime,
     agentCommand,
     hooks,
+    mcp,
     promptFile,
     startCommand: `cd ${shellQuote(dir)} && S2_SESSION=${id} ${agentCommand}`,
   };

@@ -42,6 +42,10 @@ describe('s2 session open, list and close', function () {
       assert.ok(claude.includes(PROMPT_BEGIN) && claude.includes(PROMPT_END));
       assert.match(claude, /ndi/);
       assert.match(o.startCommand, /S2_SESSION=ndi claude$/);
+      // The runtime finds the S² MCP server as this session, in a file git does not show (machine paths).
+      const mcp = JSON.parse(readFileSync(path.join(dir, '.mcp.json'), 'utf8'));
+      assert.deepEqual(mcp.mcpServers.s2.args.slice(-5), ['--repo', dir, '--session', 'ndi', 'mcp']);
+      assert.doesNotMatch(git(dir, 'status', '--porcelain'), /\.mcp\.json/);
 
       const again = await f.cliAt(f.coord, null, ['session', 'open', 'ndi', ...S2]);
       assert.equal(again.code, 0, again.stderr);

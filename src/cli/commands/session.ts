@@ -1,3 +1,4 @@
+import { s2McpLaunch, type McpLaunch } from '../../mcp/mcpRegistration';
 import * as path from 'node:path';
 import { S2Error } from '../../core/errors';
 import { AGENT_RUNTIMES, AgentRuntime } from '../../core/manifest';
@@ -14,6 +15,17 @@ function defaultS2Command(): string {
   return self && path.basename(self) === 'cli.js' ? `node ${shellQuote(path.resolve(self))}` : 's2';
 }
 
+/** `s2 mcp` as this very CLI when run as `node …/cli.js`, else `s2` from the PATH. */
+function mcpLaunchFor(dir: string, session: string, env: NodeJS.ProcessEnv): McpLaunch {
+  const self = process.argv[1];
+  if (self && path.basename(self) === 'cli.js') return s2McpLaunch(path.resolve(self), dir, session, env);
+  return {
+    command: 's2',
+    args: ['--repo', dir, '--session', session, 'mcp'],
+    env: env['S2_HOME'] ? { S2_HOME: env['S2_HOME'] } : {},
+  };
+}
+
 async function open(ctx: CommandContext, id: string | undefined): Promise<number> {
   if (!id) throw new S2Error('USAGE', 'session open needs a session id: s2 session open ID');
   const runtime = ctx.values['runtime'] as string | undefined;
@@ -24,12 +36,14 @@ async function open(ctx: CommandContext, id: string | undefined): Promise<number
     ...(runtime ? { runtime: runtime as AgentRuntime } : {}),
     ...(typeof ctx.values['path'] === 'string' ? { path: path.resolve(ctx.io.cwd, ctx.values['path']) } : {}),
     s2Command: (ctx.values['s2'] as string | undefined) ?? defaultS2Command(),
+    mcpLaunch: (dir, sid) => mcpLaunchFor(dir, sid, ctx.io.env),
   });
   ctx.out(
     { ok: true, ...r },
     [
       `${id}: ${r.reused ? 'reusing' : 'created'} ${r.topology} ${r.path} on ${r.branch}`,
       `  ${r.runtime} hooks: ${r.hooks.file}${r.hooks.added.length ? ` (added ${r.hooks.added.join(', ')})` : ' (already there)'}`,
+      ...r.mcp.map((m) => `  mcp: ${m.file} (s2 mcp registered for ${m.runtime}, machine-local)`),
       `  prompt: ${r.promptFile} (between the S2 SESSION PROMPT markers)`,
       `start the agent with:`,
       `  ${r.startCommand}`,

@@ -56,7 +56,12 @@ export class SessionTerminals implements vscode.Disposable {
     const bin = path.join(this.storagePath, 'bin');
     const shim = await writeCliShim(bin, path.join(this.extensionPath, 'dist', 'cli.js'), process.execPath);
     const r = await this.host.read((s) =>
-      openSessionCheckout(s, session, { ...(runtime ? { runtime } : {}), s2Command: shellQuote(shim) }),
+      openSessionCheckout(s, session, {
+        ...(runtime ? { runtime } : {}),
+        s2Command: shellQuote(shim),
+        // The runtime starts `s2 mcp` through the same launcher the terminals put on the PATH.
+        mcpLaunch: (dir, sid) => ({ command: shim, args: ['--repo', dir, '--session', sid, 'mcp'], env: {} }),
+      }),
     );
     const t = vscode.window.createTerminal({
       name: SessionTerminals.nameOf(session),

@@ -16,6 +16,7 @@ import { generateKeyPair, signRecord } from '../../src/core/signing';
 import { hashObject } from '../../src/git/gitObjects';
 import { keyPath } from '../../src/git/keyStore';
 import { toYaml } from '../../src/git/recordCodec';
+import { emptyStatus } from '../../src/git/sessionStore';
 import { signInstruction } from '../../src/core/instructionSignature';
 import { manifestDigest } from '../../src/core/manifestTrust';
 import { git, nowMs, prng } from './util';
@@ -248,22 +249,7 @@ export async function generateSwarm(dir: string, home: string, spec: SwarmSpec):
       (at.get(idx) ?? at.set(idx, []).get(idx)!).push(e);
     });
     const tEnd = p.stale ? epoch - 7200 : epoch - (i % 7) * 10;
-    let status: StatusRecord = {
-      kind: 'status',
-      session: p.id,
-      seq: 0,
-      updatedAt: '',
-      heartbeatAt: '',
-      state: 'idle',
-      phase: 0,
-      phaseStartedAt: null,
-      blockedOn: [],
-      helping: null,
-      wantsHelp: false,
-      adopted: [],
-      attempts: {},
-      agents: { running: [] },
-    };
+    let status: StatusRecord = emptyStatus(p.id, '');
     const witness: WitnessEntry[] = [];
     const ledger: LedgerEntry[] = [];
     const branch = `s2/sessions/${p.id}`;

@@ -5,6 +5,8 @@
  * a few more needs so that every session waits on someone once. Phase durations are drawn
  * per seed; everything else is fixed so runs differ only by the seed and the mode.
  */
+import { prng } from '../lib/util';
+
 export const SESSIONS = ['ndi', 'webrtc', 'h323', 'sip', 'cli', 'talent', 'bus'] as const;
 export type SessionId = (typeof SESSIONS)[number];
 
@@ -95,21 +97,9 @@ export const DEFAULTS: Omit<RunSettings, 'mode' | 'seed'> = {
   timeoutSeconds: 600,
 };
 
-/** mulberry32: a small seeded generator, so a seed always draws the same durations. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Model seconds of every phase, `session:phase` → seconds, drawn from the seed. */
 export function drawDurations(s: Pick<RunSettings, 'seed' | 'phases' | 'phaseSeconds'>): Record<string, number> {
-  const rnd = seededRandom(s.seed);
+  const rnd = prng(s.seed);
   const out: Record<string, number> = {};
   for (const id of SESSIONS)
     for (let n = 1; n <= s.phases; n++) {

@@ -16,7 +16,7 @@ process.stdout.write(await s2(demo.dirs.ndi, 'ndi', ['status'], demo.env));
 console.log('\n$ s2 blockers');
 process.stdout.write(await s2(demo.dirs.ndi, 'ndi', ['blockers'], demo.env));
 console.log(
-  `\nTry it yourself:\n  export S2_HOME=${demo.home} S2_SESSION=ndi\n  cd ${demo.dirs.ndi}\n  node ${path.resolve('dist/cli.js')} status\n`,
+  `\nTry it yourself:\n  export S2_HOME=${demo.home} S2_SESSION=ndi S2_APPROVER_PASSPHRASE_FILE=${demo.env.S2_APPROVER_PASSPHRASE_FILE}\n  cd ${demo.dirs.ndi}\n  node ${path.resolve('dist/cli.js')} status\n`,
 );
 
 // The VS Code part: the packaged extension in a real VS Code (code-server) on 127.0.0.1,

@@ -2,6 +2,7 @@
 // a git worktree, no server), with real records written through the s2 CLI — a live blocker
 // (sip holds up four sessions at phase 4), a helper on it, spend, and a session gone silent.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -90,7 +91,11 @@ export async function seedDemo(root, { log = () => {} } = {}) {
   const coord = path.join(root, 'coord');
   const home = path.join(root, 'home');
   mkdirSync(coord, { recursive: true });
-  const env = { S2_HOME: home };
+  // The approver's key is encrypted like a real one (docs/TRUST.md), with a passphrase kept in a
+  // file beside the demo, so the demo shows a swarm without APPROVER_KEY_UNPROTECTED.
+  const passphraseFile = path.join(root, 'approver-passphrase');
+  writeFileSync(passphraseFile, `demo-${randomBytes(12).toString('hex')}\n`, { mode: 0o600 });
+  const env = { S2_HOME: home, S2_APPROVER_PASSPHRASE_FILE: passphraseFile };
   git(coord, 'init', '-q', '-b', 'main');
   writeFileSync(path.join(coord, 'README.md'), '# the product the swarm builds\n');
   git(coord, 'add', '.');

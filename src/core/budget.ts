@@ -13,7 +13,7 @@ export interface BudgetStanding {
 }
 
 /** Ledger sources that come from the runtime's records, not from the agent's word. */
-export const METERED_SOURCES = new Set(['claude-hook', 'claude-log']);
+export const METERED_SOURCES = new Set(['claude-hook', 'claude-log', 'claude-loop']);
 
 export const BUDGET_WARN_FRACTION = 0.8;
 

@@ -21,6 +21,11 @@ export interface TranscriptChunk {
   readonly messages: readonly TranscriptMessage[];
   /** tool_use ids answered by a tool_result in these lines (the runtime's own record of a finished call). */
   readonly toolResults: readonly string[];
+  /**
+   * tool_use blocks the assistant wrote, with the line's time: each one runs a PreToolUse hook
+   * before the tool, so a hook that reads the transcript is past them soon after (hookWatch.ts).
+   */
+  readonly toolUses: readonly { readonly id: string; readonly at: number }[];
   readonly badLines: number;
 }
 
@@ -36,15 +41,17 @@ interface Line {
   type?: string;
   requestId?: string;
   uuid?: string;
+  timestamp?: string;
   message?: { id?: string; model?: string; usage?: Usage; content?: unknown };
 }
 
 export function parseTranscriptChunk(buf: Buffer): TranscriptChunk {
   const end = buf.lastIndexOf(0x0a);
-  if (end < 0) return { consumed: 0, messages: [], toolResults: [], badLines: 0 };
+  if (end < 0) return { consumed: 0, messages: [], toolResults: [], toolUses: [], badLines: 0 };
   const text = buf.subarray(0, end + 1).toString('utf8');
   const byId = new Map<string, TranscriptMessage>();
   const toolResults: string[] = [];
+  const toolUses: { id: string; at: number }[] = [];
   let badLines = 0;
   for (const raw of text.split('\n')) {
     if (!raw) continue;
@@ -61,6 +68,10 @@ export function parseTranscriptChunk(buf: Buffer): TranscriptChunk {
     }
     const msg = o.message;
     if (o.type === 'assistant' && msg?.usage && typeof msg.model === 'string') {
+      if (Array.isArray(msg.content))
+        for (const c of msg.content as { type?: string; id?: string }[])
+          if (c?.type === 'tool_use' && typeof c.id === 'string')
+            toolUses.push({ id: c.id, at: Date.parse(o.timestamp ?? '') || 0 });
       const tokens = usageTokens(msg.usage);
       if (tokens === 0) continue; // synthetic messages (model "<synthetic>") cost nothing
       const id = msg.id ?? o.requestId ?? o.uuid;
@@ -72,5 +83,5 @@ export function parseTranscriptChunk(buf: Buffer): TranscriptChunk {
         if (c?.type === 'tool_result' && typeof c.tool_use_id === 'string') toolResults.push(c.tool_use_id);
     }
   }
-  return { consumed: end + 1, messages: [...byId.values()], toolResults, badLines };
+  return { consumed: end + 1, messages: [...byId.values()], toolResults, toolUses, badLines };
 }

@@ -15,6 +15,7 @@ export type SwarmEventType =
   | 'BUDGET_80'
   | 'BUDGET_100'
   | 'PHASE_ERROR'
+  | 'HOOKS_OFF'
   | 'VIOLATION';
 
 export interface SwarmEvent {

@@ -26,6 +26,7 @@ const ABOUT_ME = new Set([
   'INSTRUCTION_NEW',
   'UNBLOCKED',
   'PHASE_ERROR',
+  'HOOKS_OFF',
 ]);
 
 export function alertOf(e: SwarmEvent): Alert {
@@ -46,6 +47,8 @@ export function alertOf(e: SwarmEvent): Alert {
       return { ...base, severity: 'error', actions: ['Show Budget'] };
     case 'PHASE_ERROR':
       return { ...base, severity: 'error', actions: ['Reset Phase', 'Show Problems'] };
+    case 'HOOKS_OFF':
+      return { ...base, severity: 'error', actions: ['Show Budget'] };
     case 'UNBLOCKED':
       return { ...base, severity: 'info', actions: ['Start Phase'] };
     case 'INSTRUCTION_NEW':

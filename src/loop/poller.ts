@@ -10,6 +10,7 @@ import { processStats, runGit } from '../git/gitProcess';
 import { recordPaths } from '../core/records';
 import { nothingSettled, settledWaits } from '../core/settledWaits';
 import { runCommand } from './commandRunner';
+import { HookWatch } from './hookWatch';
 import { endSettled } from './settleOps';
 import { completePhase, recordFailedAttempt } from './phaseOps';
 import type { PollerOptions, TickResult } from './pollerTypes';
@@ -49,11 +50,14 @@ export class Poller implements Disposable {
   private executing: Promise<void> | null = null;
   /** Fetches made since the loop started: the figure that a polling storm would blow up. */
   fetches = 0;
+  private readonly hookWatch: HookWatch;
 
   constructor(
     readonly session: SwarmSession,
     private readonly opts: PollerOptions = {},
-  ) {}
+  ) {
+    this.hookWatch = new HookWatch(session);
+  }
 
   get view(): SwarmView | null {
     return this.prev;
@@ -95,6 +99,14 @@ export class Poller implements Disposable {
     }
     const events = diffViews(this.prev, view, me, this.alerted);
     for (const e of events) this.alerted.add(e.key);
+    // The hook is the guard of spawns and spend: a loop that acts for the session watches it runs.
+    if (me && this.opts.act !== false)
+      events.push(
+        ...(await this.hookWatch.check(snapshot, me).catch((e: unknown) => {
+          this.log(`hook watch failed: ${e instanceof Error ? e.message : String(e)}`);
+          return [];
+        })),
+      );
     // Keys that no longer hold may alert again if they come back.
     const live = new Set(eventsKeys(view, me));
     for (const k of [...this.alerted]) if (!live.has(k) && !k.startsWith('unblocked:')) this.alerted.delete(k);

@@ -113,6 +113,23 @@ export class TranscriptMeter {
     });
   }
 
+  /** The transcripts metered so far and how far each was read (the hook's trail, for hookWatch.ts). */
+  async offsets(): Promise<Record<string, number>> {
+    const state = await this.load();
+    return Object.fromEntries(Object.entries(state.files).map(([f, st]) => [f, st.offset]));
+  }
+
+  /** The tool_use blocks written after the saved offsets of `files`, read without moving them. */
+  async pendingToolUses(files: readonly string[]): Promise<{ id: string; at: number }[]> {
+    const state = await this.load();
+    const out: { id: string; at: number }[] = [];
+    for (const file of files) {
+      const r = await readFrom(file, state.files[file]);
+      if (r) out.push(...parseTranscriptChunk(r.bytes).toolUses);
+    }
+    return out;
+  }
+
   private async load(): Promise<MeterFile> {
     try {
       const parsed = JSON.parse(await fs.readFile(this.stateFile, 'utf8')) as Partial<MeterFile>;

@@ -27,6 +27,8 @@ export interface S2Api {
   readonly terminals: SessionTerminals;
   readonly activationMs: number;
   readonly ready: Promise<void>;
+  /** This extension's log folder; the extension host's own log sits beside it (tests read its warnings). */
+  readonly logUri: vscode.Uri;
 }
 
 /** Held only so deactivate() can await the loop's stop (its lock release is async). */
@@ -71,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): S2Api {
   const ready = h.open();
   const activationMs = Math.round((performance.now() - t0) * 10) / 10;
   log.info(`S² activated in ${activationMs} ms`);
-  return { host: h, matrix, alerts, tree, statusBar, terminals, activationMs, ready };
+  return { host: h, matrix, alerts, tree, statusBar, terminals, activationMs, ready, logUri: context.logUri };
 }
 
 export async function deactivate(): Promise<void> {

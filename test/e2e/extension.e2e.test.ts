@@ -315,6 +315,8 @@ describe('e2e: the S² extension in code-server', function () {
       await waitForNotification(page, new RegExp(`needs the media path \\(${slug}\\)`), 30_000);
       await openSwarmView(page);
       await screenshot(page, `ext-theme-${slug}-tree-alert`);
+      // The toasts sit over the webview's lower right: clear them so the legend shows whole.
+      await runCommand(page, 'Notifications: Clear All Notifications');
       await runCommand(page, 'S2: Show Dependency Matrix');
       await matrixCell(page, 'webrtc:3').waitFor({ state: 'visible', timeout: 20_000 });
       const contrast = await linkContrast(page);

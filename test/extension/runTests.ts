@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { codeServerAvailable, e2eRequired, REPO_ROOT, runExtensionTests } from '../e2e/harness/codeServer';
-import { seedSwarm } from '../e2e/seedSwarm';
+import { seedManifest, seedSwarm } from '../e2e/seedSwarm';
+import { SwarmFixture } from '../helpers/gitFixture';
 
 /**
  * `npm run test:extension`: the extension-host suite (test/extension/*.test.ts) against a
@@ -45,9 +46,29 @@ async function main(): Promise<number> {
     console.log(
       `code-server ${r.timings.startMs} ms, workbench ${r.timings.renderMs} ms, total ${r.timings.totalMs} ms`,
     );
-    return r.exitCode;
+    // Both runs always: a failure in the first must not hide the second's result.
+    const remote = await runRemoteSuite();
+    return r.exitCode || remote;
   } finally {
     seeded.fixture.cleanup();
+  }
+}
+
+/** The second run: webrtc's clone of a bare remote (test/extension/remoteIndex.ts), in code-server. */
+async function runRemoteSuite(): Promise<number> {
+  const f = await SwarmFixture.create('remote', seedManifest());
+  try {
+    const r = await runExtensionTests({
+      workspace: f.dir('webrtc'),
+      extensionPath: REPO_ROOT,
+      testsModule: path.join(REPO_ROOT, 'out', 'test', 'extension', 'remoteIndex.js'),
+      env: { S2_HOME: f.home, S2_EXT_TEST: '1' },
+      echo: true,
+      timeoutMs: 120_000,
+    });
+    return r.exitCode;
+  } finally {
+    f.cleanup();
   }
 }
 

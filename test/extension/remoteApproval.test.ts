@@ -1,0 +1,85 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { S2Api } from '../../src/extension/extension';
+import { FIXTURE_PASSPHRASE } from '../helpers/gitFixture';
+
+/**
+ * Issue #21 bug 5 across machines: the workspace is webrtc's clone of a bare remote, and the
+ * approver raises webrtc's cap from sip's clone, which pushes to the remote. The window's loop
+ * finds out only through its change probe (`git ls-remote`), so the approvers' branches
+ * (`s2/approvals/*`) must be among what it probes, and the fetch it triggers must bring them.
+ */
+const EXTENSION_ID = 's2-swarm.s2-swarm';
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('S² issue #21 bug 5 in a clone of a shared remote', () => {
+  let api: S2Api;
+  let root = '';
+  let cliPath = '';
+  const gitIn = (dir: string, ...args: string[]): string =>
+    execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+  const mine = () => api.host.view!.sessions.find((s) => s.id === 'webrtc')!;
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<S2Api>(EXTENSION_ID)!;
+    api = await ext.activate();
+    await api.ready;
+    root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    cliPath = path.join(ext.extensionPath, 'dist', 'cli.js');
+    await until('the loop', () => api.host.loopMode === 'acting');
+  });
+
+  after(async () => {
+    await vscode.workspace
+      .getConfiguration('s2', vscode.workspace.workspaceFolders![0]!.uri)
+      .update('pollIntervalSeconds', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('an approval pushed from another clone wakes the loop, which fetches the approver branch', async () => {
+    assert.equal(api.host.me, 'webrtc');
+    assert.ok(gitIn(root, 'remote').split('\n').includes('origin'), 'the workspace is a clone with a remote');
+    assert.equal(mine().budgetUsd, 20);
+    // An hour between ticks: once the reopened loop has ticked, only the probe can bring the
+    // approval in before the deadline. The settings listener reopens; open() joins it.
+    await vscode.workspace
+      .getConfiguration('s2', vscode.workspace.workspaceFolders![0]!.uri)
+      .update('pollIntervalSeconds', 3600, vscode.ConfigurationTarget.Global);
+    await api.host.open();
+    await until('the loop', () => api.host.loopMode === 'acting');
+    // Idle: no tick for 3 s (each tick publishes a new view object); a fresh loop ticks twice in a row.
+    let last = api.host.view;
+    let since = Date.now();
+    await until('the loop idle between ticks', () => {
+      if (api.host.view !== last) [last, since] = [api.host.view, Date.now()];
+      return Date.now() - since >= 3000;
+    });
+    const sip = path.join(path.dirname(root), 'clone-sip');
+    const t0 = Date.now();
+    execFileSync(process.execPath, [cliPath, 'approve', 'webrtc', '--usd', '10', '--as', 'owner'], {
+      cwd: sip,
+      encoding: 'utf8',
+      env: { ...process.env, S2_SESSION: 'sip', S2_APPROVER_PASSPHRASE: FIXTURE_PASSPHRASE },
+    });
+    const pushed = gitIn(sip, 'ls-remote', 'origin', 'refs/heads/s2/approvals/owner').split('\t')[0];
+    assert.ok(pushed, 'the approval reached the remote');
+    await until('the raised cap in the view', () => mine().budgetUsd === 30, 30_000);
+    await until('the status bar', () => /S² webrtc \d+%/.test(api.statusBar.item.text) && mine().budgetUsd === 30);
+    console.log(`      approval from another clone reached the view in ${Date.now() - t0} ms`);
+    assert.equal(
+      gitIn(root, 'rev-parse', 'refs/remotes/origin/s2/approvals/owner'),
+      pushed,
+      "the loop fetched the approver's branch",
+    );
+  });
+});

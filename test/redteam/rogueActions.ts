@@ -194,6 +194,18 @@ export async function runRogue(ctx: RunContext, a: RogueAction, s: string): Prom
   if (r.localState) return editLocalState(ctx, s, r.localState);
   if (r.retarget) return retarget(ctx, s, r.retarget.victim);
   await withStore(ctx, s, signer, via, async (store) => {
+    if (r.adopt) {
+      const [session, phase] = r.adopt.split(':');
+      await store.commit({
+        status: (st) => ({
+          ...st,
+          heartbeatAt: ctx.nowIso,
+          adopted: [...st.adopted, { session: session!, phase: Number(phase), at: ctx.nowIso }],
+        }),
+        witness: { action: 'adopt', detail: r.adopt },
+        message: `rogue adopt ${r.adopt}`,
+      });
+    }
     if (r.status || r.help) {
       const helping = r.help
         ? {
@@ -227,11 +239,15 @@ export async function runRogue(ctx: RunContext, a: RogueAction, s: string): Prom
           kind: 'completion',
           session: s,
           phase: c.phase,
+          ...(c.forSession ? { forSession: c.forSession } : {}),
           commit,
           completedAt: ctx.nowIso,
           validations: validations as never,
         },
-        (st) => ({ ...st, state: 'idle', phase: c.phase, heartbeatAt: ctx.nowIso }),
+        (st) =>
+          c.forSession
+            ? { ...st, heartbeatAt: ctx.nowIso }
+            : { ...st, state: 'idle', phase: c.phase, heartbeatAt: ctx.nowIso },
       );
     }
     if (r.witness) await store.commit({ witness: r.witness, message: `rogue witness ${r.witness.action}` });

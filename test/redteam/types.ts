@@ -79,8 +79,12 @@ export interface InstructionAction extends ActionBase {
 export interface RogueSpec {
   /** Fields merged into the status, written around the guards. */
   readonly status?: Record<string, unknown>;
+  /** An adoption of `target` (SESSION:PHASE) in the actor's status, dated now, around `s2 adopt`'s guard. */
+  readonly adopt?: string;
   readonly completion?: {
     readonly phase: number;
+    /** Complete another session's phase (an adopted one). */
+    readonly forSession?: string;
     readonly commit?: 'unknown' | 'work' | string;
     readonly validations?: readonly Record<string, unknown>[];
   };

@@ -19,6 +19,7 @@ import type {
 import { buildGraph, cycles, reverse } from './graph';
 import { screenTimes } from './recordTimes';
 import { enforceNeeds, screenAdoptions } from './claimChecks';
+import { summariseRepeats } from './violationSummary';
 
 /**
  * The engine: a pure, deterministic function of (snapshot, now). Every session that read the
@@ -161,7 +162,7 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
     deadlocks,
     criticalPath: criticalPath(plan, table, wf.edges),
     gangUp,
-    violations: dedupe(violations),
+    violations: summariseRepeats(dedupe(violations)),
     swarmSpendUsd: swarm?.spendUsd ?? sessions.reduce((s, x) => s + x.spendUsd, 0),
     swarmBudgetUsd: swarm?.capUsd ?? null,
     lastIntegration,

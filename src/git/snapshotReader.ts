@@ -292,8 +292,13 @@ export class SnapshotReader {
     let integration: IntegrationRecord | null = null;
     const root = recordPaths.root(session);
     const all = treeOid ? await this.listFiles(treeOid, root) : [];
-    // A bound on what one session's folder costs every reader: files, and bytes parsed.
-    const files = all.slice(0, MAX_FILES_PER_SESSION);
+    // A bound on what one session's folder costs every reader: files, and bytes parsed. The
+    // status, ledger and completions go first, so a folder flooded with acks or unknown files
+    // cannot push the session's own spend out of reach of the cap (a budget reset).
+    const files = (all.length > MAX_FILES_PER_SESSION ? byReadPriority(all, root) : all).slice(
+      0,
+      MAX_FILES_PER_SESSION,
+    );
     if (all.length > files.length)
       problems.push({
         code: 'RECORD_INVALID',
@@ -755,4 +760,20 @@ function foreign(session: string, path: string, claimed: string): RecordProblem 
     path,
     message: `${path} in ${session}'s branch claims to be ${claimed}'s record; ignored`,
   };
+}
+
+/** Records in the order a capped read keeps them: top-level files, completions, verifications, acks, the rest. */
+function byReadPriority<T extends { path: string }>(files: readonly T[], root: string): T[] {
+  const rank = (p: string): number => {
+    const rel = p.slice(root.length);
+    if (!rel.includes('/')) return 0;
+    if (/^(phases|adopted)\//.test(rel)) return 1;
+    if (rel.startsWith('verifications/')) return 2;
+    if (rel.startsWith('acks/')) return 3;
+    return 4;
+  };
+  return files
+    .map((f, i) => ({ f, i, r: rank(f.path) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.f);
 }

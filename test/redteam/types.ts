@@ -98,10 +98,12 @@ export interface RogueSpec {
    * Raw git on another branch (`victim`: a session, or `approvals/<id>`), one fast-forward
    * commit that nobody sealed: `set` a path to a gitlink, a missing blob, a missing tree or a
    * text; `remove` paths; `truncate` a file to its first `keep` lines; `restore` a file as it
-   * was `back` commits ago (a replay).
+   * was `back` commits ago (a replay). `set` also takes `files:N` (a folder of N files) and
+   * `mb:N` (a blob of N MB). `seal`: sealed with the actor's key, for a rogue's own branch.
    */
   readonly plant?: {
     readonly victim: string;
+    readonly seal?: boolean;
     readonly set?: Readonly<Record<string, string>>;
     readonly remove?: readonly string[];
     readonly truncate?: { readonly path: string; readonly keep: number };

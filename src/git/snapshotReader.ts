@@ -1,3 +1,5 @@
+import { approverReadPoint } from './approverReadPoint';
+import { approverSealId } from './approverSeal';
 import { S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import {
@@ -703,7 +705,27 @@ export class SnapshotReader {
     const tip = await this.tipOf(`s2/approvals/${approver}`, true);
     tipsForId.push(`approver:${approver}=${tip}`);
     if (!tip) return [];
-    const entry = await this.entryAt(await this.commitTree(tip), recordPaths.approvals(approver));
+    const at = await approverReadPoint(this.cat, tip, approver, publicKey, problems);
+    if (at !== tip) {
+      // What the unsealed tip holds is reported (never admitted), so a person sees the attempt.
+      await this.approvalsAt(tip, approver, publicKey, problems).catch((e: unknown) =>
+        problems.push({
+          code: 'UNREADABLE_OBJECT',
+          session: approverSealId(approver),
+          message: `the unsealed tip of ${approverRef(approver)} cannot be read (${e instanceof Error ? e.message : String(e)}); ${approver}'s sealed approvals are read`,
+        }),
+      );
+    }
+    return at ? this.approvalsAt(at, approver, publicKey, problems) : [];
+  }
+
+  private async approvalsAt(
+    commit: string,
+    approver: string,
+    publicKey: string | undefined,
+    problems: RecordProblem[],
+  ): Promise<ApprovalEntry[]> {
+    const entry = await this.entryAt(await this.commitTree(commit), recordPaths.approvals(approver));
     if (!entry) return [];
     const list: ApprovalEntry[] = [];
     for (const { value, line } of parseJsonLines(await this.blobText(entry.oid), recordPaths.approvals(approver))) {

@@ -1,5 +1,11 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { enforceNeeds, screenAdoptions } from '../src/core/claimChecks';
+import { evaluateCompletions } from '../src/core/completions';
+import { computeView } from '../src/core/view';
+import type { Violation } from '../src/core/viewTypes';
+import { summariseRepeats } from '../src/core/violationSummary';
+import { approverReadPoint } from '../src/git/approverReadPoint';
 import { SwarmSession } from '../src/loop/swarmSession';
 import { generateSwarm } from './lib/swarmGen';
 import { execNode, median, removeDir, repoRoot, tempDir } from './lib/util';
@@ -9,7 +15,8 @@ import { execNode, median, removeDir, repoRoot, tempDir } from './lib/util';
  * what agents run most: `s2 status` and `s2 hook claude` (PreToolUse, a Bash call), as new
  * node processes on dist/cli.js, at 7 and 50 sessions. Every session writes one heartbeat
  * after generation, so its tip is sealed (the steady state). Cold = no record cache
- * (S2_NO_CACHE=1), warm = the cache as the last run left it. Run it in two trees to compare:
+ * (S2_NO_CACHE=1), warm = the cache as the last run left it; then, in-process, the engine and
+ * the checks added for item 9, item 10 and approver seals (inProcess). Run it in two trees to compare:
  *   npm run build && npm run compile-tests && node out/bench/issue20Cost.js [runs]
  */
 async function one(sessions: number, runs: number): Promise<Record<string, number>> {
@@ -30,6 +37,7 @@ async function one(sessions: number, runs: number): Promise<Record<string, numbe
         s.dispose();
       }
     }
+    const checks = await inProcess(gen.dir, gen.ids[0]!, env);
     const cli = path.join(repoRoot(), 'dist', 'cli.js');
     const hookInput = JSON.stringify({
       hook_event_name: 'PreToolUse',
@@ -53,9 +61,53 @@ async function one(sessions: number, runs: number): Promise<Record<string, numbe
       });
       out['hookWarm']!.push(Date.now() - t);
     }
-    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round(median(v))]));
+    return { ...Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round(median(v))])), ...checks };
   } finally {
     removeDir(root);
+  }
+}
+
+/**
+ * What the checks added for items 9 and 10 and for approver seals cost inside one read, measured
+ * in-process (the new-process figures above swing by hundreds of ms with the machine's load):
+ * the whole engine (computeView), the claim checks and the summary alone, and the approver seal
+ * walk. Medians in ms over 50 rounds on one snapshot.
+ */
+async function inProcess(repo: string, session: string, env: NodeJS.ProcessEnv): Promise<Record<string, number>> {
+  const s = await SwarmSession.open({ repo, session, env });
+  try {
+    const snap = await s.snapshot();
+    const now = new Date();
+    const time = (fn: () => unknown): number => {
+      const xs: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        const t = performance.now();
+        fn();
+        xs.push(performance.now() - t);
+      }
+      return Math.round(median(xs) * 1000) / 1000;
+    };
+    const violations: Violation[] = [];
+    const table = evaluateCompletions(snap, violations);
+    const view = computeView(snap, now);
+    const seals: number[] = [];
+    for (const [id, a] of Object.entries(snap.plan.approvers)) {
+      const tip = await s.reader.tipOf(`s2/approvals/${id}`, true);
+      if (!tip) continue;
+      for (let i = 0; i < 20; i++) {
+        const t = performance.now();
+        await approverReadPoint(s.reader.cat, tip, id, a.publicKey, []);
+        seals.push(performance.now() - t);
+      }
+    }
+    return {
+      viewMs: time(() => computeView(snap, now)),
+      claimChecksMs: time(() => enforceNeeds(screenAdoptions(snap, []), table, now, [])),
+      summaryMs: time(() => summariseRepeats(view.violations)),
+      approverSealMs: seals.length ? Math.round(median(seals) * 1000) / 1000 : -1,
+    };
+  } finally {
+    s.dispose();
   }
 }
 

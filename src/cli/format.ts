@@ -30,7 +30,7 @@ export function formatStatus(view: SwarmView): string {
 }
 
 export function formatViolation(v: Violation): string {
-  return `  ${v.severity === 'error' ? '✗' : '!'} ${v.code} [${v.session}] ${v.message}`;
+  return `  ${v.severity === 'error' ? '✗' : '!'} ${v.code} [${v.session}]${v.count ? ` ×${v.count}` : ''} ${v.message}`;
 }
 
 export function formatBlockers(view: SwarmView): string {

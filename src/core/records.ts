@@ -64,6 +64,15 @@ export const StatusRecord = z.object({
   agents: z.object({ running: z.array(z.string()).default([]) }).default({}),
   /** Optional and absent when nothing waits, so statuses written before it still verify. */
   awaitingInput: AwaitingInput.nullable().optional(),
+  /**
+   * The session's own record of its last silences (heartbeat gaps longer than its lease), newest
+   * last: what lets a reader tell an adoption made while it was silent from one of a live session.
+   * Optional and absent when there are none, so statuses written before it still verify.
+   */
+  silences: z
+    .array(z.object({ from: z.string(), to: z.string() }))
+    .max(8)
+    .optional(),
   signature: SignatureSchema.optional(),
 });
 export type StatusRecord = z.infer<typeof StatusRecord>;

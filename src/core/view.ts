@@ -18,6 +18,8 @@ import type {
 } from './viewTypes';
 import { buildGraph, cycles, reverse } from './graph';
 import { screenTimes } from './recordTimes';
+import { enforceNeeds, screenAdoptions } from './claimChecks';
+import { summariseRepeats } from './violationSummary';
 
 /**
  * The engine: a pure, deterministic function of (snapshot, now). Every session that read the
@@ -26,7 +28,7 @@ import { screenTimes } from './recordTimes';
 export function computeView(read: Snapshot, now: Date): SwarmView {
   const plan = read.plan;
   const violations: Violation[] = [];
-  const snap = screenTimes(read, now, violations);
+  const snap = screenAdoptions(screenTimes(read, now, violations), violations);
   for (const p of [...snap.problems, ...Object.values(snap.sessions).flatMap((s) => s.problems)]) {
     violations.push({
       code: p.code,
@@ -36,7 +38,7 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
       ...(p.path ? { path: p.path } : {}),
     });
   }
-  const table = evaluateCompletions(snap, violations);
+  const table = enforceNeeds(snap, evaluateCompletions(snap, violations), now, violations);
   const wf = buildWaitFor(snap, table, violations);
   const stale = new Map(
     plan.sessions.map((s) => [
@@ -160,7 +162,7 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
     deadlocks,
     criticalPath: criticalPath(plan, table, wf.edges),
     gangUp,
-    violations: dedupe(violations),
+    violations: summariseRepeats(dedupe(violations)),
     swarmSpendUsd: swarm?.spendUsd ?? sessions.reduce((s, x) => s + x.spendUsd, 0),
     swarmBudgetUsd: swarm?.capUsd ?? null,
     lastIntegration,

@@ -118,6 +118,8 @@ export interface Violation {
   readonly severity: Severity;
   readonly ref?: string;
   readonly path?: string;
+  /** How many violations of this code on this session this one line stands for (violationSummary.ts); absent for one. */
+  readonly count?: number;
 }
 
 export interface SwarmView {

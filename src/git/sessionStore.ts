@@ -91,7 +91,7 @@ export class SessionStore {
         if (this.verifyOwn) this.checkOwnStatus(files);
         if (c.status) {
           const before = SessionStore.statusOf(files, s, at);
-          const next = c.status({ ...before });
+          const next = withSilence(before, c.status({ ...before }), this.silenceAfterSeconds);
           out[recordPaths.status(s)] = toYaml(
             this.sign({ ...next, kind: 'status', session: s, seq: before.seq + 1, updatedAt: at }),
           );
@@ -127,6 +127,13 @@ export class SessionStore {
   }
 
   private publicKey: string | undefined;
+
+  /**
+   * A heartbeat gap longer than this (the swarm's lease, set from the plan by whoever opens the
+   * store) is recorded in the status's `silences`: the owner's own word that it was silent then,
+   * which is what makes an adoption made meanwhile checkable once it is back (claimChecks.ts).
+   */
+  silenceAfterSeconds: number | null = null;
 
   private appendLine<T>(files: ReadonlyMap<string, string>, path: string, content: Record<string, unknown>): string {
     const text = files.get(path) ?? '';
@@ -175,4 +182,15 @@ export class SessionStore {
       message: `ack ${rec.instruction}: ${rec.outcome}`,
     });
   }
+}
+
+/** `next` with the gap since `before`'s heartbeat recorded when it exceeds the lease (the last 8 kept). */
+function withSilence(before: StatusRecord, next: StatusRecord, lease: number | null): StatusRecord {
+  if (lease === null || before.seq === 0 || next.heartbeatAt === before.heartbeatAt) return next;
+  const gap = (Date.parse(next.heartbeatAt) - Date.parse(before.heartbeatAt)) / 1000;
+  if (!(gap > lease)) return next;
+  return {
+    ...next,
+    silences: [...(next.silences ?? []), { from: before.heartbeatAt, to: next.heartbeatAt }].slice(-8),
+  };
 }

@@ -1,3 +1,5 @@
+import { approverReadPoint } from './approverReadPoint';
+import { approverSealId } from './approverSeal';
 import { S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import {
@@ -292,8 +294,13 @@ export class SnapshotReader {
     let integration: IntegrationRecord | null = null;
     const root = recordPaths.root(session);
     const all = treeOid ? await this.listFiles(treeOid, root) : [];
-    // A bound on what one session's folder costs every reader: files, and bytes parsed.
-    const files = all.slice(0, MAX_FILES_PER_SESSION);
+    // A bound on what one session's folder costs every reader: files, and bytes parsed. The
+    // status, ledger and completions go first, so a folder flooded with acks or unknown files
+    // cannot push the session's own spend out of reach of the cap (a budget reset).
+    const files = (all.length > MAX_FILES_PER_SESSION ? byReadPriority(all, root) : all).slice(
+      0,
+      MAX_FILES_PER_SESSION,
+    );
     if (all.length > files.length)
       problems.push({
         code: 'RECORD_INVALID',
@@ -698,7 +705,27 @@ export class SnapshotReader {
     const tip = await this.tipOf(`s2/approvals/${approver}`, true);
     tipsForId.push(`approver:${approver}=${tip}`);
     if (!tip) return [];
-    const entry = await this.entryAt(await this.commitTree(tip), recordPaths.approvals(approver));
+    const at = await approverReadPoint(this.cat, tip, approver, publicKey, problems);
+    if (at !== tip) {
+      // What the unsealed tip holds is reported (never admitted), so a person sees the attempt.
+      await this.approvalsAt(tip, approver, publicKey, problems).catch((e: unknown) =>
+        problems.push({
+          code: 'UNREADABLE_OBJECT',
+          session: approverSealId(approver),
+          message: `the unsealed tip of ${approverRef(approver)} cannot be read (${e instanceof Error ? e.message : String(e)}); ${approver}'s sealed approvals are read`,
+        }),
+      );
+    }
+    return at ? this.approvalsAt(at, approver, publicKey, problems) : [];
+  }
+
+  private async approvalsAt(
+    commit: string,
+    approver: string,
+    publicKey: string | undefined,
+    problems: RecordProblem[],
+  ): Promise<ApprovalEntry[]> {
+    const entry = await this.entryAt(await this.commitTree(commit), recordPaths.approvals(approver));
     if (!entry) return [];
     const list: ApprovalEntry[] = [];
     for (const { value, line } of parseJsonLines(await this.blobText(entry.oid), recordPaths.approvals(approver))) {
@@ -755,4 +782,20 @@ function foreign(session: string, path: string, claimed: string): RecordProblem 
     path,
     message: `${path} in ${session}'s branch claims to be ${claimed}'s record; ignored`,
   };
+}
+
+/** Records in the order a capped read keeps them: top-level files, completions, verifications, acks, the rest. */
+function byReadPriority<T extends { path: string }>(files: readonly T[], root: string): T[] {
+  const rank = (p: string): number => {
+    const rel = p.slice(root.length);
+    if (!rel.includes('/')) return 0;
+    if (/^(phases|adopted)\//.test(rel)) return 1;
+    if (rel.startsWith('verifications/')) return 2;
+    if (rel.startsWith('acks/')) return 3;
+    return 4;
+  };
+  return files
+    .map((f, i) => ({ f, i, r: rank(f.path) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.f);
 }

@@ -1,3 +1,4 @@
+import { approverSealSigner } from '../git/approverSeal';
 import { sessionPlan } from '../core/manifest';
 import { S2Error } from '../core/errors';
 import { appendToChain } from '../core/hashChain';
@@ -59,24 +60,29 @@ export async function approveBudget(
   const key = await loadApproverKey(plan.swarm, approver, s.env, ask);
   const file = recordPaths.approvals(approver);
   let written: ApprovalEntry | null = null;
-  await s.writer.write(`s2/approvals/${approver}`, `.s2/approvals/${approver}/`, (files) => {
-    const text = files.get(file) ?? '';
-    const entries = parseJsonLines(text, file).map((l) => l.value as ApprovalEntry);
-    const entry = signRecord(
-      appendToChain(entries, {
-        kind: 'approval',
+  await s.writer.write(
+    `s2/approvals/${approver}`,
+    `.s2/approvals/${approver}/`,
+    (files) => {
+      const text = files.get(file) ?? '';
+      const entries = parseJsonLines(text, file).map((l) => l.value as ApprovalEntry);
+      const entry = signRecord(
+        appendToChain(entries, {
+          kind: 'approval',
+          approver,
+          at: s.now().toISOString(),
+          scope,
+          addUsd,
+          note,
+        }) as unknown as Record<string, unknown>,
         approver,
-        at: s.now().toISOString(),
-        scope,
-        addUsd,
-        note,
-      }) as unknown as Record<string, unknown>,
-      approver,
-      key,
-    ) as unknown as ApprovalEntry;
-    written = entry;
-    return { files: { [file]: `${text}${JSON.stringify(entry)}\n` }, message: `approve ${scope} +$${addUsd}` };
-  });
+        key,
+      ) as unknown as ApprovalEntry;
+      written = entry;
+      return { files: { [file]: `${text}${JSON.stringify(entry)}\n` }, message: `approve ${scope} +$${addUsd}` };
+    },
+    approverSealSigner(approver, key),
+  );
   return written!;
 }
 

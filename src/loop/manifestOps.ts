@@ -1,3 +1,4 @@
+import { approverSealSigner } from '../git/approverSeal';
 import { S2Error } from '../core/errors';
 import { appendToChain } from '../core/hashChain';
 import { MANIFEST_PATH, parseManifest } from '../core/manifest';
@@ -70,28 +71,33 @@ export async function writeManifestApproval(
 ): Promise<ManifestApproval> {
   const file = manifestApprovalsPath(approver);
   let written: ManifestApproval | null = null;
-  await writer.write(approverBranch(approver), `.s2/approvals/${approver}/`, (files) => {
-    const text = files.get(file) ?? '';
-    const entries = parseJsonLines(text, file).map((l) => l.value as ManifestApproval);
-    const entry = signRecord(
-      appendToChain(entries, {
-        kind: 'manifest-approval',
+  await writer.write(
+    approverBranch(approver),
+    `.s2/approvals/${approver}/`,
+    (files) => {
+      const text = files.get(file) ?? '';
+      const entries = parseJsonLines(text, file).map((l) => l.value as ManifestApproval);
+      const entry = signRecord(
+        appendToChain(entries, {
+          kind: 'manifest-approval',
+          approver,
+          at: a.at,
+          manifest: a.manifest,
+          blob: a.blob,
+          parent: a.parent,
+          changed: [...a.changed],
+        }) as unknown as Record<string, unknown>,
         approver,
-        at: a.at,
-        manifest: a.manifest,
-        blob: a.blob,
-        parent: a.parent,
-        changed: [...a.changed],
-      }) as unknown as Record<string, unknown>,
-      approver,
-      privateKey,
-    ) as unknown as ManifestApproval;
-    written = entry;
-    return {
-      files: { [file]: `${text}${JSON.stringify(entry)}\n` },
-      message: `approve manifest ${a.manifest.slice(0, 12)}${a.parent ? '' : ' (genesis)'}`,
-    };
-  });
+        privateKey,
+      ) as unknown as ManifestApproval;
+      written = entry;
+      return {
+        files: { [file]: `${text}${JSON.stringify(entry)}\n` },
+        message: `approve manifest ${a.manifest.slice(0, 12)}${a.parent ? '' : ' (genesis)'}`,
+      };
+    },
+    approverSealSigner(approver, privateKey),
+  );
   return written!;
 }
 

@@ -1,5 +1,6 @@
 import { S2Error } from '../core/errors';
 import type { SwarmPlan } from '../core/manifest';
+import { staleAfterSeconds } from '../core/liveness';
 import type { Snapshot } from '../core/snapshot';
 import { computeView } from '../core/view';
 import type { SwarmView } from '../core/viewTypes';
@@ -110,9 +111,11 @@ export class SwarmSession {
 
   async store(plan: SwarmPlan): Promise<SessionStore> {
     const id = this.requireSession(plan);
-    if (this.storeCache) return this.storeCache;
-    const key = await loadPrivateKey(plan.swarm, id, this.env);
-    this.storeCache = new SessionStore(this.writer, id, key, this.now);
+    if (!this.storeCache) {
+      const key = await loadPrivateKey(plan.swarm, id, this.env);
+      this.storeCache = new SessionStore(this.writer, id, key, this.now);
+    }
+    this.storeCache.silenceAfterSeconds = staleAfterSeconds(plan);
     return this.storeCache;
   }
 }

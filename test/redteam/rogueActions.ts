@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { parseSeal, sealTrailer } from '../../src/core/recordSeal';
 import { keyPath } from '../../src/git/keyStore';
 import { RecordWriter } from '../../src/git/recordWriter';
 import { openRepo } from '../../src/git/repoContext';
@@ -105,7 +106,14 @@ function plant(ctx: RunContext, s: string, spec: NonNullable<RogueAction['rogue'
     return m ? Array.from({ length: Number(m[1]) }, (_, i) => `key${i}: ${i}`).join('\n') + '\n' : what;
   };
   for (const [file, what] of Object.entries(spec.set ?? {})) {
-    if (what === 'missing-tree') continue;
+    if (what === 'missing-tree' || what.startsWith('files:')) continue;
+    const mb = /^mb:(\d+)$/.exec(what);
+    if (mb) {
+      const data = Buffer.alloc(Number(mb[1]) << 20, 'k: v\n');
+      const oid = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, input: data }).toString().trim();
+      run(null, 'update-index', '--add', '--cacheinfo', `100644,${oid},${file}`);
+      continue;
+    }
     const [mode, oid] =
       what === 'gitlink'
         ? ['160000', fake()]
@@ -135,9 +143,23 @@ function plant(ctx: RunContext, s: string, spec: NonNullable<RogueAction['rogue'
   }
   let tree = run(null, 'write-tree', '--missing-ok');
   rmSync(index, { force: true });
-  for (const [file, what] of Object.entries(spec.set ?? {}))
+  for (const [file, what] of Object.entries(spec.set ?? {})) {
     if (what === 'missing-tree') tree = setEntry(tree, file.split('/'), fake());
-  const commit = git(dir, 'commit-tree', tree, '-p', tip, '-m', `rogue: ${s} edits ${spec.victim}`);
+    const n = /^files:(\d+)$/.exec(what);
+    // A folder of N entries, all the same small blob: what 100k files cost a reader, in seconds to build.
+    if (n) {
+      const one = blob('x: 1\n');
+      const lines = Array.from({ length: Number(n[1]) }, (_, i) => `100644 blob ${one}\tf${i}.yaml`);
+      tree = setEntry(tree, file.split('/'), run(`${lines.join('\n')}\n`, 'mktree'));
+    }
+  }
+  let message = `rogue: ${s} edits ${spec.victim}`;
+  if (spec.seal) {
+    const seq = parseSeal(git(dir, 'log', '-1', '--format=%B', tip))?.seq ?? 0;
+    const key = readFileSync(keyPath('test', s, { S2_HOME: ctx.f.home }), 'utf8');
+    message += `\n\n${sealTrailer({ session: s, tree, parents: [tip], seq: seq + 1 }, key)}`;
+  }
+  const commit = git(dir, 'commit-tree', tree, '-p', tip, '-m', message);
   if (ctx.f.topology === 'remote') git(dir, 'push', '-q', 'origin', `${commit}:${ref}`);
   else git(dir, 'update-ref', ref, commit, tip);
 }
@@ -194,6 +216,18 @@ export async function runRogue(ctx: RunContext, a: RogueAction, s: string): Prom
   if (r.localState) return editLocalState(ctx, s, r.localState);
   if (r.retarget) return retarget(ctx, s, r.retarget.victim);
   await withStore(ctx, s, signer, via, async (store) => {
+    if (r.adopt) {
+      const [session, phase] = r.adopt.split(':');
+      await store.commit({
+        status: (st) => ({
+          ...st,
+          heartbeatAt: ctx.nowIso,
+          adopted: [...st.adopted, { session: session!, phase: Number(phase), at: ctx.nowIso }],
+        }),
+        witness: { action: 'adopt', detail: r.adopt },
+        message: `rogue adopt ${r.adopt}`,
+      });
+    }
     if (r.status || r.help) {
       const helping = r.help
         ? {
@@ -227,11 +261,15 @@ export async function runRogue(ctx: RunContext, a: RogueAction, s: string): Prom
           kind: 'completion',
           session: s,
           phase: c.phase,
+          ...(c.forSession ? { forSession: c.forSession } : {}),
           commit,
           completedAt: ctx.nowIso,
           validations: validations as never,
         },
-        (st) => ({ ...st, state: 'idle', phase: c.phase, heartbeatAt: ctx.nowIso }),
+        (st) =>
+          c.forSession
+            ? { ...st, heartbeatAt: ctx.nowIso }
+            : { ...st, state: 'idle', phase: c.phase, heartbeatAt: ctx.nowIso },
       );
     }
     if (r.witness) await store.commit({ witness: r.witness, message: `rogue witness ${r.witness.action}` });

@@ -79,8 +79,12 @@ export interface InstructionAction extends ActionBase {
 export interface RogueSpec {
   /** Fields merged into the status, written around the guards. */
   readonly status?: Record<string, unknown>;
+  /** An adoption of `target` (SESSION:PHASE) in the actor's status, dated now, around `s2 adopt`'s guard. */
+  readonly adopt?: string;
   readonly completion?: {
     readonly phase: number;
+    /** Complete another session's phase (an adopted one). */
+    readonly forSession?: string;
     readonly commit?: 'unknown' | 'work' | string;
     readonly validations?: readonly Record<string, unknown>[];
   };
@@ -94,10 +98,12 @@ export interface RogueSpec {
    * Raw git on another branch (`victim`: a session, or `approvals/<id>`), one fast-forward
    * commit that nobody sealed: `set` a path to a gitlink, a missing blob, a missing tree or a
    * text; `remove` paths; `truncate` a file to its first `keep` lines; `restore` a file as it
-   * was `back` commits ago (a replay).
+   * was `back` commits ago (a replay). `set` also takes `files:N` (a folder of N files) and
+   * `mb:N` (a blob of N MB). `seal`: sealed with the actor's key, for a rogue's own branch.
    */
   readonly plant?: {
     readonly victim: string;
+    readonly seal?: boolean;
     readonly set?: Readonly<Record<string, string>>;
     readonly remove?: readonly string[];
     readonly truncate?: { readonly path: string; readonly keep: number };

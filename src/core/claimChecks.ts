@@ -1,0 +1,140 @@
+import { awaitingInputOf } from './awaitingInput';
+import { CompletionStatus, CompletionTable } from './completions';
+import { staleAfterSeconds } from './liveness';
+import { CLOCK_SKEW_SECONDS } from './recordTimes';
+import type { StatusRecord } from './records';
+import type { SessionSnapshot, Snapshot } from './snapshot';
+import type { Violation } from './viewTypes';
+
+/**
+ * Claims a session makes about others that the view checks against the others' own records
+ * (issue #20 item 9): an adoption must be of a session that was stuck when it was made, and a
+ * completion counts only when its phase's needs were met when it was made. A claim that
+ * fails is reported on the claimant and does not count: no unblocking, no progress.
+ */
+
+/** Why `target` (by its own records) could be adopted at `at`, or null when it was alive then. */
+export function adoptableAt(snap: Snapshot, target: string, at: string): string | null {
+  const st: StatusRecord | null = snap.sessions[target]?.status ?? null;
+  if (!st) return 'it had never reported';
+  const t = Date.parse(at);
+  const h = Date.parse(st.heartbeatAt);
+  if (!Number.isFinite(t) || !Number.isFinite(h)) return null;
+  const lease = staleAfterSeconds(snap.plan);
+  // A silence the target recorded itself (signed, sealed) covers an adoption made during it.
+  for (const s of st.silences ?? []) {
+    const from = Date.parse(s.from);
+    const to = Date.parse(s.to);
+    if ((t - from) / 1000 > lease && t <= to + CLOCK_SKEW_SECONDS * 1000)
+      return `it was silent from ${s.from} to ${s.to}`;
+  }
+  if (h > t) return null; // it wrote since, and recorded no silence then: it was alive
+  // Nothing the target wrote is newer than the adoption: its status then is its status now.
+  if ((t - h) / 1000 > lease) return `its heartbeat was ${Math.round((t - h) / 1000)} s old`;
+  if (st.state === 'error') return 'it was in error';
+  if (awaitingInputOf(snap.plan, st, new Date(t))?.stuck) return 'it waited for a person';
+  return null;
+}
+
+/**
+ * Adoptions of a session that was alive when they were made are `ADOPTION_INVALID` on the
+ * adopter and are taken out of the snapshot, so they neither block the owner nor make an
+ * adopted completion count.
+ */
+export function screenAdoptions(snap: Snapshot, violations: Violation[]): Snapshot {
+  let changed = false;
+  const sessions: Record<string, SessionSnapshot> = {};
+  for (const [id, s] of Object.entries(snap.sessions)) {
+    const adopted = s.status?.adopted ?? [];
+    const kept = adopted.filter((a) => {
+      if (a.session !== id && snap.plan.sessions.some((p) => p.id === a.session) && adoptableAt(snap, a.session, a.at))
+        return true;
+      violations.push({
+        code: 'ADOPTION_INVALID',
+        session: id,
+        severity: 'error',
+        ref: `${a.session}:${a.phase}`,
+        message: `${id} claims to have adopted ${a.session}:${a.phase} at ${a.at.slice(0, 40)}, but ${a.session} was alive then (by its own records); only a stuck session's phase can be adopted, so the adoption does not count`,
+      });
+      return false;
+    });
+    sessions[id] = kept.length === adopted.length ? s : { ...s, status: { ...s.status!, adopted: kept } };
+    if (kept.length !== adopted.length) changed = true;
+  }
+  return changed ? { ...snap, sessions } : snap;
+}
+
+/**
+ * A completion counts only when its predecessor counts and every need of its phase had a
+ * counted completion (verified, when the policy requires it) no later than the completion
+ * itself (within the clock skew). Computed as a least fixed point, so completions that only
+ * satisfy each other (a cycle of needs written around the guards) never count. Those that do
+ * not count are `NEEDS_UNMET` on the claimant (the author: the adopter for an adopted phase),
+ * or `PHASE_SKIPPED` when it is their predecessor that stopped counting.
+ */
+export function enforceNeeds(
+  snap: Snapshot,
+  table: CompletionTable,
+  now: Date,
+  violations: Violation[],
+): CompletionTable {
+  const plan = snap.plan;
+  const skew = CLOCK_SKEW_SECONDS * 1000;
+  const counted = new Set<string>();
+  const key = (s: string, n: number): string => `${s}:${n}`;
+  const timeOf = (c: CompletionStatus): number => (c.author === 'manifest' ? 0 : Date.parse(c.record.completedAt));
+  const unmetNeeds = (sid: string, n: number, c: CompletionStatus): string[] => {
+    if (c.author === 'manifest') return [];
+    const at = timeOf(c);
+    const needs = plan.sessions.find((p) => p.id === sid)!.phases[n - 1]?.needs ?? [];
+    if (needs.length && !(at <= now.getTime() + skew)) return needs.map((x) => key(x.session, x.phase));
+    return needs
+      .filter((x) => {
+        const nc = table.get(x.session)?.get(x.phase);
+        if (!nc || !counted.has(key(x.session, x.phase))) return true;
+        if (plan.verification === 'required' && nc.verifiedBy.length === 0 && nc.author !== 'manifest') return true;
+        return !(timeOf(nc) <= at + skew);
+      })
+      .map((x) => key(x.session, x.phase));
+  };
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const sp of plan.sessions) {
+      const t = table.get(sp.id)!;
+      for (let n = 1; n <= sp.phaseCount; n++) {
+        const c = t.get(n);
+        if (!c?.valid) break;
+        if (counted.has(key(sp.id, n))) continue;
+        if (unmetNeeds(sp.id, n, c).length) break;
+        counted.add(key(sp.id, n));
+        changed = true;
+      }
+    }
+  }
+  let out: Map<string, Map<number, CompletionStatus>> | null = null;
+  for (const sp of plan.sessions) {
+    for (const [n, c] of [...table.get(sp.id)!].sort((a, b) => a[0] - b[0])) {
+      if (!c.valid || counted.has(key(sp.id, n))) continue;
+      out ??= new Map([...table].map(([s, m]) => [s, new Map(m)]));
+      out.get(sp.id)!.set(n, { ...c, valid: false });
+      const ref = key(sp.id, n);
+      if (n > 1 && !counted.has(key(sp.id, n - 1)))
+        violations.push({
+          code: 'PHASE_SKIPPED',
+          session: sp.id,
+          severity: 'error',
+          ref,
+          message: `${sp.id} recorded phase ${n} complete, but phase ${n - 1} does not count`,
+        });
+      else
+        violations.push({
+          code: 'NEEDS_UNMET',
+          session: c.author,
+          severity: 'error',
+          ref,
+          message: `${c.author} completed ${ref} at ${c.record.completedAt.slice(0, 40)}, but its needs ${unmetNeeds(sp.id, n, c).join(', ')} were not met then; it does not count`,
+        });
+    }
+  }
+  return out ?? table;
+}

@@ -156,18 +156,22 @@ export function criticalPath(plan: SwarmPlan, table: CompletionTable, waits: rea
     const k = `${e.from}:${e.fromPhase}`;
     (declared.get(k) ?? declared.set(k, []).get(k)!).push({ session: e.to, phase: e.toPhase });
   }
-  const memo = new Map<string, string[]>();
+  // Each phase's longest chain is kept as its length and the next step, not as a copied
+  // array: copying made this quadratic in the chain length, the largest cost of the view at
+  // 1000 sessions. The path is spelled out once, for the winner.
+  const memo = new Map<string, { len: number; next: string | null }>();
   const byId = new Map(plan.sessions.map((x) => [x.id, x]));
   const visiting = new Set<string>();
   const open = (s: string, n: number): boolean => !table.get(s)?.get(n)?.valid;
-  const longest = (s: string, n: number): string[] => {
+  const longest = (s: string, n: number): number => {
     const key = `${s}:${n}`;
     const hit = memo.get(key);
-    if (hit) return hit;
-    if (visiting.has(key)) return [];
+    if (hit) return hit.len;
+    if (visiting.has(key)) return 0;
     visiting.add(key);
     const sp = byId.get(s)!;
-    let best: string[] = [];
+    let best = 0;
+    let next: string | null = null;
     const deps = [
       ...(n > 1 ? [{ session: s, phase: n - 1 }] : []),
       ...sp.phases[n - 1]!.needs,
@@ -175,22 +179,30 @@ export function criticalPath(plan: SwarmPlan, table: CompletionTable, waits: rea
     ];
     for (const d of deps) {
       if (!byId.get(d.session)?.phases[d.phase - 1] || !open(d.session, d.phase)) continue;
-      const p = longest(d.session, d.phase);
-      if (p.length > best.length) best = p;
+      const len = longest(d.session, d.phase);
+      if (len > best) {
+        best = len;
+        next = `${d.session}:${d.phase}`;
+      }
     }
     visiting.delete(key);
-    const path = [...best, key];
-    memo.set(key, path);
-    return path;
+    memo.set(key, { len: best + 1, next });
+    return best + 1;
   };
-  let best: string[] = [];
+  let bestLen = 0;
+  let bestKey: string | null = null;
   for (const s of plan.sessions) {
     for (let n = s.phaseCount; n >= 1; n--) {
       if (!open(s.id, n)) break;
-      const p = longest(s.id, n);
-      if (p.length > best.length) best = p;
+      const len = longest(s.id, n);
+      if (len > bestLen) {
+        bestLen = len;
+        bestKey = `${s.id}:${n}`;
+      }
       break; // the last open phase of a session dominates its earlier ones
     }
   }
-  return best;
+  const path: string[] = [];
+  for (let k = bestKey; k !== null && path.length < bestLen; k = memo.get(k)?.next ?? null) path.push(k);
+  return path.reverse();
 }

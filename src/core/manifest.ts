@@ -309,8 +309,16 @@ function resolveAgent(
   return { runtime, command: own?.command ?? swarmCommand ?? DEFAULT_AGENT_COMMAND[runtime] };
 }
 
+/** Sessions by id, built once per plan (plans are immutable): lookups in the view stay O(1) at 1000 sessions. */
+const sessionsById = new WeakMap<SwarmPlan, ReadonlyMap<string, SessionPlan>>();
+
 export function sessionPlan(plan: SwarmPlan, id: string): SessionPlan | undefined {
-  return plan.sessions.find((s) => s.id === id);
+  let byId = sessionsById.get(plan);
+  if (!byId) {
+    byId = new Map(plan.sessions.map((s) => [s.id, s]));
+    sessionsById.set(plan, byId);
+  }
+  return byId.get(id);
 }
 
 export function phasePlan(plan: SwarmPlan, ref: PhaseRef): PhasePlan | undefined {

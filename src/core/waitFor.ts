@@ -1,5 +1,5 @@
 import { CompletionTable, satisfiesNeed } from './completions';
-import type { SwarmPlan } from './manifest';
+import { sessionPlan, type SwarmPlan } from './manifest';
 import { formatPhaseRef, isPhaseRef, parsePhaseRef } from './phaseRef';
 import { buildGraph, cycles, deadlockedNodes, Graph, reachableFrom, reverse, withoutEdge } from './graph';
 import type { Snapshot } from './snapshot';
@@ -57,7 +57,7 @@ export function buildWaitFor(snap: Snapshot, table: CompletionTable, violations:
     for (const b of snap.sessions[s.id]?.status?.blockedOn ?? []) {
       if (!isPhaseRef(b.on)) continue;
       const ref = parsePhaseRef(b.on);
-      const target = ref.session === s.id ? undefined : plan.sessions.find((x) => x.id === ref.session);
+      const target = ref.session === s.id ? undefined : sessionPlan(plan, ref.session);
       if (!target || ref.phase > target.phaseCount) {
         // A wait on a phase nobody has would be an edge to nowhere: every reader's gang-up plan
         // would look the phase up and fail, so one status record could blind the swarm.
@@ -90,15 +90,27 @@ export function buildWaitFor(snap: Snapshot, table: CompletionTable, violations:
   return { edges, graph, current };
 }
 
+/** The wait edges grouped by the session waited on, in edge order (once per view, not a scan per blocker). */
+export function edgesInto(wf: WaitFor): ReadonlyMap<string, readonly WaitEdge[]> {
+  const out = new Map<string, WaitEdge[]>();
+  for (const e of wf.edges) {
+    const list = out.get(e.to);
+    if (list) list.push(e);
+    else out.set(e.to, [e]);
+  }
+  return out;
+}
+
 /** Blockers ranked by how many sessions wait on them, directly or through others. */
 export function rankBlockers(wf: WaitFor, stalled: (session: string) => boolean): BlockerView[] {
   const rev = reverse(wf.graph);
+  const into = edgesInto(wf);
   const out: BlockerView[] = [];
   for (const [session, waiters] of rev) {
     if (waiters.length === 0) continue;
     const transitive = [...reachableFrom(rev, session)].filter((s) => s !== session);
     const phases = [
-      ...new Set(wf.edges.filter((e) => e.to === session).map((e) => formatPhaseRef({ session, phase: e.toPhase }))),
+      ...new Set((into.get(session) ?? []).map((e) => formatPhaseRef({ session, phase: e.toPhase }))),
     ].sort(byPhaseRef);
     out.push({ session, phases, blocks: [...waiters], transitive: transitive.length, stalled: stalled(session) });
   }

@@ -69,7 +69,7 @@ export const FULL: BenchConfig = {
   },
   // 7 to 5000 sessions: the view's fit (linear in sessions, issue #18); 5000 is a few seconds in all.
   engineSizes: [7, 50, 200, 1000, 2000, 5000],
-  engineRuns: (n) => (n >= 5000 ? 5 : n >= 2000 ? 7 : n >= 1000 ? 11 : n >= 200 ? 31 : 101),
+  engineRuns: (n) => (n >= 5000 ? 3 : n >= 2000 ? 5 : n >= 1000 ? 11 : n >= 200 ? 31 : 101),
   verifyMs: 700,
   matrixSessions: 50,
   keep: false,

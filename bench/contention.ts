@@ -110,7 +110,8 @@ export async function benchPerSessionBranches(
   const out = await git(bare, ['cat-file', '--batch'], {
     input: gen.ids.map((id) => `refs/heads/s2/sessions/${id}:.s2/sessions/${id}/status.yaml`).join('\n') + '\n',
   });
-  const seqs = [...out.stdout.matchAll(/^seq: (\d+)$/gm)].map((m) => Number(m[1]));
+  // Records in format 2 (JSON, `"seq": 12,`) or format 1 (YAML, `seq: 12`).
+  const seqs = [...out.stdout.matchAll(/^\s*"?seq"?: (\d+),?$/gm)].map((m) => Number(m[1]));
   const landed = gen.ids.map((id, i) => (seqs[i] ?? 0) - gen.statusSeq[id]!);
   const lost = acked.reduce((a, x, i) => a + Math.max(0, x - landed[i]!), 0);
   const total = landed.reduce((a, b) => a + b, 0);

@@ -286,3 +286,52 @@ export function benchMatrix(sessions: number, runs: number): MatrixBenchResult {
     serializeMs: median(ser),
   };
 }
+
+/** How the view's time grows with sessions: a least-squares line, and the exponent of a power law. */
+export interface ViewFit {
+  /** t ≈ interceptMs + perSessionMs · N over every size measured. */
+  readonly interceptMs: number;
+  readonly perSessionMs: number;
+  readonly r2: number;
+  /** k in t ∝ N^k, fitted on log-log over the sizes ≥ 200 (below that, fixed costs dominate); 1 is linear. */
+  readonly exponent: number;
+  readonly sizes: readonly number[];
+}
+
+export function fitView(views: readonly ViewBenchResult[]): ViewFit | null {
+  if (views.length < 3) return null;
+  const xs = views.map((v) => v.sessions);
+  const ys = views.map((v) => v.medianMs);
+  const line = leastSquares(xs, ys);
+  const big = views.filter((v) => v.sessions >= 200);
+  const log =
+    big.length >= 2
+      ? leastSquares(
+          big.map((v) => Math.log(v.sessions)),
+          big.map((v) => Math.log(v.medianMs)),
+        )
+      : null;
+  return {
+    interceptMs: line.a,
+    perSessionMs: line.b,
+    r2: line.r2,
+    exponent: log ? log.b : NaN,
+    sizes: xs,
+  };
+}
+
+function leastSquares(xs: readonly number[], ys: readonly number[]): { a: number; b: number; r2: number } {
+  const n = xs.length;
+  const mx = xs.reduce((a, x) => a + x, 0) / n;
+  const my = ys.reduce((a, y) => a + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+    syy += (ys[i]! - my) ** 2;
+  }
+  const b = sxx ? sxy / sxx : 0;
+  return { a: my - b * mx, b, r2: syy ? (sxy * sxy) / (sxx * syy) : 1 };
+}

@@ -67,8 +67,9 @@ export const FULL: BenchConfig = {
     worktree: { intervalSeconds: 30, probeSeconds: 1, jitter: 0.2 },
     remote: { intervalSeconds: 3, probeSeconds: 1, jitter: 0.2 },
   },
-  engineSizes: [7, 50, 200, 1000],
-  engineRuns: (n) => (n >= 1000 ? 11 : n >= 200 ? 31 : 101),
+  // 7 to 5000 sessions: the view's fit (linear in sessions, issue #18); 5000 is a few seconds in all.
+  engineSizes: [7, 50, 200, 1000, 2000, 5000],
+  engineRuns: (n) => (n >= 5000 ? 3 : n >= 2000 ? 5 : n >= 1000 ? 11 : n >= 200 ? 31 : 101),
   verifyMs: 700,
   matrixSessions: 50,
   keep: false,

@@ -15,7 +15,8 @@ import {
 import { generateKeyPair, signRecord } from '../../src/core/signing';
 import { hashObject } from '../../src/git/gitObjects';
 import { keyPath } from '../../src/git/keyStore';
-import { toYaml } from '../../src/git/recordCodec';
+import { encodeRecord } from '../../src/git/recordCodec';
+import { sealTrailer } from '../../src/core/recordSeal';
 import { emptyStatus } from '../../src/git/sessionStore';
 import { signInstruction } from '../../src/core/instructionSignature';
 import { manifestDigest } from '../../src/core/manifestTrust';
@@ -291,7 +292,7 @@ export async function generateSwarm(dir: string, home: string, spec: SwarmSpec):
               },
             ],
           };
-          files.push([recordPaths.phase(p.id, e.k), toYaml(sign(rec))]);
+          files.push([recordPaths.phase(p.id, e.k), encodeRecord(sign(rec))]);
           files.push([
             recordPaths.witness(p.id),
             append(witness, {
@@ -329,7 +330,7 @@ export async function generateSwarm(dir: string, home: string, spec: SwarmSpec):
             commands: [{ command: 'npm test', exitCode: 0, durationMs: 900, outputTail: 'ok', timedOut: false }],
             detail: '',
           };
-          files.push([recordPaths.verification(p.id, prev.id, e.k), toYaml(sign(rec))]);
+          files.push([recordPaths.verification(p.id, prev.id, e.k), encodeRecord(sign(rec))]);
           files.push([
             recordPaths.witness(p.id),
             append(witness, {
@@ -352,7 +353,7 @@ export async function generateSwarm(dir: string, home: string, spec: SwarmSpec):
             outcome: 'started',
             detail: `phase ${p.completed + 1}`,
           };
-          files.push([recordPaths.ack(p.id, idd), toYaml(sign(rec))]);
+          files.push([recordPaths.ack(p.id, idd), encodeRecord(sign(rec))]);
           files.push([
             recordPaths.witness(p.id),
             append(witness, { kind: 'witness', session: p.id, at: when, action: 'ack', detail: `${idd} started` }),
@@ -382,7 +383,7 @@ export async function generateSwarm(dir: string, home: string, spec: SwarmSpec):
       status = sign(unsigned as StatusRecord);
       records++;
       // Later writers keep the newest file content: dedupe paths (witness may appear twice in one commit).
-      const byPath = new Map<string, string>([[recordPaths.status(p.id), toYaml(status)], ...files]);
+      const byPath = new Map<string, string>([[recordPaths.status(p.id), encodeRecord(status)], ...files]);
       s2.push(
         `commit refs/heads/${branch}\nauthor ${AUTHOR(branch)} ${t} +0000\ncommitter ${AUTHOR(branch)} ${t} +0000\n`,
         data(`${message}\n\ns2-session: ${p.id}\n`),
@@ -398,6 +399,7 @@ export async function generateSwarm(dir: string, home: string, spec: SwarmSpec):
   const generateMs = nowMs() - t0 - importMs;
   const ti2 = nowMs();
   await git(dir, ['fast-import', '--quiet', '--done'], { input: s2.join('') });
+  await sealTips(dir, priv, epoch);
   importMs += nowMs() - ti2;
   const tg = nowMs();
   if (!spec.noGc) await git(dir, ['gc', '-q']);
@@ -405,4 +407,25 @@ export async function generateSwarm(dir: string, home: string, spec: SwarmSpec):
   const gcMs = nowMs() - tg;
   await git(dir, ['reset', '-q', '--hard', 'main']);
   return { dir, home, swarm, ids, plan, statusSeq, completed, sessionCommits, records, generateMs, importMs, gcMs };
+}
+
+/**
+ * Seal every session branch as its owner's writer does (docs/TRUST.md, "Seals"): one more
+ * commit on each tip, same tree, whose message carries the owner's seal over that tree and
+ * its parent. Readers stop at the first commit the owner sealed, so sealing the tip is what
+ * a real branch — every commit sealed — costs a reader. One for-each-ref and one fast-import.
+ */
+async function sealTips(dir: string, priv: ReadonlyMap<string, string>, epoch: number): Promise<void> {
+  const refs = await git(dir, ['for-each-ref', '--format=%(refname) %(objectname) %(tree)', 'refs/heads/s2/sessions/']);
+  const out: string[] = [];
+  for (const line of refs.stdout.split('\n').filter(Boolean)) {
+    const [ref, tip, tree] = line.split(' ') as [string, string, string];
+    const id = ref.slice('refs/heads/s2/sessions/'.length);
+    const seal = sealTrailer({ session: id, tree, parents: [tip], seq: 1 }, priv.get(id)!);
+    const who = `${AUTHOR(`s2/sessions/${id}`)} ${epoch} +0000`;
+    out.push(`commit ${ref}\nauthor ${who}\ncommitter ${who}\n`, data(`heartbeat\n\ns2-session: ${id}\n${seal}\n`));
+    out.push(`from ${tip}\n\n`);
+  }
+  out.push('done\n');
+  await git(dir, ['fast-import', '--quiet', '--done'], { input: out.join('') });
 }

@@ -1,6 +1,6 @@
 import { sessionPlan, type SwarmPlan } from './manifest';
 import type { HelpClaim } from './records';
-import type { WaitFor } from './waitFor';
+import { edgesInto, type WaitFor } from './waitFor';
 import type { BlockerView, GangUpPlan, GangUpTask } from './viewTypes';
 
 /**
@@ -44,8 +44,10 @@ export function planGangUp(
 ): GangUpPlan[] {
   const out: GangUpPlan[] = [];
   const busy = new Set(claims.map((c) => c.helper));
+  const into = edgesInto(wf);
   for (const b of blockers) {
-    const phases = [...new Set(wf.edges.filter((e) => e.to === b.session).map((e) => e.toPhase))].sort((x, y) => x - y);
+    const waits = into.get(b.session) ?? [];
+    const phases = [...new Set(waits.map((e) => e.toPhase))].sort((x, y) => x - y);
     for (const phase of phases) {
       const onThis = claims.filter((c) => c.claim.session === b.session && c.claim.phase === phase);
       const taken = new Set(onThis.map((c) => c.claim.task));
@@ -56,8 +58,8 @@ export function planGangUp(
         claimed: true,
       }));
       let room = plan.polling.maxHelpersPerBlocker - onThis.length;
-      const candidates = wf.edges
-        .filter((e) => e.to === b.session && e.toPhase === phase)
+      const candidates = waits
+        .filter((e) => e.toPhase === phase)
         .map((e) => e.from)
         .filter((h, i, all) => all.indexOf(h) === i && !busy.has(h) && !unavailable(h) && h !== b.session)
         .map((h) => ({ h, score: expertiseOverlap(plan, h, b.session, phase) }))

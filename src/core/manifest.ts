@@ -3,7 +3,7 @@ import { isSafeName, SAFE_NAME_RULE } from './names';
 import { S2Error } from './errors';
 import { formatPhaseRef, isPhaseRef, parsePhaseRef, PhaseRef } from './phaseRef';
 import { knownKeysAt, nearestKey } from './schemaKeys';
-import { parseYaml } from './yamlText';
+import { parseYaml, YamlLimits } from './yamlText';
 
 /**
  * The swarm manifest, `.s2/swarm.yaml` on the coordination branch. The zod schema is the
@@ -177,9 +177,16 @@ export interface SwarmPlan {
 
 export const MANIFEST_PATH = '.s2/swarm.yaml';
 
+/**
+ * The manifest's own cap, above the general YAML one: a session with its key and needs takes
+ * about 20 lines, so 1000 sessions pass 20,000. Parsing is linear (yamlText.ts), and this
+ * bounds a 10,000-session swarm's manifest; past it the text is refused before parsing.
+ */
+export const MANIFEST_LIMITS: YamlLimits = { maxBytes: 8 << 20, maxEntries: 250_000 };
+
 /** Parse and normalize manifest text; errors name the file and the line. */
 export function parseManifest(text: string, file = MANIFEST_PATH): SwarmPlan {
-  const { value, lineOf } = parseYaml(text, file);
+  const { value, lineOf } = parseYaml(text, file, MANIFEST_LIMITS);
   const parsed = Manifest.safeParse(value);
   if (!parsed.success) {
     const lines = parsed.error.issues.flatMap((i) => {
@@ -302,8 +309,16 @@ function resolveAgent(
   return { runtime, command: own?.command ?? swarmCommand ?? DEFAULT_AGENT_COMMAND[runtime] };
 }
 
+/** Sessions by id, built once per plan (plans are immutable): lookups in the view stay O(1) at 1000 sessions. */
+const sessionsById = new WeakMap<SwarmPlan, ReadonlyMap<string, SessionPlan>>();
+
 export function sessionPlan(plan: SwarmPlan, id: string): SessionPlan | undefined {
-  return plan.sessions.find((s) => s.id === id);
+  let byId = sessionsById.get(plan);
+  if (!byId) {
+    byId = new Map(plan.sessions.map((s) => [s.id, s]));
+    sessionsById.set(plan, byId);
+  }
+  return byId.get(id);
 }
 
 export function phasePlan(plan: SwarmPlan, ref: PhaseRef): PhasePlan | undefined {

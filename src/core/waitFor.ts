@@ -1,5 +1,5 @@
 import { CompletionTable, satisfiesNeed } from './completions';
-import type { SwarmPlan } from './manifest';
+import { sessionPlan, type SwarmPlan } from './manifest';
 import { formatPhaseRef, isPhaseRef, parsePhaseRef } from './phaseRef';
 import { buildGraph, cycles, deadlockedNodes, Graph, reachableFrom, reverse, withoutEdge } from './graph';
 import type { Snapshot } from './snapshot';
@@ -57,7 +57,7 @@ export function buildWaitFor(snap: Snapshot, table: CompletionTable, violations:
     for (const b of snap.sessions[s.id]?.status?.blockedOn ?? []) {
       if (!isPhaseRef(b.on)) continue;
       const ref = parsePhaseRef(b.on);
-      const target = ref.session === s.id ? undefined : plan.sessions.find((x) => x.id === ref.session);
+      const target = ref.session === s.id ? undefined : sessionPlan(plan, ref.session);
       if (!target || ref.phase > target.phaseCount) {
         // A wait on a phase nobody has would be an edge to nowhere: every reader's gang-up plan
         // would look the phase up and fail, so one status record could blind the swarm.
@@ -90,15 +90,27 @@ export function buildWaitFor(snap: Snapshot, table: CompletionTable, violations:
   return { edges, graph, current };
 }
 
+/** The wait edges grouped by the session waited on, in edge order (once per view, not a scan per blocker). */
+export function edgesInto(wf: WaitFor): ReadonlyMap<string, readonly WaitEdge[]> {
+  const out = new Map<string, WaitEdge[]>();
+  for (const e of wf.edges) {
+    const list = out.get(e.to);
+    if (list) list.push(e);
+    else out.set(e.to, [e]);
+  }
+  return out;
+}
+
 /** Blockers ranked by how many sessions wait on them, directly or through others. */
 export function rankBlockers(wf: WaitFor, stalled: (session: string) => boolean): BlockerView[] {
   const rev = reverse(wf.graph);
+  const into = edgesInto(wf);
   const out: BlockerView[] = [];
   for (const [session, waiters] of rev) {
     if (waiters.length === 0) continue;
     const transitive = [...reachableFrom(rev, session)].filter((s) => s !== session);
     const phases = [
-      ...new Set(wf.edges.filter((e) => e.to === session).map((e) => formatPhaseRef({ session, phase: e.toPhase }))),
+      ...new Set((into.get(session) ?? []).map((e) => formatPhaseRef({ session, phase: e.toPhase }))),
     ].sort(byPhaseRef);
     out.push({ session, phases, blocks: [...waiters], transitive: transitive.length, stalled: stalled(session) });
   }
@@ -156,18 +168,22 @@ export function criticalPath(plan: SwarmPlan, table: CompletionTable, waits: rea
     const k = `${e.from}:${e.fromPhase}`;
     (declared.get(k) ?? declared.set(k, []).get(k)!).push({ session: e.to, phase: e.toPhase });
   }
-  const memo = new Map<string, string[]>();
+  // Each phase's longest chain is kept as its length and the next step, not as a copied
+  // array: copying made this quadratic in the chain length, the largest cost of the view at
+  // 1000 sessions. The path is spelled out once, for the winner.
+  const memo = new Map<string, { len: number; next: string | null }>();
   const byId = new Map(plan.sessions.map((x) => [x.id, x]));
   const visiting = new Set<string>();
   const open = (s: string, n: number): boolean => !table.get(s)?.get(n)?.valid;
-  const longest = (s: string, n: number): string[] => {
+  const longest = (s: string, n: number): number => {
     const key = `${s}:${n}`;
     const hit = memo.get(key);
-    if (hit) return hit;
-    if (visiting.has(key)) return [];
+    if (hit) return hit.len;
+    if (visiting.has(key)) return 0;
     visiting.add(key);
     const sp = byId.get(s)!;
-    let best: string[] = [];
+    let best = 0;
+    let next: string | null = null;
     const deps = [
       ...(n > 1 ? [{ session: s, phase: n - 1 }] : []),
       ...sp.phases[n - 1]!.needs,
@@ -175,22 +191,30 @@ export function criticalPath(plan: SwarmPlan, table: CompletionTable, waits: rea
     ];
     for (const d of deps) {
       if (!byId.get(d.session)?.phases[d.phase - 1] || !open(d.session, d.phase)) continue;
-      const p = longest(d.session, d.phase);
-      if (p.length > best.length) best = p;
+      const len = longest(d.session, d.phase);
+      if (len > best) {
+        best = len;
+        next = `${d.session}:${d.phase}`;
+      }
     }
     visiting.delete(key);
-    const path = [...best, key];
-    memo.set(key, path);
-    return path;
+    memo.set(key, { len: best + 1, next });
+    return best + 1;
   };
-  let best: string[] = [];
+  let bestLen = 0;
+  let bestKey: string | null = null;
   for (const s of plan.sessions) {
     for (let n = s.phaseCount; n >= 1; n--) {
       if (!open(s.id, n)) break;
-      const p = longest(s.id, n);
-      if (p.length > best.length) best = p;
+      const len = longest(s.id, n);
+      if (len > bestLen) {
+        bestLen = len;
+        bestKey = `${s.id}:${n}`;
+      }
       break; // the last open phase of a session dominates its earlier ones
     }
   }
-  return best;
+  const path: string[] = [];
+  for (let k = bestKey; k !== null && path.length < bestLen; k = memo.get(k)?.next ?? null) path.push(k);
+  return path.reverse();
 }

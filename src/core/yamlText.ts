@@ -1,3 +1,4 @@
+import { CORE_SCHEMA, load } from 'js-yaml';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import { S2Error } from './errors';
 
@@ -39,6 +40,35 @@ export function parseYaml(
       `${file}: about ${entries} entries, more than the ${limits.maxEntries} a file of this kind may hold; not parsed`,
       { file },
     );
+  const fast = fastParse(text);
+  if (fast !== NOT_FAST) return { value: fast, lineOf: (path) => documentOf(text, file).lineOf(path) };
+  return documentOf(text, file);
+}
+
+const NOT_FAST = Symbol('not fast');
+
+/**
+ * The fast path: js-yaml (YAML 1.2 core schema, the same values as the `yaml` library's
+ * default) parses a manifest or a record ~20× faster than the `yaml` document API, which was
+ * most of a cold read (bench/PROFILE.md). It refuses duplicate keys itself. Text with anchors
+ * or aliases (`&`, `*` anywhere) is left to the `yaml` library, which bounds alias expansion;
+ * so is anything js-yaml refuses, so that every error keeps its message and its line.
+ */
+function fastParse(text: string): unknown {
+  if (text.includes('&') || text.includes('*')) return NOT_FAST;
+  try {
+    const v = load(text, { schema: CORE_SCHEMA });
+    return v === undefined ? null : v;
+  } catch {
+    return NOT_FAST;
+  }
+}
+
+/** The `yaml` library's document: errors with lines, duplicate keys by line, and `lineOf`. */
+function documentOf(
+  text: string,
+  file: string,
+): { value: unknown; lineOf: (path: (string | number)[]) => number | undefined } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   if (!doc.errors.length) {

@@ -49,6 +49,7 @@ export class CatFileBatch {
       this.chunks = [];
       this.chunkBytes = 0;
       this.need = 0;
+      this.outgoing = [];
       for (const p of q) p.reject(new S2Error('GIT_FAILED', `git cat-file --batch in ${this.cwd}: ${why}`));
     };
     child.on('error', (e) => fail(e.message));
@@ -90,15 +91,54 @@ export class CatFileBatch {
     }
   }
 
-  /** The object named by `name` (an oid, a ref, `rev:path`), or null when there is none. */
+  /** Names asked for since the last flush: written to cat-file in one write, not one per object. */
+  private outgoing: string[] = [];
+  private flushScheduled = false;
+  /** One timer holds the event loop while requests are pending (the pipes themselves are unref'd). */
+  private keepAlive: NodeJS.Timeout | null = null;
+
+  /**
+   * The object named by `name` (an oid, a ref, `rev:path`), or null when there is none.
+   * Requests made in the same turn of the event loop go out in one write: a reader that asks
+   * for many objects at once (sessions read concurrently) costs one syscall per batch and
+   * keeps cat-file busy while Node parses, instead of a round trip per object.
+   */
   read(name: string): Promise<GitObject | null> {
     if (/[\n\r]/.test(name)) return Promise.reject(new S2Error('USAGE', `bad object name ${JSON.stringify(name)}`));
-    const child = this.start();
-    const keepAlive = setTimeout(() => undefined, 2_147_483_647);
+    this.start();
+    this.keepAlive ??= setInterval(() => undefined, 1 << 30);
     return new Promise<GitObject | null>((resolve, reject) => {
-      this.queue.push({ resolve, reject });
-      child.stdin.write(`${name}\n`);
-    }).finally(() => clearTimeout(keepAlive));
+      const done = (): void => {
+        if (this.queue.length === 0 && this.keepAlive) {
+          clearInterval(this.keepAlive);
+          this.keepAlive = null;
+        }
+      };
+      this.queue.push({
+        resolve: (o) => {
+          done();
+          resolve(o);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
+      });
+      this.outgoing.push(name);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    // A child that died meanwhile has already failed every pending request and cleared `outgoing` (fail()).
+    if (!this.outgoing.length || !this.child) return;
+    const text = `${this.outgoing.join('\n')}\n`;
+    this.outgoing = [];
+    this.child.stdin.write(text);
   }
 
   dispose(): void {

@@ -1,5 +1,5 @@
 import { parseSeal, verifySeal } from '../core/recordSeal';
-import type { CatFileBatch } from './catFile';
+import type { GitObject } from './catFile';
 import { parseCommit } from './gitObjects';
 
 /**
@@ -23,8 +23,13 @@ export interface SealState {
 /** How far back a reader looks for the owner's seal before it gives up (a bound on a rogue's padding). */
 export const MAX_SEAL_WALK = 10_000;
 
+/** Where commits come from: a cat-file process, or a reader that caches them. */
+export interface CommitSource {
+  read(name: string): Promise<GitObject | null>;
+}
+
 export async function lastSealed(
-  cat: CatFileBatch,
+  cat: CommitSource,
   tip: string,
   session: string,
   publicKey: string | undefined,

@@ -11,7 +11,7 @@ import {
 import { createPublicKey } from 'node:crypto';
 import { S2Error } from '../core/errors';
 import { signRecord, verifyRecord } from '../core/signing';
-import { parseJsonLines, parseYamlRecord, toYaml } from './recordCodec';
+import { encodeRecord, parseJsonLines, parseRecordText } from './recordCodec';
 import { FileChange, RecordWriter, SealSigner, WriteResult } from './recordWriter';
 
 /**
@@ -65,7 +65,7 @@ export class SessionStore {
   static statusOf(files: ReadonlyMap<string, string>, session: string, now: string): StatusRecord {
     const text = files.get(recordPaths.status(session));
     if (!text) return emptyStatus(session, now);
-    const parsed = StatusRecord.safeParse(parseYamlRecord(text, recordPaths.status(session)));
+    const parsed = StatusRecord.safeParse(parseRecordText(text, recordPaths.status(session)));
     return parsed.success ? parsed.data : emptyStatus(session, now);
   }
 
@@ -92,11 +92,11 @@ export class SessionStore {
         if (c.status) {
           const before = SessionStore.statusOf(files, s, at);
           const next = withSilence(before, c.status({ ...before }), this.silenceAfterSeconds);
-          out[recordPaths.status(s)] = toYaml(
+          out[recordPaths.status(s)] = encodeRecord(
             this.sign({ ...next, kind: 'status', session: s, seq: before.seq + 1, updatedAt: at }),
           );
         }
-        for (const [p, rec] of Object.entries(c.records ?? {})) out[p] = toYaml(this.sign(rec));
+        for (const [p, rec] of Object.entries(c.records ?? {})) out[p] = encodeRecord(this.sign(rec));
         if (c.ledger) out[recordPaths.ledger(s)] = this.appendLine<LedgerEntry>(files, recordPaths.ledger(s), c.ledger);
         if (c.witness)
           out[recordPaths.witness(s)] = this.appendLine<WitnessEntry>(files, recordPaths.witness(s), {
@@ -118,7 +118,7 @@ export class SessionStore {
     const text = files.get(recordPaths.status(this.session));
     if (!text) return;
     this.publicKey ??= createPublicKey(this.privateKey).export({ type: 'spki', format: 'pem' }).toString();
-    const raw = parseYamlRecord(text, recordPaths.status(this.session)) as Record<string, unknown>;
+    const raw = parseRecordText(text, recordPaths.status(this.session)) as Record<string, unknown>;
     if (!verifyRecord(raw, this.publicKey))
       throw new S2Error(
         'REFUSED',

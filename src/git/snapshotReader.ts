@@ -19,10 +19,10 @@ import { firstChainBreak } from '../core/hashChain';
 import { CommitFacts, commitKey, InstructionInfo, RecordProblem, SessionSnapshot, Snapshot } from '../core/snapshot';
 import { parseFrontMatter } from '../core/frontMatter';
 import { IntegrationRecord } from '../core/integrationRecord';
-import { CatFileBatch } from './catFile';
+import { CatFileBatch, GitObject } from './catFile';
 import { parseCommit, parseTree, TreeEntry } from './gitObjects';
 import { runGit } from './gitProcess';
-import { admit, parseJsonLines, parseYamlRecord } from './recordCodec';
+import { admit, parseJsonLines, parseRecordText } from './recordCodec';
 import { publishedRef, RepoContext } from './repoContext';
 import { RecordCache } from './recordCache';
 import { SeenTips } from './seenTips';
@@ -42,6 +42,10 @@ type ParsedRecords = Omit<SessionSnapshot, 'session' | 'recordsTip' | 'workTip'>
 export const MAX_FILES_PER_SESSION = 2_000;
 export const MAX_BYTES_PER_SESSION = 16 << 20;
 
+/** The files a session's folder may hold, relative to it; anything else is reported and never read. */
+const RECORD_FILE =
+  /^(status\.yaml|integration\.yaml|ledger\.jsonl|witness\.jsonl|(phases\/\d+|adopted\/[^/]+-\d+|verifications\/[^/]+|acks\/[^/]+)\.(yaml))$/;
+
 export interface ReaderOptions {
   /** The session this clone belongs to: its own branches are read from local refs. */
   readonly me?: string | null;
@@ -57,7 +61,8 @@ export interface ReaderOptions {
 
 export class SnapshotReader {
   readonly cat: CatFileBatch;
-  private readonly trees = new Map<string, TreeEntry[]>();
+  /** Trees by id, kept as promises so concurrent session reads ask cat-file for a tree once. */
+  private readonly trees = new Map<string, Promise<TreeEntry[]>>();
   private readonly records = new Map<string, ParsedRecords>();
   private readonly ancestry = new Map<string, boolean>();
   private readonly frontMatter = new Map<string, string | undefined>();
@@ -92,11 +97,40 @@ export class SnapshotReader {
     return this.seen;
   }
 
+  /**
+   * Commit objects by id, read once per reader (objects never change): the seal walk, the
+   * ancestry walks and the tree lookups share them, and a prefetch can fill them in one batch.
+   */
+  private readonly commitObjects = new Map<string, Promise<GitObject | null>>();
+
+  /** The commit `oid` (null when missing or not a commit), through the per-reader cache. */
+  readCommit(oid: string): Promise<GitObject | null> {
+    let hit = this.commitObjects.get(oid);
+    if (!hit) {
+      hit = this.cat.read(oid).then((o) => (o && o.type === 'commit' ? o : null));
+      hit.catch(() => this.commitObjects.delete(oid));
+      this.commitObjects.set(oid, hit);
+    }
+    return hit;
+  }
+
+  /** Ask for a commit's first-parent chain in one batch (`<oid>~k` names), so a walk finds it cached. */
+  private prefetchFirstParents(oid: string, depth: number): void {
+    for (let k = 1; k <= depth; k++)
+      void this.cat.read(`${oid}~${k}`).then(
+        (o) => {
+          if (o?.type === 'commit' && !this.commitObjects.has(o.oid)) this.commitObjects.set(o.oid, Promise.resolve(o));
+        },
+        () => undefined,
+      );
+  }
+
   async resolve(ref: string): Promise<string | null> {
     const o = await this.cat.read(ref);
-    if (!o) return null;
-    if (o.type === 'commit') return o.oid;
-    return null;
+    if (!o || o.type !== 'commit') return null;
+    // The whole commit came back: keep it, so the seal walk and commitTree() do not ask again.
+    if (!this.commitObjects.has(o.oid)) this.commitObjects.set(o.oid, Promise.resolve(o));
+    return o.oid;
   }
 
   /** The tip to read for `branch`: local for this session's own branches, published otherwise. */
@@ -153,19 +187,22 @@ export class SnapshotReader {
     return { branch: named, tip };
   }
 
-  private async tree(oid: string): Promise<TreeEntry[]> {
-    const hit = this.trees.get(oid);
-    if (hit) return hit;
-    const o = await this.cat.read(oid);
-    if (!o || o.type !== 'tree') throw new S2Error('GIT_FAILED', `tree ${oid} is missing from the object store`);
-    const entries = parseTree(o.data);
-    this.trees.set(oid, entries);
-    return entries;
+  private tree(oid: string): Promise<TreeEntry[]> {
+    let hit = this.trees.get(oid);
+    if (!hit) {
+      hit = this.cat.read(oid).then((o) => {
+        if (!o || o.type !== 'tree') throw new S2Error('GIT_FAILED', `tree ${oid} is missing from the object store`);
+        return parseTree(o.data);
+      });
+      hit.catch(() => this.trees.delete(oid));
+      this.trees.set(oid, hit);
+    }
+    return hit;
   }
 
   private async commitTime(commit: string): Promise<string | undefined> {
-    const o = await this.cat.read(commit);
-    if (!o || o.type !== 'commit') return undefined;
+    const o = await this.readCommit(commit);
+    if (!o) return undefined;
     const t = parseCommit(o.data).committerTime;
     return t ? new Date(t * 1000).toISOString() : undefined;
   }
@@ -177,8 +214,8 @@ export class SnapshotReader {
   private async commitTree(commit: string): Promise<string> {
     const hit = this.treeOfCommit.get(commit);
     if (hit) return hit;
-    const o = await this.cat.read(commit);
-    if (!o || o.type !== 'commit') throw new S2Error('GIT_FAILED', `commit ${commit} is missing from the object store`);
+    const o = await this.readCommit(commit);
+    if (!o) throw new S2Error('GIT_FAILED', `commit ${commit} is missing from the object store`);
     const tree = parseCommit(o.data).tree;
     this.treeOfCommit.set(commit, tree);
     return tree;
@@ -186,8 +223,7 @@ export class SnapshotReader {
 
   private async commitExists(commit: string): Promise<boolean> {
     if (this.existingCommits.has(commit)) return true;
-    const o = await this.cat.read(commit);
-    const exists = !!o && o.type === 'commit';
+    const exists = !!(await this.readCommit(commit));
     if (exists) this.existingCommits.add(commit);
     return exists;
   }
@@ -250,8 +286,8 @@ export class SnapshotReader {
     while (todo.length && walked < 2000) {
       const c = todo.shift()!;
       walked++;
-      const o = await this.cat.read(c);
-      if (!o || o.type !== 'commit') continue;
+      const o = await this.readCommit(c);
+      if (!o) continue;
       for (const p of parseCommit(o.data).parents) {
         if (p === a) {
           found = true;
@@ -272,18 +308,33 @@ export class SnapshotReader {
     return found;
   }
 
+  /** A session's records in `treeOid` as read before (this reader, or the clone's cache), if they were. */
+  private cachedRecords(
+    session: string,
+    treeOid: string | null,
+    publicKey: string | undefined,
+    sealed: boolean,
+  ): ParsedRecords | undefined {
+    const key = recordsKey(session, treeOid, publicKey, sealed);
+    const hit = this.records.get(key) ?? this.cache.records<ParsedRecords>(key);
+    if (hit) this.records.set(key, hit);
+    return hit;
+  }
+
+  /**
+   * A session's records in tree `treeOid`. `sealed`: the owner's seal over this very tree was
+   * verified, and it covers every record byte for byte — one signature check for the whole
+   * set instead of one per record (records naming another signer are still checked).
+   */
   private async parseSessionTree(
     session: string,
     treeOid: string | null,
     publicKey: string | undefined,
+    sealed = false,
   ): Promise<ParsedRecords> {
-    const cacheKey = `${session}|${treeOid}|${publicKey ?? ''}`;
-    const hit = this.records.get(cacheKey) ?? this.cache.records<ParsedRecords>(cacheKey);
-    if (hit) {
-      this.records.set(cacheKey, hit);
-      this.cache.records(cacheKey);
-      return hit;
-    }
+    const hit = this.cachedRecords(session, treeOid, publicKey, sealed);
+    if (hit) return hit;
+    const cacheKey = recordsKey(session, treeOid, publicKey, sealed);
     const problems: RecordProblem[] = [];
     let status: StatusRecord | null = null;
     const completions: CompletionRecord[] = [];
@@ -309,13 +360,23 @@ export class SnapshotReader {
         message: `${root} holds ${all.length} files; only the first ${MAX_FILES_PER_SESSION} are read`,
       });
     let bytes = 0;
-    for (const f of files) {
+    // Blobs are asked for a window ahead, so one session's records come in a few batches, not
+    // a round trip each; the window bounds what is held in memory at once.
+    const ahead = new Map<number, Promise<string>>();
+    const textAt = (i: number): Promise<string> => {
+      for (let j = i; j < Math.min(files.length, i + 16); j++)
+        if (!ahead.has(j) && RECORD_FILE.test(files[j]!.path.slice(root.length))) {
+          const p = this.blobText(files[j]!.oid);
+          p.catch(() => undefined); // awaited (and reported) in order below
+          ahead.set(j, p);
+        }
+      const p = ahead.get(i)!;
+      ahead.delete(i);
+      return p;
+    };
+    for (const [i, f] of files.entries()) {
       const rel = f.path.slice(root.length);
-      if (
-        !/^(status\.yaml|integration\.yaml|ledger\.jsonl|witness\.jsonl|(phases\/\d+|adopted\/[^/]+-\d+|verifications\/[^/]+|acks\/[^/]+)\.(yaml))$/.test(
-          rel,
-        )
-      ) {
+      if (!RECORD_FILE.test(rel)) {
         problems.push({
           code: 'RECORD_INVALID',
           session,
@@ -325,7 +386,7 @@ export class SnapshotReader {
         continue;
       }
       try {
-        const text = await this.blobText(f.oid);
+        const text = await textAt(i);
         bytes += text.length;
         if (bytes > MAX_BYTES_PER_SESSION)
           throw new S2Error(
@@ -333,27 +394,51 @@ export class SnapshotReader {
             `${f.path}: ${session}'s records pass ${MAX_BYTES_PER_SESSION} bytes; the rest are not read`,
           );
         if (rel === 'status.yaml') {
-          const a = admit(StatusRecord, parseYamlRecord(text, f.path), session, f.path, publicKey);
+          const a = admit(StatusRecord, parseRecordText(text, f.path), session, f.path, publicKey, undefined, sealed);
           if (a.ok && a.record.session === session) status = a.record;
           else problems.push(a.ok ? foreign(session, f.path, a.record.session) : a.problem);
         } else if (/^(phases\/\d+|adopted\/[^/]+-\d+)\.yaml$/.test(rel)) {
-          const a = admit(CompletionRecord, parseYamlRecord(text, f.path), session, f.path, publicKey);
+          const a = admit(
+            CompletionRecord,
+            parseRecordText(text, f.path),
+            session,
+            f.path,
+            publicKey,
+            undefined,
+            sealed,
+          );
           if (a.ok && a.record.session === session) completions.push(a.record);
           else problems.push(a.ok ? foreign(session, f.path, a.record.session) : a.problem);
         } else if (/^verifications\/[^/]+\.yaml$/.test(rel)) {
-          const a = admit(VerificationRecord, parseYamlRecord(text, f.path), session, f.path, publicKey);
+          const a = admit(
+            VerificationRecord,
+            parseRecordText(text, f.path),
+            session,
+            f.path,
+            publicKey,
+            undefined,
+            sealed,
+          );
           if (a.ok && a.record.verifier === session) verifications.push(a.record);
           else problems.push(a.ok ? foreign(session, f.path, a.record.verifier) : a.problem);
         } else if (/^acks\/[^/]+\.yaml$/.test(rel)) {
-          const a = admit(AckRecord, parseYamlRecord(text, f.path), session, f.path, publicKey);
+          const a = admit(AckRecord, parseRecordText(text, f.path), session, f.path, publicKey, undefined, sealed);
           if (a.ok) acks.push(a.record);
           else problems.push(a.problem);
         } else if (rel === 'ledger.jsonl') {
-          ledger = this.chain(LedgerEntry, text, session, f.path, publicKey, problems);
+          ledger = this.chain(LedgerEntry, text, session, f.path, publicKey, problems, sealed);
         } else if (rel === 'witness.jsonl') {
-          witness = this.chain(WitnessEntry, text, session, f.path, publicKey, problems);
+          witness = this.chain(WitnessEntry, text, session, f.path, publicKey, problems, sealed);
         } else if (rel === 'integration.yaml') {
-          const a = admit(IntegrationRecord, parseYamlRecord(text, f.path), session, f.path, publicKey);
+          const a = admit(
+            IntegrationRecord,
+            parseRecordText(text, f.path),
+            session,
+            f.path,
+            publicKey,
+            undefined,
+            sealed,
+          );
           if (a.ok && a.record.session === session) integration = a.record;
           else problems.push(a.ok ? foreign(session, f.path, a.record.session) : a.problem);
         } else {
@@ -379,6 +464,13 @@ export class SnapshotReader {
     return parsed;
   }
 
+  /**
+   * A hash-chained log (ledger, witness). Each entry's hash covers its content and the hash
+   * before it, so a signature on the last entry covers them all: when the chain is whole and
+   * its tip verifies (or a seal vouches for the file), one check admits the log. Anything
+   * else — a bad tip, a break, an entry that fails its schema — is judged entry by entry as
+   * before, so what is reported does not change.
+   */
   private chain<T extends { seq: number; prev: string; hash: string }>(
     schema: Parameters<typeof admit<T>>[0],
     text: string,
@@ -386,10 +478,14 @@ export class SnapshotReader {
     file: string,
     publicKey: string | undefined,
     problems: RecordProblem[],
+    sealed = false,
   ): T[] {
+    const lines = parseJsonLines(text, file);
+    const fast = this.wholeChain(schema, lines, session, file, publicKey, sealed);
+    if (fast) return fast;
     const out: T[] = [];
-    for (const { value, line } of parseJsonLines(text, file)) {
-      const a = admit(schema, value, session, file, publicKey, line);
+    for (const { value, line } of lines) {
+      const a = admit(schema, value, session, file, publicKey, line, sealed);
       if (a.ok) out.push(a.record);
       else problems.push(a.problem);
     }
@@ -406,23 +502,48 @@ export class SnapshotReader {
     return out;
   }
 
+  /** The log admitted by its signed tip, or null when any entry needs judging on its own. */
+  private wholeChain<T extends { seq: number; prev: string; hash: string }>(
+    schema: Parameters<typeof admit<T>>[0],
+    lines: readonly { value: unknown; line: number }[],
+    session: string,
+    file: string,
+    publicKey: string | undefined,
+    sealed: boolean,
+  ): T[] | null {
+    const out: T[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const { value, line } = lines[i]!;
+      // Only the tip's signature is checked (unless a seal vouches for the file); the others' content is bound to it by the hashes.
+      const a = admit(schema, value, session, file, publicKey, line, sealed || i < lines.length - 1);
+      if (!a.ok) return null;
+      out.push(a.record);
+    }
+    return firstChainBreak(out as unknown as (T & Record<string, unknown>)[]) < 0 ? out : null;
+  }
+
   /** Files (blobs) under `prefix` in tree `root`, with full paths. */
   private async listFiles(root: string, prefix: string): Promise<{ path: string; oid: string }[]> {
     const top = await this.entryAt(root, prefix.replace(/\/$/, ''));
     if (!top || top.mode !== '40000') return [];
-    const out: { path: string; oid: string }[] = [];
-    const walk = async (oid: string, base: string): Promise<void> => {
-      for (const e of await this.tree(oid)) {
-        if (e.mode === '40000') await walk(e.oid, `${base}${e.name}/`);
-        else out.push({ path: `${base}${e.name}`, oid: e.oid });
-      }
+    // Sub-folders are walked concurrently (their requests share a batch), listed in tree order.
+    const walk = async (oid: string, base: string): Promise<{ path: string; oid: string }[]> => {
+      const parts = await Promise.all(
+        (await this.tree(oid)).map((e) =>
+          e.mode === '40000' ? walk(e.oid, `${base}${e.name}/`) : [{ path: `${base}${e.name}`, oid: e.oid }],
+        ),
+      );
+      return parts.flat();
     };
-    await walk(top.oid, prefix);
-    return out;
+    return walk(top.oid, prefix);
   }
 
   /** Paths in a records commit outside the session's own folder: a foreign write. */
   private async foreignPaths(rootTree: string, session: string): Promise<string[]> {
+    // A fact about an immutable tree: kept in the clone's authenticated cache.
+    const key = `foreign|${rootTree}|${session}`;
+    const hit = this.cache.records<string[]>(key);
+    if (hit) return hit;
     const out: string[] = [];
     const allowed = ['.s2', 'sessions', session];
     const walk = async (oid: string, depth: number, base: string): Promise<void> => {
@@ -433,71 +554,89 @@ export class SnapshotReader {
       }
     };
     await walk(rootTree, 0, '');
+    this.cache.setRecords(key, out);
     return out;
   }
 
+  /**
+   * The phase instructions on the coordination branch, with their signatures judged. Sessions
+   * and files are read concurrently (their requests share batches); results keep plan order.
+   */
   private async instructions(
     coordTree: string,
     plan: SwarmPlan,
     problems: RecordProblem[],
   ): Promise<InstructionInfo[]> {
-    const out: InstructionInfo[] = [];
-    for (const s of plan.sessions) {
-      let entries: TreeEntry[];
-      try {
-        const dir = await this.entryAt(coordTree, `.s2/instructions/${s.id}`);
-        if (!dir || dir.mode !== '40000') continue;
-        entries = await this.tree(dir.oid);
-      } catch (e) {
-        problems.push({
-          code: 'UNREADABLE_OBJECT',
-          session: s.id,
-          path: `.s2/instructions/${s.id}`,
-          message: `.s2/instructions/${s.id}/ cannot be read (${e instanceof Error ? e.message : String(e)}); ${s.id}'s instructions are left out`,
-        });
-        continue;
-      }
-      for (const e of entries) {
-        const m = /^phase-(\d+)\.md$/.exec(e.name);
-        if (!m) continue;
-        let id = this.frontMatter.get(e.oid);
-        if (!this.frontMatter.has(e.oid)) {
-          // Parsed once per blob per clone (the cache is authenticated), not once per hook call.
-          const cached = this.cache.records<{ id: string | null }>(`front-matter|${e.oid}`);
-          if (cached) id = cached.id ?? undefined;
-          else {
-            try {
-              const fm = parseFrontMatter(await this.blobText(e.oid)).data;
-              id = typeof fm['id'] === 'string' ? fm['id'] : undefined;
-            } catch {
-              id = undefined;
-            }
-            this.cache.setRecords(`front-matter|${e.oid}`, { id: id ?? null });
-          }
-          this.frontMatter.set(e.oid, id);
+    const perSession = await Promise.all(
+      plan.sessions.map(async (s): Promise<(InstructionInfo | RecordProblem)[]> => {
+        let entries: TreeEntry[];
+        try {
+          const dir = await this.entryAt(coordTree, `.s2/instructions/${s.id}`);
+          if (!dir || dir.mode !== '40000') return [];
+          entries = await this.tree(dir.oid);
+        } catch (e) {
+          return [
+            {
+              code: 'UNREADABLE_OBJECT',
+              session: s.id,
+              path: `.s2/instructions/${s.id}`,
+              message: `.s2/instructions/${s.id}/ cannot be read (${e instanceof Error ? e.message : String(e)}); ${s.id}'s instructions are left out`,
+            },
+          ];
         }
-        const unsigned = await this.instructionTrust.check(
-          plan,
-          e.oid,
-          () => this.blobText(e.oid),
-          s.id,
-          Number(m[1]),
-          `.s2/instructions/${s.id}/${e.name}`,
+        const found = await Promise.all(
+          entries.map(async (e) => {
+            const m = /^phase-(\d+)\.md$/.exec(e.name);
+            return m ? this.instruction(plan, s.id, Number(m[1]), e) : null;
+          }),
         );
-        if (unsigned) {
-          problems.push(unsigned);
-          continue;
-        }
-        out.push({
-          session: s.id,
-          phase: Number(m[1]),
-          id: id ?? `${s.id}/phase-${m[1]}`,
-          path: `.s2/instructions/${s.id}/${e.name}`,
-          blob: e.oid,
-        });
-      }
+        return found.filter((x): x is InstructionInfo | RecordProblem => x !== null);
+      }),
+    );
+    const out: InstructionInfo[] = [];
+    for (const x of perSession.flat()) {
+      if ('code' in x) problems.push(x);
+      else out.push(x);
     }
     return out.sort((a, b) => (a.session < b.session ? -1 : a.session > b.session ? 1 : a.phase - b.phase));
+  }
+
+  /** One instruction file: its id (front matter) and whether it may be acted on (signature). */
+  private async instruction(
+    plan: SwarmPlan,
+    session: string,
+    phase: number,
+    e: TreeEntry,
+  ): Promise<InstructionInfo | RecordProblem> {
+    const path = `.s2/instructions/${session}/${e.name}`;
+    let id = this.frontMatter.get(e.oid);
+    if (!this.frontMatter.has(e.oid)) {
+      // Parsed once per blob per clone (the cache is authenticated), not once per hook call.
+      const cached = this.cache.records<{ id: string | null }>(`front-matter|${e.oid}`);
+      if (cached) id = cached.id ?? undefined;
+      else {
+        try {
+          const fm = parseFrontMatter(await this.blobText(e.oid)).data;
+          id = typeof fm['id'] === 'string' ? fm['id'] : undefined;
+        } catch {
+          id = undefined;
+        }
+        this.cache.setRecords(`front-matter|${e.oid}`, { id: id ?? null });
+      }
+      this.frontMatter.set(e.oid, id);
+    }
+    // The verdict is a fact about an immutable blob and the signers' keys: kept per clone too.
+    const signers = Object.entries(plan.approvers)
+      .map(([a, k]) => `${a}=${k.publicKey ?? ''}`)
+      .concat(plan.sessions.filter((x) => x.coordinator).map((x) => `${x.id}=${x.publicKey ?? ''}`))
+      .join('|');
+    const verdictKey = `instruction|${e.oid}|${session}|${phase}|${sha256(signers)}`;
+    const kept = this.cache.records<{ problem: RecordProblem | null }>(verdictKey);
+    let judged = false; // an unreadable blob is a passing state, never kept
+    const text = (): Promise<string> => this.blobText(e.oid).then((t) => ((judged = true), t));
+    const unsigned = kept ? kept.problem : await this.instructionTrust.check(plan, e.oid, text, session, phase, path);
+    if (!kept && judged) this.cache.setRecords(verdictKey, { problem: unsigned });
+    return unsigned ?? { session, phase, id: id ?? `${session}/phase-${phase}`, path, blob: e.oid };
   }
 
   async read(): Promise<Snapshot> {
@@ -511,26 +650,39 @@ export class SnapshotReader {
     const commits: Record<string, CommitFacts> = {};
     const problems: RecordProblem[] = [...trustProblems];
     const tipsForId: string[] = [`coord=${coord.tip}`, `manifest=${manifest.effective}`];
-    for (const sp of plan.sessions) {
-      try {
-        sessions[sp.id] = await this.readSession(sp, sp.id === me, commits, tipsForId);
-      } catch (e) {
-        // An object that cannot be read (a gitlink, a missing or mistyped object) blinds
-        // only the branch that holds it: that session's records are not read, everyone
-        // else's are, and the view says why.
-        tipsForId.push(`${sp.id}=unreadable`);
-        sessions[sp.id] = {
-          ...emptySession(sp.id),
-          problems: [
-            {
-              code: 'UNREADABLE_OBJECT',
-              session: sp.id,
-              message: `${sessionRef(sp.id)} cannot be read (${e instanceof Error ? e.message : String(e)}); ${sp.id}'s records are left out until its owner repairs the branch (s2 repair); every other session is read as usual`,
-            },
-          ],
-        };
-      }
+    // Sessions are read concurrently: their cat-file requests go out in batches, and cat-file
+    // decompresses while Node parses. Results are assembled in plan order, so the snapshot,
+    // its id and its problems do not depend on which answer came first.
+    const reads = await Promise.all(
+      plan.sessions.map(async (sp) => {
+        const out: SessionRead = { ids: [], commits: {}, rewriteTip: null };
+        try {
+          return { sp, out, snap: await this.readSession(sp, sp.id === me, out) };
+        } catch (e) {
+          // An object that cannot be read (a gitlink, a missing or mistyped object) blinds
+          // only the branch that holds it: that session's records are not read, everyone
+          // else's are, and the view says why.
+          out.ids.push(`${sp.id}=unreadable`);
+          const snap: SessionSnapshot = {
+            ...emptySession(sp.id),
+            problems: [
+              {
+                code: 'UNREADABLE_OBJECT',
+                session: sp.id,
+                message: `${sessionRef(sp.id)} cannot be read (${e instanceof Error ? e.message : String(e)}); ${sp.id}'s records are left out until its owner repairs the branch (s2 repair); every other session is read as usual`,
+              },
+            ],
+          };
+          return { sp, out, snap };
+        }
+      }),
+    );
+    for (const { sp, out, snap } of reads) {
+      sessions[sp.id] = snap;
+      tipsForId.push(...out.ids);
+      Object.assign(commits, out.commits);
     }
+    if (this.opts.trackRewrites !== false) await this.checkRewrites(reads.map((r) => [r.sp.id, r.out.rewriteTip]));
     const tampered = this.opts.trackRewrites !== false ? this.seen.tampered() : null;
     if (tampered)
       problems.push({
@@ -579,9 +731,9 @@ export class SnapshotReader {
   private async readSession(
     sp: SwarmPlan['sessions'][number],
     own: boolean,
-    commits: Record<string, CommitFacts>,
-    tipsForId: string[],
+    out: SessionRead,
   ): Promise<SessionSnapshot> {
+    const { commits, ids: tipsForId } = out;
     const sessionProblems: RecordProblem[] = [];
     const ref = await this.refCheck(sp.id, own, sessionProblems);
     const recordsTip = ref.tip;
@@ -589,13 +741,23 @@ export class SnapshotReader {
     tipsForId.push(`${sp.id}=${ref.raw ?? recordsTip}/${workTip}`);
     let parsed: ParsedRecords;
     if (recordsTip) {
-      const readAt = await this.sealedReadPoint(sp, recordsTip, sessionProblems);
+      const { at: readAt, sealed } = await this.sealedReadPoint(sp, recordsTip, sessionProblems);
       const readTree = readAt ? await this.commitTree(readAt) : null;
-      const sessionDir = readTree ? await this.entryAt(readTree, `.s2/sessions/${sp.id}`) : null;
-      parsed = await this.parseSessionTree(sp.id, sessionDir ? readTree : null, sp.publicKey);
+      const rootTree = await this.commitTree(recordsTip).catch(() => null);
+      // Started now, so its tree requests share batches with the records' own.
+      const foreignP = rootTree ? this.foreignPaths(rootTree, sp.id) : null;
+      foreignP?.catch(() => undefined);
+      parsed =
+        (readTree && this.cachedRecords(sp.id, readTree, sp.publicKey, sealed)) ||
+        (await this.parseSessionTree(
+          sp.id,
+          readTree && (await this.entryAt(readTree, `.s2/sessions/${sp.id}`)) ? readTree : null,
+          sp.publicKey,
+          sealed,
+        ));
       try {
-        const rootTree = await this.commitTree(recordsTip);
-        const foreign = await this.foreignPaths(rootTree, sp.id);
+        const tipTree = rootTree ?? (await this.commitTree(recordsTip)); // throws when the tip cannot be read
+        const foreign = await (foreignP ?? this.foreignPaths(tipTree, sp.id));
         if (foreign.length)
           sessionProblems.push({
             code: 'FOREIGN_WRITE',
@@ -605,8 +767,8 @@ export class SnapshotReader {
           });
         if (readAt !== recordsTip) {
           // What the unsealed commits hold is reported (never admitted), so a person sees the attempt.
-          const tipDir = await this.entryAt(rootTree, `.s2/sessions/${sp.id}`);
-          const atTip = await this.parseSessionTree(sp.id, tipDir ? rootTree : null, sp.publicKey);
+          const tipDir = await this.entryAt(tipTree, `.s2/sessions/${sp.id}`);
+          const atTip = await this.parseSessionTree(sp.id, tipDir ? tipTree : null, sp.publicKey);
           sessionProblems.push(...atTip.problems.filter((p) => !parsed.problems.some((q) => q.path === p.path)));
         }
       } catch (e) {
@@ -617,14 +779,22 @@ export class SnapshotReader {
           message: `the unsealed tip of ${sessionRef(sp.id)} cannot be read (${e instanceof Error ? e.message : String(e)}); ${sp.id}'s sealed records are read`,
         });
       }
-      if (this.opts.trackRewrites !== false && !ref.remembered) await this.checkRewrite(sp.id, recordsTip);
+      if (!ref.remembered) out.rewriteTip = recordsTip;
     } else parsed = await this.parseSessionTree(sp.id, null, sp.publicKey);
-    for (const c of parsed.completions) {
-      const key = commitKey(sp.id, c.commit);
-      if (commits[key]) continue;
-      const exists = await this.commitExists(c.commit);
-      commits[key] = { exists, onWorkBranch: exists && !!workTip && (await this.isAncestor(c.commit, workTip)) };
-    }
+    // Asked concurrently (one batch of cat-file requests), recorded in completion order.
+    const fresh = [...new Set(parsed.completions.map((c) => c.commit))];
+    const unknown = (c: string): boolean =>
+      c !== workTip &&
+      this.ancestry.get(`${c}..${workTip}`) === undefined &&
+      this.cache.ancestry(`${c}..${workTip}`) === undefined;
+    if (workTip && fresh.some(unknown)) this.prefetchFirstParents(workTip, Math.min(fresh.length + 2, 64));
+    const facts = await Promise.all(
+      fresh.map(async (commit): Promise<CommitFacts> => {
+        const exists = await this.commitExists(commit);
+        return { exists, onWorkBranch: exists && !!workTip && (await this.isAncestor(commit, workTip)) };
+      }),
+    );
+    fresh.forEach((commit, i) => (commits[commitKey(sp.id, commit)] ??= facts[i]!));
     return {
       session: sp.id,
       recordsTip,
@@ -677,23 +847,26 @@ export class SnapshotReader {
     sp: SwarmPlan['sessions'][number],
     tip: string,
     problems: RecordProblem[],
-  ): Promise<string | null> {
+  ): Promise<{ at: string | null; sealed: boolean }> {
     const key = `${tip}|${sp.publicKey ?? ''}`;
-    let st = this.seals.get(key);
+    // A seal check is a fact about immutable objects: kept per clone in the authenticated cache.
+    let st = this.seals.get(key) ?? this.cache.records<SealState>(`seal|${key}`);
     if (!st) {
-      st = await lastSealed(this.cat, tip, sp.id, sp.publicKey);
-      this.seals.set(key, st);
+      st = await lastSealed({ read: (c) => this.readCommit(c) }, tip, sp.id, sp.publicKey);
+      if (!st.unreadable) this.cache.setRecords(`seal|${key}`, st);
     }
+    this.seals.set(key, st);
     if (st.unreadable)
       throw new S2Error('GIT_FAILED', `commit ${st.unreadable.slice(0, 12)} in its history is missing or not a commit`);
-    if (st.legacy || st.foreign.length === 0) return tip;
+    if (st.legacy) return { at: tip, sealed: false };
+    if (st.foreign.length === 0) return { at: tip, sealed: st.sealed === tip };
     const ids = st.foreign.slice(0, 3).map((c) => c.slice(0, 12));
     problems.push({
       code: 'FOREIGN_COMMIT',
       session: sp.id,
       message: `${st.foreign.length} commit(s) on ${sessionRef(sp.id)} were not sealed by ${sp.id} (${ids.join(', ')}${st.foreign.length > 3 ? ', …' : ''}): someone else wrote them; ${st.sealed ? `its records are read at ${st.sealed.slice(0, 12)}, the last commit ${sp.id} sealed, and its next write (or s2 repair) rebuilds from there` : `no commit sealed by ${sp.id} is within reach, so none of its records are read`}`,
     });
-    return st.sealed;
+    return { at: st.sealed, sealed: st.sealed !== null };
   }
 
   private async readApprovals(
@@ -750,13 +923,33 @@ export class SnapshotReader {
     return broken >= 0 ? list.slice(0, broken) : list;
   }
 
-  private async checkRewrite(session: string, tip: string): Promise<void> {
-    const before = this.seen.tip(session);
-    if (before && before !== tip && !(await this.isAncestor(before, tip))) {
-      this.seen.recordRewrite({ session, from: before, to: tip, at: new Date().toISOString() });
-    }
-    this.seen.advance(session, tip);
+  /** History rewrites: ancestry asked concurrently, the clone's memory of tips updated in plan order. */
+  private async checkRewrites(tips: readonly (readonly [string, string | null])[]): Promise<void> {
+    const rewritten = await Promise.all(
+      tips.map(async ([session, tip]) => {
+        const before = tip ? this.seen.tip(session) : undefined;
+        return !!before && before !== tip && !(await this.isAncestor(before, tip!));
+      }),
+    );
+    tips.forEach(([session, tip], i) => {
+      if (!tip) return;
+      if (rewritten[i])
+        this.seen.recordRewrite({ session, from: this.seen.tip(session)!, to: tip, at: new Date().toISOString() });
+      this.seen.advance(session, tip);
+    });
   }
+}
+
+/** What reading one session adds to the snapshot besides its records, merged in plan order. */
+interface SessionRead {
+  readonly ids: string[];
+  readonly commits: Record<string, CommitFacts>;
+  /** The records tip to check for a history rewrite (null: none, or the remembered one was read). */
+  rewriteTip: string | null;
+}
+
+function recordsKey(session: string, treeOid: string | null, publicKey: string | undefined, sealed: boolean): string {
+  return `${session}|${treeOid}|${publicKey ?? ''}${sealed ? '|sealed' : ''}`;
 }
 
 function emptySession(session: string): SessionSnapshot {

@@ -37,6 +37,7 @@ import {
   waitForRowText,
 } from './s2Page';
 import { seedSwarm, SeededSwarm } from './seedSwarm';
+import { parseRecordText } from '../../src/git/recordCodec';
 
 /** Close every editor, so the palette helper's click lands on the editor area, not a webview. */
 async function closeEditors(page: Page): Promise<void> {
@@ -204,8 +205,11 @@ describe('e2e: the S² extension in code-server', function () {
     await dialog.locator('.monaco-button', { hasText: /^Help$/ }).click();
     await waitForNotification(page, /webrtc helps sip:4/, 30_000);
     await waitForRowText(page, 'webrtc', /helping sip:4/);
-    const status = git(seeded!.fixture.coord, 'show', 's2/sessions/webrtc:.s2/sessions/webrtc/status.yaml');
-    assert.match(status, /helping:\s*\n\s+session: sip\s*\n\s+phase: 4/);
+    const status = parseRecordText(
+      git(seeded!.fixture.coord, 'show', 's2/sessions/webrtc:.s2/sessions/webrtc/status.yaml'),
+      'status.yaml',
+    ) as { helping: { session: string; phase: number } | null };
+    assert.deepEqual([status.helping?.session, status.helping?.phase], ['sip', 4]);
     await screenshot(page, 'ext-3-help-blocker');
   });
 

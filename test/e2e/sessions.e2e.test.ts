@@ -27,6 +27,7 @@ import {
   type Workbench,
 } from './harness/codeServer';
 import { openSwarmView, waitForRowText } from './s2Page';
+import { parseRecordText } from '../../src/git/recordCodec';
 
 /** The stand-in agent: what Claude Code would do when it stops at a permission prompt. */
 const STAND_IN = `#!/bin/sh
@@ -104,10 +105,12 @@ describe('e2e: opening a session from the editor', function () {
     const dir = path.join(path.dirname(f!.coord), 'coord-sessions', 'ndi');
     assert.equal(git(dir, 'symbolic-ref', 'HEAD'), 'refs/heads/s2/work/ndi', 'the worktree is on the work branch');
     assert.ok(fs.readFileSync(path.join(dir, 'CLAUDE.md'), 'utf8').includes('S2 SESSION PROMPT'));
-    const status = git(f!.coord, 'show', 's2/sessions/ndi:.s2/sessions/ndi/status.yaml');
-    assert.match(status, /awaitingInput:/);
-    assert.match(status, /message: Claude needs your permission to use Bash/);
-    assert.match(status, /runtime: claude/);
+    const status = JSON.stringify(
+      parseRecordText(git(f!.coord, 'show', 's2/sessions/ndi:.s2/sessions/ndi/status.yaml'), 'status.yaml'),
+    );
+    assert.match(status, /"awaitingInput":\{/);
+    assert.match(status, /"message":"Claude needs your permission to use Bash/);
+    assert.match(status, /"runtime":"claude"/);
     assert.equal(
       (await page.locator('.terminal-tab, .tabs-list .monaco-list-row').filter({ hasText: 'S² ndi' }).count()) > 0 ||
         (await page.locator('[aria-label*="S² ndi"]').count()) > 0,

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from '../../src/extension/commandIds';
 import type { S2Api } from '../../src/extension/extension';
+import { parseRecordText } from '../../src/git/recordCodec';
 
 /**
  * Behavioural tests inside a real extension host, against the seeded swarm that runTests.ts
@@ -76,7 +77,7 @@ describe('S² in the extension host', () => {
       cwd: root,
       encoding: 'utf8',
     });
-    assert.match(status, /task: review the REGISTER retries/);
+    assert.match(JSON.stringify(parseRecordText(status, 'status.yaml')), /"task":"review the REGISTER retries/);
   });
 
   it('opens the matrix and sends it a snapshot', async () => {

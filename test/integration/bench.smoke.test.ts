@@ -90,7 +90,8 @@ describe('benchmarks, smoke run at tiny sizes (no timing goals)', function () {
     const table = formatTable(rs);
     assert.match(table, /Snapshot read, cold/);
     const gs = goals(r, SMOKE);
-    assert.equal(gs.length, 6);
+    // 6 before issue #18, + the cached read and the view's fit; other #18 goals add more.
+    assert.ok(gs.length >= 8, gs.map((g) => g.goal).join('\n'));
     assert.ok(gs.every((g) => ['MET', 'MISSED', 'n/a'].includes(g.status)));
     assert.match(formatGoals(gs), /Whole run/);
   });

@@ -8,6 +8,7 @@ import { RecordWriter } from '../../src/git/recordWriter';
 import { openRepo } from '../../src/git/repoContext';
 import { SessionStore } from '../../src/git/sessionStore';
 import { SnapshotReader } from '../../src/git/snapshotReader';
+import { parseRecordText } from '../../src/git/recordCodec';
 import { git } from '../helpers/gitFixture';
 import type { RunContext } from './context';
 import type { RogueAction } from './types';
@@ -280,7 +281,7 @@ export async function runRogue(ctx: RunContext, a: RogueAction, s: string): Prom
         'show',
         `${ctx.f.topology === 'remote' ? 'origin/' : ''}s2/sessions/${v.target}:.s2/sessions/${v.target}/phases/${v.phase}.yaml`,
       );
-      const completionCommit = /commit: ([0-9a-f]{40})/.exec(target)![1]!;
+      const completionCommit = (parseRecordText(target, 'phase record') as { commit: string }).commit;
       await store.writeVerification({
         kind: 'verification',
         verifier: s,

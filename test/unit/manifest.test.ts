@@ -156,3 +156,26 @@ describe('manifest baseline (history from before S²)', () => {
     );
   });
 });
+
+describe('manifest size caps', () => {
+  /** A session entry as `s2 init` writes one: about 20 lines with its public key (PEM). */
+  const pem = `-----BEGIN PUBLIC KEY-----\n      MCowBQYDK2VwAyEA${'A'.repeat(43)}=\n      -----END PUBLIC KEY-----`;
+  const session = (i: number): string =>
+    `  s${i}:\n    title: Session s${i}\n    expertise: [area-${i % 5}]\n    budgetUsd: 40\n    maxAgents: 7\n    phaseCount: 10\n    phases:\n${Array.from({ length: 9 }, (_, p) => `      ${p + 2}: { needs: ["s${i + 1}:${p + 1}"] }`).join('\n')}\n    publicKey: |\n      ${pem}\n`;
+  const manifestOf = (n: number): string =>
+    `swarm: big\nsessions:\n${Array.from({ length: n }, (_, i) => session(i)).join('')}  s${n}: { phaseCount: 10 }\n`;
+
+  it('reads a 1000-session manifest (20,000+ lines): the cap is for manifests, not the record cap', () => {
+    const text = manifestOf(1000);
+    assert.ok(text.split('\n').length > 20_000, 'the case that failed: more lines than the general YAML cap');
+    const plan = parseManifest(text);
+    assert.equal(plan.sessions.length, 1001);
+  });
+
+  it('still refuses a manifest past its own cap, before parsing it', () => {
+    assert.throws(
+      () => parseManifest(`swarm: big\nsessions:\n${'#\n'.repeat(300_000)}`),
+      /about \d+ entries, more than the/,
+    );
+  });
+});

@@ -178,10 +178,3 @@ export function satisfiesNeed(c: CompletionStatus | undefined, plan: SwarmPlan):
   if (!c || !c.valid || c.verification === 'disputed') return false;
   return plan.verification === 'advisory' || c.verification === 'verified';
 }
-
-export function whyUnsatisfied(c: CompletionStatus | undefined, ref: string): string {
-  if (!c) return `${ref} is not complete`;
-  if (!c.valid) return `${ref} has an invalid completion`;
-  if (c.verification === 'disputed') return `${ref} is disputed: ${c.dispute}`;
-  return `${ref} is complete but not verified by another session (run: s2 verify ${ref})`;
-}

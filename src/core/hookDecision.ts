@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canSpawnAgents } from './guards';
+import { refusalLine } from './refusal';
 import type { SwarmView } from './viewTypes';
 
 /**
@@ -95,7 +96,7 @@ export function decideHook(
   }
   if (spawn) {
     const g = canSpawnAgents(view, session, 1);
-    if (!g.ok) return { kind: 'deny', reason: `S² agent guard: ${g.reasons.join('; ')}` };
+    if (!g.ok) return { kind: 'deny', reason: `S² agent guard: ${g.reasons.map(refusalLine).join('; ')}` };
     return { kind: 'allow-spawn', agentId };
   }
   return { kind: 'pass' };

@@ -1,7 +1,7 @@
 import { sessionPlan } from '../core/manifest';
 import { S2Error } from '../core/errors';
 import { appendToChain } from '../core/hashChain';
-import { canSpawnAgents } from '../core/guards';
+import { agentCapRefusal, canSpawnAgents } from '../core/guards';
 import { ApprovalEntry, recordPaths } from '../core/records';
 import { signRecord } from '../core/signing';
 import { loadApproverKey, PassphraseSource } from '../git/approverKeys';
@@ -107,11 +107,7 @@ export async function agentStart(s: SwarmSession, id: string): Promise<number> {
       message: `agent ${id} started`,
     };
   });
-  if (full)
-    refuse(`agent ${id}`, {
-      ok: false,
-      reasons: [`agent cap: ${cap} of ${cap} agents already run; stop one first (s2 agents stop ID)`],
-    });
+  if (full) refuse(`agent ${id}`, [agentCapRefusal(cap, cap)]);
   return running;
 }
 

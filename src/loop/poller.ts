@@ -210,7 +210,7 @@ export class Poller implements Disposable {
       if (instr.phase !== mine.phase) continue;
       const g = canStartPhase(view, plan, me, instr.phase, { currentBranch: this.session.ctx.currentBranch });
       if (!g.ok) {
-        actions.push(`waiting ${instr.id}: ${g.reasons.join('; ')}`);
+        actions.push(`waiting ${instr.id}: ${g.reasons.map((r) => r.text).join('; ')}`);
         continue;
       }
       // The acknowledgement and the phase start are one commit: a crash leaves both or neither.

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { z } from 'zod';
 import { S2Error } from '../../core/errors';
+import { Refusal, refusalLine } from '../../core/refusal';
 import { escapeLinks, inWords } from '../messageText';
 
 /**
@@ -25,7 +27,13 @@ export function guarded<A extends unknown[]>(
 
 export function describe(e: unknown): string {
   if (e instanceof S2Error) {
-    const reasons = Array.isArray(e.data['reasons']) ? (e.data['reasons'] as unknown[]).map(String) : [];
+    // A guard's refusal: its typed reasons, each with its code, as the CLI prints them.
+    const typed = z.array(Refusal).safeParse(e.data['refusals']);
+    const reasons = typed.success
+      ? typed.data.map(refusalLine)
+      : Array.isArray(e.data['reasons'])
+        ? (e.data['reasons'] as unknown[]).map(String)
+        : [];
     return reasons.length ? `refused — ${reasons.join('; ')}` : e.message;
   }
   return e instanceof Error ? e.message : String(e);

@@ -9,7 +9,7 @@ import {
   translateGeminiHook,
 } from '../core/hooks/geminiHook';
 import type { HookVerdict } from '../core/hookDecision';
-import { handleHookInput } from './claudeHookOps';
+import { handleHookInput, parseHookStdin } from './claudeHookOps';
 import type { SwarmSession } from './swarmSession';
 
 /**
@@ -22,12 +22,7 @@ export async function handleRuntimeHook(
   runtime: 'codex' | 'gemini',
   stdinText: string,
 ): Promise<{ verdict: HookVerdict; output: Record<string, unknown> | null }> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(stdinText);
-  } catch {
-    throw new S2Error('USAGE', `the hook input on stdin is not JSON (${runtime} sends one JSON object per hook call)`);
-  }
+  const raw = parseHookStdin(stdinText, runtime);
   const schema = runtime === 'codex' ? CodexHookInput : GeminiHookInput;
   const parsed = schema.safeParse(raw);
   if (!parsed.success)

@@ -28,6 +28,16 @@ export function appendToChain<T extends Record<string, unknown>>(
   return { ...base, hash: chainHash(base) } as T & Chained;
 }
 
+/**
+ * What a reader admits of a chain: the entries before the first break (all of them when it is
+ * whole), and the index of the break (-1 when whole) so the reader can report it. Ledgers,
+ * witness logs, budget approvals and manifest approvals are all cut here, the same way.
+ */
+export function chainPrefix<T extends Chained>(entries: readonly T[]): { kept: T[]; brokenAt: number } {
+  const brokenAt = firstChainBreak(entries);
+  return { kept: brokenAt >= 0 ? entries.slice(0, brokenAt) : [...entries], brokenAt };
+}
+
 /** Index of the first entry that breaks the chain, or -1 when the chain is whole. */
 export function firstChainBreak(entries: readonly Chained[]): number {
   let prev = CHAIN_GENESIS;

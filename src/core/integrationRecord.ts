@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SwarmPlan } from './manifest';
-import { CommandResult, SignatureSchema } from './records';
+import { CommandResult, SignatureSchema, sessionDir } from './records';
 import type { SwarmView } from './viewTypes';
 
 /**
@@ -41,7 +41,7 @@ export const IntegrationRecord = z.object({
 });
 export type IntegrationRecord = z.infer<typeof IntegrationRecord>;
 
-export const integrationPath = (s: string): string => `.s2/sessions/${s}/integration.yaml`;
+export const integrationPath = (s: string): string => `${sessionDir(s)}/integration.yaml`;
 
 export interface IntegrationSelection {
   readonly merged: IntegratedCompletion[];

@@ -1,5 +1,5 @@
 import { Disposable, Emitter } from '../core/emitter';
-import { S2Error } from '../core/errors';
+import { errorMessage, S2Error } from '../core/errors';
 import { diffViews, SwarmEvent } from '../core/events';
 import type { SwarmView } from '../core/viewTypes';
 import { LoopLock } from '../loop/loopLock';
@@ -81,9 +81,7 @@ export class LoopRunner implements Disposable {
     this.subscription = poller.onDidTick((r) => this.onTick(r, acting ? null : me));
     this.poller = poller;
     this.mode = mode;
-    const first = poller
-      .tick()
-      .catch((e: unknown) => this.opts.log(`first tick failed: ${e instanceof Error ? e.message : String(e)}`));
+    const first = poller.tick().catch((e: unknown) => this.opts.log(`first tick failed: ${errorMessage(e)}`));
     await first;
     if (this.poller === poller)
       this.running = poller.run().catch((e: unknown) => this.opts.log(`loop stopped: ${String(e)}`));

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { sessionBudget, swarmBudget } from '../core/budget';
+import { BUDGET_WARN_FRACTION, sessionBudget, swarmBudget } from '../core/budget';
 import { CommandId } from './commandIds';
 import type { SwarmHost } from './swarmHost';
 import { money } from './treePresentation';
@@ -67,7 +67,7 @@ export class BudgetStatusBar implements vscode.Disposable {
       this.item.backgroundColor =
         worst >= 1 || trust
           ? new vscode.ThemeColor('statusBarItem.errorBackground')
-          : worst >= 0.8
+          : worst >= BUDGET_WARN_FRACTION
             ? new vscode.ThemeColor('statusBarItem.warningBackground')
             : undefined;
     }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { S2Error } from '../core/errors';
+import { errorMessage, S2Error } from '../core/errors';
 import type { SwarmEvent } from '../core/events';
 import type { SwarmView } from '../core/viewTypes';
 import { SwarmSession } from '../loop/swarmSession';
@@ -96,7 +96,7 @@ export class SwarmHost implements vscode.Disposable {
     } catch (e) {
       const err = e instanceof S2Error ? e : null;
       if (err && ['MANIFEST_MISSING', 'NOT_A_REPO'].includes(err.code)) return this.setState('no-swarm');
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = errorMessage(e);
       this.log.error(`opening the swarm failed: ${this.error}`);
       this.setState('error');
     }

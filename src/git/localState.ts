@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { s2Home } from './keyStore';
+import { writeFileAtomic } from './atomicWrite';
 
 /**
  * Clone-local state that decides what a reader believes (the record cache, the tips seen
@@ -67,9 +68,6 @@ export class LocalStateKey {
   }
 
   async write(file: string, text: string): Promise<void> {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    await fs.writeFile(tmp, `${this.mac(text)}\n${text}`);
-    await fs.rename(tmp, file);
+    await writeFileAtomic(file, `${this.mac(text)}\n${text}`);
   }
 }

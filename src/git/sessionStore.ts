@@ -1,9 +1,10 @@
-import { appendToChain } from '../core/hashChain';
+import { appendChained } from './chainedLog';
 import {
   AckRecord,
   CompletionRecord,
   LedgerEntry,
   recordPaths,
+  sessionBranch,
   StatusRecord,
   VerificationRecord,
   WitnessEntry,
@@ -11,7 +12,7 @@ import {
 import { createPublicKey } from 'node:crypto';
 import { S2Error } from '../core/errors';
 import { signRecord, verifyRecord } from '../core/signing';
-import { parseJsonLines, parseYamlRecord, toYaml } from './recordCodec';
+import { parseYamlRecord, toYaml } from './recordCodec';
 import { FileChange, RecordWriter, SealSigner, WriteResult } from './recordWriter';
 
 /**
@@ -81,7 +82,7 @@ export class SessionStore {
       repair: this.verifyOwn,
     };
     return this.writer.write(
-      `s2/sessions/${s}`,
+      sessionBranch(s),
       recordPaths.root(s),
       (files) => {
         const c = typeof change === 'function' ? change(files) : change;
@@ -129,10 +130,7 @@ export class SessionStore {
   private publicKey: string | undefined;
 
   private appendLine<T>(files: ReadonlyMap<string, string>, path: string, content: Record<string, unknown>): string {
-    const text = files.get(path) ?? '';
-    const entries = parseJsonLines(text, path).map((l) => l.value as T & { seq: number; prev: string; hash: string });
-    const entry = this.sign(appendToChain(entries, content));
-    return `${text}${text && !text.endsWith('\n') ? '\n' : ''}${JSON.stringify(entry)}\n`;
+    return appendChained<T>(files.get(path) ?? '', path, content, (e) => this.sign(e)).text;
   }
 
   heartbeat(): Promise<WriteResult | null> {

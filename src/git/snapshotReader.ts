@@ -1,19 +1,22 @@
-import { S2Error } from '../core/errors';
+import { errorMessage, S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import {
   AckRecord,
   ApprovalEntry,
+  approverBranch,
   approverRef,
   CompletionRecord,
   LedgerEntry,
   recordPaths,
+  sessionBranch,
+  sessionDir,
   sessionRef,
   StatusRecord,
   VerificationRecord,
   WitnessEntry,
 } from '../core/records';
 import { sha256 } from '../core/signing';
-import { firstChainBreak } from '../core/hashChain';
+import { chainPrefix } from '../core/hashChain';
 import { CommitFacts, commitKey, InstructionInfo, RecordProblem, SessionSnapshot, Snapshot } from '../core/snapshot';
 import { parseFrontMatter } from '../core/frontMatter';
 import { IntegrationRecord } from '../core/integrationRecord';
@@ -362,7 +365,7 @@ export class SnapshotReader {
           code: 'RECORD_INVALID',
           session,
           path: f.path,
-          message: e instanceof Error ? e.message : String(e),
+          message: errorMessage(e),
         });
       }
     }
@@ -386,15 +389,15 @@ export class SnapshotReader {
       if (a.ok) out.push(a.record);
       else problems.push(a.problem);
     }
-    const broken = firstChainBreak(out as unknown as (T & Record<string, unknown>)[]);
-    if (broken >= 0) {
+    const { kept, brokenAt } = chainPrefix(out);
+    if (brokenAt >= 0) {
       problems.push({
         code: 'CHAIN_BROKEN',
         session,
         path: file,
-        message: `${file}: the hash chain breaks at entry ${broken + 1} (an entry was removed, reordered or edited); entries from there on are ignored`,
+        message: `${file}: the hash chain breaks at entry ${brokenAt + 1} (an entry was removed, reordered or edited); entries from there on are ignored`,
       });
-      return out.slice(0, broken);
+      return kept;
     }
     return out;
   }
@@ -446,7 +449,7 @@ export class SnapshotReader {
           code: 'UNREADABLE_OBJECT',
           session: s.id,
           path: `.s2/instructions/${s.id}`,
-          message: `.s2/instructions/${s.id}/ cannot be read (${e instanceof Error ? e.message : String(e)}); ${s.id}'s instructions are left out`,
+          message: `.s2/instructions/${s.id}/ cannot be read (${errorMessage(e)}); ${s.id}'s instructions are left out`,
         });
         continue;
       }
@@ -518,7 +521,7 @@ export class SnapshotReader {
             {
               code: 'UNREADABLE_OBJECT',
               session: sp.id,
-              message: `${sessionRef(sp.id)} cannot be read (${e instanceof Error ? e.message : String(e)}); ${sp.id}'s records are left out until its owner repairs the branch (s2 repair); every other session is read as usual`,
+              message: `${sessionRef(sp.id)} cannot be read (${errorMessage(e)}); ${sp.id}'s records are left out until its owner repairs the branch (s2 repair); every other session is read as usual`,
             },
           ],
         };
@@ -550,7 +553,7 @@ export class SnapshotReader {
         problems.push({
           code: 'UNREADABLE_OBJECT',
           session: `approver:${approver}`,
-          message: `${approverRef(approver)} cannot be read (${e instanceof Error ? e.message : String(e)}); ${approver}'s approvals are left out; everything else is read as usual`,
+          message: `${approverRef(approver)} cannot be read (${errorMessage(e)}); ${approver}'s approvals are left out; everything else is read as usual`,
         });
       }
     }
@@ -584,8 +587,8 @@ export class SnapshotReader {
     if (recordsTip) {
       const readAt = await this.sealedReadPoint(sp, recordsTip, sessionProblems);
       const readTree = readAt ? await this.commitTree(readAt) : null;
-      const sessionDir = readTree ? await this.entryAt(readTree, `.s2/sessions/${sp.id}`) : null;
-      parsed = await this.parseSessionTree(sp.id, sessionDir ? readTree : null, sp.publicKey);
+      const recordsDir = readTree ? await this.entryAt(readTree, sessionDir(sp.id)) : null;
+      parsed = await this.parseSessionTree(sp.id, recordsDir ? readTree : null, sp.publicKey);
       try {
         const rootTree = await this.commitTree(recordsTip);
         const foreign = await this.foreignPaths(rootTree, sp.id);
@@ -594,11 +597,11 @@ export class SnapshotReader {
             code: 'FOREIGN_WRITE',
             session: sp.id,
             path: foreign[0],
-            message: `${sessionRef(sp.id)} holds files outside .s2/sessions/${sp.id}/ (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); they are ignored`,
+            message: `${sessionRef(sp.id)} holds files outside ${sessionDir(sp.id)}/ (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); they are ignored`,
           });
         if (readAt !== recordsTip) {
           // What the unsealed commits hold is reported (never admitted), so a person sees the attempt.
-          const tipDir = await this.entryAt(rootTree, `.s2/sessions/${sp.id}`);
+          const tipDir = await this.entryAt(rootTree, sessionDir(sp.id));
           const atTip = await this.parseSessionTree(sp.id, tipDir ? rootTree : null, sp.publicKey);
           sessionProblems.push(...atTip.problems.filter((p) => !parsed.problems.some((q) => q.path === p.path)));
         }
@@ -607,7 +610,7 @@ export class SnapshotReader {
         sessionProblems.push({
           code: 'UNREADABLE_OBJECT',
           session: sp.id,
-          message: `the unsealed tip of ${sessionRef(sp.id)} cannot be read (${e instanceof Error ? e.message : String(e)}); ${sp.id}'s sealed records are read`,
+          message: `the unsealed tip of ${sessionRef(sp.id)} cannot be read (${errorMessage(e)}); ${sp.id}'s sealed records are read`,
         });
       }
       if (this.opts.trackRewrites !== false && !ref.remembered) await this.checkRewrite(sp.id, recordsTip);
@@ -637,7 +640,7 @@ export class SnapshotReader {
     own: boolean,
     problems: RecordProblem[],
   ): Promise<{ tip: string | null; raw: string | null; remembered: boolean }> {
-    const branch = `s2/sessions/${session}`;
+    const branch = sessionBranch(session);
     const tip = await this.tipOf(branch, own);
     if (tip) return { tip, raw: null, remembered: false };
     const name = own && this.ctx.remote ? `refs/heads/${branch}` : publishedRef(this.ctx, branch);
@@ -695,7 +698,7 @@ export class SnapshotReader {
     problems: RecordProblem[],
     tipsForId: string[],
   ): Promise<ApprovalEntry[]> {
-    const tip = await this.tipOf(`s2/approvals/${approver}`, true);
+    const tip = await this.tipOf(approverBranch(approver), true);
     tipsForId.push(`approver:${approver}=${tip}`);
     if (!tip) return [];
     const entry = await this.entryAt(await this.commitTree(tip), recordPaths.approvals(approver));
@@ -713,14 +716,14 @@ export class SnapshotReader {
       if (ad.ok && ad.record.approver === approver) list.push(ad.record);
       else if (!ad.ok) problems.push({ ...ad.problem, session: `approver:${approver}` });
     }
-    const broken = firstChainBreak(list as unknown as (ApprovalEntry & Record<string, unknown>)[]);
-    if (broken >= 0)
+    const { kept, brokenAt } = chainPrefix(list);
+    if (brokenAt >= 0)
       problems.push({
         code: 'CHAIN_BROKEN',
         session: `approver:${approver}`,
-        message: `approvals of ${approver}: the hash chain breaks at entry ${broken + 1}`,
+        message: `approvals of ${approver}: the hash chain breaks at entry ${brokenAt + 1}`,
       });
-    return broken >= 0 ? list.slice(0, broken) : list;
+    return kept;
   }
 
   private async checkRewrite(session: string, tip: string): Promise<void> {

@@ -1,11 +1,10 @@
 import { sessionPlan } from '../core/manifest';
 import { S2Error } from '../core/errors';
-import { appendToChain } from '../core/hashChain';
 import { agentCapRefusal, canSpawnAgents } from '../core/guards';
-import { ApprovalEntry, recordPaths } from '../core/records';
+import { ApprovalEntry, approverBranch, approverDir, recordPaths } from '../core/records';
 import { signRecord } from '../core/signing';
 import { loadApproverKey, PassphraseSource } from '../git/approverKeys';
-import { parseJsonLines } from '../git/recordCodec';
+import { appendChained } from '../git/chainedLog';
 import { SessionStore } from '../git/sessionStore';
 import { refuse } from './phaseOps';
 import type { SwarmSession } from './swarmSession';
@@ -59,23 +58,15 @@ export async function approveBudget(
   const key = await loadApproverKey(plan.swarm, approver, s.env, ask);
   const file = recordPaths.approvals(approver);
   let written: ApprovalEntry | null = null;
-  await s.writer.write(`s2/approvals/${approver}`, `.s2/approvals/${approver}/`, (files) => {
-    const text = files.get(file) ?? '';
-    const entries = parseJsonLines(text, file).map((l) => l.value as ApprovalEntry);
-    const entry = signRecord(
-      appendToChain(entries, {
-        kind: 'approval',
-        approver,
-        at: s.now().toISOString(),
-        scope,
-        addUsd,
-        note,
-      }) as unknown as Record<string, unknown>,
-      approver,
-      key,
-    ) as unknown as ApprovalEntry;
-    written = entry;
-    return { files: { [file]: `${text}${JSON.stringify(entry)}\n` }, message: `approve ${scope} +$${addUsd}` };
+  await s.writer.write(approverBranch(approver), `${approverDir(approver)}/`, (files) => {
+    const next = appendChained<ApprovalEntry>(
+      files.get(file) ?? '',
+      file,
+      { kind: 'approval', approver, at: s.now().toISOString(), scope, addUsd, note },
+      (e) => signRecord(e, approver, key),
+    );
+    written = next.entry;
+    return { files: { [file]: next.text }, message: `approve ${scope} +$${addUsd}` };
   });
   return written!;
 }

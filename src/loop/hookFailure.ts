@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { SUBAGENT_TOOLS } from '../core/hookDecision';
 import { openRepo } from '../git/repoContext';
+import { writeFileAtomic } from '../git/atomicWrite';
 
 /**
  * What the Claude Code hook answers when S² itself cannot read the swarm (a poisoned branch,
@@ -32,10 +33,7 @@ async function readHealth(file: string): Promise<Health> {
 
 async function writeHealth(file: string, h: Health): Promise<void> {
   try {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(h));
-    await fs.rename(tmp, file);
+    await writeFileAtomic(file, JSON.stringify(h));
   } catch {
     /* best effort: without it the next failure counts from then */
   }

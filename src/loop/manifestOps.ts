@@ -1,12 +1,12 @@
 import { S2Error } from '../core/errors';
-import { appendToChain } from '../core/hashChain';
 import { MANIFEST_PATH, parseManifest } from '../core/manifest';
 import { diffManifests, ManifestApproval, manifestDigest, ManifestTrustState } from '../core/manifestTrust';
 import { signRecord } from '../core/signing';
 import { loadApproverKey, PassphraseSource } from '../git/approverKeys';
 import { parseCommit } from '../git/gitObjects';
-import { approverBranch, manifestApprovalsPath } from '../git/manifestChain';
-import { parseJsonLines } from '../git/recordCodec';
+import { approverBranch, approverDir } from '../core/records';
+import { manifestApprovalsPath } from '../git/manifestChain';
+import { appendChained } from '../git/chainedLog';
 import type { RecordWriter } from '../git/recordWriter';
 import type { SwarmSession } from './swarmSession';
 
@@ -70,11 +70,11 @@ export async function writeManifestApproval(
 ): Promise<ManifestApproval> {
   const file = manifestApprovalsPath(approver);
   let written: ManifestApproval | null = null;
-  await writer.write(approverBranch(approver), `.s2/approvals/${approver}/`, (files) => {
-    const text = files.get(file) ?? '';
-    const entries = parseJsonLines(text, file).map((l) => l.value as ManifestApproval);
-    const entry = signRecord(
-      appendToChain(entries, {
+  await writer.write(approverBranch(approver), `${approverDir(approver)}/`, (files) => {
+    const next = appendChained<ManifestApproval>(
+      files.get(file) ?? '',
+      file,
+      {
         kind: 'manifest-approval',
         approver,
         at: a.at,
@@ -82,13 +82,12 @@ export async function writeManifestApproval(
         blob: a.blob,
         parent: a.parent,
         changed: [...a.changed],
-      }) as unknown as Record<string, unknown>,
-      approver,
-      privateKey,
-    ) as unknown as ManifestApproval;
-    written = entry;
+      },
+      (e) => signRecord(e, approver, privateKey),
+    );
+    written = next.entry;
     return {
-      files: { [file]: `${text}${JSON.stringify(entry)}\n` },
+      files: { [file]: next.text },
       message: `approve manifest ${a.manifest.slice(0, 12)}${a.parent ? '' : ' (genesis)'}`,
     };
   });

@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors';
 import { fillCommand } from '../core/names';
 import { sessionPlan } from '../core/manifest';
 import { Emitter, Disposable } from '../core/emitter';
@@ -7,7 +8,7 @@ import type { Snapshot } from '../core/snapshot';
 import { computeView } from '../core/view';
 import type { SwarmView } from '../core/viewTypes';
 import { processStats, runGit } from '../git/gitProcess';
-import { recordPaths } from '../core/records';
+import { approverBranch, recordPaths, sessionBranch } from '../core/records';
 import { nothingSettled, settledWaits } from '../core/settledWaits';
 import { runCommand } from './commandRunner';
 import { HookWatch } from './hookWatch';
@@ -142,7 +143,7 @@ export class Poller implements Disposable {
     };
     // Others' tips as this tick read them (a change that landed during the tick must wake the
     // next probe); our own tip as it is now, so our own heartbeat does not wake us.
-    const ownTip = me ? await this.session.reader.tipOf(`s2/sessions/${me}`, true) : null;
+    const ownTip = me ? await this.session.reader.tipOf(sessionBranch(me), true) : null;
     const tickSnapshot = snapshot;
     this.lastFingerprint = Poller.fingerprintOf(
       snapshot.coordinationTip,
@@ -311,7 +312,7 @@ export class Poller implements Disposable {
     this.executing = this.execute(executor, instructionPath, me, phase)
       .then(
         (msg) => this.log(msg),
-        (e) => this.log(`executor for phase ${phase} failed: ${e instanceof Error ? e.message : String(e)}`),
+        (e) => this.log(`executor for phase ${phase} failed: ${errorMessage(e)}`),
       )
       .finally(() => {
         this.executing = null;
@@ -377,7 +378,7 @@ export class Poller implements Disposable {
     if (!this.snapshot) return [];
     const out: (string | null)[] = [];
     for (const a of Object.keys(this.snapshot.plan.approvers).sort())
-      out.push(await this.session.reader.tipOf(`s2/approvals/${a}`, true).catch(() => null));
+      out.push(await this.session.reader.tipOf(approverBranch(a), true).catch(() => null));
     return out;
   }
 
@@ -389,7 +390,7 @@ export class Poller implements Disposable {
     const tips: [string | null, string | null][] = [];
     for (const s of this.snapshot.plan.sessions) {
       const own = s.id === this.session.session;
-      tips.push([await r.tipOf(`s2/sessions/${s.id}`, own), await r.tipOf(s.branch, own)]);
+      tips.push([await r.tipOf(sessionBranch(s.id), own), await r.tipOf(s.branch, own)]);
     }
     return Poller.fingerprintOf(coord?.tip ?? null, tips, await this.approvalTips());
   }
@@ -406,7 +407,7 @@ export class Poller implements Disposable {
           r = await this.tick();
         } catch (e) {
           this.failures++;
-          this.log(`tick failed: ${e instanceof Error ? e.message : String(e)}`);
+          this.log(`tick failed: ${errorMessage(e)}`);
         }
         if (this.stopped) break;
         const delay = r?.nextDelayMs ?? Math.min(BACKOFF_INITIAL_MS * 2 ** (this.failures - 1), BACKOFF_MAX_MS);
@@ -469,7 +470,7 @@ export class Poller implements Disposable {
       const [sha, ref] = line.split('\t');
       if (!sha || !ref?.startsWith('refs/heads/')) continue;
       const branch = ref.slice('refs/heads/'.length);
-      if (branch === `s2/sessions/${me}` || !(branch.startsWith('s2/') || watched.has(branch))) continue;
+      if ((me !== null && branch === sessionBranch(me)) || !(branch.startsWith('s2/') || watched.has(branch))) continue;
       if ((await this.session.reader.resolve(`refs/remotes/${remote}/${branch}`)) !== sha) return true;
     }
     return false;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import { S2Error } from '../../core/errors';
+import { errorMessage, S2Error } from '../../core/errors';
 import { Refusal, refusalLine } from '../../core/refusal';
 import { escapeLinks, inWords } from '../messageText';
 
@@ -36,7 +36,7 @@ export function describe(e: unknown): string {
         : [];
     return reasons.length ? `refused — ${reasons.join('; ')}` : e.message;
   }
-  return e instanceof Error ? e.message : String(e);
+  return errorMessage(e);
 }
 
 /** Whether a value looks like `{ session: string, phase?: number }` (tree nodes, alert args, tests). */

@@ -1,3 +1,7 @@
+/**
+ * `s2 [--repo DIR] [--session ID] [--json] <command> …` — the agents' and scripts' face of
+ * the engine. Exit codes: 0 ok, 1 refused or violations found, 2 usage or input error.
+ */
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { asS2Error, exitCodeFor, S2Error } from '../core/errors';
@@ -7,10 +11,6 @@ import { commands } from './commandTable';
 import { S2_PACKAGE_VERSION } from './version';
 import { jsonSafe, terminalSafe } from '../core/terminalText';
 
-/**
- * `s2 [--repo DIR] [--session ID] [--json] <command> …` — the agents' and scripts' face of
- * the engine. Exit codes: 0 ok, 1 refused or violations found, 2 usage or input error.
- */
 const GLOBAL_HELP = `s2 — S² swarm coordination through git
 
 Usage: s2 [--repo DIR] [--session ID] [--json] <command> [options]

@@ -1,11 +1,11 @@
-import type { SwarmView } from './viewTypes';
-import { BUDGET_WARN_FRACTION } from './budget';
-
 /**
  * The loop's events: the difference between the last view and this one, as seen by one
  * session. Each event has a key; an event is emitted when its key appears, so an alert is
  * shown once per change, never on every tick.
  */
+import type { SwarmView } from './viewTypes';
+import { BUDGET_WARN_FRACTION } from './budget';
+
 export type SwarmEventType =
   | 'INSTRUCTION_NEW'
   | 'BLOCKED'

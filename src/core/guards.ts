@@ -1,12 +1,12 @@
+/**
+ * Guards are functions of the view. Each returns ok, or every reason a person can read;
+ * the CLI, the loop, the hooks and the extension act only through them.
+ */
 import { sessionPlan, type SwarmPlan } from './manifest';
 import { formatPhaseRef, PhaseRef } from './phaseRef';
 import { refusal, type Refusal } from './refusal';
 import type { SessionView, SwarmView } from './viewTypes';
 
-/**
- * Guards are functions of the view. Each returns ok, or every reason a person can read;
- * the CLI, the loop, the hooks and the extension act only through them.
- */
 export type GuardResult = { ok: true } | { ok: false; reasons: Refusal[] };
 
 const result = (reasons: Refusal[]): GuardResult => (reasons.length ? { ok: false, reasons } : { ok: true });

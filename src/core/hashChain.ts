@@ -1,11 +1,11 @@
-import { canonicalJson } from './canonicalJson';
-import { sha256 } from './signing';
-
 /**
  * Append-only logs (ledger, witness) are hash-chained: each entry names the hash of the one
  * before it, and its own hash covers its content and that link. Removing, reordering or
  * editing an entry breaks the chain at that point.
  */
+import { canonicalJson } from './canonicalJson';
+import { sha256 } from './signing';
+
 export interface Chained {
   seq: number;
   prev: string;

@@ -1,8 +1,3 @@
-import { z } from 'zod';
-import { canSpawnAgents } from './guards';
-import { refusalLine } from './refusal';
-import type { SwarmView } from './viewTypes';
-
 /**
  * Claude Code's hook protocol, as its reference documents it: the hook gets one JSON object
  * on stdin (`hook_event_name`, `tool_name`, `tool_input`, `tool_use_id`, …) and answers a
@@ -11,6 +6,11 @@ import type { SwarmView } from './viewTypes';
  * sub-agent spawn (the Task/Agent tool) above the session's agent cap, and any tool once the
  * budget is spent — enforcement where the cost is incurred.
  */
+import { z } from 'zod';
+import { canSpawnAgents } from './guards';
+import { refusalLine } from './refusal';
+import type { SwarmView } from './viewTypes';
+
 export const ClaudeHookInput = z
   .object({
     hook_event_name: z.string(),

@@ -1,13 +1,13 @@
-import { z } from 'zod';
-import { Manifest } from './manifest';
-import { schemaChildren, unwrapSchema } from './schemaKeys';
-
 /**
  * docs/MANIFEST.md, generated from the zod schema of the manifest: every key with its type,
  * default and meaning. The keys, types and defaults come from the schema itself; the meanings
  * from MEANING below. A test fails when the committed file differs from this rendering, or
  * when a key of the schema has no meaning here (npm run docs:manifest regenerates the file).
  */
+import { z } from 'zod';
+import { Manifest } from './manifest';
+import { schemaChildren, unwrapSchema } from './schemaKeys';
+
 const MEANING: Record<string, string> = {
   swarm: "The swarm's name; private keys live under $S2_HOME/keys/<swarm>/.",
   coordinationBranch:

@@ -1,10 +1,10 @@
-import { z } from 'zod';
-
 /**
  * The records a session writes on its own branch `s2/sessions/<id>`, under
  * `.s2/sessions/<id>/`. Each is signed by the session's key (see signing.ts); the schemas
  * are the types.
  */
+import { z } from 'zod';
+
 export const SignatureSchema = z.object({ by: z.string(), sig: z.string() });
 
 export const SESSION_STATES = ['idle', 'working', 'blocked', 'helping', 'error', 'done'] as const;

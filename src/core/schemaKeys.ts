@@ -1,10 +1,10 @@
-import { z } from 'zod';
-
 /**
  * Walk a zod schema by a value's path, to say which keys an object accepts at that path.
  * Used to suggest the nearest known key for a typo in the manifest and to generate
  * docs/MANIFEST.md from the schema itself, so the two cannot tell different stories.
  */
+import { z } from 'zod';
+
 export function unwrapSchema(s: z.ZodTypeAny): z.ZodTypeAny {
   let cur = s;
   for (;;) {

@@ -1,3 +1,7 @@
+/**
+ * The engine: a pure, deterministic function of (snapshot, now). Every session that read the
+ * same tips computes the same view, carrying the snapshot id it came from.
+ */
 import { sessionBudget, swarmBudget, BUDGET_WARN_FRACTION, METERED_SOURCES } from './budget';
 import { findPrice } from './claudeUsage';
 import { CompletionTable, evaluateCompletions, satisfiesNeed } from './completions';
@@ -19,10 +23,6 @@ import type {
 import { buildGraph, cycles, reverse } from './graph';
 import { screenTimes } from './recordTimes';
 
-/**
- * The engine: a pure, deterministic function of (snapshot, now). Every session that read the
- * same tips computes the same view, carrying the snapshot id it came from.
- */
 export function computeView(read: Snapshot, now: Date): SwarmView {
   const plan = read.plan;
   const violations: Violation[] = [];

@@ -1,3 +1,9 @@
+/**
+ * The same guarded polling loop as `s2 poll`, owned by the workspace: one Poller, one loop
+ * lock per session per machine. When another process (`s2 poll`, another window) holds the
+ * lock, this window only watches — a poller acting as nobody — and derives this session's
+ * alerts from the views itself, so nothing is acted on twice.
+ */
 import { Disposable, Emitter } from '../core/emitter';
 import { errorMessage, S2Error } from '../core/errors';
 import { diffViews, SwarmEvent } from '../core/events';
@@ -8,12 +14,6 @@ import type { TickResult } from '../loop/pollerTypes';
 import { SwarmSession } from '../loop/swarmSession';
 import { withoutSession } from './sessionResolver';
 
-/**
- * The same guarded polling loop as `s2 poll`, owned by the workspace: one Poller, one loop
- * lock per session per machine. When another process (`s2 poll`, another window) holds the
- * lock, this window only watches — a poller acting as nobody — and derives this session's
- * alerts from the views itself, so nothing is acted on twice.
- */
 export type LoopMode = 'acting' | 'watching' | 'stopped';
 
 export interface LoopBatch {

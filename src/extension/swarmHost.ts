@@ -1,3 +1,8 @@
+/**
+ * The workspace's handle on its swarm: the session this workspace acts as, the loop, and the
+ * latest view. Every face (tree, alerts, diagnostics, matrix, status bar) renders what this
+ * publishes; none of them runs git. Commands write through `run()`, which refreshes after.
+ */
 import * as vscode from 'vscode';
 import { errorMessage, S2Error } from '../core/errors';
 import type { SwarmEvent } from '../core/events';
@@ -8,11 +13,6 @@ import { LoopMode, LoopRunner } from './loopRunner';
 import { resolveSession } from './sessionResolver';
 import { readSettings } from './settings';
 
-/**
- * The workspace's handle on its swarm: the session this workspace acts as, the loop, and the
- * latest view. Every face (tree, alerts, diagnostics, matrix, status bar) renders what this
- * publishes; none of them runs git. Commands write through `run()`, which refreshes after.
- */
 export type HostState = 'no-workspace' | 'no-swarm' | 'ready' | 'error';
 
 const PICKED_KEY = 's2.pickedSession';

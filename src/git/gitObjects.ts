@@ -1,15 +1,15 @@
-import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { deflateSync } from 'node:zlib';
-import { writeFileAtomic } from './atomicWrite';
-
 /**
  * Reading and writing git objects without a process: trees are parsed from `cat-file`
  * output and loose objects are written straight into the object store (zlib of
  * "type size\0body", named by its SHA-1), as git itself does. A write of a record then costs
  * one `update-ref` — the compare-and-swap that makes concurrent writers safe.
  */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { writeFileAtomic } from './atomicWrite';
+
 export interface TreeEntry {
   readonly mode: string;
   readonly name: string;

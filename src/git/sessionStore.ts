@@ -1,3 +1,8 @@
+/**
+ * One session's writes: every change is signed with the session's key, bumps the status's
+ * fencing token (seq) when the status changes, and appends a hash-chained witness entry
+ * for every meaningful action (heartbeats are not witnessed, they only move the lease).
+ */
 import { appendChained } from './chainedLog';
 import {
   AckRecord,
@@ -15,11 +20,6 @@ import { signRecord, verifyRecord } from '../core/signing';
 import { parseYamlRecord, toYaml } from './recordCodec';
 import { FileChange, RecordWriter, SealSigner, WriteResult } from './recordWriter';
 
-/**
- * One session's writes: every change is signed with the session's key, bumps the status's
- * fencing token (seq) when the status changes, and appends a hash-chained witness entry
- * for every meaningful action (heartbeats are not witnessed, they only move the lease).
- */
 export interface StoreChange {
   readonly status?: (s: StatusRecord) => StatusRecord;
   readonly records?: Readonly<Record<string, Record<string, unknown>>>;

@@ -1,3 +1,8 @@
+/**
+ * Reads the whole swarm at one instant through one `git cat-file --batch`: the refs by name,
+ * then the trees and blobs under them. Parsed records are cached by tree id, so a read after
+ * a small change re-parses only the sessions whose records moved (the incremental read).
+ */
 import { errorMessage, S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import {
@@ -32,11 +37,6 @@ import { LocalStateKey } from './localState';
 import { ChainResult, ManifestChain } from './manifestChain';
 import { InstructionTrust } from './instructionTrust';
 
-/**
- * Reads the whole swarm at one instant through one `git cat-file --batch`: the refs by name,
- * then the trees and blobs under them. Parsed records are cached by tree id, so a read after
- * a small change re-parses only the sessions whose records moved (the incremental read).
- */
 type ParsedRecords = Omit<SessionSnapshot, 'session' | 'recordsTip' | 'workTip'>;
 
 /** Far above an honest session (a status, a completion per phase, a verification per peer phase, an ack per instruction). */

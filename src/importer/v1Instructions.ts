@@ -1,8 +1,3 @@
-import type { V1File } from './v1Files';
-import { sessionByNumber, sessionList, sessionOf } from './v1Sessions';
-import { cleanValue, firstHeading, keyValues, parseUsd, tableCells, textLines } from './v1Text';
-import type { BudgetFact, CompletedFact, HelpTaskFact, IdleTaskFact, NeedFact, TitleFact } from './v1Types';
-
 /**
  * What one v1 instruction file (INSTRUCTIONS-SESSION-…-PHASE(S)-…, a phase file among the
  * session starters, or a session starter read as phase 1) says beyond its text: phase titles,
@@ -18,6 +13,11 @@ import type { BudgetFact, CompletedFact, HelpTaskFact, IdleTaskFact, NeedFact, T
  * The header `**Status:** Phase 3 Complete ✅` of an instruction is the orchestrator's word on
  * how far the session got (a CompletedFact, used for the baseline).
  */
+import type { V1File } from './v1Files';
+import { sessionByNumber, sessionList, sessionOf } from './v1Sessions';
+import { cleanValue, firstHeading, keyValues, parseUsd, tableCells, textLines } from './v1Text';
+import type { BudgetFact, CompletedFact, HelpTaskFact, IdleTaskFact, NeedFact, TitleFact } from './v1Types';
+
 export interface InstructionFacts {
   readonly titles: TitleFact[];
   readonly needs: NeedFact[];

@@ -1,3 +1,4 @@
+/** Spend (hash-chained ledger), approvals that raise caps, and the running-agent count. */
 import { sessionPlan } from '../core/manifest';
 import { S2Error } from '../core/errors';
 import { agentCapRefusal, canSpawnAgents } from '../core/guards';
@@ -9,7 +10,6 @@ import { SessionStore } from '../git/sessionStore';
 import { refuse } from './phaseOps';
 import type { SwarmSession } from './swarmSession';
 
-/** Spend (hash-chained ledger), approvals that raise caps, and the running-agent count. */
 export async function reportSpend(
   s: SwarmSession,
   usd: number,

@@ -1,9 +1,3 @@
-import { promises as fs } from 'node:fs';
-import type { ClaudeHookInput } from '../core/hookDecision';
-import type { Snapshot } from '../core/snapshot';
-import { TranscriptMeter, transcriptFiles } from './transcriptMeter';
-import type { SwarmSession } from './swarmSession';
-
 /**
  * What `s2 hook claude` does before it decides: meter the spend the runtime recorded since the
  * last call (no `s2 spend` needed for the budget to be right), and free the agent slots whose
@@ -11,6 +5,12 @@ import type { SwarmSession } from './swarmSession';
  * SubagentStop. A PostToolUse alone (which any agent can forge by running the hook by hand)
  * frees nothing. Returns true when it wrote something, so the caller reads the view again.
  */
+import { promises as fs } from 'node:fs';
+import type { ClaudeHookInput } from '../core/hookDecision';
+import type { Snapshot } from '../core/snapshot';
+import { TranscriptMeter, transcriptFiles } from './transcriptMeter';
+import type { SwarmSession } from './swarmSession';
+
 export async function meterClaudeHook(
   s: SwarmSession,
   snapshot: Snapshot,

@@ -1,3 +1,8 @@
+/**
+ * Help is a lease recorded in the helper's own status: it names the blocker's phase, the
+ * task, and the helper's work-branch tip at the claim, so the view can tell progress (a
+ * commit) from a claim that only attracts attention.
+ */
 import { sessionPlan, type SwarmPlan } from '../core/manifest';
 import { S2Error } from '../core/errors';
 import { canAdopt, canHelp, falseBlockerRefusal } from '../core/guards';
@@ -7,11 +12,6 @@ import { refusal } from '../core/refusal';
 import { refuse } from './phaseOps';
 import type { SwarmSession } from './swarmSession';
 
-/**
- * Help is a lease recorded in the helper's own status: it names the blocker's phase, the
- * task, and the helper's work-branch tip at the claim, so the view can tell progress (a
- * commit) from a claim that only attracts attention.
- */
 export async function claimHelp(s: SwarmSession, target: string, task: string | null): Promise<HelpClaim> {
   const { snapshot, view } = await s.view();
   const me = s.requireSession(snapshot.plan);

@@ -1,9 +1,3 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { SUBAGENT_TOOLS } from '../core/hookDecision';
-import { openRepo } from '../git/repoContext';
-import { writeFileAtomic } from '../git/atomicWrite';
-
 /**
  * What the Claude Code hook answers when S² itself cannot read the swarm (a poisoned branch,
  * a broken repository): a sub-agent spawn is denied at once (a spawn is where a rogue gains
@@ -12,6 +6,12 @@ import { writeFileAtomic } from '../git/atomicWrite';
  * `S2_HOOK_BLIND_SECONDS` (default 300 s), after which everything is denied. The time of the
  * first failure since the last good read is kept in `.git/s2/hook-health.json`.
  */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { SUBAGENT_TOOLS } from '../core/hookDecision';
+import { openRepo } from '../git/repoContext';
+import { writeFileAtomic } from '../git/atomicWrite';
+
 export const DEFAULT_BLIND_SECONDS = 300;
 
 interface Health {

@@ -1,3 +1,8 @@
+/**
+ * `s2 manifest diff` and `s2 manifest approve`: what a pending manifest change alters, key by
+ * key, and an approver's signature that makes it take effect. Approvals go on the approver's
+ * own branch (s2/approvals/<id>, manifests.jsonl, hash-chained), never on the coordination branch.
+ */
 import { S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest } from '../core/manifest';
 import { diffManifests, ManifestApproval, manifestDigest, ManifestTrustState } from '../core/manifestTrust';
@@ -10,11 +15,6 @@ import { appendChained } from '../git/chainedLog';
 import type { RecordWriter } from '../git/recordWriter';
 import type { SwarmSession } from './swarmSession';
 
-/**
- * `s2 manifest diff` and `s2 manifest approve`: what a pending manifest change alters, key by
- * key, and an approver's signature that makes it take effect. Approvals go on the approver's
- * own branch (s2/approvals/<id>, manifests.jsonl, hash-chained), never on the coordination branch.
- */
 export interface KeyChange {
   readonly key: string;
   readonly before: unknown;

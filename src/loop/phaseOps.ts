@@ -1,3 +1,8 @@
+/**
+ * The phase validation protocol: start only through canStartPhase, complete only after the
+ * phase's validation commands pass; a failure is recorded, counted, and after maxAttempts
+ * puts the phase in `error` for a person.
+ */
 import { S2Error } from '../core/errors';
 import { canCompletePhase, canStartPhase, GuardResult, notOpenPhaseRefusal } from '../core/guards';
 import { sessionPlan, type SwarmPlan } from '../core/manifest';

@@ -1,3 +1,11 @@
+/**
+ * The guarded polling loop. One tick: fetch once (nothing in the worktree topology) → read
+ * the snapshot → compute the view → diff with the last view into events → act only through
+ * the guards → write the heartbeat. A loop, not setInterval: ticks never overlap, and the
+ * wait between them is the interval with jitter, or an exponential backoff (1 s ×2, capped
+ * at 100 s, as Temporal retries) while the remote fails. Between ticks a cheap probe of the
+ * tips (no process) wakes the loop early when something moved.
+ */
 import { errorMessage } from '../core/errors';
 import { fillCommand } from '../core/names';
 import { sessionPlan } from '../core/manifest';
@@ -17,14 +25,6 @@ import { completePhase, recordFailedAttempt } from './phaseOps';
 import type { PollerOptions, TickResult } from './pollerTypes';
 import type { SwarmSession } from './swarmSession';
 
-/**
- * The guarded polling loop. One tick: fetch once (nothing in the worktree topology) → read
- * the snapshot → compute the view → diff with the last view into events → act only through
- * the guards → write the heartbeat. A loop, not setInterval: ticks never overlap, and the
- * wait between them is the interval with jitter, or an exponential backoff (1 s ×2, capped
- * at 100 s, as Temporal retries) while the remote fails. Between ticks a cheap probe of the
- * tips (no process) wakes the loop early when something moved.
- */
 export const BACKOFF_INITIAL_MS = 1000;
 export const BACKOFF_MAX_MS = 100_000;
 

@@ -1,3 +1,8 @@
+/**
+ * `s2 hook codex` and `s2 hook gemini`: each runtime's documented hook input, translated into
+ * the shared vocabulary, decided by the same guards as Claude Code's, answered in the
+ * runtime's own output shape.
+ */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
@@ -12,11 +17,6 @@ import type { HookVerdict } from '../core/hookDecision';
 import { handleHookInput, parseHookStdin } from './claudeHookOps';
 import type { SwarmSession } from './swarmSession';
 
-/**
- * `s2 hook codex` and `s2 hook gemini`: each runtime's documented hook input, translated into
- * the shared vocabulary, decided by the same guards as Claude Code's, answered in the
- * runtime's own output shape.
- */
 export async function handleRuntimeHook(
   s: SwarmSession,
   runtime: 'codex' | 'gemini',

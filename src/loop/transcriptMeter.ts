@@ -1,3 +1,10 @@
+/**
+ * Metering from the runtime's own records: each `s2 hook claude` call reads what Claude Code
+ * appended to the session's transcript (and to its sub-agents' transcripts) since the last
+ * call, and prices every new message once. Offsets and the ids already counted live in the
+ * clone's `.git/s2/meter-<session>.json`; a lock file keeps concurrent hook calls (parallel
+ * tool calls) from reading the same bytes twice.
+ */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { findPrice, priceUsage } from '../core/claudeUsage';
@@ -6,13 +13,6 @@ import type { ModelPrice } from '../core/manifest';
 import { highestPrice } from '../core/pricingTable';
 import { writeFileAtomic } from '../git/atomicWrite';
 
-/**
- * Metering from the runtime's own records: each `s2 hook claude` call reads what Claude Code
- * appended to the session's transcript (and to its sub-agents' transcripts) since the last
- * call, and prices every new message once. Offsets and the ids already counted live in the
- * clone's `.git/s2/meter-<session>.json`; a lock file keeps concurrent hook calls (parallel
- * tool calls) from reading the same bytes twice.
- */
 interface FileState {
   offset: number;
   /** Bytes of the file's first line, to notice a transcript replaced under the same name. */

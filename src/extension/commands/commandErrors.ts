@@ -1,13 +1,13 @@
+/**
+ * Every command runs through this: an engine refusal (S2Error REFUSED with its reasons) or
+ * any other failure becomes one readable error message, never an unhandled rejection.
+ */
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import { errorMessage, S2Error } from '../../core/errors';
 import { Refusal, refusalLine } from '../../core/refusal';
 import { escapeLinks, inWords } from '../messageText';
 
-/**
- * Every command runs through this: an engine refusal (S2Error REFUSED with its reasons) or
- * any other failure becomes one readable error message, never an unhandled rejection.
- */
 export function guarded<A extends unknown[]>(
   title: string,
   log: vscode.LogOutputChannel,

@@ -104,7 +104,7 @@ export class Poller implements Disposable {
     if (me && this.opts.act !== false)
       events.push(
         ...(await this.hookWatch.check(snapshot, me).catch((e: unknown) => {
-          this.log(`hook watch failed: ${e instanceof Error ? e.message : String(e)}`);
+          this.log(`hook watch failed: ${errorMessage(e)}`);
           return [];
         })),
       );

@@ -1,7 +1,7 @@
 // Two bundles from one engine: the VS Code extension (vscode external) and the s2 CLI.
 // Dependencies are bundled so the .vsix and the CLI ship without node_modules.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -14,6 +14,8 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // The version comes from package.json alone (src/cli/version.ts reads the constant).
+  define: { S2_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 };
 
 const builds = [

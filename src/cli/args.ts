@@ -1,12 +1,12 @@
-import { S2Error } from '../core/errors';
-import { sessionPlan, type SwarmPlan } from '../core/manifest';
-import { formatPhaseRef, parsePhaseRef, type PhaseRef } from '../core/phaseRef';
-
 /**
  * Checks of command-line arguments, shared by every command: a malformed or out-of-range
  * argument is a USAGE error (exit 2) at once, naming the argument and what was expected,
  * never a loop that runs forever or a refusal that looks like a guard's (exit 1).
  */
+import { S2Error } from '../core/errors';
+import { sessionPlan, type SwarmPlan } from '../core/manifest';
+import { formatPhaseRef, parsePhaseRef, type PhaseRef } from '../core/phaseRef';
+
 export function intArg(name: string, text: string, o: { min?: number; max?: number } = {}): number {
   const n = /^-?\d+$/.test(text.trim()) ? Number(text) : NaN;
   const min = o.min ?? 1;

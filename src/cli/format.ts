@@ -1,7 +1,7 @@
+/** Plain-text renderings of the view for terminals (the JSON form is the view itself). */
 import { formatAge } from '../core/view';
 import type { SwarmView, Violation } from '../core/viewTypes';
 
-/** Plain-text renderings of the view for terminals (the JSON form is the view itself). */
 export function formatStatus(view: SwarmView): string {
   const rows = view.sessions.map((s) => [
     s.id,

@@ -1,7 +1,7 @@
+/** Plain-text renderings of an import: the dry run (everything) and the real one (a summary). */
 import type { ImportOutcome } from '../loop/importOps';
 import { table } from './format';
 
-/** Plain-text renderings of an import: the dry run (everything) and the real one (a summary). */
 function sourcesLine(o: ImportOutcome): string {
   return o.sources
     .map(

@@ -1,15 +1,16 @@
-import { parseArgs } from 'node:util';
-import * as path from 'node:path';
-import { exitCodeFor, S2Error } from '../core/errors';
-import { SwarmSession } from '../loop/swarmSession';
-import type { CliIo, Command, CommandContext, GlobalFlags } from './cliTypes';
-import { commands } from './commandTable';
-import { jsonSafe, terminalSafe } from '../core/terminalText';
-
 /**
  * `s2 [--repo DIR] [--session ID] [--json] <command> …` — the agents' and scripts' face of
  * the engine. Exit codes: 0 ok, 1 refused or violations found, 2 usage or input error.
  */
+import { parseArgs } from 'node:util';
+import * as path from 'node:path';
+import { asS2Error, exitCodeFor, S2Error } from '../core/errors';
+import { SwarmSession } from '../loop/swarmSession';
+import type { CliIo, Command, CommandContext, GlobalFlags } from './cliTypes';
+import { commands } from './commandTable';
+import { S2_PACKAGE_VERSION } from './version';
+import { jsonSafe, terminalSafe } from '../core/terminalText';
+
 const GLOBAL_HELP = `s2 — S² swarm coordination through git
 
 Usage: s2 [--repo DIR] [--session ID] [--json] <command> [options]
@@ -74,7 +75,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 2;
   }
   if (g.version) {
-    io.stdout('s2 0.1.0\n');
+    io.stdout(`s2 ${S2_PACKAGE_VERSION}\n`);
     return 0;
   }
   if (!name || g.help || name === 'help-all') {
@@ -145,7 +146,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     return await cmd.run(ctx);
   } catch (e) {
-    const err = e instanceof S2Error ? e : new S2Error('GIT_FAILED', e instanceof Error ? e.message : String(e));
+    const err = asS2Error(e);
     if (flags.json) io.stdout(`${JSON.stringify({ error: err.toJSON() }, null, 2)}\n`);
     io.stderr(`s2 ${name}: ${err.message}\n`);
     return exitCodeFor(err);

@@ -1,10 +1,10 @@
-import * as readline from 'node:readline';
-import type { PassphraseSource } from '../git/approverKeys';
-
 /**
  * Asks a person for an approver passphrase on the terminal, without echo. Undefined when there
  * is no terminal (scripts, agents, tests): they pass S2_APPROVER_PASSPHRASE(_FILE) instead.
  */
+import * as readline from 'node:readline';
+import type { PassphraseSource } from '../git/approverKeys';
+
 export function terminalPassphrase(question: string): PassphraseSource | undefined {
   if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
   return () =>

@@ -1,12 +1,12 @@
-import type { SwarmPlan } from './manifest';
-import type { StatusRecord } from './records';
-import type { AwaitingInputView, SwarmView } from './viewTypes';
-
 /**
  * A session whose agent waits on a person (a permission prompt, an idle prompt). Counted
  * as stuck once it has waited longer than `polling.awaitingInputStuckSeconds`: nobody
  * answered, and whoever waits on that session waits on a person who does not know it.
  */
+import type { SwarmPlan } from './manifest';
+import type { StatusRecord } from './records';
+import type { AwaitingInputView, SwarmView } from './viewTypes';
+
 export function awaitingInputOf(plan: SwarmPlan, status: StatusRecord | null, now: Date): AwaitingInputView | null {
   const w = status?.awaitingInput;
   if (!w) return null;

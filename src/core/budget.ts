@@ -15,6 +15,7 @@ export interface BudgetStanding {
 /** Ledger sources that come from the runtime's records, not from the agent's word. */
 export const METERED_SOURCES = new Set(['claude-hook', 'claude-log', 'claude-loop']);
 
+/** Spend at or above this fraction of a budget warns (view, events, status bar, `s2 spend`); at 1 it refuses. */
 export const BUDGET_WARN_FRACTION = 0.8;
 
 function approvedUsd(snap: Snapshot, scope: string): number {
@@ -41,6 +42,11 @@ export function sessionBudget(snap: Snapshot, session: string): BudgetStanding {
     byModel[e.model] = round2((byModel[e.model] ?? 0) + usd);
   }
   const cap = (plan?.budgetUsd ?? 0) + approvedUsd(snap, session);
+  return standing(spend, metered, cap, byModel);
+}
+
+/** A session's or the swarm's standing from its sums; a spend against no cap is over it. */
+function standing(spend: number, metered: number, cap: number, byModel: Record<string, number>): BudgetStanding {
   return {
     meteredUsd: round2(metered),
     reportedUsd: round2(spend - metered),
@@ -63,14 +69,7 @@ export function swarmBudget(snap: Snapshot, plan: SwarmPlan): BudgetStanding | n
     for (const [m, v] of Object.entries(b.byModel)) byModel[m] = round2((byModel[m] ?? 0) + v);
   }
   const cap = plan.swarmBudgetUsd + approvedUsd(snap, '*');
-  return {
-    meteredUsd: round2(metered),
-    reportedUsd: round2(spend - metered),
-    spendUsd: round2(spend),
-    capUsd: round2(cap),
-    fraction: cap > 0 ? spend / cap : spend > 0 ? Infinity : 0,
-    byModel,
-  };
+  return standing(spend, metered, cap, byModel);
 }
 
 export function round2(x: number): number {

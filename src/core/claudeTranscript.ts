@@ -1,5 +1,3 @@
-import type { Usage } from './claudeUsage';
-
 /**
  * Claude Code's transcript (`transcript_path` in every hook input) is JSON lines, appended as
  * the session runs. An assistant line carries `message.id`, `message.model` and
@@ -8,6 +6,8 @@ import type { Usage } from './claudeUsage';
  * User lines carry `tool_result` blocks naming the `tool_use_id` they answer. Sub-agents write
  * the same lines to `<session>/subagents/agent-<id>.jsonl` beside the main transcript.
  */
+import type { Usage } from './claudeUsage';
+
 export interface TranscriptMessage {
   readonly id: string;
   readonly model: string;

@@ -1,10 +1,10 @@
-import type { ModelPrice } from './manifest';
-
 /**
  * Real usage from Claude Code's local session logs (JSON lines; assistant messages carry
  * `message.model` and `message.usage` token counts), priced with the manifest's table.
  * A message id appears once per streamed chunk, so messages are counted once by id.
  */
+import type { ModelPrice } from './manifest';
+
 export interface UsageLine {
   readonly id: string;
   readonly model: string;

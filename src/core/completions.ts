@@ -1,15 +1,15 @@
-import type { SwarmPlan } from './manifest';
-import type { CompletionRecord, VerificationRecord } from './records';
-import { commitKey, Snapshot } from './snapshot';
-import type { VerificationState, Violation } from './viewTypes';
-import { quoted, terminalSafe } from './terminalText';
-
 /**
  * How far each session really got: a phase counts as complete only when its completion
  * record is admitted (schema and signature), its commit exists and is on the author's work
  * branch, and its predecessor is complete. Verification by other sessions decides whether a
  * completion can satisfy a cross-session need.
  */
+import type { SwarmPlan } from './manifest';
+import type { CompletionRecord, VerificationRecord } from './records';
+import { commitKey, Snapshot } from './snapshot';
+import type { VerificationState, Violation } from './viewTypes';
+import { quoted, terminalSafe } from './terminalText';
+
 export interface CompletionStatus {
   readonly record: CompletionRecord;
   readonly author: string;
@@ -177,11 +177,4 @@ function lastLine(text: string): string {
 export function satisfiesNeed(c: CompletionStatus | undefined, plan: SwarmPlan): boolean {
   if (!c || !c.valid || c.verification === 'disputed') return false;
   return plan.verification === 'advisory' || c.verification === 'verified';
-}
-
-export function whyUnsatisfied(c: CompletionStatus | undefined, ref: string): string {
-  if (!c) return `${ref} is not complete`;
-  if (!c.valid) return `${ref} has an invalid completion`;
-  if (c.verification === 'disputed') return `${ref} is disputed: ${c.dispute}`;
-  return `${ref} is complete but not verified by another session (run: s2 verify ${ref})`;
 }

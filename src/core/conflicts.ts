@@ -1,12 +1,12 @@
-import type { Snapshot } from './snapshot';
-import type { Violation } from './viewTypes';
-
 /**
  * The pure half of the conflict forecast: parsers for the output of the few git commands
  * the forecaster runs (log --boundary, diff-tree --stdin -z, patch-id, merge-tree -z), and
  * the functions that turn per-session changes into overlapping pairs, duplicate work and
  * violations. No git, no clock: the same inputs give the same forecast.
  */
+import type { Snapshot } from './snapshot';
+import type { Violation } from './viewTypes';
+
 export interface SessionTip {
   readonly id: string;
   readonly tip: string;

@@ -13,6 +13,7 @@ export type S2ErrorCode =
   | 'NOT_A_REPO'
   | 'UNKNOWN_SESSION'
   | 'GIT_FAILED'
+  | 'INTERNAL_ERROR'
   | 'REMOTE_UNREACHABLE'
   | 'PUSH_REJECTED'
   | 'REFUSED'
@@ -34,6 +35,20 @@ export class S2Error extends Error {
   toJSON(): { code: S2ErrorCode; message: string; data: Record<string, unknown> } {
     return { code: this.code, message: this.message, data: this.data };
   }
+}
+
+/** The message of anything thrown: an Error's message, or the thrown value as text. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Anything thrown, as the S2Error a face reports: an S2Error as it is (a real git failure is
+ * already GIT_FAILED where git ran), anything else INTERNAL_ERROR — an unexpected exception
+ * is a fault of s2, not of git, and says so.
+ */
+export function asS2Error(e: unknown): S2Error {
+  return e instanceof S2Error ? e : new S2Error('INTERNAL_ERROR', errorMessage(e));
 }
 
 /** Exit code contract of the CLI: 0 ok, 1 refused or violations, 2 usage or input error. */

@@ -1,10 +1,11 @@
-import type { SwarmView } from './viewTypes';
-
 /**
  * The loop's events: the difference between the last view and this one, as seen by one
  * session. Each event has a key; an event is emitted when its key appears, so an alert is
  * shown once per change, never on every tick.
  */
+import type { SwarmView } from './viewTypes';
+import { BUDGET_WARN_FRACTION } from './budget';
+
 export type SwarmEventType =
   | 'INSTRUCTION_NEW'
   | 'BLOCKED'
@@ -72,7 +73,7 @@ export function eventsOf(view: SwarmView, me: string | null): SwarmEvent[] {
         message: `Budget spent: $${mine.spendUsd} of $${mine.budgetUsd}`,
         refs: [],
       });
-    else if (mine.budgetFraction >= 0.8)
+    else if (mine.budgetFraction >= BUDGET_WARN_FRACTION)
       out.push({
         type: 'BUDGET_80',
         key: `budget80:${mine.budgetUsd}`,

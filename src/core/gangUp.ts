@@ -1,14 +1,14 @@
-import { sessionPlan, type SwarmPlan } from './manifest';
-import type { HelpClaim } from './records';
-import { edgesInto, type WaitFor } from './waitFor';
-import type { BlockerView, GangUpPlan, GangUpTask } from './viewTypes';
-
 /**
  * "Gang up on the blocker": the sessions a blocker keeps waiting can work on its phase (the
  * provider side, when their expertise matches) or on their own side of the integration (the
  * consumer side). At most `maxHelpersPerBlocker` helpers per blocker, and no task twice.
  * Deterministic: two sessions asking from the same snapshot get different tasks.
  */
+import { sessionPlan, type SwarmPlan } from './manifest';
+import type { HelpClaim } from './records';
+import { edgesInto, type WaitFor } from './waitFor';
+import type { BlockerView, GangUpPlan, GangUpTask } from './viewTypes';
+
 export interface ActiveClaim {
   readonly helper: string;
   readonly claim: HelpClaim;

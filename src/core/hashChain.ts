@@ -1,11 +1,11 @@
-import { canonicalJson } from './canonicalJson';
-import { sha256 } from './signing';
-
 /**
  * Append-only logs (ledger, witness) are hash-chained: each entry names the hash of the one
  * before it, and its own hash covers its content and that link. Removing, reordering or
  * editing an entry breaks the chain at that point.
  */
+import { canonicalJson } from './canonicalJson';
+import { sha256 } from './signing';
+
 export interface Chained {
   seq: number;
   prev: string;
@@ -26,6 +26,16 @@ export function appendToChain<T extends Record<string, unknown>>(
   const last = previous[previous.length - 1];
   const base = { ...content, seq: last ? last.seq + 1 : 1, prev: last ? last.hash : CHAIN_GENESIS };
   return { ...base, hash: chainHash(base) } as T & Chained;
+}
+
+/**
+ * What a reader admits of a chain: the entries before the first break (all of them when it is
+ * whole), and the index of the break (-1 when whole) so the reader can report it. Ledgers,
+ * witness logs, budget approvals and manifest approvals are all cut here, the same way.
+ */
+export function chainPrefix<T extends Chained>(entries: readonly T[]): { kept: T[]; brokenAt: number } {
+  const brokenAt = firstChainBreak(entries);
+  return { kept: brokenAt >= 0 ? entries.slice(0, brokenAt) : [...entries], brokenAt };
 }
 
 /** Index of the first entry that breaks the chain, or -1 when the chain is whole. */

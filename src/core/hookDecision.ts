@@ -1,7 +1,3 @@
-import { z } from 'zod';
-import { canSpawnAgents } from './guards';
-import type { SwarmView } from './viewTypes';
-
 /**
  * Claude Code's hook protocol, as its reference documents it: the hook gets one JSON object
  * on stdin (`hook_event_name`, `tool_name`, `tool_input`, `tool_use_id`, …) and answers a
@@ -10,6 +6,11 @@ import type { SwarmView } from './viewTypes';
  * sub-agent spawn (the Task/Agent tool) above the session's agent cap, and any tool once the
  * budget is spent — enforcement where the cost is incurred.
  */
+import { z } from 'zod';
+import { canSpawnAgents } from './guards';
+import { refusalLine } from './refusal';
+import type { SwarmView } from './viewTypes';
+
 export const ClaudeHookInput = z
   .object({
     hook_event_name: z.string(),
@@ -95,7 +96,7 @@ export function decideHook(
   }
   if (spawn) {
     const g = canSpawnAgents(view, session, 1);
-    if (!g.ok) return { kind: 'deny', reason: `S² agent guard: ${g.reasons.join('; ')}` };
+    if (!g.ok) return { kind: 'deny', reason: `S² agent guard: ${g.reasons.map(refusalLine).join('; ')}` };
     return { kind: 'allow-spawn', agentId };
   }
   return { kind: 'pass' };

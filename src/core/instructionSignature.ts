@@ -1,14 +1,14 @@
-import { parseDocument, stringify } from 'yaml';
-import { canonicalJson } from './canonicalJson';
-import { parseFrontMatter } from './frontMatter';
-import { signRecord, verifyRecord } from './signing';
-
 /**
  * A phase instruction counts only when an approver (or a coordinator session the approved
  * manifest names) signed it. The signature sits in the instruction's own front matter
  * (`signature: { by, sig }`) and covers the target session and phase, the rest of the front
  * matter and the body: moved to another session or phase, or edited, it no longer verifies.
  */
+import { parseDocument, stringify } from 'yaml';
+import { canonicalJson } from './canonicalJson';
+import { parseFrontMatter } from './frontMatter';
+import { signRecord, verifyRecord } from './signing';
+
 const FRONT = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
 
 function payload(session: string, phase: number, text: string): Record<string, unknown> {

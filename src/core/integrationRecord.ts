@@ -1,8 +1,3 @@
-import { z } from 'zod';
-import type { SwarmPlan } from './manifest';
-import { CommandResult, SignatureSchema } from './records';
-import type { SwarmView } from './viewTypes';
-
 /**
  * The integration gate's verdict, `.s2/sessions/<id>/integration.yaml` in the integrating
  * session's own records, signed like every record: which completion of which session was
@@ -10,6 +5,11 @@ import type { SwarmView } from './viewTypes';
  * `integrate` commands' results on the merged tree, and — when it failed — the sessions
  * whose changes the failure involves, found by bisecting the merge order.
  */
+import { z } from 'zod';
+import type { SwarmPlan } from './manifest';
+import { CommandResult, SignatureSchema, sessionDir } from './records';
+import type { SwarmView } from './viewTypes';
+
 export const IntegrationResult = z.enum(['pass', 'fail', 'conflict']);
 export type IntegrationResult = z.infer<typeof IntegrationResult>;
 
@@ -41,7 +41,7 @@ export const IntegrationRecord = z.object({
 });
 export type IntegrationRecord = z.infer<typeof IntegrationRecord>;
 
-export const integrationPath = (s: string): string => `.s2/sessions/${s}/integration.yaml`;
+export const integrationPath = (s: string): string => `${sessionDir(s)}/integration.yaml`;
 
 export interface IntegrationSelection {
   readonly merged: IntegratedCompletion[];

@@ -1,11 +1,11 @@
-import type { SwarmPlan } from './manifest';
-import type { StatusRecord } from './records';
-import { CLOCK_SKEW_SECONDS } from './recordTimes';
-
 /**
  * Heartbeat leases, as Kubernetes sizes them: stale after three missed heartbeats plus one
  * poll interval (210 s at the defaults). Stale is advisory: it alerts and allows adoption.
  */
+import type { SwarmPlan } from './manifest';
+import type { StatusRecord } from './records';
+import { CLOCK_SKEW_SECONDS } from './recordTimes';
+
 export function staleAfterSeconds(plan: SwarmPlan): number {
   return 3 * plan.polling.heartbeatSeconds + plan.polling.intervalSeconds;
 }

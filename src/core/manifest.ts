@@ -1,3 +1,8 @@
+/**
+ * The swarm manifest, `.s2/swarm.yaml` on the coordination branch. The zod schema is the
+ * type; `normalizeManifest` turns it into a SwarmPlan with every default filled in and every
+ * cross-reference checked, so nothing downstream re-validates.
+ */
 import { z } from 'zod';
 import { isSafeName, SAFE_NAME_RULE } from './names';
 import { S2Error } from './errors';
@@ -5,11 +10,6 @@ import { formatPhaseRef, isPhaseRef, parsePhaseRef, PhaseRef } from './phaseRef'
 import { knownKeysAt, nearestKey } from './schemaKeys';
 import { parseYaml, YamlLimits } from './yamlText';
 
-/**
- * The swarm manifest, `.s2/swarm.yaml` on the coordination branch. The zod schema is the
- * type; `normalizeManifest` turns it into a SwarmPlan with every default filled in and every
- * cross-reference checked, so nothing downstream re-validates.
- */
 const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 const commandList = z.array(z.string().min(1)).default([]);

@@ -1,13 +1,13 @@
-import { z } from 'zod';
-import { Manifest } from './manifest';
-import { unwrapSchema } from './schemaKeys';
-
 /**
  * docs/MANIFEST.md, generated from the zod schema of the manifest: every key with its type,
  * default and meaning. The keys, types and defaults come from the schema itself; the meanings
  * from MEANING below. A test fails when the committed file differs from this rendering, or
  * when a key of the schema has no meaning here (npm run docs:manifest regenerates the file).
  */
+import { z } from 'zod';
+import { Manifest } from './manifest';
+import { schemaChildren, unwrapSchema } from './schemaKeys';
+
 const MEANING: Record<string, string> = {
   swarm: "The swarm's name; private keys live under $S2_HOME/keys/<swarm>/.",
   coordinationBranch:
@@ -146,15 +146,15 @@ const PLACEHOLDER: Record<string, string> = {
 };
 
 function walk(s: z.ZodTypeAny, prefix: string, parentKey: string, rows: Row[]): void {
-  const u = unwrapSchema(s);
-  if (u instanceof z.ZodObject) {
-    for (const [k, v] of Object.entries(u.shape as Record<string, z.ZodTypeAny>)) {
+  const c = schemaChildren(s);
+  if (c && 'keys' in c) {
+    for (const [k, v] of Object.entries(c.keys)) {
       const key = prefix ? `${prefix}.${k}` : k;
       rows.push({ key, type: typeOf(v), ...defaultOf(v) });
       walk(v, key, k, rows);
     }
-  } else if (u instanceof z.ZodRecord) {
-    walk(u.valueSchema as z.ZodTypeAny, `${prefix}.${PLACEHOLDER[parentKey] ?? '<key>'}`, '', rows);
+  } else if (c?.of === 'record') {
+    walk(c.each, `${prefix}.${PLACEHOLDER[parentKey] ?? '<key>'}`, '', rows);
   }
 }
 

@@ -1,9 +1,3 @@
-import { createHash, createPublicKey } from 'node:crypto';
-import { z } from 'zod';
-import { canonicalJson } from './canonicalJson';
-import { SignatureSchema } from './records';
-import { verifyRecord } from './signing';
-
 /**
  * The manifest is the root of trust. A manifest takes effect only when an approver of the
  * manifest in effect before it signed it (a chain, as TUF rotates its root keys); the first
@@ -11,6 +5,12 @@ import { verifyRecord } from './signing';
  * An approval names the manifest by the sha256 of its text, so it survives commits that do
  * not touch the manifest and cannot be moved to another text.
  */
+import { createHash, createPublicKey } from 'node:crypto';
+import { z } from 'zod';
+import { canonicalJson } from './canonicalJson';
+import { SignatureSchema } from './records';
+import { verifyRecord } from './signing';
+
 const DIGEST = /^[0-9a-f]{64}$/;
 
 export const ManifestApproval = z.object({

@@ -1,11 +1,11 @@
-import { buildGraph, cycles } from './graph';
-import type { SwarmPlan } from './manifest';
-
 /**
  * Dependency cycles the manifest itself makes: phase N of a session comes after its phase
  * N-1 and after every phase it needs, so a cycle through needs can never be completed by
  * anyone — a deadlock written into the plan. Each cycle is returned as SESSION:PHASE nodes.
  */
+import { buildGraph, cycles } from './graph';
+import type { SwarmPlan } from './manifest';
+
 export function planCycles(plan: SwarmPlan): string[][] {
   const nodes: string[] = [];
   const edges: [string, string][] = [];

@@ -1,5 +1,3 @@
-import type { ModelPrice } from './manifest';
-
 /**
  * The pricing table `s2 init` writes into a new manifest, in USD per million tokens.
  * Source: Anthropic, "Pricing" (https://platform.claude.com/docs/en/about-claude/pricing),
@@ -8,6 +6,8 @@ import type { ModelPrice } from './manifest';
  * wins, so `claude-sonnet-4-5` prices `claude-sonnet-4-5-20250929`). A model missing here is
  * metered at the highest price of the table and reported (UNPRICED_MODEL), never at $0.
  */
+import type { ModelPrice } from './manifest';
+
 const row = (input: number, write5m: number, write1h: number, hit: number, output: number): ModelPrice => ({
   inputPerMTok: input,
   outputPerMTok: output,

@@ -1,5 +1,3 @@
-import { signRecord, verifyRecord } from './signing';
-
 /**
  * The seal binds a session's whole record set to its owner: every commit a session writes on
  * `s2/sessions/<id>` carries, in its message, the owner's Ed25519 signature over the commit's
@@ -8,6 +6,8 @@ import { signRecord, verifyRecord } from './signing';
  * records (even a fast-forward), or re-parents an old state, is not sealed by the owner, and
  * readers read the owner's last sealed commit instead (docs/TRUST.md, "Records and refs").
  */
+import { signRecord, verifyRecord } from './signing';
+
 export const SEAL_TRAILER = 's2-seal';
 
 export interface SealFacts {

@@ -1,6 +1,3 @@
-import type { SessionSnapshot, Snapshot } from './snapshot';
-import type { Violation } from './viewTypes';
-
 /**
  * Times in records are the writer's word. A time in the future would win every "latest
  * wins" comparison for ever (a verification dated 9999 keeps a completion disputed), keep a
@@ -9,6 +6,9 @@ import type { Violation } from './viewTypes';
  * verdict are left out, the heartbeat and the help claim count as expired. Culprits an
  * integration names must be sessions of the manifest.
  */
+import type { SessionSnapshot, Snapshot } from './snapshot';
+import type { Violation } from './viewTypes';
+
 export const CLOCK_SKEW_SECONDS = 300;
 
 const EPOCH = new Date(0).toISOString();

@@ -1,10 +1,10 @@
-import { z } from 'zod';
-
 /**
  * The records a session writes on its own branch `s2/sessions/<id>`, under
  * `.s2/sessions/<id>/`. Each is signed by the session's key (see signing.ts); the schemas
  * are the types.
  */
+import { z } from 'zod';
+
 export const SignatureSchema = z.object({ by: z.string(), sig: z.string() });
 
 export const SESSION_STATES = ['idle', 'working', 'blocked', 'helping', 'error', 'done'] as const;
@@ -160,18 +160,28 @@ export const ApprovalEntry = z.object({
 });
 export type ApprovalEntry = z.infer<typeof ApprovalEntry>;
 
+/** The branch that holds one session's records, and nothing else: `s2/sessions/<id>`. */
+export const sessionBranch = (s: string): string => `s2/sessions/${s}`;
+
+/** The one folder a session's records branch may hold: `.s2/sessions/<id>` (no trailing slash). */
+export const sessionDir = (s: string): string => `.s2/sessions/${s}`;
+
 /** Paths inside a session's records branch. */
 export const recordPaths = {
-  root: (s: string) => `.s2/sessions/${s}/`,
-  status: (s: string) => `.s2/sessions/${s}/status.yaml`,
-  phase: (s: string, n: number) => `.s2/sessions/${s}/phases/${n}.yaml`,
-  adopted: (s: string, target: string, n: number) => `.s2/sessions/${s}/adopted/${target}-${n}.yaml`,
-  verification: (s: string, target: string, n: number) => `.s2/sessions/${s}/verifications/${target}-${n}.yaml`,
-  ack: (s: string, id: string) => `.s2/sessions/${s}/acks/${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.yaml`,
-  ledger: (s: string) => `.s2/sessions/${s}/ledger.jsonl`,
-  witness: (s: string) => `.s2/sessions/${s}/witness.jsonl`,
-  approvals: (a: string) => `.s2/approvals/${a}/approvals.jsonl`,
+  root: (s: string) => `${sessionDir(s)}/`,
+  status: (s: string) => `${sessionDir(s)}/status.yaml`,
+  phase: (s: string, n: number) => `${sessionDir(s)}/phases/${n}.yaml`,
+  adopted: (s: string, target: string, n: number) => `${sessionDir(s)}/adopted/${target}-${n}.yaml`,
+  verification: (s: string, target: string, n: number) => `${sessionDir(s)}/verifications/${target}-${n}.yaml`,
+  ack: (s: string, id: string) => `${sessionDir(s)}/acks/${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.yaml`,
+  ledger: (s: string) => `${sessionDir(s)}/ledger.jsonl`,
+  witness: (s: string) => `${sessionDir(s)}/witness.jsonl`,
+  approvals: (a: string) => `${approverDir(a)}/approvals.jsonl`,
 };
 
-export const sessionRef = (s: string) => `refs/heads/s2/sessions/${s}`;
-export const approverRef = (a: string) => `refs/heads/s2/approvals/${a}`;
+export const sessionRef = (s: string) => `refs/heads/${sessionBranch(s)}`;
+/** The branch that holds one approver's signed approvals (budgets, manifests), and its folder. */
+export const approverBranch = (a: string): string => `s2/approvals/${a}`;
+export const approverDir = (a: string): string => `.s2/approvals/${a}`;
+
+export const approverRef = (a: string) => `refs/heads/${approverBranch(a)}`;

@@ -1,10 +1,10 @@
-import { z } from 'zod';
-
 /**
  * Walk a zod schema by a value's path, to say which keys an object accepts at that path.
  * Used to suggest the nearest known key for a typo in the manifest and to generate
  * docs/MANIFEST.md from the schema itself, so the two cannot tell different stories.
  */
+import { z } from 'zod';
+
 export function unwrapSchema(s: z.ZodTypeAny): z.ZodTypeAny {
   let cur = s;
   for (;;) {
@@ -15,16 +15,27 @@ export function unwrapSchema(s: z.ZodTypeAny): z.ZodTypeAny {
   }
 }
 
+/**
+ * One step inside a schema, the one way both walkers (schemaAt, the manifest doc) take it: an
+ * object's keys, or the one schema every value of a record or an array has; null for a leaf.
+ */
+export function schemaChildren(
+  s: z.ZodTypeAny,
+): { keys: Record<string, z.ZodTypeAny> } | { each: z.ZodTypeAny; of: 'record' | 'array' } | null {
+  const u = unwrapSchema(s);
+  if (u instanceof z.ZodObject) return { keys: u.shape as Record<string, z.ZodTypeAny> };
+  if (u instanceof z.ZodRecord) return { each: u.valueSchema as z.ZodTypeAny, of: 'record' };
+  if (u instanceof z.ZodArray) return { each: u.element as z.ZodTypeAny, of: 'array' };
+  return null;
+}
+
 /** The schema that validates the value at `path` (record keys and array indexes step into their values). */
 export function schemaAt(schema: z.ZodTypeAny, path: readonly (string | number)[]): z.ZodTypeAny | undefined {
   let cur: z.ZodTypeAny | undefined = schema;
   for (const seg of path) {
-    if (!cur) return undefined;
-    const u = unwrapSchema(cur);
-    if (u instanceof z.ZodObject) cur = (u.shape as Record<string, z.ZodTypeAny>)[String(seg)];
-    else if (u instanceof z.ZodRecord) cur = u.valueSchema as z.ZodTypeAny;
-    else if (u instanceof z.ZodArray) cur = u.element as z.ZodTypeAny;
-    else return undefined;
+    const c: ReturnType<typeof schemaChildren> = cur ? schemaChildren(cur) : null;
+    if (!c) return undefined;
+    cur = 'keys' in c ? c.keys[String(seg)] : c.each;
   }
   return cur;
 }
@@ -32,8 +43,8 @@ export function schemaAt(schema: z.ZodTypeAny, path: readonly (string | number)[
 /** The keys the object at `path` accepts, or [] when the path is not an object. */
 export function knownKeysAt(schema: z.ZodTypeAny, path: readonly (string | number)[]): string[] {
   const s = schemaAt(schema, path);
-  const u = s ? unwrapSchema(s) : undefined;
-  return u instanceof z.ZodObject ? Object.keys(u.shape as object) : [];
+  const c = s ? schemaChildren(s) : null;
+  return c && 'keys' in c ? Object.keys(c.keys) : [];
 }
 
 /** Levenshtein distance with adjacent transpositions counted as one edit (`valdiate` → `validate`). */

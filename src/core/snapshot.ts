@@ -1,3 +1,8 @@
+/**
+ * What the store read at one instant: the manifest and every session's admitted records at
+ * a set of tips, plus the facts about commits that the engine cannot learn without git.
+ * Records that failed their schema or signature are not here; they are `problems`.
+ */
 import type { IntegrationRecord } from './integrationRecord';
 import type { SwarmPlan } from './manifest';
 import type { ManifestTrustState } from './manifestTrust';
@@ -11,11 +16,6 @@ import type {
   WitnessEntry,
 } from './records';
 
-/**
- * What the store read at one instant: the manifest and every session's admitted records at
- * a set of tips, plus the facts about commits that the engine cannot learn without git.
- * Records that failed their schema or signature are not here; they are `problems`.
- */
 export interface RecordProblem {
   readonly code:
     | 'RECORD_INVALID'

@@ -1,3 +1,7 @@
+/**
+ * The engine: a pure, deterministic function of (snapshot, now). Every session that read the
+ * same tips computes the same view, carrying the snapshot id it came from.
+ */
 import { sessionBudget, swarmBudget, BUDGET_WARN_FRACTION, METERED_SOURCES } from './budget';
 import { findPrice } from './claudeUsage';
 import { CompletionTable, evaluateCompletions, satisfiesNeed } from './completions';
@@ -21,10 +25,6 @@ import { screenTimes } from './recordTimes';
 import { enforceNeeds, screenAdoptions } from './claimChecks';
 import { summariseRepeats } from './violationSummary';
 
-/**
- * The engine: a pure, deterministic function of (snapshot, now). Every session that read the
- * same tips computes the same view, carrying the snapshot id it came from.
- */
 export function computeView(read: Snapshot, now: Date): SwarmView {
   const plan = read.plan;
   const violations: Violation[] = [];

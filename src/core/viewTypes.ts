@@ -1,6 +1,6 @@
+/** The SwarmView: everything every face shows, computed from one snapshot and `now`. */
 import type { HelpClaim, SessionState } from './records';
 
-/** The SwarmView: everything every face shows, computed from one snapshot and `now`. */
 export type PhaseState =
   | 'verified'
   | 'done'

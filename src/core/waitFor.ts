@@ -1,3 +1,8 @@
+/**
+ * The wait-for graph. A session waits on another when its current phase (the first without a
+ * valid completion) has a need on that session's phase that is not satisfied, or when it
+ * declared itself blocked (`s2 block`) on a phase that is still open. Edges carry the phases.
+ */
 import { CompletionTable, satisfiesNeed } from './completions';
 import { sessionPlan, type SwarmPlan } from './manifest';
 import { formatPhaseRef, isPhaseRef, parsePhaseRef } from './phaseRef';
@@ -5,11 +10,6 @@ import { buildGraph, cycles, deadlockedNodes, Graph, reachableFrom, reverse, wit
 import type { Snapshot } from './snapshot';
 import type { BlockerView, DeadlockView, Violation } from './viewTypes';
 
-/**
- * The wait-for graph. A session waits on another when its current phase (the first without a
- * valid completion) has a need on that session's phase that is not satisfied, or when it
- * declared itself blocked (`s2 block`) on a phase that is still open. Edges carry the phases.
- */
 export interface WaitEdge {
   readonly from: string;
   readonly fromPhase: number;

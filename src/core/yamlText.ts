@@ -1,12 +1,12 @@
-import { CORE_SCHEMA, load } from 'js-yaml';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
-import { S2Error } from './errors';
-
 /**
  * Bounds on what any reader parses: the YAML library's own duplicate-key check is quadratic
  * (a 469 KB map of 40k keys took 30 s), so text is capped in bytes and in entries before
  * parsing, and duplicates are found in one pass with a set per map.
  */
+import { CORE_SCHEMA, load } from 'js-yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import { S2Error } from './errors';
+
 export interface YamlLimits {
   readonly maxBytes: number;
   /** An upper bound on entries, counted before parsing: lines plus commas (flow style). */

@@ -1,12 +1,12 @@
-import type { SwarmEvent } from '../core/events';
-import { escapeLinks, inWords } from './messageText';
-import type { AlertLevel } from './settings';
-
 /**
  * Which loop events become notifications, how loud, and with which actions. The loop emits
  * each event once per change (its key); on top of that at most `max` notifications are shown
  * per tick and the rest are summed up in one, so a burst never becomes a storm. Pure.
  */
+import type { SwarmEvent } from '../core/events';
+import { escapeLinks, inWords } from './messageText';
+import type { AlertLevel } from './settings';
+
 export type AlertSeverity = 'error' | 'warning' | 'info';
 export type AlertAction =
   'Help Blocker' | 'Open Matrix' | 'Show Problems' | 'Show Budget' | 'Start Phase' | 'Show in Tree' | 'Reset Phase';

@@ -1,3 +1,7 @@
+/**
+ * Inline blocker alerts: the loop's events as notifications with actions. The loop emits an
+ * event once per change; this caps what one tick may show and sums up the rest.
+ */
 import * as vscode from 'vscode';
 import { eventsOf, type SwarmEvent } from '../core/events';
 import { Alert, AlertAction, planAlerts } from './alertModel';
@@ -5,10 +9,6 @@ import { CommandId } from './commandIds';
 import { readSettings } from './settings';
 import type { SwarmHost } from './swarmHost';
 
-/**
- * Inline blocker alerts: the loop's events as notifications with actions. The loop emits an
- * event once per change; this caps what one tick may show and sums up the rest.
- */
 const ACTION_COMMANDS: Record<AlertAction, string> = {
   'Help Blocker': CommandId.HelpBlocker,
   'Open Matrix': CommandId.ShowMatrix,

@@ -1,13 +1,13 @@
-import { MANIFEST_PATH } from '../core/manifest';
-import { isPhaseRef, parsePhaseRef } from '../core/phaseRef';
-import type { SwarmView } from '../core/viewTypes';
-import { parseYaml } from '../core/yamlText';
-
 /**
  * Problems on the lines that a blocker, a deadlock cycle or a violation involves: the `needs`
  * entry in `.s2/swarm.yaml` that waits, the awaited phase, the session's entry, and the front
  * matter of the blocked phase's instruction file. Pure: text in, problems out.
  */
+import { MANIFEST_PATH } from '../core/manifest';
+import { isPhaseRef, parsePhaseRef } from '../core/phaseRef';
+import type { SwarmView } from '../core/viewTypes';
+import { parseYaml } from '../core/yamlText';
+
 export interface DiagnosticSpec {
   /** Path relative to the workspace root. */
   readonly file: string;

@@ -1,3 +1,7 @@
+/**
+ * Blockers, cycles and violations as Problems on the lines of the manifest and the
+ * instruction files in this workspace (the files as checked out, which the editor shows).
+ */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MANIFEST_PATH } from '../core/manifest';
@@ -5,10 +9,6 @@ import type { SwarmView } from '../core/viewTypes';
 import { diagnosticsOf, DiagnosticSpec, InstructionText } from './diagnosticModel';
 import type { SwarmHost } from './swarmHost';
 
-/**
- * Blockers, cycles and violations as Problems on the lines of the manifest and the
- * instruction files in this workspace (the files as checked out, which the editor shows).
- */
 const SEVERITY: Record<DiagnosticSpec['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,

@@ -1,3 +1,8 @@
+/**
+ * The composition root: build the host and its faces, hand every disposable to the context,
+ * and open the swarm without waiting for it (activation stays fast; the tree fills in when
+ * the first view arrives). The returned API is for tests.
+ */
 import * as vscode from 'vscode';
 import { AlertPresenter } from './alerts';
 import { registerCommands } from './commands/registerCommands';
@@ -13,11 +18,6 @@ import { AwaitingAlerts } from './sessions/awaitingAlerts';
 import { decorateSessionRow } from './sessions/sessionRowDecorator';
 import { SessionTerminals } from './sessions/sessionTerminals';
 
-/**
- * The composition root: build the host and its faces, hand every disposable to the context,
- * and open the swarm without waiting for it (activation stays fast; the tree fills in when
- * the first view arrives). The returned API is for tests.
- */
 export interface S2Api {
   readonly host: SwarmHost;
   readonly matrix: MatrixPanel;

@@ -1,5 +1,11 @@
+/**
+ * The same guarded polling loop as `s2 poll`, owned by the workspace: one Poller, one loop
+ * lock per session per machine. When another process (`s2 poll`, another window) holds the
+ * lock, this window only watches — a poller acting as nobody — and derives this session's
+ * alerts from the views itself, so nothing is acted on twice.
+ */
 import { Disposable, Emitter } from '../core/emitter';
-import { S2Error } from '../core/errors';
+import { errorMessage, S2Error } from '../core/errors';
 import { diffViews, SwarmEvent } from '../core/events';
 import type { SwarmView } from '../core/viewTypes';
 import { LoopLock } from '../loop/loopLock';
@@ -8,12 +14,6 @@ import type { TickResult } from '../loop/pollerTypes';
 import { SwarmSession } from '../loop/swarmSession';
 import { withoutSession } from './sessionResolver';
 
-/**
- * The same guarded polling loop as `s2 poll`, owned by the workspace: one Poller, one loop
- * lock per session per machine. When another process (`s2 poll`, another window) holds the
- * lock, this window only watches — a poller acting as nobody — and derives this session's
- * alerts from the views itself, so nothing is acted on twice.
- */
 export type LoopMode = 'acting' | 'watching' | 'stopped';
 
 export interface LoopBatch {
@@ -81,9 +81,7 @@ export class LoopRunner implements Disposable {
     this.subscription = poller.onDidTick((r) => this.onTick(r, acting ? null : me));
     this.poller = poller;
     this.mode = mode;
-    const first = poller
-      .tick()
-      .catch((e: unknown) => this.opts.log(`first tick failed: ${e instanceof Error ? e.message : String(e)}`));
+    const first = poller.tick().catch((e: unknown) => this.opts.log(`first tick failed: ${errorMessage(e)}`));
     await first;
     if (this.poller === poller)
       this.running = poller.run().catch((e: unknown) => this.opts.log(`loop stopped: ${String(e)}`));

@@ -1,12 +1,12 @@
-import type { Snapshot } from '../core/snapshot';
-import type { SwarmView } from '../core/viewTypes';
-import { stateWords } from '../protocol/matrixModel';
-
 /**
  * What a phase's document shows, for a person: its title, state, needs and who waits on it,
  * who completed and who verified it, who helps, and the instruction. Markdown to read, not a
  * raw record; the tab is named `sip:4 SIP trunk registration`. Pure.
  */
+import type { Snapshot } from '../core/snapshot';
+import type { SwarmView } from '../core/viewTypes';
+import { stateWords } from '../protocol/matrixModel';
+
 export interface PhaseDocument {
   /** The tab's name: `sip:4 SIP trunk registration`. */
   readonly title: string;

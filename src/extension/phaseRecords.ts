@@ -1,13 +1,13 @@
-import * as path from 'node:path';
-import * as vscode from 'vscode';
-import { phaseDocument, phaseTabTitle } from './phaseRecordModel';
-import type { SwarmHost } from './swarmHost';
-
 /**
  * Opening a phase: a read-only markdown document (`s2-phase:/sip/4/sip:4 SIP trunk registration`)
  * with the phase as the view sees it and its instruction, kept current as the view changes.
  * The last path segment is the tab's name.
  */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { phaseDocument, phaseTabTitle } from './phaseRecordModel';
+import type { SwarmHost } from './swarmHost';
+
 export const RECORD_SCHEME = 's2-phase';
 
 export class PhaseRecords implements vscode.TextDocumentContentProvider, vscode.Disposable {

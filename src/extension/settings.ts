@@ -1,9 +1,9 @@
-import * as vscode from 'vscode';
-
 /**
  * Every `s2.*` setting, read in one place. The engine never sees VS Code settings: the host
  * turns them into plain options for the session and the loop.
  */
+import * as vscode from 'vscode';
+
 export type AlertLevel = 'all' | 'mine' | 'off';
 export type ExecutorMode = 'manifest' | 'off';
 

@@ -1,14 +1,14 @@
-import * as vscode from 'vscode';
-import { sessionBudget, swarmBudget } from '../core/budget';
-import { CommandId } from './commandIds';
-import type { SwarmHost } from './swarmHost';
-import { money } from './treePresentation';
-
 /**
  * The budget of this workspace's session in the status bar: "$(pulse) S² sip 62%", on the
  * warning background from 80% and the error background from 100%. Its click shows spend by
  * model and the swarm's total.
  */
+import * as vscode from 'vscode';
+import { BUDGET_WARN_FRACTION, sessionBudget, swarmBudget } from '../core/budget';
+import { CommandId } from './commandIds';
+import type { SwarmHost } from './swarmHost';
+import { money } from './treePresentation';
+
 export class BudgetStatusBar implements vscode.Disposable {
   readonly item = vscode.window.createStatusBarItem('s2.budget', vscode.StatusBarAlignment.Left, 50);
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -67,7 +67,7 @@ export class BudgetStatusBar implements vscode.Disposable {
       this.item.backgroundColor =
         worst >= 1 || trust
           ? new vscode.ThemeColor('statusBarItem.errorBackground')
-          : worst >= 0.8
+          : worst >= BUDGET_WARN_FRACTION
             ? new vscode.ThemeColor('statusBarItem.warningBackground')
             : undefined;
     }

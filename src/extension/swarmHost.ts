@@ -1,5 +1,10 @@
+/**
+ * The workspace's handle on its swarm: the session this workspace acts as, the loop, and the
+ * latest view. Every face (tree, alerts, diagnostics, matrix, status bar) renders what this
+ * publishes; none of them runs git. Commands write through `run()`, which refreshes after.
+ */
 import * as vscode from 'vscode';
-import { S2Error } from '../core/errors';
+import { errorMessage, S2Error } from '../core/errors';
 import type { SwarmEvent } from '../core/events';
 import type { SwarmView } from '../core/viewTypes';
 import { SwarmSession } from '../loop/swarmSession';
@@ -8,11 +13,6 @@ import { LoopMode, LoopRunner } from './loopRunner';
 import { resolveSession } from './sessionResolver';
 import { readSettings } from './settings';
 
-/**
- * The workspace's handle on its swarm: the session this workspace acts as, the loop, and the
- * latest view. Every face (tree, alerts, diagnostics, matrix, status bar) renders what this
- * publishes; none of them runs git. Commands write through `run()`, which refreshes after.
- */
 export type HostState = 'no-workspace' | 'no-swarm' | 'ready' | 'error';
 
 const PICKED_KEY = 's2.pickedSession';
@@ -96,7 +96,7 @@ export class SwarmHost implements vscode.Disposable {
     } catch (e) {
       const err = e instanceof S2Error ? e : null;
       if (err && ['MANIFEST_MISSING', 'NOT_A_REPO'].includes(err.code)) return this.setState('no-swarm');
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = errorMessage(e);
       this.log.error(`opening the swarm failed: ${this.error}`);
       this.setState('error');
     }

@@ -1,13 +1,13 @@
+/**
+ * The Swarm tree: sessions → phases, rendered from the host's view (never from git). Nodes
+ * are small keys, so reveal() can find a phase from the matrix by its ref.
+ */
 import * as vscode from 'vscode';
 import { CommandId, SWARM_VIEW_ID } from './commandIds';
 import type { SessionView } from '../core/viewTypes';
 import type { SwarmHost } from './swarmHost';
 import { phasePresentation, Presentation, sessionPresentation } from './treePresentation';
 
-/**
- * The Swarm tree: sessions → phases, rendered from the host's view (never from git). Nodes
- * are small keys, so reveal() can find a phase from the matrix by its ref.
- */
 export type SwarmNode =
   | { readonly kind: 'session'; readonly session: string }
   | { readonly kind: 'phase'; readonly session: string; readonly phase: number };

@@ -1,13 +1,13 @@
-import type { PhaseView, SessionView, SwarmView } from '../core/viewTypes';
-import { formatAge } from '../core/view';
-import { stateWords } from '../protocol/matrixModel';
-import { escapeMarkdown as md } from './messageText';
-
 /**
  * What the Swarm tree says about a session or a phase: label, description, tooltip text, and
  * an icon as a codicon id plus a theme colour id. Pure (no vscode), so it is unit-tested; the
  * tree provider only wraps it in TreeItems.
  */
+import type { PhaseView, SessionView, SwarmView } from '../core/viewTypes';
+import { formatAge } from '../core/view';
+import { stateWords } from '../protocol/matrixModel';
+import { escapeMarkdown as md } from './messageText';
+
 export interface Presentation {
   readonly label: string;
   readonly description: string;

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import * as vscode from 'vscode';
-
 /**
  * The matrix page: a strict content security policy (`default-src 'none'`, styles from the
  * webview's own origin, scripts only with this page's nonce), no remote resources, every
  * asset through asWebviewUri.
  */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
 export function matrixHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (name: string): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', name));

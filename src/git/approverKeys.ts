@@ -1,9 +1,3 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { S2Error } from '../core/errors';
-import { keyPath } from './keyStore';
-
 /**
  * Approver keys are the root of trust, so they are kept out of the agents' reach: the private
  * key is an encrypted PKCS#8 PEM (AES-256-CBC under a PBKDF2-derived key, node:crypto) that only
@@ -11,6 +5,12 @@ import { keyPath } from './keyStore';
  * in a file named by S2_APPROVER_PASSPHRASE_FILE. Without either and without a terminal, the
  * key is written in clear and every `s2 status` says so (APPROVER_KEY_UNPROTECTED).
  */
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { S2Error } from '../core/errors';
+import { keyPath } from './keyStore';
+
 export type PassphraseSource = () => Promise<string | null>;
 
 export const approverSigner = (approver: string): string => `approver-${approver}`;

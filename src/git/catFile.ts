@@ -1,12 +1,12 @@
-import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { S2Error } from '../core/errors';
-import { GIT_ENV, processStats } from './gitProcess';
-
 /**
  * One long-lived `git cat-file --batch`: every object and every ref name of a snapshot read
  * goes through it, so a read costs no process beyond this one (60–600× faster than a
  * `git show` per file, RECIPES.md). Requests are answered in order.
  */
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { S2Error } from '../core/errors';
+import { GIT_ENV, processStats } from './gitProcess';
+
 export interface GitObject {
   readonly oid: string;
   readonly type: 'blob' | 'tree' | 'commit' | 'tag';

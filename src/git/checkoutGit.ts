@@ -1,11 +1,11 @@
-import { S2Error } from '../core/errors';
-import { runGit } from './gitProcess';
-
 /**
  * The git side of a session's checkout: worktrees of one repository (the embedded
  * topology) or clones of a remote. Argument building and parsing stay here; the decisions
  * (reuse, refuse a dirty checkout) are in src/loop/sessionCheckout.ts.
  */
+import { S2Error } from '../core/errors';
+import { runGit } from './gitProcess';
+
 export interface WorktreeEntry {
   readonly path: string;
   /** `refs/heads/...`, or null for a detached HEAD. */

@@ -1,3 +1,11 @@
+/**
+ * Forecasts, before anyone merges, which sessions' work branches will conflict and which
+ * changes were made twice. Every fact is cached by the commits it depends on — ranges by
+ * (coordination tip, work tip), patch ids by commit, merges by the pair of tips — so a
+ * forecast with nothing moved spawns no git process, and one with a single tip moved
+ * spawns at most four batched processes plus one merge-tree per overlapping pair that
+ * includes the moved session.
+ */
 import { S2Error } from '../core/errors';
 import {
   ConflictForecast,
@@ -17,14 +25,6 @@ import {
 } from '../core/conflicts';
 import { processStats, runGit } from './gitProcess';
 
-/**
- * Forecasts, before anyone merges, which sessions' work branches will conflict and which
- * changes were made twice. Every fact is cached by the commits it depends on — ranges by
- * (coordination tip, work tip), patch ids by commit, merges by the pair of tips — so a
- * forecast with nothing moved spawns no git process, and one with a single tip moved
- * spawns at most four batched processes plus one merge-tree per overlapping pair that
- * includes the moved session.
- */
 interface Range {
   readonly base: string | null;
   readonly commits: readonly string[];

@@ -1,14 +1,15 @@
-import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { deflateSync } from 'node:zlib';
-
 /**
  * Reading and writing git objects without a process: trees are parsed from `cat-file`
  * output and loose objects are written straight into the object store (zlib of
  * "type size\0body", named by its SHA-1), as git itself does. A write of a record then costs
  * one `update-ref` — the compare-and-swap that makes concurrent writers safe.
  */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { writeFileAtomic } from './atomicWrite';
+
 export interface TreeEntry {
   readonly mode: string;
   readonly name: string;
@@ -72,12 +73,9 @@ export class LooseObjectWriter {
     } catch {
       /* not there yet */
     }
-    await fs.mkdir(dir, { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    await fs.writeFile(tmp, deflateSync(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body])), {
+    await writeFileAtomic(file, deflateSync(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body])), {
       mode: 0o444,
     });
-    await fs.rename(tmp, file);
     return oid;
   }
 }

@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { S2Error } from '../core/errors';
-
 /**
  * The one door to git processes. Spawns git directly (simple-git adds a fixed wait to every
  * silent command; see RECIPES.md), counts every process so ticks can report their cost, and
  * turns failures into S2Errors that carry git's own words.
  */
+import { spawn } from 'node:child_process';
+import { S2Error } from '../core/errors';
+
 export interface GitResult {
   readonly code: number;
   readonly stdout: string;

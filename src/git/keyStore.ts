@@ -1,3 +1,7 @@
+/**
+ * Private keys live outside the repository, under S2_HOME (default ~/.config/s2), one file
+ * per swarm and signer, readable by the owner only. The manifest holds only public keys.
+ */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -5,10 +9,6 @@ import { S2Error } from '../core/errors';
 import { isSafeName, SAFE_NAME_RULE } from '../core/names';
 import { generateKeyPair, KeyPair } from '../core/signing';
 
-/**
- * Private keys live outside the repository, under S2_HOME (default ~/.config/s2), one file
- * per swarm and signer, readable by the owner only. The manifest holds only public keys.
- */
 export function s2Home(env: NodeJS.ProcessEnv = process.env): string {
   return env['S2_HOME'] ?? path.join(os.homedir(), '.config', 's2');
 }

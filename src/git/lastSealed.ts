@@ -1,13 +1,13 @@
-import { parseSeal, verifySeal } from '../core/recordSeal';
-import type { GitObject } from './catFile';
-import { parseCommit } from './gitObjects';
-
 /**
  * Where a session branch's owner last sealed it. Walks first parents from the tip until a
  * commit whose seal verifies under the owner's key. Commits on the way were not produced by
  * the owner (`foreign`). A branch with no seal anywhere and no bad seal is `legacy` (written
  * before seals existed): it is read as it is, record by record, as before.
  */
+import { parseSeal, verifySeal } from '../core/recordSeal';
+import type { GitObject } from './catFile';
+import { parseCommit } from './gitObjects';
+
 export interface SealState {
   /** The newest commit sealed by the owner, or null. */
   readonly sealed: string | null;

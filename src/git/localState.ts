@@ -1,8 +1,3 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { s2Home } from './keyStore';
-
 /**
  * Clone-local state that decides what a reader believes (the record cache, the tips seen
  * before) lives in `.git/s2/`, which every session sharing the repository can write. It is
@@ -10,6 +5,12 @@ import { s2Home } from './keyStore';
  * 0600): an edit by anything that can write `.git` but not read that key is noticed. The
  * file is `<hmac-sha256 hex>\n<json>`.
  */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { s2Home } from './keyStore';
+import { writeFileAtomic } from './atomicWrite';
+
 export type LocalStateRead =
   | { readonly status: 'ok' | 'legacy'; readonly text: string }
   | { readonly status: 'absent' }
@@ -67,9 +68,6 @@ export class LocalStateKey {
   }
 
   async write(file: string, text: string): Promise<void> {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    await fs.writeFile(tmp, `${this.mac(text)}\n${text}`);
-    await fs.rename(tmp, file);
+    await writeFileAtomic(file, `${this.mac(text)}\n${text}`);
   }
 }

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
-import { firstChainBreak } from '../core/hashChain';
+import { chainPrefix } from '../core/hashChain';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import {
   approverKeysOf,
@@ -21,10 +20,11 @@ import type { RecordProblem } from '../core/snapshot';
 import { parseCommit } from './gitObjects';
 import { parseJsonLines } from './recordCodec';
 import type { SnapshotReader } from './snapshotReader';
+import { writeFileAtomic } from './atomicWrite';
+import { approverBranch, approverDir } from '../core/records';
 
 /** Where an approver keeps its manifest approvals: its own branch, next to its budget approvals. */
-export const manifestApprovalsPath = (approver: string): string => `.s2/approvals/${approver}/manifests.jsonl`;
-export const approverBranch = (approver: string): string => `s2/approvals/${approver}`;
+export const manifestApprovalsPath = (approver: string): string => `${approverDir(approver)}/manifests.jsonl`;
 
 interface LoadedManifest {
   readonly digest: string;
@@ -75,10 +75,7 @@ export class ManifestChain {
   private async savePin(pin: TrustPin, before: TrustPin | null): Promise<void> {
     if (before && before.genesis === pin.genesis && before.head === pin.head && before.headBlob === pin.headBlob)
       return;
-    await fs.mkdir(path.dirname(this.pinFile), { recursive: true });
-    const tmp = `${this.pinFile}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    await fs.writeFile(tmp, `${JSON.stringify(pin, null, 2)}\n`);
-    await fs.rename(tmp, this.pinFile);
+    await writeFileAtomic(this.pinFile, `${JSON.stringify(pin, null, 2)}\n`);
   }
 
   /** The manifest in blob `oid`, parsed, or null when the blob is missing or not a valid manifest. */
@@ -117,8 +114,7 @@ export class ManifestChain {
     } catch {
       /* an unreadable approvals file approves nothing */
     }
-    const broken = firstChainBreak(list);
-    const kept = broken >= 0 ? list.slice(0, broken) : list;
+    const { kept } = chainPrefix(list);
     this.approvalLists.set(entry.oid, kept);
     return kept;
   }

@@ -1,6 +1,3 @@
-import * as path from 'node:path';
-import type { LocalStateKey } from './localState';
-
 /**
  * A clone-local, on-disk cache of what the reader derived from immutable objects: the
  * admitted records of a session's tree (keyed by tree id and public key — a changed record
@@ -10,6 +7,9 @@ import type { LocalStateKey } from './localState';
  * It is authenticated (localState.ts): an edited cache is dropped, never believed, so whoever
  * can write `.git` cannot admit a record through it.
  */
+import * as path from 'node:path';
+import type { LocalStateKey } from './localState';
+
 const FORMAT = 1;
 
 interface CacheFile {

@@ -1,3 +1,8 @@
+/**
+ * Turning record files into admitted records: parse (YAML or JSON lines), check the schema,
+ * check the signature against the writer's public key. Anything that fails becomes a
+ * RecordProblem naming the file and line, never an exception that hides the other records.
+ */
 import { stringify } from 'yaml';
 import type { ZodType, ZodTypeDef } from 'zod';
 import { parseYaml } from '../core/yamlText';
@@ -5,11 +10,6 @@ import { verifyRecord } from '../core/signing';
 import type { RecordProblem } from '../core/snapshot';
 import { S2Error } from '../core/errors';
 
-/**
- * Turning record files into admitted records: parse (YAML or JSON lines), check the schema,
- * check the signature against the writer's public key. Anything that fails becomes a
- * RecordProblem naming the file and line, never an exception that hides the other records.
- */
 export type Admitted<T> = { ok: true; record: T } | { ok: false; problem: RecordProblem };
 
 export function admit<T>(

@@ -1,3 +1,10 @@
+/**
+ * Writes one signer's branch with plumbing only: objects straight into the store, then
+ * `update-ref NEW OLD` (a compare-and-swap: a concurrent writer makes it fail and we rebuild
+ * on the new tip), then a push of that one ref. It never touches a working tree, an index or
+ * the current branch, and never force-pushes. A push that cannot land leaves the commit on
+ * the local ref, so nothing is lost; the next write pushes it.
+ */
 import { S2Error } from '../core/errors';
 import { REPAIRED_TRAILER, sealTrailer } from '../core/recordSeal';
 import { lastSealed } from './lastSealed';
@@ -6,13 +13,6 @@ import { runGit } from './gitProcess';
 import type { RepoContext } from './repoContext';
 import type { SnapshotReader } from './snapshotReader';
 
-/**
- * Writes one signer's branch with plumbing only: objects straight into the store, then
- * `update-ref NEW OLD` (a compare-and-swap: a concurrent writer makes it fail and we rebuild
- * on the new tip), then a push of that one ref. It never touches a working tree, an index or
- * the current branch, and never force-pushes. A push that cannot land leaves the commit on
- * the local ref, so nothing is lost; the next write pushes it.
- */
 export interface FileChange {
   /** Full paths; null deletes. */
   readonly files: Readonly<Record<string, string | null>>;

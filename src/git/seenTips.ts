@@ -1,6 +1,3 @@
-import * as path from 'node:path';
-import type { LocalStateKey } from './localState';
-
 /**
  * Memory of the session-branch tips this clone has seen. A session only ever fast-forwards
  * its own branch, so a tip that does not descend from the one seen before is a history
@@ -8,6 +5,9 @@ import type { LocalStateKey } from './localState';
  * authenticated (localState.ts): an edit that clears a rewrite or moves a tip is reported as
  * LOCAL_STATE_TAMPERED (sticky too), its rewrites are kept and its tips are not believed.
  */
+import * as path from 'node:path';
+import type { LocalStateKey } from './localState';
+
 export interface Rewrite {
   readonly session: string;
   readonly from: string;

@@ -1,9 +1,15 @@
-import { appendToChain } from '../core/hashChain';
+/**
+ * One session's writes: every change is signed with the session's key, bumps the status's
+ * fencing token (seq) when the status changes, and appends a hash-chained witness entry
+ * for every meaningful action (heartbeats are not witnessed, they only move the lease).
+ */
+import { appendChained } from './chainedLog';
 import {
   AckRecord,
   CompletionRecord,
   LedgerEntry,
   recordPaths,
+  sessionBranch,
   StatusRecord,
   VerificationRecord,
   WitnessEntry,
@@ -11,14 +17,9 @@ import {
 import { createPublicKey } from 'node:crypto';
 import { S2Error } from '../core/errors';
 import { signRecord, verifyRecord } from '../core/signing';
-import { encodeRecord, parseJsonLines, parseRecordText } from './recordCodec';
+import { encodeRecord, parseRecordText } from './recordCodec';
 import { FileChange, RecordWriter, SealSigner, WriteResult } from './recordWriter';
 
-/**
- * One session's writes: every change is signed with the session's key, bumps the status's
- * fencing token (seq) when the status changes, and appends a hash-chained witness entry
- * for every meaningful action (heartbeats are not witnessed, they only move the lease).
- */
 export interface StoreChange {
   readonly status?: (s: StatusRecord) => StatusRecord;
   readonly records?: Readonly<Record<string, Record<string, unknown>>>;
@@ -81,7 +82,7 @@ export class SessionStore {
       repair: this.verifyOwn,
     };
     return this.writer.write(
-      `s2/sessions/${s}`,
+      sessionBranch(s),
       recordPaths.root(s),
       (files) => {
         const c = typeof change === 'function' ? change(files) : change;
@@ -136,10 +137,7 @@ export class SessionStore {
   silenceAfterSeconds: number | null = null;
 
   private appendLine<T>(files: ReadonlyMap<string, string>, path: string, content: Record<string, unknown>): string {
-    const text = files.get(path) ?? '';
-    const entries = parseJsonLines(text, path).map((l) => l.value as T & { seq: number; prev: string; hash: string });
-    const entry = this.sign(appendToChain(entries, content));
-    return `${text}${text && !text.endsWith('\n') ? '\n' : ''}${JSON.stringify(entry)}\n`;
+    return appendChained<T>(files.get(path) ?? '', path, content, (e) => this.sign(e)).text;
   }
 
   heartbeat(): Promise<WriteResult | null> {

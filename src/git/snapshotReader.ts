@@ -1,21 +1,24 @@
 import { approverReadPoint } from './approverReadPoint';
 import { approverSealId } from './approverSeal';
-import { S2Error } from '../core/errors';
+import { errorMessage, S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import {
   AckRecord,
   ApprovalEntry,
+  approverBranch,
   approverRef,
   CompletionRecord,
   LedgerEntry,
   recordPaths,
+  sessionBranch,
+  sessionDir,
   sessionRef,
   StatusRecord,
   VerificationRecord,
   WitnessEntry,
 } from '../core/records';
 import { sha256 } from '../core/signing';
-import { firstChainBreak } from '../core/hashChain';
+import { chainPrefix, firstChainBreak } from '../core/hashChain';
 import { CommitFacts, commitKey, InstructionInfo, RecordProblem, SessionSnapshot, Snapshot } from '../core/snapshot';
 import { parseFrontMatter } from '../core/frontMatter';
 import { IntegrationRecord } from '../core/integrationRecord';
@@ -31,11 +34,6 @@ import { LocalStateKey } from './localState';
 import { ChainResult, ManifestChain } from './manifestChain';
 import { InstructionTrust } from './instructionTrust';
 
-/**
- * Reads the whole swarm at one instant through one `git cat-file --batch`: the refs by name,
- * then the trees and blobs under them. Parsed records are cached by tree id, so a read after
- * a small change re-parses only the sessions whose records moved (the incremental read).
- */
 type ParsedRecords = Omit<SessionSnapshot, 'session' | 'recordsTip' | 'workTip'>;
 
 /** Far above an honest session (a status, a completion per phase, a verification per peer phase, an ack per instruction). */
@@ -454,7 +452,7 @@ export class SnapshotReader {
           code: 'RECORD_INVALID',
           session,
           path: f.path,
-          message: e instanceof Error ? e.message : String(e),
+          message: errorMessage(e),
         });
       }
     }
@@ -489,15 +487,15 @@ export class SnapshotReader {
       if (a.ok) out.push(a.record);
       else problems.push(a.problem);
     }
-    const broken = firstChainBreak(out as unknown as (T & Record<string, unknown>)[]);
-    if (broken >= 0) {
+    const { kept, brokenAt } = chainPrefix(out);
+    if (brokenAt >= 0) {
       problems.push({
         code: 'CHAIN_BROKEN',
         session,
         path: file,
-        message: `${file}: the hash chain breaks at entry ${broken + 1} (an entry was removed, reordered or edited); entries from there on are ignored`,
+        message: `${file}: the hash chain breaks at entry ${brokenAt + 1} (an entry was removed, reordered or edited); entries from there on are ignored`,
       });
-      return out.slice(0, broken);
+      return kept;
     }
     return out;
   }
@@ -709,7 +707,7 @@ export class SnapshotReader {
         problems.push({
           code: 'UNREADABLE_OBJECT',
           session: `approver:${approver}`,
-          message: `${approverRef(approver)} cannot be read (${e instanceof Error ? e.message : String(e)}); ${approver}'s approvals are left out; everything else is read as usual`,
+          message: `${approverRef(approver)} cannot be read (${errorMessage(e)}); ${approver}'s approvals are left out; everything else is read as usual`,
         });
       }
     }
@@ -763,7 +761,7 @@ export class SnapshotReader {
             code: 'FOREIGN_WRITE',
             session: sp.id,
             path: foreign[0],
-            message: `${sessionRef(sp.id)} holds files outside .s2/sessions/${sp.id}/ (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); they are ignored`,
+            message: `${sessionRef(sp.id)} holds files outside ${sessionDir(sp.id)}/ (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); they are ignored`,
           });
         if (readAt !== recordsTip) {
           // What the unsealed commits hold is reported (never admitted), so a person sees the attempt.
@@ -776,7 +774,7 @@ export class SnapshotReader {
         sessionProblems.push({
           code: 'UNREADABLE_OBJECT',
           session: sp.id,
-          message: `the unsealed tip of ${sessionRef(sp.id)} cannot be read (${e instanceof Error ? e.message : String(e)}); ${sp.id}'s sealed records are read`,
+          message: `the unsealed tip of ${sessionRef(sp.id)} cannot be read (${errorMessage(e)}); ${sp.id}'s sealed records are read`,
         });
       }
       if (!ref.remembered) out.rewriteTip = recordsTip;
@@ -814,7 +812,7 @@ export class SnapshotReader {
     own: boolean,
     problems: RecordProblem[],
   ): Promise<{ tip: string | null; raw: string | null; remembered: boolean }> {
-    const branch = `s2/sessions/${session}`;
+    const branch = sessionBranch(session);
     const tip = await this.tipOf(branch, own);
     if (tip) return { tip, raw: null, remembered: false };
     const name = own && this.ctx.remote ? `refs/heads/${branch}` : publishedRef(this.ctx, branch);
@@ -875,7 +873,7 @@ export class SnapshotReader {
     problems: RecordProblem[],
     tipsForId: string[],
   ): Promise<ApprovalEntry[]> {
-    const tip = await this.tipOf(`s2/approvals/${approver}`, true);
+    const tip = await this.tipOf(approverBranch(approver), true);
     tipsForId.push(`approver:${approver}=${tip}`);
     if (!tip) return [];
     const at = await approverReadPoint(this.cat, tip, approver, publicKey, problems);
@@ -913,14 +911,14 @@ export class SnapshotReader {
       if (ad.ok && ad.record.approver === approver) list.push(ad.record);
       else if (!ad.ok) problems.push({ ...ad.problem, session: `approver:${approver}` });
     }
-    const broken = firstChainBreak(list as unknown as (ApprovalEntry & Record<string, unknown>)[]);
-    if (broken >= 0)
+    const { kept, brokenAt } = chainPrefix(list);
+    if (brokenAt >= 0)
       problems.push({
         code: 'CHAIN_BROKEN',
         session: `approver:${approver}`,
-        message: `approvals of ${approver}: the hash chain breaks at entry ${broken + 1}`,
+        message: `approvals of ${approver}: the hash chain breaks at entry ${brokenAt + 1}`,
       });
-    return broken >= 0 ? list.slice(0, broken) : list;
+    return kept;
   }
 
   /** History rewrites: ancestry asked concurrently, the clone's memory of tips updated in plan order. */

@@ -1,3 +1,8 @@
+/**
+ * Temporary worktrees outside the agent's checkout, for `s2 verify` and `s2 integrate`:
+ * removed on every way out, SIGINT and SIGTERM included (the commands running in them are
+ * stopped first); one left by a process killed hard is removed by the next run.
+ */
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -5,11 +10,6 @@ import * as path from 'node:path';
 import { runGit } from './gitProcess';
 import { processAlive } from './processAlive';
 
-/**
- * Temporary worktrees outside the agent's checkout, for `s2 verify` and `s2 integrate`:
- * removed on every way out, SIGINT and SIGTERM included (the commands running in them are
- * stopped first); one left by a process killed hard is removed by the next run.
- */
 export async function withTempWorktree<T>(
   root: string,
   prefix: string,

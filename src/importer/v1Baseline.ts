@@ -1,6 +1,3 @@
-import { parsePhaseRef } from '../core/phaseRef';
-import type { BaselineFact, CompletedFact, ManifestInput, StateCandidate, V1State } from './v1Types';
-
 /**
  * The baseline: how many phases of each session count as complete before S² (the manifest's
  * `baselinePhase`), since v1 left no completion v2 could verify.
@@ -21,6 +18,9 @@ import type { BaselineFact, CompletedFact, ManifestInput, StateCandidate, V1Stat
  * phase that no baseline covers; otherwise v1's state when it was about that phase, else idle.
  * What v1 said is kept in `v1` and in a note. Pure, deterministic.
  */
+import { parsePhaseRef } from '../core/phaseRef';
+import type { BaselineFact, CompletedFact, ManifestInput, StateCandidate, V1State } from './v1Types';
+
 type Sessions = ManifestInput['sessions'];
 
 function needsOf(sessions: Sessions, id: string, phase: number): string[] {

@@ -1,8 +1,3 @@
-import { resolveLabel, sessionByNumber, sessionOf } from './v1Sessions';
-import { stateOfWords } from './v1Status';
-import { cleanValue, keyValues, parseTimestamp, tableCells, textLines, toTag, type Timestamp } from './v1Text';
-import type { ExpertiseFact, StateCandidate } from './v1Types';
-
 /**
  * A board: one file about several sessions (SESSION-STATUS.md, MULTI-SESSION-STATUS.md,
  * SWARM_STATUS.md, STATUS-SESSION-7-STARTED.md). Only table rows that name a v1 session by
@@ -11,6 +6,11 @@ import type { ExpertiseFact, StateCandidate } from './v1Types';
  * "Session 2: Cloud Provider APIs" name a session number of another plan; they are listed so
  * the report can say why the file was not used.
  */
+import { resolveLabel, sessionByNumber, sessionOf } from './v1Sessions';
+import { stateOfWords } from './v1Status';
+import { cleanValue, keyValues, parseTimestamp, tableCells, textLines, toTag, type Timestamp } from './v1Text';
+import type { ExpertiseFact, StateCandidate } from './v1Types';
+
 export interface BoardFacts {
   readonly candidates: StateCandidate[];
   readonly expertise: ExpertiseFact[];

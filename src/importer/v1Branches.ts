@@ -1,12 +1,12 @@
-import { namedSessions } from './v1Sessions';
-import { parseTimestamp, textLines } from './v1Text';
-
 /**
  * v1 work branches are `claude/<topic>-<id>`: the topic names the workstream, the id is the
  * Claude Code cloud session that pushed it (one id pushed several topics). A branch list
  * (`folder<TAB>branch<TAB>commit<TAB>date`, the fixture's BRANCHES.tsv, or one the caller
  * builds from git) tells which folder holds which branch and how recent it is.
  */
+import { namedSessions } from './v1Sessions';
+import { parseTimestamp, textLines } from './v1Text';
+
 export interface V1Branch {
   readonly folder: string;
   readonly branch: string;

@@ -1,3 +1,9 @@
+/**
+ * Run the parser of each kept file and gather their facts. Facts of an instruction file count
+ * only for the phases it is in force for (a superseded file's needs and tasks are dropped
+ * with it); its budgets and the starter's session title count regardless. Titles come in
+ * priority order: the file in force, the matrix, then superseded files.
+ */
 import { parseBoard, parseGuide, type BoardFacts } from './v1Board';
 import type { V1File } from './v1Files';
 import { parseInstruction, type InstructionFacts } from './v1Instructions';
@@ -16,12 +22,6 @@ import type {
   TitleFact,
 } from './v1Types';
 
-/**
- * Run the parser of each kept file and gather their facts. Facts of an instruction file count
- * only for the phases it is in force for (a superseded file's needs and tasks are dropped
- * with it); its budgets and the starter's session title count regardless. Titles come in
- * priority order: the file in force, the matrix, then superseded files.
- */
 export interface Collected {
   readonly matrices: Map<string, MatrixFacts>;
   readonly instructions: Map<string, InstructionFacts>;

@@ -1,3 +1,8 @@
+/**
+ * Write what became of every file into the report: what each kept file was mapped to, why
+ * the others were not, and the notes a person checking the import needs (facts overruled by
+ * others, self-reported times later than the branch's last commit, branches that never existed).
+ */
 import { parseBranchList, type V1Branch } from './v1Branches';
 import { boardReason } from './v1Board';
 import type { Collected } from './v1Collect';
@@ -8,11 +13,6 @@ import { instructionPath } from './v1Sections';
 import type { Copy, InstructionChoice } from './v1Select';
 import type { BaselineFact } from './v1Types';
 
-/**
- * Write what became of every file into the report: what each kept file was mapped to, why
- * the others were not, and the notes a person checking the import needs (facts overruled by
- * others, self-reported times later than the branch's last commit, branches that never existed).
- */
 export interface ExplainInput {
   readonly kept: readonly V1File[];
   readonly copies: readonly Copy[];

@@ -1,10 +1,10 @@
-import { sessionOf } from './v1Sessions';
-import type { V1InputFile } from './v1Types';
-
 /**
  * Classify v1 files by name and place. The v1 material arrives one folder per branch
  * (`<folder>/<path in the branch>`), or as one checkout with no folders.
  */
+import { sessionOf } from './v1Sessions';
+import type { V1InputFile } from './v1Types';
+
 export type V1FileKind =
   | 'branches'
   | 'instruction'

@@ -1,8 +1,3 @@
-import type { V1File } from './v1Files';
-import { sessionByNumber, sessionList, sessionOf } from './v1Sessions';
-import { cleanValue, firstHeading, keyValues, parseUsd, tableCells, textLines } from './v1Text';
-import type { BudgetFact, CompletedFact, HelpTaskFact, IdleTaskFact, NeedFact, TitleFact } from './v1Types';
-
 /**
  * What one v1 instruction file (INSTRUCTIONS-SESSION-…-PHASE(S)-…, a phase file among the
  * session starters, or a session starter read as phase 1) says beyond its text: phase titles,
@@ -18,6 +13,11 @@ import type { BudgetFact, CompletedFact, HelpTaskFact, IdleTaskFact, NeedFact, T
  * The header `**Status:** Phase 3 Complete ✅` of an instruction is the orchestrator's word on
  * how far the session got (a CompletedFact, used for the baseline).
  */
+import type { V1File } from './v1Files';
+import { sessionByNumber, sessionList, sessionOf } from './v1Sessions';
+import { cleanValue, firstHeading, keyValues, parseUsd, tableCells, textLines } from './v1Text';
+import type { BudgetFact, CompletedFact, HelpTaskFact, IdleTaskFact, NeedFact, TitleFact } from './v1Types';
+
 export interface InstructionFacts {
   readonly titles: TitleFact[];
   readonly needs: NeedFact[];
@@ -52,17 +52,13 @@ function phaseTitle(file: V1File, phase: number): { title: string; line: number 
   return next ? { title: next.value.split(/\s+-\s+/)[0]!.trim(), line: next.line } : undefined;
 }
 
+function noFacts(): InstructionFacts {
+  return { titles: [], needs: [], helpTasks: [], idleTasks: [], budgets: [], completed: [], notes: [] };
+}
+
 /** Read one instruction file; facts for phases outside its name's range are ignored. Never throws. */
 export function parseInstruction(file: V1File): InstructionFacts {
-  const f: InstructionFacts = {
-    titles: [],
-    needs: [],
-    helpTasks: [],
-    idleTasks: [],
-    budgets: [],
-    completed: [],
-    notes: [],
-  };
+  const f = noFacts();
   const session = file.session;
   const [from, to] = file.phases ?? [0, 0];
   if (!session || !from) return f;
@@ -103,15 +99,7 @@ export function parseInstruction(file: V1File): InstructionFacts {
     if (whom) f.budgets.push({ session: whom, usd: Number(allocated![1]), rank: 2, source: at(l.n) });
     if (!phase) continue;
     if (phase < from || phase > to) {
-      const scratch: InstructionFacts = {
-        titles: [],
-        needs: [],
-        helpTasks: [],
-        idleTasks: [],
-        budgets: [],
-        completed: [],
-        notes: [],
-      };
+      const scratch = noFacts();
       readLine(scratch, session, phase, l.text, at(l.n), false);
       const what = [
         ...scratch.needs.map((n) => `need ${n.session}:${n.phase} → ${n.on}`),

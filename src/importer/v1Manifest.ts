@@ -1,7 +1,3 @@
-import { parsePhaseRef } from '../core/phaseRef';
-import { sessionById } from './v1Sessions';
-import type { BudgetFact, ExpertiseFact, HelpTaskFact, Located, ManifestInput, NeedFact, TitleFact } from './v1Types';
-
 /**
  * Assemble the v2 manifest from the facts of all files. Titles arrive in priority order (the
  * first for a phase wins); a budget is the highest-ranked statement (an allocation over a
@@ -9,6 +5,10 @@ import type { BudgetFact, ExpertiseFact, HelpTaskFact, Located, ManifestInput, N
  * phase is within its count, it is not its own phase). What is dropped or overruled is
  * returned with why, for the report.
  */
+import { parsePhaseRef } from '../core/phaseRef';
+import { sessionById } from './v1Sessions';
+import type { BudgetFact, ExpertiseFact, HelpTaskFact, Located, ManifestInput, NeedFact, TitleFact } from './v1Types';
+
 export interface PlanFacts {
   readonly swarm: string;
   readonly sessions: readonly string[];

@@ -1,5 +1,3 @@
-import type { ImportV1Result, ManifestInput } from './v1Types';
-
 /**
  * What `s2 import v1` adds to the importer's manifest before writing it, from facts the
  * importer returns beside the manifest. Both are extra keys the manifest schema passes
@@ -11,6 +9,8 @@ import type { ImportV1Result, ManifestInput } from './v1Types';
  *   dependency; v2 routes help through `s2 help`).
  * Pure, deterministic.
  */
+import type { ImportV1Result, ManifestInput } from './v1Types';
+
 const NAMED_IN_FILE = /(?:^|\/)INSTRUCTIONS-(?:SESSION|AGENT)-([A-Z0-9]+)-PHASES?-\d/i;
 
 export function v1PromptName(result: ImportV1Result, session: string): string {

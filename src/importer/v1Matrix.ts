@@ -1,7 +1,3 @@
-import { sessionByNumber, sessionList, sessionOf } from './v1Sessions';
-import { tableCells, textLines } from './v1Text';
-import type { HelpTaskFact, IdleTaskFact, NeedFact, SupportFact, TitleFact } from './v1Types';
-
 /**
  * The v1 cross-session matrix (PHASES-4-6-COORDINATION-MATRIX.txt): one section per phase,
  * `PHASE <n>: <title> [<note>]`, rows `<n>-<Name> | work | relation | idle tasks`, then a
@@ -19,6 +15,10 @@ import type { HelpTaskFact, IdleTaskFact, NeedFact, SupportFact, TitleFact } fro
  *   above (they add the Talent need its row shows only as `SUPPORT 4`); `pair-test
  *   neighbors (1↔2)` in `P5 …` is an idle task of both.
  */
+import { sessionByNumber, sessionList, sessionOf } from './v1Sessions';
+import { tableCells, textLines } from './v1Text';
+import type { HelpTaskFact, IdleTaskFact, NeedFact, SupportFact, TitleFact } from './v1Types';
+
 export interface MatrixNote {
   readonly line: number;
   readonly text: string;

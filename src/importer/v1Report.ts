@@ -1,3 +1,8 @@
+/**
+ * The import report: every input file ends up either mapped (with what it became) or
+ * unmapped (with why, and the lines concerned). A file reported both ways is mapped, with the
+ * reasons kept as notes; `finish` checks that no input path went missing.
+ */
 import type { V1File } from './v1Files';
 import type {
   BudgetFact,
@@ -11,11 +16,6 @@ import type {
   UnmappedFile,
 } from './v1Types';
 
-/**
- * The import report: every input file ends up either mapped (with what it became) or
- * unmapped (with why, and the lines concerned). A file reported both ways is mapped, with the
- * reasons kept as notes; `finish` checks that no input path went missing.
- */
 export class ImportReport {
   private readonly mapped = new Map<string, { kind: string; to: string[]; notes: string[] }>();
   private readonly unmapped = new Map<string, UnmappedFile>();

@@ -1,13 +1,13 @@
-import { stringify } from 'yaml';
-import type { V1File } from './v1Files';
-import { tableCells, textLines } from './v1Text';
-
 /**
  * Cut one phase out of a multi-phase v1 instruction file, and wrap it as a v2 instruction
  * (`.s2/instructions/<session>/phase-<n>.md`, markdown with YAML front matter). A file with
  * `## Phase N` headings keeps its preamble and that phase's section; a `| Phase | … |` table
  * keeps its header and that phase's rows; anything else is kept whole.
  */
+import { stringify } from 'yaml';
+import type { V1File } from './v1Files';
+import { tableCells, textLines } from './v1Text';
+
 export function phaseText(file: V1File, phase: number): string {
   const [from, to] = file.phases ?? [phase, phase];
   if (from === to) return file.text;

@@ -1,6 +1,3 @@
-import type { V1Branch } from './v1Branches';
-import type { V1File } from './v1Files';
-
 /**
  * Choose among copies and versions. Every v1 branch carried the orchestrator's files, often
  * at different versions: a path inside the branch is kept once, from the newest branch
@@ -9,6 +6,9 @@ import type { V1File } from './v1Files';
  * a `-REVISED` file before the one it revises, an INSTRUCTIONS file before a session
  * starter, one phase before a range, a narrower range before a wider, a later start first.
  */
+import type { V1Branch } from './v1Branches';
+import type { V1File } from './v1Files';
+
 export interface Copy {
   readonly file: V1File;
   readonly of: V1File;

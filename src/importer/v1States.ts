@@ -1,7 +1,3 @@
-import type { SessionState } from '../core/records';
-import { V1_SESSIONS } from './v1Sessions';
-import type { StateCandidate, V1State } from './v1Types';
-
 /**
  * Reduce every status report of a session to its last known state. Reports are ordered by
  * their own timestamps (self-reported: often wrong, but the only clock v1 has; the view
@@ -10,6 +6,10 @@ import type { StateCandidate, V1State } from './v1Types';
  * complete" is phase 3, idle, unless 2 was the session's last phase (then done); a report
  * that names no phase, or v1's shared Phase 0 task pool, keeps the phase of the report before.
  */
+import type { SessionState } from '../core/records';
+import { V1_SESSIONS } from './v1Sessions';
+import type { StateCandidate, V1State } from './v1Types';
+
 export interface StatesResult {
   readonly states: V1State[];
   /** source → what became of that report. */

@@ -1,14 +1,14 @@
+/**
+ * One session's status file, in any of the v1 dialects: YAML (`status: active`), YAML that
+ * does not parse, markdown (`**Status:** \`phase_2_complete\` ✅`). Top-level key lines are
+ * read one by one, so a file that breaks the YAML parser still yields its state.
+ */
 import { parseDocument } from 'yaml';
 import type { V1File } from './v1Files';
 import { resolveLabel, sessionOf } from './v1Sessions';
 import { firstHeading, keyValues, parseTimestamp, textLines, type KeyValue } from './v1Text';
 import type { BudgetFact, StateCandidate } from './v1Types';
 
-/**
- * One session's status file, in any of the v1 dialects: YAML (`status: active`), YAML that
- * does not parse, markdown (`**Status:** \`phase_2_complete\` ✅`). Top-level key lines are
- * read one by one, so a file that breaks the YAML parser still yields its state.
- */
 export interface StatusFacts {
   readonly session?: string;
   readonly candidate?: StateCandidate;

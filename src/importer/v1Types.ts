@@ -1,11 +1,11 @@
-import type { z } from 'zod';
-import type { Manifest } from '../core/manifest';
-import type { SessionState } from '../core/records';
-
 /**
  * The facts the v1 parsers extract and the shape of the import result. Every fact carries
  * `source` (`path:line`) so a person can check it against the v1 file it came from.
  */
+import type { z } from 'zod';
+import type { Manifest } from '../core/manifest';
+import type { SessionState } from '../core/records';
+
 export interface V1InputFile {
   /** Relative to the root of the v1 material, `/`-separated. */
   readonly path: string;

@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors';
 import type { Snapshot } from '../core/snapshot';
 import type { SwarmSession } from './swarmSession';
 
@@ -24,7 +25,7 @@ export async function recordAwaitingInput(
     await write(s, snapshot, runtime, waiting);
   } catch (e) {
     // Never let the record of a wait cost the guard's answer (a deny must still be printed).
-    s.warnings.push(`could not record the wait on a person: ${e instanceof Error ? e.message : String(e)}`);
+    s.warnings.push(`could not record the wait on a person: ${errorMessage(e)}`);
   }
 }
 

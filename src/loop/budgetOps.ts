@@ -1,17 +1,16 @@
+/** Spend (hash-chained ledger), approvals that raise caps, and the running-agent count. */
 import { approverSealSigner } from '../git/approverSeal';
 import { sessionPlan } from '../core/manifest';
 import { S2Error } from '../core/errors';
-import { appendToChain } from '../core/hashChain';
-import { canSpawnAgents } from '../core/guards';
-import { ApprovalEntry, recordPaths } from '../core/records';
+import { agentCapRefusal, canSpawnAgents } from '../core/guards';
+import { ApprovalEntry, approverBranch, approverDir, recordPaths } from '../core/records';
 import { signRecord } from '../core/signing';
 import { loadApproverKey, PassphraseSource } from '../git/approverKeys';
-import { parseJsonLines } from '../git/recordCodec';
+import { appendChained } from '../git/chainedLog';
 import { SessionStore } from '../git/sessionStore';
 import { refuse } from './phaseOps';
 import type { SwarmSession } from './swarmSession';
 
-/** Spend (hash-chained ledger), approvals that raise caps, and the running-agent count. */
 export async function reportSpend(
   s: SwarmSession,
   usd: number,
@@ -61,25 +60,17 @@ export async function approveBudget(
   const file = recordPaths.approvals(approver);
   let written: ApprovalEntry | null = null;
   await s.writer.write(
-    `s2/approvals/${approver}`,
-    `.s2/approvals/${approver}/`,
+    approverBranch(approver),
+    `${approverDir(approver)}/`,
     (files) => {
-      const text = files.get(file) ?? '';
-      const entries = parseJsonLines(text, file).map((l) => l.value as ApprovalEntry);
-      const entry = signRecord(
-        appendToChain(entries, {
-          kind: 'approval',
-          approver,
-          at: s.now().toISOString(),
-          scope,
-          addUsd,
-          note,
-        }) as unknown as Record<string, unknown>,
-        approver,
-        key,
-      ) as unknown as ApprovalEntry;
-      written = entry;
-      return { files: { [file]: `${text}${JSON.stringify(entry)}\n` }, message: `approve ${scope} +$${addUsd}` };
+      const next = appendChained<ApprovalEntry>(
+        files.get(file) ?? '',
+        file,
+        { kind: 'approval', approver, at: s.now().toISOString(), scope, addUsd, note },
+        (e) => signRecord(e, approver, key),
+      );
+      written = next.entry;
+      return { files: { [file]: next.text }, message: `approve ${scope} +$${addUsd}` };
     },
     approverSealSigner(approver, key),
   );
@@ -113,11 +104,7 @@ export async function agentStart(s: SwarmSession, id: string): Promise<number> {
       message: `agent ${id} started`,
     };
   });
-  if (full)
-    refuse(`agent ${id}`, {
-      ok: false,
-      reasons: [`agent cap: ${cap} of ${cap} agents already run; stop one first (s2 agents stop ID)`],
-    });
+  if (full) refuse(`agent ${id}`, [agentCapRefusal(cap, cap)]);
   return running;
 }
 

@@ -1,13 +1,13 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { z } from 'zod';
-import { AGENT_RUNTIMES } from '../core/manifest';
-
 /**
  * Which checkout each session was opened in, and with which runtime: `.git/s2/checkouts.json`
  * of the repository `s2 session open` ran from (machine-local, never committed). Worktrees
  * are also found by `git worktree list`; clones only through this file.
  */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { AGENT_RUNTIMES } from '../core/manifest';
+
 export const CheckoutEntry = z.object({
   path: z.string(),
   runtime: z.enum(AGENT_RUNTIMES),

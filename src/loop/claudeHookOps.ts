@@ -10,17 +10,32 @@ import { meterClaudeHook } from './claudeMetering';
 import type { SwarmSession } from './swarmSession';
 import { recordAwaitingInput } from './awaitingInputOps';
 
+/** The one JSON object a runtime sends a hook on stdin; anything else is a usage error. */
+export function parseHookStdin(stdinText: string, runtime: string): unknown {
+  try {
+    return JSON.parse(stdinText);
+  } catch {
+    throw new S2Error('USAGE', `the hook input on stdin is not JSON (${runtime} sends one JSON object per hook call)`);
+  }
+}
+
+/** A runtime's settings file as JSON, null when there is none; a file that is not JSON is refused, never overwritten. */
+export async function readHookSettings<T>(file: string): Promise<T | null> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as T;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new S2Error('USAGE', `${file} is not valid JSON; fix it before installing hooks`);
+    return null;
+  }
+}
+
 /** `s2 hook claude`: read one hook input, decide through the guards, record agent starts and stops. */
 export async function handleClaudeHook(
   s: SwarmSession,
   stdinText: string,
 ): Promise<{ verdict: HookVerdict; output: Record<string, unknown> | null }> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(stdinText);
-  } catch {
-    throw new S2Error('USAGE', 'the hook input on stdin is not JSON (Claude Code sends one JSON object per hook call)');
-  }
+  const raw = parseHookStdin(stdinText, 'Claude Code');
   const parsed = ClaudeHookInput.safeParse(raw);
   if (!parsed.success) throw new S2Error('USAGE', `the hook input lacks ${parsed.error.issues[0]!.path.join('.')}`);
   const message = parsed.data['message'];
@@ -94,12 +109,7 @@ export async function installClaudeHooks(
     string,
     unknown
   > = {};
-  try {
-    settings = JSON.parse(await fs.readFile(file, 'utf8'));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw new S2Error('USAGE', `${file} is not valid JSON; fix it before installing hooks`);
-  }
+  settings = (await readHookSettings(file)) ?? settings;
   settings.hooks ??= {};
   const added: string[] = [];
   // Notification: Claude Code needs a permission or sits idle (a person is waited on);

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
-import type { CommandResult } from '../core/records';
-
 /**
  * Runs a validation or integration command in a shell, with a timeout that kills the whole
  * process group, and keeps the exit code, the duration and the last lines of output.
  */
+import { spawn } from 'node:child_process';
+import type { CommandResult } from '../core/records';
+
 export const OUTPUT_TAIL_CHARS = 2000;
 
 export function runCommand(

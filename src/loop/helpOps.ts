@@ -1,16 +1,17 @@
-import { sessionPlan, type SwarmPlan } from '../core/manifest';
-import { S2Error } from '../core/errors';
-import { canAdopt, canHelp } from '../core/guards';
-import { formatPhaseRef, parsePhaseRef, PhaseRef } from '../core/phaseRef';
-import type { HelpClaim } from '../core/records';
-import { refuse } from './phaseOps';
-import type { SwarmSession } from './swarmSession';
-
 /**
  * Help is a lease recorded in the helper's own status: it names the blocker's phase, the
  * task, and the helper's work-branch tip at the claim, so the view can tell progress (a
  * commit) from a claim that only attracts attention.
  */
+import { sessionPlan, type SwarmPlan } from '../core/manifest';
+import { S2Error } from '../core/errors';
+import { canAdopt, canHelp, falseBlockerRefusal } from '../core/guards';
+import { formatPhaseRef, parsePhaseRef, PhaseRef } from '../core/phaseRef';
+import type { HelpClaim } from '../core/records';
+import { refusal } from '../core/refusal';
+import { refuse } from './phaseOps';
+import type { SwarmSession } from './swarmSession';
+
 export async function claimHelp(s: SwarmSession, target: string, task: string | null): Promise<HelpClaim> {
   const { snapshot, view } = await s.view();
   const me = s.requireSession(snapshot.plan);
@@ -18,11 +19,7 @@ export async function claimHelp(s: SwarmSession, target: string, task: string | 
   if (/:/.test(target)) ref = parsePhaseRef(target);
   else {
     const b = view.blockers.find((x) => x.session === target);
-    if (!b)
-      refuse(`help ${target}`, {
-        ok: false,
-        reasons: [`${target} blocks no session; help goes only to real blockers (FALSE_BLOCKER)`],
-      });
+    if (!b) refuse(`help ${target}`, [falseBlockerRefusal(target)]);
     ref = parsePhaseRef(b.phases[0]!);
   }
   const planned = view.gangUp
@@ -52,13 +49,16 @@ export async function autoHelp(s: SwarmSession): Promise<HelpClaim> {
   }
   const mine = view.sessions.find((x) => x.id === me)!;
   const why = mine.helping
-    ? `${me} already helps ${mine.helping.session}:${mine.helping.phase}`
+    ? refusal('ALREADY_HELPING', `${me} already helps ${mine.helping.session}:${mine.helping.phase}`)
     : !view.blockers.length
-      ? 'no session blocks another'
+      ? refusal('NO_HELP_TASK', 'no session blocks another')
       : !mine.blockedBy.length
-        ? `${me} is not blocked; gang-up tasks go to the sessions a blocker keeps waiting (or help one explicitly: s2 help SESSION --task TEXT)`
-        : `every task on ${mine.blockedBy.join(', ')} is taken or its helper cap is reached`;
-  refuse('help --auto', { ok: false, reasons: [why] });
+        ? refusal(
+            'NO_HELP_TASK',
+            `${me} is not blocked; gang-up tasks go to the sessions a blocker keeps waiting (or help one explicitly: s2 help SESSION --task TEXT)`,
+          )
+        : refusal('NO_HELP_TASK', `every task on ${mine.blockedBy.join(', ')} is taken or its helper cap is reached`);
+  refuse('help --auto', [why]);
 }
 
 /** Writes the claim; `plan` is the one the guards just checked (no second snapshot read). */

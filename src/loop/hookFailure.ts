@@ -1,8 +1,3 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { SUBAGENT_TOOLS } from '../core/hookDecision';
-import { openRepo } from '../git/repoContext';
-
 /**
  * What the Claude Code hook answers when S² itself cannot read the swarm (a poisoned branch,
  * a broken repository): a sub-agent spawn is denied at once (a spawn is where a rogue gains
@@ -11,6 +6,12 @@ import { openRepo } from '../git/repoContext';
  * `S2_HOOK_BLIND_SECONDS` (default 300 s), after which everything is denied. The time of the
  * first failure since the last good read is kept in `.git/s2/hook-health.json`.
  */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { SUBAGENT_TOOLS } from '../core/hookDecision';
+import { openRepo } from '../git/repoContext';
+import { writeFileAtomic } from '../git/atomicWrite';
+
 export const DEFAULT_BLIND_SECONDS = 300;
 
 interface Health {
@@ -32,10 +33,7 @@ async function readHealth(file: string): Promise<Health> {
 
 async function writeHealth(file: string, h: Health): Promise<void> {
   try {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(h));
-    await fs.rename(tmp, file);
+    await writeFileAtomic(file, JSON.stringify(h));
   } catch {
     /* best effort: without it the next failure counts from then */
   }

@@ -1,8 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { S2Error } from '../core/errors';
 import type { AgentRuntime } from '../core/manifest';
-import { installClaudeHooks } from './claudeHookOps';
+import { installClaudeHooks, readHookSettings } from './claudeHookOps';
 
 type HookEntry = { matcher?: string; hooks: { type: string; command: string; name?: string }[] };
 
@@ -46,12 +45,7 @@ export async function installRuntimeHooks(
   const spec = RUNTIME_HOOKS[runtime];
   const file = path.join(root, spec.file);
   let settings: { hooks?: Record<string, HookEntry[]> } & Record<string, unknown> = {};
-  try {
-    settings = JSON.parse(await fs.readFile(file, 'utf8'));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw new S2Error('USAGE', `${file} is not valid JSON; fix it before installing hooks`);
-  }
+  settings = (await readHookSettings<typeof settings>(file)) ?? settings;
   settings.hooks ??= {};
   const added: string[] = [];
   for (const [event, matcher] of spec.events) {

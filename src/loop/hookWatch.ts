@@ -19,6 +19,7 @@ import type { SwarmEvent } from '../core/events';
 import { sessionPlan } from '../core/manifest';
 import type { Snapshot } from '../core/snapshot';
 import { readRegistry } from './checkoutRegistry';
+import { meterIntoLedger } from './claudeMetering';
 import type { SwarmSession } from './swarmSession';
 import { TranscriptMeter, transcriptFiles } from './transcriptMeter';
 
@@ -101,23 +102,11 @@ export class HookWatch {
     files: readonly string[],
     calls: number,
   ): Promise<number> {
-    const already = new Set((snapshot.sessions[me]?.ledger ?? []).flatMap((e) => e.refs ?? []));
-    const store = await this.s.store(snapshot.plan);
-    const r = await meter.meter(files, snapshot.plan.pricing, already, async (spends) => {
-      for (const sp of spends)
-        await store.commit({
-          ledger: {
-            kind: 'spend',
-            session: me,
-            at: this.s.now().toISOString(),
-            usd: sp.usd,
-            model: sp.model,
-            note: `${sp.ids.length} message(s) metered by the loop: ${calls} tool call(s) in the Claude Code transcript that no hook call read`,
-            source: 'claude-loop',
-            refs: [...sp.ids],
-          },
-          message: `loop metered $${sp.usd.toFixed(4)} (${sp.model}): the hook did not run`,
-        });
+    const r = await meterIntoLedger(this.s, snapshot, me, meter, files, {
+      source: 'claude-loop',
+      note: (sp) =>
+        `${sp.ids.length} message(s) metered by the loop: ${calls} tool call(s) in the Claude Code transcript that no hook call read`,
+      message: (sp) => `loop metered $${sp.usd.toFixed(4)} (${sp.model}): the hook did not run`,
     });
     return r.spends.reduce((sum, sp) => sum + sp.usd, 0);
   }

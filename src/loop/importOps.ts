@@ -1,3 +1,12 @@
+/**
+ * `s2 import v1`: read the v1 files, import them (pure), and unless it is a dry run write the
+ * result the way every v2 swarm is written: the manifest through initSwarm (keys created,
+ * public keys filled in), the instructions committed on the coordination branch in the same
+ * checkout, and each session's last known v1 state as a status record signed with its own key
+ * and dated with the v1 timestamp (so a 2025 status is seen as 2025, i.e. stale); its phase and
+ * state are aligned with the manifest's `baselinePhase` (see src/importer/v1Baseline.ts). Re-running
+ * the same import writes nothing new; a status newer than the v1 one is kept.
+ */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
@@ -17,15 +26,6 @@ import { signInstruction } from '../core/instructionSignature';
 import { loadApproverKey } from '../git/approverKeys';
 import { SwarmSession } from './swarmSession';
 
-/**
- * `s2 import v1`: read the v1 files, import them (pure), and unless it is a dry run write the
- * result the way every v2 swarm is written: the manifest through initSwarm (keys created,
- * public keys filled in), the instructions committed on the coordination branch in the same
- * checkout, and each session's last known v1 state as a status record signed with its own key
- * and dated with the v1 timestamp (so a 2025 status is seen as 2025, i.e. stale); its phase and
- * state are aligned with the manifest's `baselinePhase` (see src/importer/v1Baseline.ts). Re-running
- * the same import writes nothing new; a status newer than the v1 one is kept.
- */
 export interface ImportOptions {
   readonly repo: string;
   readonly cwd: string;

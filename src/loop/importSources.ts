@@ -1,3 +1,11 @@
+/**
+ * Where `s2 import v1` reads the v1 files from: directories (recursively; every file, since
+ * the person pointed at v1 material), git refs of the repository (`git ls-tree -r` and one
+ * `git cat-file --batch`, paths relative to the ref's tree, in a folder named after the ref),
+ * or by default the repository's own checkout. A code tree (a ref or the checkout) holds
+ * much more than v1 files, so only files with a v1 coordination name are read from it; the
+ * others are counted, not reported one by one.
+ */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
@@ -8,14 +16,6 @@ import { parseBranchName, sessionOfTopic, type V1Branch } from '../importer/v1Br
 import { classifyFile } from '../importer/v1Files';
 import type { V1InputFile } from '../importer/v1Types';
 
-/**
- * Where `s2 import v1` reads the v1 files from: directories (recursively; every file, since
- * the person pointed at v1 material), git refs of the repository (`git ls-tree -r` and one
- * `git cat-file --batch`, paths relative to the ref's tree, in a folder named after the ref),
- * or by default the repository's own checkout. A code tree (a ref or the checkout) holds
- * much more than v1 files, so only files with a v1 coordination name are read from it; the
- * others are counted, not reported one by one.
- */
 export interface V1Source {
   readonly kind: 'directory' | 'ref' | 'checkout';
   readonly name: string;

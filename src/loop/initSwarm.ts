@@ -1,3 +1,10 @@
+/**
+ * `s2 init`: write the manifest into the checkout of the coordination branch and commit it
+ * there (the swarm's plan lives with the code). Creates a key pair per session and per
+ * approver under S2_HOME and puts the public keys into the manifest. Everything is checked
+ * first (schema, dependency cycles, the checkout's branch); a failure after that undoes
+ * what was written.
+ */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
@@ -13,13 +20,6 @@ import { DEFAULT_PRICING, PRICING_COMMENT } from '../core/pricingTable';
 import { writeManifestApproval } from './manifestOps';
 import { SwarmSession } from './swarmSession';
 
-/**
- * `s2 init`: write the manifest into the checkout of the coordination branch and commit it
- * there (the swarm's plan lives with the code). Creates a key pair per session and per
- * approver under S2_HOME and puts the public keys into the manifest. Everything is checked
- * first (schema, dependency cycles, the checkout's branch); a failure after that undoes
- * what was written.
- */
 export interface InitOptions {
   readonly repo: string;
   readonly sessions?: readonly string[];

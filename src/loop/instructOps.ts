@@ -1,3 +1,8 @@
+/**
+ * `s2 instruct SESSION:PHASE --file F`: writes a phase instruction signed by an approver
+ * (--as) or by the coordinator session running it, and commits it on the coordination
+ * branch, which must be checked out here (the person's checkout, as for s2 init).
+ */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
@@ -10,11 +15,6 @@ import { runGit } from '../git/gitProcess';
 import { loadPrivateKey } from '../git/keyStore';
 import type { SwarmSession } from './swarmSession';
 
-/**
- * `s2 instruct SESSION:PHASE --file F`: writes a phase instruction signed by an approver
- * (--as) or by the coordinator session running it, and commits it on the coordination
- * branch, which must be checked out here (the person's checkout, as for s2 init).
- */
 export const instructionPath = (session: string, phase: number): string =>
   `.s2/instructions/${session}/phase-${phase}.md`;
 

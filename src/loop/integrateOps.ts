@@ -1,3 +1,11 @@
+/**
+ * `s2 integrate`: the swarm-level gate. Merges the latest verified completion of every
+ * session, in manifest order, on top of the coordination branch with `git merge-tree`
+ * (no checkout is touched), checks the result out in a temporary worktree outside the
+ * agent's checkout, runs the manifest's `integrate` commands there, and signs the verdict
+ * into the integrating session's own records. A failure with several sessions merged is
+ * bisected over the merge order to name the sessions whose changes it involves.
+ */
 import { S2Error } from '../core/errors';
 import {
   IntegratedCompletion,
@@ -14,14 +22,6 @@ import { runChecks } from './commandRunner';
 import { removeStaleWorktrees, withTempWorktree } from '../git/tempWorktree';
 import type { SwarmSession } from './swarmSession';
 
-/**
- * `s2 integrate`: the swarm-level gate. Merges the latest verified completion of every
- * session, in manifest order, on top of the coordination branch with `git merge-tree`
- * (no checkout is touched), checks the result out in a temporary worktree outside the
- * agent's checkout, runs the manifest's `integrate` commands there, and signs the verdict
- * into the integrating session's own records. A failure with several sessions merged is
- * bisected over the merge order to name the sessions whose changes it involves.
- */
 const WORKTREE_PREFIX = 's2-integrate-';
 
 type Probe = IntegrationRecord['bisect'][number];

@@ -1,21 +1,21 @@
-import { approverSealSigner } from '../git/approverSeal';
-import { S2Error } from '../core/errors';
-import { appendToChain } from '../core/hashChain';
-import { MANIFEST_PATH, parseManifest } from '../core/manifest';
-import { diffManifests, ManifestApproval, manifestDigest, ManifestTrustState } from '../core/manifestTrust';
-import { signRecord } from '../core/signing';
-import { loadApproverKey, PassphraseSource } from '../git/approverKeys';
-import { parseCommit } from '../git/gitObjects';
-import { approverBranch, manifestApprovalsPath } from '../git/manifestChain';
-import { parseJsonLines } from '../git/recordCodec';
-import type { RecordWriter } from '../git/recordWriter';
-import type { SwarmSession } from './swarmSession';
-
 /**
  * `s2 manifest diff` and `s2 manifest approve`: what a pending manifest change alters, key by
  * key, and an approver's signature that makes it take effect. Approvals go on the approver's
  * own branch (s2/approvals/<id>, manifests.jsonl, hash-chained), never on the coordination branch.
  */
+import { S2Error } from '../core/errors';
+import { MANIFEST_PATH, parseManifest } from '../core/manifest';
+import { diffManifests, ManifestApproval, manifestDigest, ManifestTrustState } from '../core/manifestTrust';
+import { signRecord } from '../core/signing';
+import { loadApproverKey, PassphraseSource } from '../git/approverKeys';
+import { parseCommit } from '../git/gitObjects';
+import { approverBranch, approverDir } from '../core/records';
+import { manifestApprovalsPath } from '../git/manifestChain';
+import { appendChained } from '../git/chainedLog';
+import { approverSealSigner } from '../git/approverSeal';
+import type { RecordWriter } from '../git/recordWriter';
+import type { SwarmSession } from './swarmSession';
+
 export interface KeyChange {
   readonly key: string;
   readonly before: unknown;
@@ -73,12 +73,12 @@ export async function writeManifestApproval(
   let written: ManifestApproval | null = null;
   await writer.write(
     approverBranch(approver),
-    `.s2/approvals/${approver}/`,
+    `${approverDir(approver)}/`,
     (files) => {
-      const text = files.get(file) ?? '';
-      const entries = parseJsonLines(text, file).map((l) => l.value as ManifestApproval);
-      const entry = signRecord(
-        appendToChain(entries, {
+      const next = appendChained<ManifestApproval>(
+        files.get(file) ?? '',
+        file,
+        {
           kind: 'manifest-approval',
           approver,
           at: a.at,
@@ -86,13 +86,12 @@ export async function writeManifestApproval(
           blob: a.blob,
           parent: a.parent,
           changed: [...a.changed],
-        }) as unknown as Record<string, unknown>,
-        approver,
-        privateKey,
-      ) as unknown as ManifestApproval;
-      written = entry;
+        },
+        (e) => signRecord(e, approver, privateKey),
+      );
+      written = next.entry;
       return {
-        files: { [file]: `${text}${JSON.stringify(entry)}\n` },
+        files: { [file]: next.text },
         message: `approve manifest ${a.manifest.slice(0, 12)}${a.parent ? '' : ' (genesis)'}`,
       };
     },

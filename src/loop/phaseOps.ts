@@ -1,7 +1,13 @@
+/**
+ * The phase validation protocol: start only through canStartPhase, complete only after the
+ * phase's validation commands pass; a failure is recorded, counted, and after maxAttempts
+ * puts the phase in `error` for a person.
+ */
 import { S2Error } from '../core/errors';
-import { canCompletePhase, canStartPhase, GuardResult } from '../core/guards';
+import { canCompletePhase, canStartPhase, GuardResult, notOpenPhaseRefusal } from '../core/guards';
 import { sessionPlan, type SwarmPlan } from '../core/manifest';
 import type { CommandResult } from '../core/records';
+import { refusal, refusalLine, type Refusal } from '../core/refusal';
 import { computeView } from '../core/view';
 import type { SwarmView } from '../core/viewTypes';
 import { uncommittedChanges } from '../git/workingTree';
@@ -9,14 +15,16 @@ import { runChecks } from './commandRunner';
 import type { SwarmSession } from './swarmSession';
 
 /**
- * The phase validation protocol: start only through canStartPhase, complete only after the
- * phase's validation commands pass; a failure is recorded, counted, and after maxAttempts
- * puts the phase in `error` for a person.
+ * Throw a guard's refusal as the one REFUSED error every face renders: the message lists
+ * each reason's line, `data.reasons` the sentences (what scripts have always read) and
+ * `data.refusals` the typed reasons with their codes.
  */
-export function refuse(what: string, g: GuardResult): never {
-  if (g.ok) throw new Error('refuse() called with ok');
-  throw new S2Error('REFUSED', `${what} refused:\n${g.reasons.map((r) => `  - ${r}`).join('\n')}`, {
-    reasons: g.reasons,
+export function refuse(what: string, g: GuardResult | readonly Refusal[]): never {
+  const reasons = 'ok' in g ? (g.ok ? [] : g.reasons) : g;
+  if (!reasons.length) throw new Error('refuse() called with no reason');
+  throw new S2Error('REFUSED', `${what} refused:\n${reasons.map((r) => `  - ${refusalLine(r)}`).join('\n')}`, {
+    reasons: reasons.map((r) => r.text),
+    refusals: reasons,
   });
 }
 
@@ -36,7 +44,7 @@ export async function startPhase(
   const ctx = { currentBranch: s.ctx.currentBranch };
   let g = canStartPhase(view, snapshot.plan, me, phase, ctx);
   if (!g.ok && o.autoVerify !== false && o.verify) {
-    const toVerify = g.reasons.map((r) => /run: s2 verify (\S+)\)/.exec(r)?.[1]).filter((x): x is string => !!x);
+    const toVerify = g.reasons.flatMap((r) => (r.code === 'NEED_UNVERIFIED' && r.ref ? [r.ref] : []));
     if (toVerify.length) {
       for (const ref of toVerify) await o.verify(ref);
       ({ snapshot, view } = await s.view());
@@ -77,12 +85,12 @@ export async function completePhase(s: SwarmSession, phase: number): Promise<Com
   if (!g.ok) refuse(`complete-phase ${phase}`, g);
   const used = snapshot.sessions[me]?.status?.attempts[String(phase)]?.count ?? 0;
   if (used >= snapshot.plan.polling.maxAttempts)
-    refuse(`complete-phase ${phase}`, {
-      ok: false,
-      reasons: [
+    refuse(`complete-phase ${phase}`, [
+      refusal(
+        'PHASE_IN_ERROR',
         `phase ${phase} failed ${used} times (maxAttempts ${snapshot.plan.polling.maxAttempts}) and is in error; a person must look at it and run: s2 reset-phase ${phase}`,
-      ],
-    });
+      ),
+    ]);
   const sp = sessionPlan(snapshot.plan, me)!;
   const commit = await committedTip(s, sp.branch, `complete-phase ${phase}`);
   const pp = sp.phases[phase - 1]!;
@@ -129,21 +137,26 @@ export async function supersedeCompletion(s: SwarmSession, phase: number): Promi
   const pv = view.sessions.find((x) => x.id === me)!.phases[phase - 1]!;
   const old = snapshot.sessions[me]?.completions.find((c) => c.phase === phase && !c.forSession);
   if (!old || pv.completedBy !== me || !['disputed', 'invalid'].includes(pv.state))
-    refuse(`complete-phase ${phase} --supersede`, {
-      ok: false,
-      reasons: [
-        old
-          ? `phase ${phase} is ${pv.state}, not disputed; only a disputed completion is superseded`
-          : `${me} has no completion of phase ${phase} to supersede (run: s2 complete-phase ${phase})`,
-      ],
-    });
+    refuse(`complete-phase ${phase} --supersede`, [
+      old
+        ? refusal(
+            'NOT_DISPUTED',
+            `phase ${phase} is ${pv.state}, not disputed; only a disputed completion is superseded`,
+          )
+        : refusal(
+            'NOTHING_TO_SUPERSEDE',
+            `${me} has no completion of phase ${phase} to supersede (run: s2 complete-phase ${phase})`,
+          ),
+    ]);
   const sp = sessionPlan(snapshot.plan, me)!;
   const commit = await committedTip(s, sp.branch, `complete-phase ${phase} --supersede`);
   if (commit === old.commit)
-    refuse(`complete-phase ${phase} --supersede`, {
-      ok: false,
-      reasons: [`${sp.branch} is still at the disputed commit ${commit.slice(0, 12)}; commit the fix first`],
-    });
+    refuse(`complete-phase ${phase} --supersede`, [
+      refusal(
+        'UNCHANGED_COMMIT',
+        `${sp.branch} is still at the disputed commit ${commit.slice(0, 12)}; commit the fix first`,
+      ),
+    ]);
   const pp = sp.phases[phase - 1]!;
   const { passed, results: validations } = await runChecks(pp.validate, s.ctx.root, pp.timeoutSeconds, s.env);
   if (passed) {
@@ -172,12 +185,12 @@ export async function supersedeCompletion(s: SwarmSession, phase: number): Promi
  */
 async function committedTip(s: SwarmSession, branch: string, what: string): Promise<string> {
   if (s.ctx.currentBranch !== branch)
-    refuse(what, {
-      ok: false,
-      reasons: [
+    refuse(what, [
+      refusal(
+        'WRONG_BRANCH',
         `the checkout ${s.ctx.root} is on ${s.ctx.currentBranch ?? '(detached HEAD)'}, not on the work branch ${branch}; run it in the session's worktree (git switch ${branch})`,
-      ],
-    });
+      ),
+    ]);
   const commit = await s.reader.resolve(`refs/heads/${branch}`);
   if (!commit)
     throw new S2Error(
@@ -186,15 +199,15 @@ async function committedTip(s: SwarmSession, branch: string, what: string): Prom
     );
   const dirty = await uncommittedChanges(s.ctx.root);
   if (dirty.length)
-    refuse(what, {
-      ok: false,
-      reasons: [
+    refuse(what, [
+      refusal(
+        'UNCOMMITTED_CHANGES',
         `${dirty.length} uncommitted change(s) in ${s.ctx.root}; the completion names commit ${commit.slice(0, 12)}, so commit (or stash) first:\n${dirty
           .slice(0, 10)
           .map((l) => `      ${l}`)
           .join('\n')}${dirty.length > 10 ? `\n      … and ${dirty.length - 10} more` : ''}`,
-      ],
-    });
+      ),
+    ]);
   return commit;
 }
 
@@ -242,10 +255,17 @@ export async function completeAdoptedPhase(s: SwarmSession, target: string, phas
   const owner = view.sessions.find((x) => x.id === target);
   if (!owner) throw new S2Error('UNKNOWN_SESSION', `no session "${target}" in the manifest`);
   const held = (snapshot.sessions[me]?.status?.adopted ?? []).some((a) => a.session === target && a.phase === phase);
-  const reasons: string[] = [];
-  if (!held) reasons.push(`${me} holds no adoption of ${target}:${phase} (run: s2 adopt ${target}:${phase})`);
-  if (owner.phase !== phase) reasons.push(`${target}'s open phase is ${owner.phase}, not ${phase}`);
-  if (reasons.length) refuse(`complete-phase ${target}:${phase}`, { ok: false, reasons });
+  const reasons: Refusal[] = [];
+  if (!held)
+    reasons.push(
+      refusal(
+        'NOT_ADOPTED',
+        `${me} holds no adoption of ${target}:${phase} (run: s2 adopt ${target}:${phase})`,
+        `${target}:${phase}`,
+      ),
+    );
+  if (owner.phase !== phase) reasons.push(notOpenPhaseRefusal(target, owner.phase, phase));
+  if (reasons.length) refuse(`complete-phase ${target}:${phase}`, reasons);
   const mine = sessionPlan(snapshot.plan, me)!;
   const commit = await committedTip(s, mine.branch, `complete-phase ${target}:${phase}`);
   const pp = sessionPlan(snapshot.plan, target)!.phases[phase - 1]!;
@@ -279,17 +299,19 @@ export async function resetPhase(s: SwarmSession, phase: number): Promise<{ clea
   const mine = view.sessions.find((x) => x.id === me)!;
   const pv = mine.phases[phase - 1]!;
   if (['verified', 'done', 'disputed'].includes(pv.state))
-    refuse(`reset-phase ${phase}`, {
-      ok: false,
-      reasons: [
+    refuse(`reset-phase ${phase}`, [
+      refusal(
+        'PHASE_REPEATED',
         `phase ${phase} is complete (${pv.state}); there are no attempts to clear${pv.state === 'disputed' ? ` (to replace a disputed completion: fix, commit, then s2 complete-phase ${phase} --supersede)` : ''}`,
-      ],
-    });
+      ),
+    ]);
   if (phase !== mine.phase)
-    refuse(`reset-phase ${phase}`, {
-      ok: false,
-      reasons: [`phase ${mine.phase} is the open phase of ${me}; phase ${phase} has no attempts to clear`],
-    });
+    refuse(`reset-phase ${phase}`, [
+      refusal(
+        'NOT_OPEN_PHASE',
+        `phase ${mine.phase} is the open phase of ${me}; phase ${phase} has no attempts to clear`,
+      ),
+    ]);
   const cleared = snapshot.sessions[me]?.status?.attempts[String(phase)]?.count ?? 0;
   const store = await s.store(snapshot.plan);
   await store.commit({

@@ -1,3 +1,12 @@
+/**
+ * The guarded polling loop. One tick: fetch once (nothing in the worktree topology) → read
+ * the snapshot → compute the view → diff with the last view into events → act only through
+ * the guards → write the heartbeat. A loop, not setInterval: ticks never overlap, and the
+ * wait between them is the interval with jitter, or an exponential backoff (1 s ×2, capped
+ * at 100 s, as Temporal retries) while the remote fails. Between ticks a cheap probe of the
+ * tips (no process) wakes the loop early when something moved.
+ */
+import { errorMessage } from '../core/errors';
 import { fillCommand } from '../core/names';
 import { sessionPlan } from '../core/manifest';
 import { Emitter, Disposable } from '../core/emitter';
@@ -7,7 +16,7 @@ import type { Snapshot } from '../core/snapshot';
 import { computeView } from '../core/view';
 import type { SwarmView } from '../core/viewTypes';
 import { processStats, runGit } from '../git/gitProcess';
-import { recordPaths } from '../core/records';
+import { approverBranch, recordPaths, sessionBranch } from '../core/records';
 import { nothingSettled, settledWaits } from '../core/settledWaits';
 import { runCommand } from './commandRunner';
 import { HookWatch } from './hookWatch';
@@ -16,14 +25,6 @@ import { completePhase, recordFailedAttempt } from './phaseOps';
 import type { PollerOptions, TickResult } from './pollerTypes';
 import type { SwarmSession } from './swarmSession';
 
-/**
- * The guarded polling loop. One tick: fetch once (nothing in the worktree topology) → read
- * the snapshot → compute the view → diff with the last view into events → act only through
- * the guards → write the heartbeat. A loop, not setInterval: ticks never overlap, and the
- * wait between them is the interval with jitter, or an exponential backoff (1 s ×2, capped
- * at 100 s, as Temporal retries) while the remote fails. Between ticks a cheap probe of the
- * tips (no process) wakes the loop early when something moved.
- */
 export const BACKOFF_INITIAL_MS = 1000;
 export const BACKOFF_MAX_MS = 100_000;
 
@@ -103,7 +104,7 @@ export class Poller implements Disposable {
     if (me && this.opts.act !== false)
       events.push(
         ...(await this.hookWatch.check(snapshot, me).catch((e: unknown) => {
-          this.log(`hook watch failed: ${e instanceof Error ? e.message : String(e)}`);
+          this.log(`hook watch failed: ${errorMessage(e)}`);
           return [];
         })),
       );
@@ -142,7 +143,7 @@ export class Poller implements Disposable {
     };
     // Others' tips as this tick read them (a change that landed during the tick must wake the
     // next probe); our own tip as it is now, so our own heartbeat does not wake us.
-    const ownTip = me ? await this.session.reader.tipOf(`s2/sessions/${me}`, true) : null;
+    const ownTip = me ? await this.session.reader.tipOf(sessionBranch(me), true) : null;
     const tickSnapshot = snapshot;
     this.lastFingerprint = Poller.fingerprintOf(
       snapshot.coordinationTip,
@@ -210,7 +211,7 @@ export class Poller implements Disposable {
       if (instr.phase !== mine.phase) continue;
       const g = canStartPhase(view, plan, me, instr.phase, { currentBranch: this.session.ctx.currentBranch });
       if (!g.ok) {
-        actions.push(`waiting ${instr.id}: ${g.reasons.join('; ')}`);
+        actions.push(`waiting ${instr.id}: ${g.reasons.map((r) => r.text).join('; ')}`);
         continue;
       }
       // The acknowledgement and the phase start are one commit: a crash leaves both or neither.
@@ -311,7 +312,7 @@ export class Poller implements Disposable {
     this.executing = this.execute(executor, instructionPath, me, phase)
       .then(
         (msg) => this.log(msg),
-        (e) => this.log(`executor for phase ${phase} failed: ${e instanceof Error ? e.message : String(e)}`),
+        (e) => this.log(`executor for phase ${phase} failed: ${errorMessage(e)}`),
       )
       .finally(() => {
         this.executing = null;
@@ -377,7 +378,7 @@ export class Poller implements Disposable {
     if (!this.snapshot) return [];
     const out: (string | null)[] = [];
     for (const a of Object.keys(this.snapshot.plan.approvers).sort())
-      out.push(await this.session.reader.tipOf(`s2/approvals/${a}`, true).catch(() => null));
+      out.push(await this.session.reader.tipOf(approverBranch(a), true).catch(() => null));
     return out;
   }
 
@@ -389,7 +390,7 @@ export class Poller implements Disposable {
     const tips: [string | null, string | null][] = [];
     for (const s of this.snapshot.plan.sessions) {
       const own = s.id === this.session.session;
-      tips.push([await r.tipOf(`s2/sessions/${s.id}`, own), await r.tipOf(s.branch, own)]);
+      tips.push([await r.tipOf(sessionBranch(s.id), own), await r.tipOf(s.branch, own)]);
     }
     return Poller.fingerprintOf(coord?.tip ?? null, tips, await this.approvalTips());
   }
@@ -406,7 +407,7 @@ export class Poller implements Disposable {
           r = await this.tick();
         } catch (e) {
           this.failures++;
-          this.log(`tick failed: ${e instanceof Error ? e.message : String(e)}`);
+          this.log(`tick failed: ${errorMessage(e)}`);
         }
         if (this.stopped) break;
         const delay = r?.nextDelayMs ?? Math.min(BACKOFF_INITIAL_MS * 2 ** (this.failures - 1), BACKOFF_MAX_MS);
@@ -469,7 +470,7 @@ export class Poller implements Disposable {
       const [sha, ref] = line.split('\t');
       if (!sha || !ref?.startsWith('refs/heads/')) continue;
       const branch = ref.slice('refs/heads/'.length);
-      if (branch === `s2/sessions/${me}` || !(branch.startsWith('s2/') || watched.has(branch))) continue;
+      if ((me !== null && branch === sessionBranch(me)) || !(branch.startsWith('s2/') || watched.has(branch))) continue;
       if ((await this.session.reader.resolve(`refs/remotes/${remote}/${branch}`)) !== sha) return true;
     }
     return false;

@@ -1,12 +1,12 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import type { PromptFile } from '../core/prompts/renderPrompts';
-
 /**
  * The prompts folder on disk: write the generated prompts (only the files that changed), or
  * compare them byte for byte. A prompt file in the folder that the manifest no longer
  * produces is drift too (a session was removed or renamed).
  */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { PromptFile } from '../core/prompts/renderPrompts';
+
 export const PROMPT_SUFFIX = '-AUTO-POLLING-V2.md';
 
 export interface PromptDrift {

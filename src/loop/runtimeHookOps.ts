@@ -1,3 +1,8 @@
+/**
+ * `s2 hook codex` and `s2 hook gemini`: each runtime's documented hook input, translated into
+ * the shared vocabulary, decided by the same guards as Claude Code's, answered in the
+ * runtime's own output shape.
+ */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
@@ -9,25 +14,15 @@ import {
   translateGeminiHook,
 } from '../core/hooks/geminiHook';
 import type { HookVerdict } from '../core/hookDecision';
-import { handleHookInput } from './claudeHookOps';
+import { handleHookInput, parseHookStdin } from './claudeHookOps';
 import type { SwarmSession } from './swarmSession';
 
-/**
- * `s2 hook codex` and `s2 hook gemini`: each runtime's documented hook input, translated into
- * the shared vocabulary, decided by the same guards as Claude Code's, answered in the
- * runtime's own output shape.
- */
 export async function handleRuntimeHook(
   s: SwarmSession,
   runtime: 'codex' | 'gemini',
   stdinText: string,
 ): Promise<{ verdict: HookVerdict; output: Record<string, unknown> | null }> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(stdinText);
-  } catch {
-    throw new S2Error('USAGE', `the hook input on stdin is not JSON (${runtime} sends one JSON object per hook call)`);
-  }
+  const raw = parseHookStdin(stdinText, runtime);
   const schema = runtime === 'codex' ? CodexHookInput : GeminiHookInput;
   const parsed = schema.safeParse(raw);
   if (!parsed.success)

@@ -1,3 +1,9 @@
+/**
+ * `s2 session open`: one action from a manifest entry to a checkout an agent can start in —
+ * a worktree on the session's work branch (embedded topology) or a clone of the remote on
+ * it, that runtime's hooks installed, the generated prompt where the runtime reads it, and
+ * the command that starts the agent. Opening again reuses the checkout and refreshes the rest.
+ */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
@@ -10,12 +16,6 @@ import { installRuntimeHooks } from './hookInstaller';
 import { registerMcpServer, type McpLaunch, type McpRegistration } from '../mcp/mcpRegistration';
 import type { SwarmSession } from './swarmSession';
 
-/**
- * `s2 session open`: one action from a manifest entry to a checkout an agent can start in —
- * a worktree on the session's work branch (embedded topology) or a clone of the remote on
- * it, that runtime's hooks installed, the generated prompt where the runtime reads it, and
- * the command that starts the agent. Opening again reuses the checkout and refreshes the rest.
- */
 export interface OpenOptions {
   readonly runtime?: AgentRuntime;
   readonly path?: string;

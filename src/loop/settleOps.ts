@@ -1,13 +1,13 @@
-import type { SwarmPlan } from '../core/manifest';
-import type { SettledWaits } from '../core/settledWaits';
-import type { SwarmSession } from './swarmSession';
-
 /**
  * End what is over, as this session: drop the declared waits on complete phases and a help
  * claim on a complete phase, in one signed status commit with a witness entry that says why.
  * The status is rewritten from the branch's own latest record (compare-and-swap), so a wait
  * declared in the meantime on something else stays.
  */
+import type { SwarmPlan } from '../core/manifest';
+import type { SettledWaits } from '../core/settledWaits';
+import type { SwarmSession } from './swarmSession';
+
 export async function endSettled(
   s: SwarmSession,
   plan: SwarmPlan,

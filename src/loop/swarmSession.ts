@@ -1,3 +1,8 @@
+/**
+ * A session's handle on the swarm: its repository, one snapshot reader (one cat-file
+ * process), one writer for its own branch. The CLI, the loop and the extension all go
+ * through this; nothing else opens git.
+ */
 import { S2Error } from '../core/errors';
 import type { SwarmPlan } from '../core/manifest';
 import { staleAfterSeconds } from '../core/liveness';
@@ -11,11 +16,6 @@ import { openRepo, RepoContext } from '../git/repoContext';
 import { SessionStore } from '../git/sessionStore';
 import { SnapshotReader } from '../git/snapshotReader';
 
-/**
- * A session's handle on the swarm: its repository, one snapshot reader (one cat-file
- * process), one writer for its own branch. The CLI, the loop and the extension all go
- * through this; nothing else opens git.
- */
 export interface SessionOptions {
   readonly repo: string;
   readonly session?: string | null;

@@ -1,10 +1,3 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { findPrice, priceUsage } from '../core/claudeUsage';
-import { parseTranscriptChunk } from '../core/claudeTranscript';
-import type { ModelPrice } from '../core/manifest';
-import { highestPrice } from '../core/pricingTable';
-
 /**
  * Metering from the runtime's own records: each `s2 hook claude` call reads what Claude Code
  * appended to the session's transcript (and to its sub-agents' transcripts) since the last
@@ -12,6 +5,14 @@ import { highestPrice } from '../core/pricingTable';
  * clone's `.git/s2/meter-<session>.json`; a lock file keeps concurrent hook calls (parallel
  * tool calls) from reading the same bytes twice.
  */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { findPrice, priceUsage } from '../core/claudeUsage';
+import { parseTranscriptChunk } from '../core/claudeTranscript';
+import type { ModelPrice } from '../core/manifest';
+import { highestPrice } from '../core/pricingTable';
+import { writeFileAtomic } from '../git/atomicWrite';
+
 interface FileState {
   offset: number;
   /** Bytes of the file's first line, to notice a transcript replaced under the same name. */
@@ -142,10 +143,7 @@ export class TranscriptMeter {
   private async save(state: MeterFile): Promise<void> {
     const ids = Object.keys(state.counted);
     if (ids.length > MAX_IDS) for (const id of ids.slice(0, ids.length - MAX_IDS)) delete state.counted[id];
-    await fs.mkdir(path.dirname(this.stateFile), { recursive: true });
-    const tmp = `${this.stateFile}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(state));
-    await fs.rename(tmp, this.stateFile);
+    await writeFileAtomic(this.stateFile, JSON.stringify(state));
   }
 
   private async locked<T>(fn: () => Promise<T>): Promise<T> {

@@ -1,3 +1,11 @@
+/**
+ * `s2 verify SESSION:PHASE`: merge the verifier's work branch with the completion's commit
+ * without touching any checkout (`git merge-tree --write-tree`), check the merge out into a
+ * temporary worktree outside the agent's checkout, run the phase's validation commands and
+ * the verifier's `integrate` commands there, and sign the verdict into the verifier's own
+ * records. The worktree is removed on every path out, a kill included; a verify killed
+ * hard leaves a worktree that the next verify removes.
+ */
 import { sessionPlan } from '../core/manifest';
 import { S2Error } from '../core/errors';
 import { parsePhaseRef } from '../core/phaseRef';
@@ -8,14 +16,6 @@ import { runChecks } from './commandRunner';
 import { removeStaleWorktrees, withTempWorktree } from '../git/tempWorktree';
 import type { SwarmSession } from './swarmSession';
 
-/**
- * `s2 verify SESSION:PHASE`: merge the verifier's work branch with the completion's commit
- * without touching any checkout (`git merge-tree --write-tree`), check the merge out into a
- * temporary worktree outside the agent's checkout, run the phase's validation commands and
- * the verifier's `integrate` commands there, and sign the verdict into the verifier's own
- * records. The worktree is removed on every path out, a kill included; a verify killed
- * hard leaves a worktree that the next verify removes.
- */
 const WORKTREE_PREFIX = 's2-verify-';
 
 export async function verifyCompletion(s: SwarmSession, refText: string): Promise<VerificationRecord> {

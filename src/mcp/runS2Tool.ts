@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CommandContext } from '../cli/cliTypes';
-import { S2Error } from '../core/errors';
+import { asS2Error, S2Error } from '../core/errors';
 import type { SwarmSession } from '../loop/swarmSession';
 import type { S2Tool } from './s2Tools';
 
@@ -53,7 +53,7 @@ export async function runS2Tool(
     const said = data as { ok?: unknown } | null;
     return { ok: said ? said.ok !== false : code === 0, data, warnings };
   } catch (e) {
-    const err = e instanceof S2Error ? e : new S2Error('GIT_FAILED', e instanceof Error ? e.message : String(e));
+    const err = asS2Error(e);
     return { ok: false, data: { error: err.toJSON() }, warnings };
   } finally {
     warnings.push(...session.warnings.splice(0));

@@ -8,6 +8,7 @@ import {
 import type { SwarmEvent } from '../core/events';
 import { Poller } from '../loop/poller';
 import { SwarmSession } from '../loop/swarmSession';
+import { S2_PACKAGE_VERSION } from '../cli/version';
 import { runS2Tool, type S2ToolOutcome } from './runS2Tool';
 import { s2Tool, s2Tools } from './s2Tools';
 
@@ -44,7 +45,7 @@ export class S2McpServer {
     private readonly opts: S2McpServerOptions,
   ) {
     this.mcp = new McpServer(
-      { name: 's2', version: '0.1.0' },
+      { name: 's2', version: S2_PACKAGE_VERSION },
       {
         capabilities: { logging: {}, resources: { subscribe: true, listChanged: false } },
         instructions: session.session

@@ -1,3 +1,9 @@
+/**
+ * The agents' tools: each one is an `s2` command run in-process as the server's own session,
+ * so it goes through the same operations, guards and --json output as the CLI. No tool takes
+ * a session: a server (or the editor) acts only as the session it was started for.
+ * Descriptions are written for a model and kept short: the whole list is context it pays for.
+ */
 import { z } from 'zod';
 import type { Command } from '../cli/cliTypes';
 import { conflictsCommand } from '../cli/commands/conflicts';
@@ -8,12 +14,6 @@ import { blockCommand, completePhaseCommand, heartbeatCommand, startPhaseCommand
 import { blockersCommand, statusCommand } from '../cli/commands/status';
 import { verifyCommand } from '../cli/commands/verify';
 
-/**
- * The agents' tools: each one is an `s2` command run in-process as the server's own session,
- * so it goes through the same operations, guards and --json output as the CLI. No tool takes
- * a session: a server (or the editor) acts only as the session it was started for.
- * Descriptions are written for a model and kept short: the whole list is context it pays for.
- */
 export interface ToolArgv {
   readonly positionals: string[];
   readonly values: Record<string, string | boolean>;

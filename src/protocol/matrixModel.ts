@@ -1,11 +1,11 @@
-import type { SessionView, SwarmView } from '../core/viewTypes';
-import type { CellState, MatrixCell, MatrixModel, MatrixRow } from './matrixProtocol';
-
 /**
  * The Dependency Matrix as data: sessions × phases, each cell with its state, the cells it
  * waits on, and whether it sits on a deadlock cycle. A pure function of the view, so the
  * webview only draws and the tests need no VS Code.
  */
+import type { SessionView, SwarmView } from '../core/viewTypes';
+import type { CellState, MatrixCell, MatrixModel, MatrixRow } from './matrixProtocol';
+
 export function matrixModelOf(view: SwarmView, me: string | null): MatrixModel {
   const phaseCount = Math.max(0, ...view.sessions.map((s) => s.phaseCount));
   const cycleWaits = cycleEnds(view);

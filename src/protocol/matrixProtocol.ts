@@ -1,6 +1,3 @@
-import { z } from 'zod';
-import type { PhaseState } from '../core/viewTypes';
-
 /**
  * The one message module between the extension host and the Dependency Matrix webview.
  * The host sends full snapshots (`matrix/update`), never deltas; the webview announces
@@ -8,6 +5,9 @@ import type { PhaseState } from '../core/viewTypes';
  * are untrusted: they are parsed with `parseWebviewMessage` and dropped when invalid.
  * media/matrix.js imports these types through JSDoc only (see media/jsconfig.json).
  */
+import { z } from 'zod';
+import type { PhaseState } from '../core/viewTypes';
+
 export const MATRIX_VIEW_TYPE = 's2.matrix';
 
 /** A phase's state as the engine computes it, or `none` past a session's last phase. */

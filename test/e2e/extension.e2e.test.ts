@@ -6,25 +6,11 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { git } from '../helpers/gitFixture';
-import {
-  findProcesses,
-  openWorkbench,
-  packageExtension,
-  REPO_ROOT,
-  runCommand,
-  saveArtifact,
-  screenshot,
-  skipUnlessAvailable,
-  startCodeServer,
-  waitForNotification,
-  waitForStatusBarItem,
-  type CodeServerHandle,
-  type Workbench,
-} from './harness/codeServer';
+import { REPO_ROOT, saveArtifact } from './harness/locations';
+import { runCommand, screenshot, waitForNotification, waitForStatusBarItem } from './harness/workbenchUi';
 import {
   budgetItemClass,
   findInLogs,
@@ -36,6 +22,7 @@ import {
   treeTexts,
   waitForRowText,
 } from './s2Page';
+import { s2WorkbenchSuite } from './s2Workbench';
 import { seedSwarm, SeededSwarm } from './seedSwarm';
 import { parseRecordText } from '../../src/git/recordCodec';
 
@@ -101,52 +88,33 @@ async function linkContrast(page: Page): Promise<number> {
 
 describe('e2e: the S² extension in code-server', function () {
   this.timeout(120_000);
-  let scratch = '';
   let seeded: SeededSwarm | undefined;
-  let server: CodeServerHandle | undefined;
-  let wb: Workbench | undefined;
   let page: Page;
   const metrics: Record<string, number | string> = {};
+  const bundle = path.join(REPO_ROOT, 'dist', 'extension.js');
 
-  before(async function () {
-    skipUnlessAvailable(this);
-    this.timeout(240_000);
-    const bundle = path.join(REPO_ROOT, 'dist', 'extension.js');
-    assert.ok(fs.existsSync(bundle), 'dist/extension.js is missing: run npm run build');
-    metrics['bundleBytes'] = fs.statSync(bundle).size;
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 's2-ext-e2e-'));
-    const vsix = packageExtension(REPO_ROOT, path.join(scratch, 's2.vsix'));
-    metrics['vsixBytes'] = fs.statSync(vsix).size;
-    seeded = await seedSwarm({ deadlock: true });
-    server = await startCodeServer({ workspace: seeded.workspace, vsixPath: vsix, env: { S2_HOME: seeded.home } });
-    wb = await openWorkbench(server);
-    page = wb.page;
-    metrics['workbenchRenderMs'] = wb.renderMs;
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed' || !wb) return;
-    const name = `ext-failure-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 40)}`;
-    await screenshot(page, name).catch(() => undefined);
-    saveArtifact(`${name}-browser.log`, wb.consoleLog());
-    if (server) saveArtifact(`${name}-code-server.log`, server.log());
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    if (server) {
-      const line = findInLogs(server.userDataDir, /S² activated in [\d.]+ ms/);
-      if (line) metrics['activationMs'] = Number(/([\d.]+) ms/.exec(line)![1]);
-    }
-    if (Object.keys(metrics).length)
-      saveArtifact('extension-e2e-metrics.json', `${JSON.stringify(metrics, null, 2)}\n`);
-    console.log(`      metrics: ${JSON.stringify(metrics)}`);
-    await wb?.close();
-    await server?.stop();
-    seeded?.fixture.cleanup();
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-    const leaked = [...findProcesses('s2-code-server-'), ...findProcesses('--s2-e2e-tag=')];
-    assert.deepEqual(leaked, [], `leaked processes: ${JSON.stringify(leaked)}`);
+  s2WorkbenchSuite({
+    name: 'ext',
+    seed: async () => {
+      assert.ok(fs.existsSync(bundle), 'dist/extension.js is missing: run npm run build');
+      seeded = await seedSwarm({ deadlock: true });
+      return { workspace: seeded.workspace, env: { S2_HOME: seeded.home }, cleanup: () => seeded?.fixture.cleanup() };
+    },
+    opened: (w) => {
+      page = w.page;
+      metrics['bundleBytes'] = fs.statSync(bundle).size;
+      metrics['vsixBytes'] = fs.statSync(w.vsix).size;
+      metrics['workbenchRenderMs'] = w.wb.renderMs;
+    },
+    closing: (w) => {
+      if (w.server) {
+        const line = findInLogs(w.server.userDataDir, /S² activated in [\d.]+ ms/);
+        if (line) metrics['activationMs'] = Number(/([\d.]+) ms/.exec(line)![1]);
+      }
+      if (Object.keys(metrics).length)
+        saveArtifact('extension-e2e-metrics.json', `${JSON.stringify(metrics, null, 2)}\n`);
+      console.log(`      metrics: ${JSON.stringify(metrics)}`);
+    },
   });
 
   it('shows the Swarm tree: sessions with state, phase and budget; the top blocker marked', async () => {

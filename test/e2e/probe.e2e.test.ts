@@ -8,26 +8,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  REPO_ROOT,
-  leakedProcesses,
-  makeTempDir,
-  openWorkbench,
-  packageExtension,
-  removeTempDir,
-  runCommand,
-  runExtensionTests,
-  saveArtifact,
-  saveTrace,
-  screenshot,
-  skipUnlessAvailable,
-  startCodeServer,
-  trace,
-  waitForNotification,
-  waitForStatusBarItem,
-  type CodeServerHandle,
-  type Workbench,
-} from './harness/codeServer';
+import { openWorkbench, type Workbench } from './harness/browser';
+import { runExtensionTests } from './harness/extensionHost';
+import { REPO_ROOT, saveArtifact, skipUnlessAvailable } from './harness/locations';
+import { packageExtension } from './harness/packaging';
+import { leakedProcesses, makeTempDir, removeTempDir, saveTrace, trace } from './harness/processes';
+import { type CodeServerHandle, startCodeServer } from './harness/server';
+import { runCommand, screenshot, waitForNotification, waitForStatusBarItem } from './harness/workbenchUi';
 
 // Sources, not out/: the fixture is plain JavaScript and is not compiled.
 const PROBE = path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'probe-extension');

@@ -8,26 +8,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { git, SwarmFixture } from '../helpers/gitFixture';
-import {
-  findProcesses,
-  openWorkbench,
-  packageExtension,
-  REPO_ROOT,
-  runCommand,
-  saveArtifact,
-  screenshot,
-  skipUnlessAvailable,
-  startCodeServer,
-  waitForNotification,
-  type CodeServerHandle,
-  type Workbench,
-} from './harness/codeServer';
+import { runCommand, screenshot, waitForNotification } from './harness/workbenchUi';
 import { openSwarmView, waitForRowText } from './s2Page';
 import { parseRecordText } from '../../src/git/recordCodec';
+import { s2WorkbenchSuite } from './s2Workbench';
 
 /** The stand-in agent: what Claude Code would do when it stops at a permission prompt. */
 const STAND_IN = `#!/bin/sh
@@ -40,45 +27,24 @@ echo "stand-in agent is waiting for a person"
 
 describe('e2e: opening a session from the editor', function () {
   this.timeout(180_000);
-  let scratch = '';
   let f: SwarmFixture | undefined;
-  let server: CodeServerHandle | undefined;
-  let wb: Workbench | undefined;
   let page: Page;
 
-  before(async function () {
-    skipUnlessAvailable(this);
-    this.timeout(240_000);
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 's2-sessions-e2e-'));
-    const standIn = path.join(scratch, 'stand-in-agent.sh');
-    fs.writeFileSync(standIn, STAND_IN, { mode: 0o755 });
-    f = await SwarmFixture.create(
-      'worktree',
-      `swarm: e2e\npolling: { intervalSeconds: 2, probeSeconds: 0.5 }\nagent: { runtime: claude, command: "sh ${standIn}" }\nsessions:\n  ndi:\n    phaseCount: 3\n  sip:\n    phaseCount: 3\n  web:\n    phaseCount: 3\n    phases:\n      1: { needs: [ndi:1] }\n`,
-      { checkouts: false },
-    );
-    const vsix = packageExtension(REPO_ROOT, path.join(scratch, 's2.vsix'));
-    server = await startCodeServer({ workspace: f.coord, vsixPath: vsix, env: { S2_HOME: f.home, S2_SESSION: '' } });
-    wb = await openWorkbench(server);
-    page = wb.page;
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed' || !wb) return;
-    const name = `sessions-failure-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 40)}`;
-    await screenshot(page, name).catch(() => undefined);
-    saveArtifact(`${name}-browser.log`, wb.consoleLog());
-    if (server) saveArtifact(`${name}-code-server.log`, server.log());
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await wb?.close();
-    await server?.stop();
-    f?.cleanup();
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-    const leaked = [...findProcesses('s2-code-server-'), ...findProcesses('--s2-e2e-tag=')];
-    assert.deepEqual(leaked, [], `leaked processes: ${JSON.stringify(leaked)}`);
+  s2WorkbenchSuite({
+    name: 'sessions',
+    seed: async (scratch) => {
+      const standIn = path.join(scratch, 'stand-in-agent.sh');
+      fs.writeFileSync(standIn, STAND_IN, { mode: 0o755 });
+      f = await SwarmFixture.create(
+        'worktree',
+        `swarm: e2e\npolling: { intervalSeconds: 2, probeSeconds: 0.5 }\nagent: { runtime: claude, command: "sh ${standIn}" }\nsessions:\n  ndi:\n    phaseCount: 3\n  sip:\n    phaseCount: 3\n  web:\n    phaseCount: 3\n    phases:\n      1: { needs: [ndi:1] }\n`,
+        { checkouts: false },
+      );
+      return { workspace: f.coord, env: { S2_HOME: f.home, S2_SESSION: '' }, cleanup: () => f?.cleanup() };
+    },
+    opened: (w) => {
+      page = w.page;
+    },
   });
 
   it('S2: Open Session on ndi makes its worktree and a terminal; the tree shows it alive and awaiting input', async () => {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { codeServerAvailable, e2eRequired, REPO_ROOT, runExtensionTests } from '../e2e/harness/codeServer';
+import { runExtensionTests } from '../e2e/harness/extensionHost';
+import { codeServerAvailable, e2eRequired, REPO_ROOT } from '../e2e/harness/locations';
 import { seedManifest, seedSwarm } from '../e2e/seedSwarm';
 import { SwarmFixture } from '../helpers/gitFixture';
 

@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import { newlyAwaiting } from '../../src/core/awaitingInput';
 import { parseManifest } from '../../src/core/manifest';
 import { StatusRecord } from '../../src/core/records';
-import type { SessionSnapshot, Snapshot } from '../../src/core/snapshot';
+import type { Snapshot } from '../../src/core/snapshot';
 import { computeView } from '../../src/core/view';
+import { snapshotOf } from '../helpers/snapshotOf';
 import { matrixModelOf } from '../../src/protocol/matrixModel';
 
 /** A session waiting on a person: in the view, stuck after the limit, in the matrix, alerted once per wait. */
@@ -32,28 +33,7 @@ function snap(waiting: boolean, since = SINCE): Snapshot {
     phase: 1,
     ...(waiting ? { awaitingInput: { since, runtime: 'gemini', message: 'Gemini needs your permission' } } : {}),
   });
-  const one = (session: string, status: StatusRecord | null): SessionSnapshot => ({
-    session,
-    recordsTip: null,
-    workTip: null,
-    status,
-    completions: [],
-    verifications: [],
-    acks: [],
-    ledger: [],
-    witness: [],
-    problems: [],
-  });
-  return {
-    id: `s-${waiting}-${since}`,
-    plan: parseManifest(MANIFEST),
-    coordinationTip: 'c',
-    sessions: { ndi: one('ndi', st), web: one('web', null) },
-    approvals: [],
-    instructions: [],
-    problems: [],
-    commits: {},
-  };
+  return snapshotOf(MANIFEST, { ndi: st, web: null }, `s-${waiting}-${since}`);
 }
 const at = (seconds: number) => new Date(Date.parse(SINCE) + seconds * 1000);
 

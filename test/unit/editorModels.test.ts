@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { blockingMessage, type SwarmEvent } from '../../src/core/events';
-import { parseManifest } from '../../src/core/manifest';
 import { StatusRecord } from '../../src/core/records';
-import type { SessionSnapshot, Snapshot } from '../../src/core/snapshot';
 import { computeView } from '../../src/core/view';
+import { snapshotOf } from '../helpers/snapshotOf';
 import { alertOf } from '../../src/extension/alertModel';
 import { diagnosticsOf } from '../../src/extension/diagnosticModel';
 import { parseUsd, sessionIdsProblem } from '../../src/extension/inputText';
@@ -33,32 +32,7 @@ function status(session: string, patch: Partial<StatusRecord> = {}): StatusRecor
 }
 
 function viewOf(manifest: string, statuses: Record<string, StatusRecord>) {
-  const plan = parseManifest(manifest);
-  const sessions: Record<string, SessionSnapshot> = {};
-  for (const s of plan.sessions)
-    sessions[s.id] = {
-      session: s.id,
-      recordsTip: null,
-      workTip: null,
-      status: statuses[s.id] ?? null,
-      completions: [],
-      verifications: [],
-      acks: [],
-      ledger: [],
-      witness: [],
-      problems: [],
-    };
-  const snap: Snapshot = {
-    id: 'snap',
-    plan,
-    coordinationTip: 'c',
-    sessions,
-    approvals: [],
-    instructions: [],
-    problems: [],
-    commits: {},
-  };
-  return computeView(snap, NOW);
+  return computeView(snapshotOf(manifest, statuses), NOW);
 }
 
 const wait = (on: string, reason: string) => ({ on, reason, since: NOW.toISOString() });

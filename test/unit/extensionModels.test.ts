@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { SwarmEvent } from '../../src/core/events';
-import { parseManifest } from '../../src/core/manifest';
 import { StatusRecord } from '../../src/core/records';
-import type { SessionSnapshot, Snapshot } from '../../src/core/snapshot';
 import { computeView } from '../../src/core/view';
+import { snapshotOf } from '../helpers/snapshotOf';
 import { planAlerts } from '../../src/extension/alertModel';
 import { diagnosticsOf, frontMatterLine } from '../../src/extension/diagnosticModel';
 import { resolveSession } from '../../src/extension/sessionResolver';
@@ -45,36 +44,8 @@ function status(session: string, blockedOn: string[] = []): StatusRecord {
 }
 
 function view() {
-  const plan = parseManifest(MANIFEST);
-  const empty = (session: string, st: StatusRecord | null): SessionSnapshot => ({
-    session,
-    recordsTip: null,
-    workTip: null,
-    status: st,
-    completions: [],
-    verifications: [],
-    acks: [],
-    ledger: [],
-    witness: [],
-    problems: [],
-  });
-  const sessions = {
-    sip: empty('sip', status('sip')),
-    webrtc: empty('webrtc', status('webrtc')),
-    a: empty('a', status('a', ['b:1'])),
-    b: empty('b', status('b', ['a:1'])),
-  };
-  const snap: Snapshot = {
-    id: 'snap1',
-    plan,
-    coordinationTip: 'c',
-    sessions,
-    approvals: [],
-    instructions: [],
-    problems: [],
-    commits: {},
-  };
-  return computeView(snap, NOW);
+  const statuses = { sip: status('sip'), webrtc: status('webrtc'), a: status('a', ['b:1']), b: status('b', ['a:1']) };
+  return computeView(snapshotOf(MANIFEST, statuses, 'snap1'), NOW);
 }
 
 describe('extension models', () => {

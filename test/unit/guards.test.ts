@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { canAdopt, canCompletePhase, canHelp, canSpawnAgents, canStartPhase, GuardResult } from '../../src/core/guards';
+import { Refusal, refusal, refusalLine } from '../../src/core/refusal';
 import { ago, MemorySwarm } from '../helpers/memorySwarm';
 
 /** sip:2 and cli:1 need bus:1, so bus is the blocker; sip and bus:1 share the rtp expertise. */
@@ -27,7 +28,7 @@ sessions:
       "1": { needs: ["bus:1"] }
 `;
 
-const reasons = (r: GuardResult): string[] => (r.ok ? [] : r.reasons);
+const reasons = (r: GuardResult): string[] => (r.ok ? [] : r.reasons.map((x) => x.text));
 
 /** sip has finished phase 1 (verified by cli) and works on phase 2, which needs bus:1. */
 function atSip2(top = ''): MemorySwarm {
@@ -423,5 +424,102 @@ describe('guards: canAdopt', () => {
     assert.deepEqual(reasons(canAdopt(m.view(), m.plan, 'sip', { session: 'bus', phase: 1 })), [
       'budget spent: $12 of $10 (BUDGET_EXCEEDED); an approver must run: s2 approve sip --usd N',
     ]);
+  });
+});
+
+describe('guards: refusals are typed (code, ref, text)', () => {
+  const typed = (r: GuardResult): Refusal[] => (r.ok ? [] : r.reasons);
+  const codes = (r: GuardResult): [string, string | undefined][] => typed(r).map((x) => [x.code, x.ref]);
+  const blocked = (): MemorySwarm => atSip2().status('bus', { phase: 1 }).status('cli', { phase: 1 });
+  const cases: [string, () => GuardResult, [string, string | undefined][]][] = [
+    [
+      'no such phase',
+      () => ((m) => canStartPhase(m.view(), m.plan, 'sip', 4))(new MemorySwarm(yaml())),
+      [['NO_SUCH_PHASE', undefined]],
+    ],
+    [
+      'a skipped phase',
+      () => ((m) => canStartPhase(m.view(), m.plan, 'bus', 2))(new MemorySwarm(yaml())),
+      [['PHASE_SKIPPED', undefined]],
+    ],
+    [
+      'an unverified need names the phase to verify',
+      () => ((m) => canStartPhase(m.view(), m.plan, 'sip', 2))(atSip2().complete('bus', 1)),
+      [['NEED_UNVERIFIED', 'bus:1']],
+    ],
+    [
+      'an open need names the phase waited on',
+      () => ((m) => canStartPhase(m.view(), m.plan, 'sip', 2))(atSip2()),
+      [['NEED_INCOMPLETE', 'bus:1']],
+    ],
+    [
+      'the wrong branch and a spent budget, both',
+      () =>
+        ((m) => canStartPhase(m.view(), m.plan, 'sip', 1, { currentBranch: 'main' }))(
+          new MemorySwarm(yaml()).spend('sip', 10),
+        ),
+      [
+        ['BUDGET_EXCEEDED', undefined],
+        ['WRONG_BRANCH', undefined],
+      ],
+    ],
+    [
+      'completing a phase never started',
+      () => ((m) => canCompletePhase(m.view(), 'bus', 1))(new MemorySwarm(yaml())),
+      [['PHASE_NOT_STARTED', undefined]],
+    ],
+    [
+      'the agent cap',
+      () =>
+        ((m) => canSpawnAgents(m.view(), 'sip', 1))(
+          new MemorySwarm(yaml()).status('sip', { agents: { running: ['a1', 'a2'] } }),
+        ),
+      [['AGENT_CAP', undefined]],
+    ],
+    [
+      'help to a session that blocks nobody',
+      () => ((m) => canHelp(m.view(), m.plan, 'sip', { session: 'cli', phase: 1 }, 't'))(blocked()),
+      [['FALSE_BLOCKER', undefined]],
+    ],
+    [
+      'help on a phase nobody waits on',
+      () => ((m) => canHelp(m.view(), m.plan, 'sip', { session: 'bus', phase: 2 }, 't'))(blocked()),
+      [['NOT_WAITED_ON', 'bus:2']],
+    ],
+    [
+      'adopting a live session',
+      () =>
+        ((m) => canAdopt(m.view(), m.plan, 'sip', { session: 'bus', phase: 1 }))(
+          new MemorySwarm(yaml()).status('bus', { phase: 1, heartbeatAt: ago(10) }),
+        ),
+      [['TARGET_ALIVE', 'bus:1']],
+    ],
+  ];
+  for (const [name, run, want] of cases) {
+    it(`${name}: ${want.map(([c]) => c).join(', ')}`, () => {
+      const r = run();
+      assert.deepEqual(codes(r), want);
+      for (const x of typed(r)) assert.deepEqual(Refusal.parse(x), x, 'each reason is a valid Refusal');
+    });
+  }
+
+  it('a line names its code once: appended where the sentence lacks it, not repeated where it has it', () => {
+    assert.equal(
+      refusalLine(refusal('NEED_INCOMPLETE', 'needs bus:1: not complete (in-progress)', 'bus:1')),
+      'needs bus:1: not complete (in-progress) (NEED_INCOMPLETE)',
+    );
+    assert.equal(
+      refusalLine(refusal('PHASE_REPEATED', 'phase 1 is already complete (PHASE_REPEATED)')),
+      'phase 1 is already complete (PHASE_REPEATED)',
+    );
+    assert.equal(
+      refusalLine(refusal('UNCOMMITTED_CHANGES', '2 uncommitted change(s):\n  a\n  b')),
+      '2 uncommitted change(s): (UNCOMMITTED_CHANGES)\n  a\n  b',
+    );
+  });
+
+  it('refusal() leaves out an absent ref, so the JSON has no "ref": undefined', () => {
+    assert.deepEqual(Object.keys(refusal('AGENT_CAP', 'x')), ['code', 'text']);
+    assert.deepEqual(refusal('NEED_DISPUTED', 'x', 'a:1'), { code: 'NEED_DISPUTED', ref: 'a:1', text: 'x' });
   });
 });

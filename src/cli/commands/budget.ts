@@ -3,6 +3,7 @@ import { agentStart, agentStop, approveBudget, reportSpend } from '../../loop/bu
 import { positiveNumberArg, sessionArg } from '../args';
 import type { Command } from '../cliTypes';
 import { terminalPassphrase } from '../passphrasePrompt';
+import { BUDGET_WARN_FRACTION } from '../../core/budget';
 
 export const spendCommand: Command = {
   name: 'spend',
@@ -28,7 +29,7 @@ export const spendCommand: Command = {
     const me = view.sessions.find((x) => x.id === s.session)!;
     ctx.out(
       { ok: true, spendUsd: me.spendUsd, budgetUsd: me.budgetUsd, fraction: me.budgetFraction },
-      `${s.session}: $${me.spendUsd.toFixed(2)} of $${me.budgetUsd.toFixed(2)} (${Math.round(me.budgetFraction * 100)}%)${me.budgetFraction >= 1 ? ' — BUDGET_EXCEEDED: phases, the executor and agent spawns are refused until an approver raises it' : me.budgetFraction >= 0.8 ? ' — over 80%' : ''}`,
+      `${s.session}: $${me.spendUsd.toFixed(2)} of $${me.budgetUsd.toFixed(2)} (${Math.round(me.budgetFraction * 100)}%)${me.budgetFraction >= 1 ? ' — BUDGET_EXCEEDED: phases, the executor and agent spawns are refused until an approver raises it' : me.budgetFraction >= BUDGET_WARN_FRACTION ? ` — over ${BUDGET_WARN_FRACTION * 100}%` : ''}`,
     );
     return 0;
   },

@@ -1,12 +1,12 @@
+/**
+ * `s2 conflicts`: which sessions' work branches will conflict when they merge, and which
+ * changes were made twice — computed now, before anyone merges, without touching a checkout.
+ */
 import { ConflictForecast, forecastInputOf } from '../../core/conflicts';
 import { ConflictForecaster } from '../../git/conflictForecast';
 import type { Command } from '../cliTypes';
 import { formatViolation, table } from '../format';
 
-/**
- * `s2 conflicts`: which sessions' work branches will conflict when they merge, and which
- * changes were made twice — computed now, before anyone merges, without touching a checkout.
- */
 export const conflictsCommand: Command = {
   name: 'conflicts',
   summary: "Forecast merge conflicts between sessions' work branches and duplicate work, before anyone merges",

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { S2Error } from '../../core/errors';
+import { errorMessage, S2Error } from '../../core/errors';
 import { handleClaudeHook, importClaudeUsage, installClaudeHooks } from '../../loop/claudeHookOps';
 import { handleRuntimeHook } from '../../loop/runtimeHookOps';
 import { hookFailureVerdict, noteHookHealthy } from '../../loop/hookFailure';
@@ -34,7 +34,7 @@ export const hookCommand: Command = {
       if (output) ctx.io.stdout(`${JSON.stringify(output)}\n`);
       return 0;
     } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
+      const why = errorMessage(e);
       const now = ctx.io.env['S2_NOW'] ? new Date(ctx.io.env['S2_NOW']) : new Date();
       const v = await hookFailureVerdict(ctx.flags.repo, input, why, now, ctx.io.env, !!ctx.values['fail-closed']);
       if (v.deny) {

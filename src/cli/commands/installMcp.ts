@@ -1,3 +1,7 @@
+/**
+ * `s2 install-hooks --mcp`: the MCP server registered for every runtime, launched by this
+ * very CLI (node and its absolute path) as this session.
+ */
 import * as path from 'node:path';
 import {
   MCP_RUNTIMES,
@@ -9,10 +13,6 @@ import {
 import type { SwarmSession } from '../../loop/swarmSession';
 import type { CommandContext } from '../cliTypes';
 
-/**
- * `s2 install-hooks --mcp`: the MCP server registered for every runtime, launched by this
- * very CLI (node and its absolute path) as this session.
- */
 export async function registerMcp(
   ctx: CommandContext,
   s: SwarmSession,

@@ -1,9 +1,9 @@
+/** `s2 integrate`: merge every session's latest verified completion and run the swarm's integrate commands. */
 import { S2Error } from '../../core/errors';
 import type { IntegrationRecord } from '../../core/integrationRecord';
 import { integrateSwarm } from '../../loop/integrateOps';
 import type { Command } from '../cliTypes';
 
-/** `s2 integrate`: merge every session's latest verified completion and run the swarm's integrate commands. */
 export const integrateCommand: Command = {
   name: 'integrate',
   summary:

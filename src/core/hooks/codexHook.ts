@@ -1,6 +1,3 @@
-import { z } from 'zod';
-import type { ClaudeHookInput, HookVerdict } from '../hookDecision';
-
 /**
  * Codex CLI's hook protocol (openai/codex, codex-rs/hooks, its generated command schemas;
  * hooks on by default since 0.124.0): one JSON object on stdin with `hook_event_name`,
@@ -10,6 +7,9 @@ import type { ClaudeHookInput, HookVerdict } from '../hookDecision';
  * turn, after which Codex waits for the next prompt. This adapter translates each into the
  * Claude Code vocabulary the decision speaks, so every runtime gets the same decisions.
  */
+import { z } from 'zod';
+import type { ClaudeHookInput, HookVerdict } from '../hookDecision';
+
 export const CodexHookInput = z
   .object({
     hook_event_name: z.string(),

@@ -1,8 +1,3 @@
-import { z } from 'zod';
-import { sha256 } from '../signing';
-import type { HookVerdict } from '../hookDecision';
-import type { TranslatedHook } from './codexHook';
-
 /**
  * Gemini CLI's hook protocol (google-gemini/gemini-cli, docs/hooks/reference.md): one JSON
  * object on stdin (`hook_event_name`, `session_id`, `cwd`, `timestamp`, and for tools
@@ -12,6 +7,11 @@ import type { TranslatedHook } from './codexHook';
  * Sub-agents are tools named after the agent: the built-in ones below and every agent
  * defined in `.gemini/agents/*.md`.
  */
+import { z } from 'zod';
+import { sha256 } from '../signing';
+import type { HookVerdict } from '../hookDecision';
+import type { TranslatedHook } from './codexHook';
+
 export const GeminiHookInput = z
   .object({
     hook_event_name: z.string(),

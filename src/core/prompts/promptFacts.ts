@@ -1,11 +1,11 @@
-import { sessionPlan, type SessionPlan, type SwarmPlan } from '../manifest';
-import { formatPhaseRef } from '../phaseRef';
-
 /**
  * What a session's prompt says about it, read from the plan only (no records, no clock), so
  * the same manifest always gives the same prompt. `promptName` and per-phase `supports` are
  * manifest keys the schema passes through (written by `s2 import v1`); other swarms omit them.
  */
+import { sessionPlan, type SessionPlan, type SwarmPlan } from '../manifest';
+import { formatPhaseRef } from '../phaseRef';
+
 export interface Dependent {
   /** My phase that others wait for. */
   readonly phase: number;

@@ -1,11 +1,11 @@
-import { sessionPlan, type SwarmPlan } from '../manifest';
-import type { PromptFacts } from './promptFacts';
-import { code, s2 } from './promptSections';
-
 /**
  * The remaining sections of a session prompt: blocker help, the cost budget, the polling
  * loop and failure recovery. Every step names the `s2` command that enforces it.
  */
+import { sessionPlan, type SwarmPlan } from '../manifest';
+import type { PromptFacts } from './promptFacts';
+import { code, s2 } from './promptSections';
+
 export function blockerHelp(f: PromptFacts, plan: SwarmPlan): string[] {
   const baseline = (id: string) => sessionPlan(plan, id)?.baselinePhase ?? 0;
   const firstNeed = f.session.phases

@@ -1,11 +1,11 @@
-import { sessionPlan, type SwarmPlan } from '../manifest';
-import { formatPhaseRef } from '../phaseRef';
-import type { PromptFacts } from './promptFacts';
-
 /**
  * The first sections of a session prompt: who the session is, what it knows, its phases,
  * and the phase and cross-session validation protocols. Each step is an `s2` command.
  */
+import { sessionPlan, type SwarmPlan } from '../manifest';
+import { formatPhaseRef } from '../phaseRef';
+import type { PromptFacts } from './promptFacts';
+
 export const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 export const s2 = (f: PromptFacts, args: string): string => code(`s2 --session ${f.session.id} ${args}`);
 const list = (xs: readonly string[]): string => (xs.length ? xs.join(', ') : 'none');

@@ -1,13 +1,13 @@
-import type { SwarmPlan } from '../manifest';
-import { promptFacts, promptFileName } from './promptFacts';
-import { blockerHelp, budget, pollingLoop, recovery } from './promptProtocols';
-import { crossValidation, header, phases, role, validation } from './promptSections';
-
 /**
  * One markdown prompt per session of the manifest, pure and deterministic: the same plan
  * gives the same bytes (no date, no absolute path, no key), so `s2 prompts --check` can tell
  * committed prompts that drifted from the manifest.
  */
+import type { SwarmPlan } from '../manifest';
+import { promptFacts, promptFileName } from './promptFacts';
+import { blockerHelp, budget, pollingLoop, recovery } from './promptProtocols';
+import { crossValidation, header, phases, role, validation } from './promptSections';
+
 export interface PromptFile {
   readonly session: string;
   readonly file: string;

@@ -1,3 +1,8 @@
+/**
+ * "S2: Report Spend": append to this session's hash-chained ledger, as `s2 spend` does.
+ * Arguments `{ usd, model, note }` skip the prompts (scripts, tests). The model prompt starts
+ * from the model this session last reported; the confirmation says the percentage after it.
+ */
 import { S2Error } from '../../core/errors';
 import * as vscode from 'vscode';
 import { approveBudget, reportSpend } from '../../loop/budgetOps';
@@ -5,11 +10,6 @@ import { SwarmSession } from '../../loop/swarmSession';
 import { parseUsd } from '../inputText';
 import type { SwarmHost } from '../swarmHost';
 
-/**
- * "S2: Report Spend": append to this session's hash-chained ledger, as `s2 spend` does.
- * Arguments `{ usd, model, note }` skip the prompts (scripts, tests). The model prompt starts
- * from the model this session last reported; the confirmation says the percentage after it.
- */
 export async function reportSpendCommand(host: SwarmHost, arg?: unknown): Promise<number | undefined> {
   const me = host.me;
   if (!me) throw new S2Error('USAGE', 'no session for this workspace: run "S2: Select Session" first');

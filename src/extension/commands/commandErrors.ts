@@ -1,11 +1,13 @@
-import * as vscode from 'vscode';
-import { S2Error } from '../../core/errors';
-import { escapeLinks, inWords } from '../messageText';
-
 /**
  * Every command runs through this: an engine refusal (S2Error REFUSED with its reasons) or
  * any other failure becomes one readable error message, never an unhandled rejection.
  */
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import { errorMessage, S2Error } from '../../core/errors';
+import { Refusal, refusalLine } from '../../core/refusal';
+import { escapeLinks, inWords } from '../messageText';
+
 export function guarded<A extends unknown[]>(
   title: string,
   log: vscode.LogOutputChannel,
@@ -25,10 +27,16 @@ export function guarded<A extends unknown[]>(
 
 export function describe(e: unknown): string {
   if (e instanceof S2Error) {
-    const reasons = Array.isArray(e.data['reasons']) ? (e.data['reasons'] as unknown[]).map(String) : [];
+    // A guard's refusal: its typed reasons, each with its code, as the CLI prints them.
+    const typed = z.array(Refusal).safeParse(e.data['refusals']);
+    const reasons = typed.success
+      ? typed.data.map(refusalLine)
+      : Array.isArray(e.data['reasons'])
+        ? (e.data['reasons'] as unknown[]).map(String)
+        : [];
     return reasons.length ? `refused — ${reasons.join('; ')}` : e.message;
   }
-  return e instanceof Error ? e.message : String(e);
+  return errorMessage(e);
 }
 
 /** Whether a value looks like `{ session: string, phase?: number }` (tree nodes, alert args, tests). */

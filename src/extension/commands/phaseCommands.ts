@@ -1,3 +1,7 @@
+/**
+ * Start and complete this session's open phase, through the same guards as `s2 start-phase`
+ * and `s2 complete-phase`: a refusal comes back with every reason.
+ */
 import { S2Error } from '../../core/errors';
 import * as vscode from 'vscode';
 import { adoptPhase } from '../../loop/helpOps';
@@ -7,10 +11,6 @@ import { escapeLinks } from '../messageText';
 import type { SwarmHost } from '../swarmHost';
 import { refArg } from './commandErrors';
 
-/**
- * Start and complete this session's open phase, through the same guards as `s2 start-phase`
- * and `s2 complete-phase`: a refusal comes back with every reason.
- */
 function openPhase(host: SwarmHost, arg: unknown): { me: string; phase: number } {
   const me = host.me;
   const mine = me ? host.view?.sessions.find((s) => s.id === me) : undefined;

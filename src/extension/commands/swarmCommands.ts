@@ -1,3 +1,4 @@
+/** Swarm-level commands: initialize, validate, pick the session, run or stop the loop. */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { S2Error } from '../../core/errors';
@@ -7,7 +8,6 @@ import * as vscode from 'vscode';
 import { initSwarm } from '../../loop/initSwarm';
 import type { SwarmHost } from '../swarmHost';
 
-/** Swarm-level commands: initialize, validate, pick the session, run or stop the loop. */
 export async function initSwarmCommand(host: SwarmHost, arg?: unknown): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new S2Error('USAGE', 'open a folder (a git repository) first');

@@ -1,3 +1,7 @@
+/**
+ * A person's waits and help claims in the editor, as `s2 block --on/--clear` and
+ * `s2 help --release` do: declare a wait with its reason, clear it, release a help claim.
+ */
 import * as vscode from 'vscode';
 import { S2Error } from '../../core/errors';
 import { isPhaseRef } from '../../core/phaseRef';
@@ -7,10 +11,6 @@ import type { SwarmHost } from '../swarmHost';
 import { escapeLinks } from '../messageText';
 import { refArg } from './commandErrors';
 
-/**
- * A person's waits and help claims in the editor, as `s2 block --on/--clear` and
- * `s2 help --release` do: declare a wait with its reason, clear it, release a help claim.
- */
 function requireMe(host: SwarmHost): string {
   if (!host.me || !host.view)
     throw new S2Error('USAGE', 'no session for this workspace: run "S2: Select Session" first');

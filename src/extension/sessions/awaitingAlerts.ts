@@ -1,3 +1,8 @@
+/**
+ * "ndi waits for you: Claude needs your permission to use Bash" — once per wait, with a
+ * button that focuses the session's terminal (or opens one). A workspace that watches the
+ * swarm (no session of its own) is the person running it: it hears about every session.
+ */
 import * as vscode from 'vscode';
 import { newlyAwaiting } from '../../core/awaitingInput';
 import type { SwarmView } from '../../core/viewTypes';
@@ -5,11 +10,6 @@ import { CommandId } from '../commandIds';
 import { readSettings } from '../settings';
 import type { SwarmHost } from '../swarmHost';
 
-/**
- * "ndi waits for you: Claude needs your permission to use Bash" — once per wait, with a
- * button that focuses the session's terminal (or opens one). A workspace that watches the
- * swarm (no session of its own) is the person running it: it hears about every session.
- */
 export const FOCUS_TERMINAL = 'Focus Terminal';
 
 export class AwaitingAlerts implements vscode.Disposable {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { S2Error } from '../../core/errors';
+import { errorMessage, S2Error } from '../../core/errors';
 import type { SessionView } from '../../core/viewTypes';
 import { refArg } from '../commands/commandErrors';
 import type { SwarmHost } from '../swarmHost';
@@ -41,7 +41,7 @@ export async function openAllSessionsCommand(host: SwarmHost, terminals: Session
   for (const s of view.sessions) {
     if (s.state === 'done') continue;
     await terminals.open(s.id).catch((e: unknown) => {
-      failed.push(`${s.id}: ${e instanceof Error ? e.message : String(e)}`);
+      failed.push(`${s.id}: ${errorMessage(e)}`);
     });
   }
   if (failed.length) throw new S2Error('REFUSED', `could not open ${failed.length} session(s)`, { reasons: failed });

@@ -1,14 +1,14 @@
+/**
+ * What the session rows of the Swarm tree add for sessions and terminals: a session awaiting
+ * a person says so first (bell icon), a session with a terminal says so and a click focuses
+ * it; `.terminal` / `.awaiting` in the context value drive the inline actions.
+ */
 import * as vscode from 'vscode';
 import { formatAge } from '../../core/view';
 import type { SessionView } from '../../core/viewTypes';
 import { CommandId } from '../commandIds';
 import type { SessionTerminals } from './sessionTerminals';
 
-/**
- * What the session rows of the Swarm tree add for sessions and terminals: a session awaiting
- * a person says so first (bell icon), a session with a terminal says so and a click focuses
- * it; `.terminal` / `.awaiting` in the context value drive the inline actions.
- */
 export function decorateSessionRow(item: vscode.TreeItem, s: SessionView, terminals: SessionTerminals): void {
   const extra: string[] = [];
   if (s.awaitingInput) {

@@ -16,6 +16,10 @@ export interface RepoContext {
   readonly remote: string | null;
 }
 
+/**
+ * `remote`: null forces the worktree topology, a name forces that remote; undefined picks
+ * `origin`, else the first remote, else none. The host decides (S2_REMOTE is read there).
+ */
 export async function openRepo(dir: string, remoteOverride?: string | null): Promise<RepoContext> {
   const r = await runGit(['rev-parse', '--show-toplevel', '--git-common-dir', '--symbolic-full-name', 'HEAD'], {
     cwd: dir,
@@ -33,7 +37,7 @@ export async function openRepo(dir: string, remoteOverride?: string | null): Pro
   else {
     const remotes = await runGit(['remote'], { cwd: root!, allowFailure: true });
     const names = remotes.stdout.split('\n').filter(Boolean);
-    remote = process.env['S2_REMOTE'] ?? (names.includes('origin') ? 'origin' : (names[0] ?? null));
+    remote = names.includes('origin') ? 'origin' : (names[0] ?? null);
   }
   return {
     root: root!,

@@ -32,7 +32,8 @@ export interface ImportOptions {
   readonly from: readonly string[];
   readonly dryRun: boolean;
   readonly swarm?: string;
-  readonly env?: NodeJS.ProcessEnv;
+  /** The host's environment (S2_HOME, the approver passphrase). */
+  readonly env: NodeJS.ProcessEnv;
 }
 
 export interface StatusWrite {
@@ -95,11 +96,7 @@ export async function importV1Swarm(o: ImportOptions): Promise<ImportOutcome> {
   t0 = process.hrtime.bigint();
   await refuseOtherSwarm(root, result.manifest.swarm);
   const init = await initSwarm({ repo: root, manifestText, env: o.env });
-  const instructionsCommit = await commitInstructions(
-    root,
-    result,
-    await importSigner(init.plan, o.env ?? process.env),
-  );
+  const instructionsCommit = await commitInstructions(root, result, await importSigner(init.plan, o.env));
   const { statuses, warnings } = await writeStatuses(root, init.plan.swarm, result.states, o.env);
   return {
     ...base,
@@ -178,9 +175,9 @@ async function writeStatuses(
   root: string,
   swarm: string,
   states: readonly V1State[],
-  env: NodeJS.ProcessEnv | undefined,
+  env: NodeJS.ProcessEnv,
 ): Promise<{ statuses: StatusWrite[]; warnings: string[] }> {
-  const s = await SwarmSession.open({ repo: root, session: null, ...(env ? { env } : {}) });
+  const s = await SwarmSession.open({ repo: root, session: null, env });
   try {
     const out: StatusWrite[] = [];
     for (const v of states) {

@@ -31,7 +31,8 @@ export interface InitOptions {
   readonly manifestFile?: string;
   readonly approvers?: readonly string[];
   readonly force?: boolean;
-  readonly env?: NodeJS.ProcessEnv;
+  /** The host's environment (S2_HOME, S2_COORDINATION_BRANCH, the approver passphrase). */
+  readonly env: NodeJS.ProcessEnv;
   /** Encrypts new approver keys; null or absent keeps them in clear (reported by s2 status). */
   readonly passphrase?: string | null;
 }
@@ -108,7 +109,7 @@ async function worktreeOf(repo: string, branch: string): Promise<string | null> 
 }
 
 export async function initSwarm(o: InitOptions): Promise<InitResult> {
-  const env = o.env ?? process.env;
+  const env = o.env;
   const file = path.join(o.repo, MANIFEST_PATH);
   const before = await fs.readFile(file, 'utf8').catch(() => null);
   if (before !== null && !o.force && !o.manifestText)
@@ -203,7 +204,7 @@ async function rollback(
  * manifest in effect whose keys are here). Reading the chain afterwards pins it in this clone.
  */
 async function signInitialManifest(o: InitOptions, head: string, plan: SwarmPlan): Promise<string[]> {
-  const env = o.env ?? process.env;
+  const env = o.env;
   const s = await SwarmSession.open({ repo: o.repo, env, session: null });
   try {
     const { state } = await s.reader.effectivePlan(head);

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
 import { runGit } from './gitProcess';
+import { runTask } from './runTask';
+import { remoteNames } from './tasks/remoteTasks';
 
 /**
  * Where a session's repository is and how it reaches the others. Two topologies:
@@ -35,8 +37,7 @@ export async function openRepo(dir: string, remoteOverride?: string | null): Pro
   let remote: string | null;
   if (remoteOverride !== undefined) remote = remoteOverride;
   else {
-    const remotes = await runGit(['remote'], { cwd: root!, allowFailure: true });
-    const names = remotes.stdout.split('\n').filter(Boolean);
+    const names = await runTask(remoteNames(), root!);
     remote = names.includes('origin') ? 'origin' : (names[0] ?? null);
   }
   return {

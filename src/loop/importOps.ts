@@ -5,7 +5,6 @@ import { S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import type { StatusRecord } from '../core/records';
 import { commitPaths } from '../git/commitPaths';
-import { runGit } from '../git/gitProcess';
 import { ensureKeyPair } from '../git/keyStore';
 import { SessionStore } from '../git/sessionStore';
 import { importV1 } from '../importer/importV1';
@@ -16,6 +15,8 @@ import { initSwarm } from './initSwarm';
 import { signInstruction } from '../core/instructionSignature';
 import { loadApproverKey } from '../git/approverKeys';
 import { SwarmSession } from './swarmSession';
+import { runTask } from '../git/runTask';
+import { revParse, topLevel } from '../git/tasks/refTasks';
 
 /**
  * `s2 import v1`: read the v1 files, import them (pure), and unless it is a dry run write the
@@ -66,13 +67,13 @@ export interface ImportOutcome {
 const ms = (t0: bigint): number => Math.round(Number(process.hrtime.bigint() - t0) / 1e5) / 10;
 
 export async function importV1Swarm(o: ImportOptions): Promise<ImportOutcome> {
-  const top = await runGit(['rev-parse', '--show-toplevel'], { cwd: o.repo, allowFailure: true });
-  if (top.code !== 0)
+  const top = await runTask(topLevel(), o.repo);
+  if ('error' in top)
     throw new S2Error(
       'NOT_A_REPO',
-      `${o.repo} is not inside a git repository (${top.stderr.trim()}); run s2 import v1 in the checkout of the coordination branch, or pass --repo DIR`,
+      `${o.repo} is not inside a git repository (${top.error}); run s2 import v1 in the checkout of the coordination branch, or pass --repo DIR`,
     );
-  const root = top.stdout.trim();
+  const root = top.root;
   let t0 = process.hrtime.bigint();
   const material = await readV1Material(root, o.cwd, o.from);
   const readMs = ms(t0);
@@ -152,7 +153,7 @@ async function commitInstructions(
   const paths = [...new Set(result.instructions.map((i) => i.path))];
   const committed = await commitPaths(root, paths, `s2: import ${result.instructions.length} v1 instruction(s)`);
   if (!committed) return null;
-  return (await runGit(['rev-parse', 'HEAD'], { cwd: root })).stdout.trim();
+  return runTask(revParse('HEAD'), root);
 }
 
 function importedStatus(st: StatusRecord, v: V1State): StatusRecord {

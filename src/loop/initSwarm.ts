@@ -5,13 +5,15 @@ import { S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import { planCycles } from '../core/phaseCycles';
 import { commitPaths } from '../git/commitPaths';
-import { runGit } from '../git/gitProcess';
 import { ensureKeyPair, keyPath } from '../git/keyStore';
 import { ensureApproverKey, loadApproverKey, passphraseFromEnv } from '../git/approverKeys';
 import { manifestDigest } from '../core/manifestTrust';
 import { DEFAULT_PRICING, PRICING_COMMENT } from '../core/pricingTable';
 import { writeManifestApproval } from './manifestOps';
 import { SwarmSession } from './swarmSession';
+import { runTask } from '../git/runTask';
+import { createBranch, currentBranch, localBranches, revParse, unstage } from '../git/tasks/refTasks';
+import { worktreeList } from '../git/tasks/worktreeTasks';
 
 /**
  * `s2 init`: write the manifest into the checkout of the coordination branch and commit it
@@ -79,11 +81,8 @@ async function checkCoordinationCheckout(
   plan: SwarmPlan,
   env: NodeJS.ProcessEnv,
 ): Promise<{ current: string; follow: string | null }> {
-  const head = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: repo, allowFailure: true });
-  const current = head.code === 0 ? head.stdout.trim() : null;
-  const branches = (await runGit(['for-each-ref', '--format=%(refname:short)', 'refs/heads'], { cwd: repo })).stdout
-    .split('\n')
-    .filter(Boolean);
+  const current = await runTask(currentBranch(), repo);
+  const branches = await runTask(localBranches(), repo);
   const bootstrap =
     env['S2_COORDINATION_BRANCH'] || (['main', 'master'].find((b) => branches.includes(b) || b === current) ?? null);
   const named = plan.coordinationBranch ?? null;
@@ -99,13 +98,8 @@ async function checkCoordinationCheckout(
 }
 
 async function worktreeOf(repo: string, branch: string): Promise<string | null> {
-  const r = await runGit(['worktree', 'list', '--porcelain'], { cwd: repo, allowFailure: true });
-  let dir: string | null = null;
-  for (const line of r.stdout.split('\n')) {
-    if (line.startsWith('worktree ')) dir = line.slice('worktree '.length);
-    else if (line === `branch refs/heads/${branch}`) return dir;
-  }
-  return null;
+  const list = await runTask(worktreeList(), repo).catch(() => []);
+  return list.find((w) => w.branch === branch)?.path ?? null;
 }
 
 export async function initSwarm(o: InitOptions): Promise<InitResult> {
@@ -172,9 +166,9 @@ export async function initSwarm(o: InitOptions): Promise<InitResult> {
       [MANIFEST_PATH],
       `s2: manifest for swarm ${plan.swarm} (${plan.sessions.length} sessions)`,
     );
-    const head = (await runGit(['rev-parse', 'HEAD'], { cwd: o.repo })).stdout.trim();
+    const head = await runTask(revParse('HEAD'), o.repo);
     // The manifest names another coordination branch: start it here; the engine follows it from now on.
-    if (branch.follow) await runGit(['branch', branch.follow, 'HEAD'], { cwd: o.repo });
+    if (branch.follow) await runTask(createBranch(branch.follow, 'HEAD'), o.repo);
     const signedBy = await signInitialManifest(o, head, plan);
     return { plan, commit: head, keysCreated, file, unprotected, signedBy };
   } catch (e) {
@@ -193,7 +187,7 @@ async function rollback(
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
   for (const k of keysCreated) await fs.rm(keyPath(swarm, k, env), { force: true });
-  await runGit(['reset', '-q', '--', MANIFEST_PATH], { cwd: repo, allowFailure: true });
+  await runTask(unstage([MANIFEST_PATH]), repo);
   if (before === null) await fs.rm(file, { force: true });
   else await fs.writeFile(file, before);
 }
@@ -209,7 +203,7 @@ async function signInitialManifest(o: InitOptions, head: string, plan: SwarmPlan
   try {
     const { state } = await s.reader.effectivePlan(head);
     if (state.status === 'approved') return [];
-    const blob = (await runGit(['rev-parse', `${head}:${MANIFEST_PATH}`], { cwd: o.repo })).stdout.trim();
+    const blob = await runTask(revParse(`${head}:${MANIFEST_PATH}`), o.repo);
     const text = await s.reader.blobText(blob);
     const signers =
       state.status === 'unsigned'

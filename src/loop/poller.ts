@@ -7,7 +7,7 @@ import { canStartPhase } from '../core/guards';
 import type { Snapshot } from '../core/snapshot';
 import { computeView } from '../core/view';
 import type { SwarmView } from '../core/viewTypes';
-import { processStats, runGit } from '../git/gitProcess';
+import { processStats } from '../git/gitProcess';
 import { recordPaths } from '../core/records';
 import { nothingSettled, settledWaits } from '../core/settledWaits';
 import { runCommand } from './commandRunner';
@@ -16,6 +16,9 @@ import { endSettled } from './settleOps';
 import { completePhase, recordFailedAttempt } from './phaseOps';
 import type { PollerOptions, TickResult } from './pollerTypes';
 import type { SwarmSession } from './swarmSession';
+import { runTask } from '../git/runTask';
+import { lsRemoteHeads } from '../git/tasks/remoteTasks';
+import { remoteBranches } from '../git/parsers/lsRemote';
 
 /**
  * The guarded polling loop. One tick: fetch once (nothing in the worktree topology) → read
@@ -458,12 +461,8 @@ export class Poller implements Disposable {
     const plan = this.snapshot!.plan;
     const me = this.session.session;
     this.probes++;
-    const r = await runGit(['ls-remote', '--heads', remote], {
-      cwd: this.session.ctx.root,
-      allowFailure: true,
-      timeoutMs: 30_000,
-    });
-    if (r.code !== 0) return false; // an unreachable remote is the tick's business (backoff)
+    const heads = await runTask(lsRemoteHeads(remote), this.session.ctx.root);
+    if (!heads) return false; // an unreachable remote is the tick's business (backoff)
     const watched = new Set([
       ...plan.sessions.filter((x) => x.id !== me).map((x) => x.branch),
       'main',
@@ -471,12 +470,9 @@ export class Poller implements Disposable {
       ...(this.session.settings.coordinationBranch ? [this.session.settings.coordinationBranch] : []),
       ...(plan.coordinationBranch ? [plan.coordinationBranch] : []),
     ]);
-    for (const line of r.stdout.split('\n')) {
-      const [sha, ref] = line.split('\t');
-      if (!sha || !ref?.startsWith('refs/heads/')) continue;
-      const branch = ref.slice('refs/heads/'.length);
+    for (const { branch, oid } of remoteBranches(heads)) {
       if (branch === `s2/sessions/${me}` || !(branch.startsWith('s2/') || watched.has(branch))) continue;
-      if ((await this.session.reader.resolve(`refs/remotes/${remote}/${branch}`)) !== sha) return true;
+      if ((await this.session.reader.resolve(`refs/remotes/${remote}/${branch}`)) !== oid) return true;
     }
     return false;
   }

@@ -4,12 +4,13 @@ import { staleAfterSeconds } from '../core/liveness';
 import type { Snapshot } from '../core/snapshot';
 import { computeView } from '../core/view';
 import type { SwarmView } from '../core/viewTypes';
-import { runGit } from '../git/gitProcess';
 import { loadPrivateKey } from '../git/keyStore';
 import { RecordWriter } from '../git/recordWriter';
 import { openRepo, RepoContext } from '../git/repoContext';
 import { SessionStore } from '../git/sessionStore';
 import { SnapshotReader } from '../git/snapshotReader';
+import { runTask } from '../git/runTask';
+import { fetchRemote } from '../git/tasks/remoteTasks';
 
 /**
  * A session's handle on the swarm: its repository, one snapshot reader (one cat-file
@@ -101,12 +102,8 @@ export class SwarmSession {
   /** Fetch everything from the remote once (nothing in the worktree topology). */
   async fetch(): Promise<{ fetched: boolean; error?: string }> {
     if (!this.ctx.remote) return { fetched: false };
-    const r = await runGit(['fetch', '--quiet', this.ctx.remote], {
-      cwd: this.ctx.root,
-      allowFailure: true,
-      timeoutMs: 120_000,
-    });
-    if (r.code !== 0)
+    const r = await runTask(fetchRemote(this.ctx.remote), this.ctx.root);
+    if (!r.ok)
       return {
         fetched: false,
         error: `fetch from ${this.ctx.remote} failed: ${r.stderr.trim().split('\n').slice(-2).join(' ')}`,

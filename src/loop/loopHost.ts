@@ -84,13 +84,13 @@ export class LoopHost implements Disposable {
    */
   start(): Promise<LoopMode> {
     if (this.currentMode !== 'stopped') return Promise.resolve(this.currentMode);
+    if (!this.starting) this.stopping = false;
     this.starting ??= this.doStart().finally(() => (this.starting = null));
     return this.starting;
   }
 
   private async doStart(): Promise<LoopMode> {
     await this.released;
-    this.stopping = false;
     this.alerts = new AlertKeys();
     this.finished = new Promise((resolve) => (this.finish = resolve));
     try {
@@ -170,9 +170,10 @@ export class LoopHost implements Disposable {
   }
 
   /**
-   * Stop ticking; resolves once no tick runs. The lock is released only when the executor
-   * run in flight (if any) has ended — it is what the lock protects: a second loop must not
-   * retry a phase whose executor still runs. `ended()` waits for that too.
+   * Stop ticking; resolves once no tick runs and, when no executor runs, the lock is released.
+   * With an executor in flight the lock is released only when it has ended — it is what the
+   * lock protects: a second loop must not retry a phase whose executor still runs — and this
+   * does not wait for it (a window's Stop must not hang on an agent); `ended()` does.
    */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -199,6 +200,7 @@ export class LoopHost implements Disposable {
       })
       .catch((e: unknown) => this.opts.log(`releasing the loop failed: ${String(e)}`))
       .finally(finish);
+    if (!poller.busy) await this.released;
   }
 
   /** Resolves when the loop has stopped (by stop() or after its ticks) and released its lock. */

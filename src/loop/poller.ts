@@ -319,6 +319,11 @@ export class Poller implements Disposable {
       });
   }
 
+  /** Whether an executor run is in flight. */
+  get busy(): boolean {
+    return this.executing !== null;
+  }
+
   /** Resolves when no executor run is in flight (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.executing) await this.executing;

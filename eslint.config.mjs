@@ -14,6 +14,12 @@ const noFs = ['node:fs', 'fs', 'node:fs/promises', 'fs/promises'].map((name) => 
   message: 'src/core, src/importer and src/protocol are pure: no file system.',
 }));
 const restrict = (...paths) => ['error', { paths: paths.flat() }];
+// git's argv is built and its output parsed in src/git (tasks/, parsers/), and run there with runTask.
+const noRawGit = {
+  group: ['**/git/gitProcess'],
+  importNames: ['runGit', 'runGitSync'],
+  message: 'git argv and parsing live in src/git (tasks/, parsers/); run a task with runTask.',
+};
 
 export default tseslint.config(
   {
@@ -61,7 +67,7 @@ export default tseslint.config(
   {
     files: ['src/loop/**/*.ts', 'src/cli/**/*.ts', 'src/mcp/**/*.ts'],
     ignores: ['src/loop/commandRunner.ts'],
-    rules: { 'no-restricted-imports': restrict(noVscode, noChildProcess) },
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode, ...noChildProcess], patterns: [noRawGit] }] },
   },
   {
     files: ['src/core/**/*.ts', 'src/importer/**/*.ts', 'src/protocol/**/*.ts'],

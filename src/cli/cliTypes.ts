@@ -7,6 +7,8 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly stdin?: () => Promise<string>;
+  /** Aborted when the host is asked to stop (the CLI's entry: SIGINT/SIGTERM). */
+  readonly signal?: AbortSignal;
 }
 
 export interface GlobalFlags {
@@ -37,6 +39,11 @@ export interface Command {
   readonly usage: string;
   readonly options: OptionSpec;
   readonly details?: string;
+  /**
+   * On SIGINT/SIGTERM the command stops by itself through `io.signal` (the loop ends its tick
+   * and releases its lock); otherwise the entry stops the commands it started and exits.
+   */
+  readonly stopsOnAbort?: boolean;
   /** How many positional arguments the command takes; more is a usage error (unchecked when absent). */
   readonly maxPositionals?: number;
   run(ctx: CommandContext): Promise<number>;

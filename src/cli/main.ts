@@ -10,6 +10,7 @@ import type { CliIo, Command, CommandContext, GlobalFlags } from './cliTypes';
 import { commands } from './commandTable';
 import { S2_PACKAGE_VERSION } from './version';
 import { jsonSafe, terminalSafe } from '../core/terminalText';
+import { killChildGroups } from '../git/killChildGroups';
 
 const GLOBAL_HELP = `s2 — S² swarm coordination through git
 
@@ -46,8 +47,8 @@ export function clockFrom(env: NodeJS.ProcessEnv): () => Date {
   return () => new Date(t);
 }
 
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  // Global flags may come before the command; the command's own flags after it.
+/** Global flags may come before the command; the command's own flags after it. */
+function splitArgv(argv: readonly string[]): { globals: string[]; name: string | undefined; rest: readonly string[] } {
   let i = 0;
   const globals: string[] = [];
   while (i < argv.length && argv[i]!.startsWith('-')) {
@@ -55,8 +56,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (['--repo', '--session'].includes(argv[i]!) && i + 1 < argv.length) globals.push(argv[++i]!);
     i++;
   }
-  const name = argv[i];
-  const rest = argv.slice(i + 1);
+  return { globals, name: argv[i], rest: argv.slice(i + 1) };
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const { globals, name, rest } = splitArgv(argv);
   let g;
   try {
     g = parseArgs({
@@ -137,6 +141,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         session: flags.session,
         env: io.env,
         now: clockFrom(io.env),
+        ...(io.signal ? { signal: io.signal } : {}),
       })),
     out: (data, human) =>
       io.stdout(
@@ -156,8 +161,30 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
+/**
+ * SIGINT/SIGTERM, for the whole process, in one place: the host's AbortSignal fires (a
+ * temporary worktree removes itself). A command that stops by itself (`poll`) is left to do
+ * so; any other — or a second signal — stops the commands this process started and exits
+ * 130/143 at once, so no verdict is written from checks cut short.
+ */
+function stopOnSignals(argv: readonly string[]): AbortSignal {
+  const ac = new AbortController();
+  const name = splitArgv(argv).name;
+  const graceful = !!commands.find((c) => c.name === name)?.stopsOnAbort;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    const first = !ac.signal.aborted;
+    if (!(graceful && first)) killChildGroups();
+    ac.abort(sig);
+    if (!(graceful && first)) process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return ac.signal;
+}
+
 if (require.main === module) {
   const io: CliIo = {
+    signal: stopOnSignals(process.argv.slice(2)),
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     env: process.env,

@@ -20,7 +20,8 @@ export type S2ErrorCode =
   | 'COMMIT_MISSING'
   | 'CONCURRENT_WRITE'
   | 'LOCKED'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'ABORTED';
 
 export class S2Error extends Error {
   constructor(

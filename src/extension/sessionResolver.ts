@@ -35,10 +35,3 @@ export function resolveSession(
   const byBranch = currentBranch ? sessions.find((s) => s.branch === currentBranch) : undefined;
   return { session: byBranch ? { id: byBranch.id, source: 'branch' } : null, unknown };
 }
-
-/** The environment without S2_SESSION, for a session handle that must act as nobody. */
-export function withoutSession(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out = { ...env };
-  delete out['S2_SESSION'];
-  return out;
-}

@@ -9,7 +9,7 @@ import type { SwarmEvent } from '../core/events';
 import type { SwarmView } from '../core/viewTypes';
 import { SwarmSession } from '../loop/swarmSession';
 import { ContextKey } from './commandIds';
-import { LoopMode, LoopRunner } from './loopRunner';
+import { LoopHost, LoopMode } from '../loop/loopHost';
 import { resolveSession } from './sessionResolver';
 import { readSettings } from './settings';
 
@@ -33,7 +33,7 @@ export class SwarmHost implements vscode.Disposable {
   me: string | null = null;
   root: string | null = null;
   private session: SwarmSession | null = null;
-  private runner: LoopRunner | null = null;
+  private runner: LoopHost | null = null;
   private opening: Promise<void> | null = null;
   /** Set by Initialize Swarm, so the tree says what comes next. */
   justInitialized = false;
@@ -111,10 +111,11 @@ export class SwarmHost implements vscode.Disposable {
     if (!this.session) throw new S2Error('USAGE', 'no swarm is open in this workspace');
     if (!this.runner) {
       const s = readSettings();
-      this.runner = new LoopRunner(this.session, {
+      this.runner = new LoopHost(this.session, {
         intervalSeconds: s.pollIntervalSeconds || undefined,
         execute: s.executor === 'manifest',
         log: (l) => this.log.info(l),
+        whenLocked: 'watch',
       });
       this.runner.onDidTick((b) => this.publish(b.view, b.events));
     }

@@ -3,7 +3,7 @@
  * silent command; see RECIPES.md), counts every process so ticks can report their cost, and
  * turns failures into S2Errors that carry git's own words.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { S2Error } from '../core/errors';
 
 export interface GitResult {
@@ -42,6 +42,8 @@ export function runGit(args: readonly string[], opts: GitOptions): Promise<GitRe
     processStats.spawned++;
     const child = spawn('git', args as string[], {
       cwd: opts.cwd,
+      // git inherits this process's environment (PATH, HOME, git's own variables); S² reads
+      // none of its settings from here: those come from the host (SessionOptions).
       env: { ...process.env, ...GIT_ENV, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -74,4 +76,20 @@ export function runGit(args: readonly string[], opts: GitOptions): Promise<GitRe
     child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/**
+ * The same door, synchronous: only for cleanup that must finish before this process goes on
+ * (an abort listener removing a temporary worktree). Counted and bounded like runGit; never throws.
+ */
+export function runGitSync(args: readonly string[], opts: { cwd: string; timeoutMs: number }): GitResult {
+  processStats.spawned++;
+  const r = spawnSync('git', args as string[], {
+    cwd: opts.cwd,
+    env: { ...process.env, ...GIT_ENV },
+    encoding: 'utf8',
+    timeout: opts.timeoutMs,
+    killSignal: 'SIGKILL',
+  });
+  return { code: r.status ?? 128, stdout: r.stdout ?? '', stderr: r.stderr ?? r.error?.message ?? '' };
 }

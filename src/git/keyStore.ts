@@ -9,11 +9,11 @@ import { S2Error } from '../core/errors';
 import { isSafeName, SAFE_NAME_RULE } from '../core/names';
 import { generateKeyPair, KeyPair } from '../core/signing';
 
-export function s2Home(env: NodeJS.ProcessEnv = process.env): string {
+export function s2Home(env: NodeJS.ProcessEnv): string {
   return env['S2_HOME'] ?? path.join(os.homedir(), '.config', 's2');
 }
 
-export function keyPath(swarm: string, signer: string, env: NodeJS.ProcessEnv = process.env): string {
+export function keyPath(swarm: string, signer: string, env: NodeJS.ProcessEnv): string {
   // Both names become path segments under S2_HOME: never a way out of it.
   for (const [what, name] of [
     ['swarm name', swarm],
@@ -27,11 +27,7 @@ export function keyPath(swarm: string, signer: string, env: NodeJS.ProcessEnv = 
   return path.join(s2Home(env), 'keys', swarm, `${signer}.key`);
 }
 
-export async function loadPrivateKey(
-  swarm: string,
-  signer: string,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<string> {
+export async function loadPrivateKey(swarm: string, signer: string, env: NodeJS.ProcessEnv): Promise<string> {
   const file = keyPath(swarm, signer, env);
   try {
     return await fs.readFile(file, 'utf8');
@@ -48,7 +44,7 @@ export async function loadPrivateKey(
 export async function ensureKeyPair(
   swarm: string,
   signer: string,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv,
 ): Promise<KeyPair & { created: boolean }> {
   const file = keyPath(swarm, signer, env);
   try {

@@ -23,7 +23,7 @@ export class LocalStateKey {
     readonly fresh: boolean,
   ) {}
 
-  static async load(env: NodeJS.ProcessEnv = process.env): Promise<LocalStateKey> {
+  static async load(env: NodeJS.ProcessEnv): Promise<LocalStateKey> {
     const file = path.join(s2Home(env), 'local-state.key');
     try {
       const hex = (await fs.readFile(file, 'utf8')).trim();

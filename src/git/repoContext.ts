@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
 import { runGit } from './gitProcess';
+import { runTask } from './runTask';
+import { remoteNames } from './tasks/remoteTasks';
 
 /**
  * Where a session's repository is and how it reaches the others. Two topologies:
@@ -16,6 +18,10 @@ export interface RepoContext {
   readonly remote: string | null;
 }
 
+/**
+ * `remote`: null forces the worktree topology, a name forces that remote; undefined picks
+ * `origin`, else the first remote, else none. The host decides (S2_REMOTE is read there).
+ */
 export async function openRepo(dir: string, remoteOverride?: string | null): Promise<RepoContext> {
   const r = await runGit(['rev-parse', '--show-toplevel', '--git-common-dir', '--symbolic-full-name', 'HEAD'], {
     cwd: dir,
@@ -31,9 +37,8 @@ export async function openRepo(dir: string, remoteOverride?: string | null): Pro
   let remote: string | null;
   if (remoteOverride !== undefined) remote = remoteOverride;
   else {
-    const remotes = await runGit(['remote'], { cwd: root!, allowFailure: true });
-    const names = remotes.stdout.split('\n').filter(Boolean);
-    remote = process.env['S2_REMOTE'] ?? (names.includes('origin') ? 'origin' : (names[0] ?? null));
+    const names = await runTask(remoteNames(), root!);
+    remote = names.includes('origin') ? 'origin' : (names[0] ?? null);
   }
   return {
     root: root!,

@@ -51,8 +51,10 @@ export interface ReaderOptions {
   readonly trackRewrites?: boolean;
   /** Keep admitted records and ancestry answers in .git/s2/record-cache.json (on by default). */
   readonly persistentCache?: boolean;
-  /** Where S2_HOME is (the key that authenticates .git/s2/ state): process.env when absent. */
+  /** Where S2_HOME is (the key that authenticates .git/s2/ state); absent: the default home. */
   readonly env?: NodeJS.ProcessEnv;
+  /** The branch to look at first for the manifest (the host's S2_COORDINATION_BRANCH), before main and master. */
+  readonly coordinationBranch?: string | null;
   /** Approver-key fingerprints the genesis manifest must be signed with (explicit pin, beside TOFU). */
   readonly trustFingerprints?: readonly string[];
 }
@@ -77,14 +79,10 @@ export class SnapshotReader {
   ) {
     this.cat = new CatFileBatch(ctx.root);
     let key: Promise<LocalStateKey> | null = null;
-    const stateKey = (): Promise<LocalStateKey> => (key ??= LocalStateKey.load(opts.env ?? process.env));
+    const stateKey = (): Promise<LocalStateKey> => (key ??= LocalStateKey.load(opts.env ?? {}));
     this.seen = SeenTips.forRepo(ctx.commonDir, stateKey);
     this.trust = ManifestChain.forRepo(this, ctx.commonDir, opts.trustFingerprints ?? []);
-    this.cache = RecordCache.forRepo(
-      ctx.commonDir,
-      opts.persistentCache !== false && (opts.env ?? process.env)['S2_NO_CACHE'] !== '1',
-      stateKey,
-    );
+    this.cache = RecordCache.forRepo(ctx.commonDir, opts.persistentCache !== false, stateKey);
   }
 
   dispose(): void {
@@ -142,13 +140,13 @@ export class SnapshotReader {
   }
 
   /**
-   * The coordination branch and its tip. Found in two steps: the first of
-   * S2_COORDINATION_BRANCH, main, master that exists; then, when the manifest there names
+   * The coordination branch and its tip. Found in two steps: the first of the configured
+   * branch (`coordinationBranch`: the host's S2_COORDINATION_BRANCH), main, master that exists; then, when the manifest there names
    * another `coordinationBranch`, that branch (one hop: the manifest's word is followed, and
    * what is read from then on is the manifest on the branch it names).
    */
   async coordination(): Promise<{ branch: string; tip: string }> {
-    const candidates = [process.env['S2_COORDINATION_BRANCH'], 'main', 'master'].filter((x): x is string => !!x);
+    const candidates = [this.opts.coordinationBranch, 'main', 'master'].filter((x): x is string => !!x);
     for (const branch of candidates) {
       const tip = await this.branchTip(branch);
       if (tip) return this.followManifest({ branch, tip });

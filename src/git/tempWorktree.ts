@@ -1,78 +1,65 @@
 /**
  * Temporary worktrees outside the agent's checkout, for `s2 verify` and `s2 integrate`:
- * removed on every way out, SIGINT and SIGTERM included (the commands running in them are
- * stopped first); one left by a process killed hard is removed by the next run.
+ * removed on every way out. The host's AbortSignal is one of them — the CLI's entry aborts on
+ * SIGINT/SIGTERM (after stopping the commands running in it), and the worktree is removed
+ * before the process exits; this module installs no process-wide handler, so it behaves the
+ * same inside the extension host. One left by a process killed hard is removed by the next run.
  */
-import { spawnSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runGit } from './gitProcess';
+import { S2Error } from '../core/errors';
+import { runGitSync } from './gitProcess';
 import { processAlive } from './processAlive';
+import { runTask } from './runTask';
+import { worktreeAdd, worktreeList, worktreePrune, worktreeRemove } from './tasks/worktreeTasks';
+
+const CLEANUP_TIMEOUT_MS = 30_000;
 
 export async function withTempWorktree<T>(
   root: string,
   prefix: string,
   commit: string,
   fn: (dir: string) => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
+  if (signal?.aborted)
+    throw new S2Error('ABORTED', `stopped before the temporary worktree for ${commit.slice(0, 12)} was made`);
   const dir = path.join(os.tmpdir(), `${prefix}${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  let removed = false;
+  // Synchronous on purpose: an abort listener may be the last thing that runs before exit.
   const cleanup = (): void => {
-    spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: root });
-    spawnSync('rm', ['-rf', dir]);
+    if (removed) return;
+    removed = true;
+    runGitSync(['worktree', 'remove', '--force', dir], { cwd: root, timeoutMs: CLEANUP_TIMEOUT_MS });
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* removed by the next run's removeStaleWorktrees */
+    }
   };
-  const onSignal = (sig: NodeJS.Signals): void => {
-    killChildGroups();
-    cleanup();
-    process.exit(sig === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  signal?.addEventListener('abort', cleanup, { once: true });
   try {
-    await runGit(['worktree', 'add', '--detach', '--quiet', dir, commit], { cwd: root });
+    await runTask(worktreeAdd(dir, commit), root);
     return await fn(dir);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signal?.removeEventListener('abort', cleanup);
     cleanup();
-  }
-}
-
-/**
- * On SIGINT/SIGTERM: stop the commands this process started. runCommand runs each in its own
- * process group (so a timeout can kill the whole group), which also means a signal to us does
- * not reach it; without this a killed verify leaves its validation command running.
- */
-export function killChildGroups(): void {
-  const ps = spawnSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
-  for (const line of (ps.stdout ?? '').split('\n')) {
-    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
-    if (!pid || ppid !== process.pid) continue;
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
   }
 }
 
 /** Worktrees left by a verify or integrate that was killed hard (its process is gone): remove them. */
 export async function removeStaleWorktrees(root: string): Promise<string[]> {
-  const list = await runGit(['worktree', 'list', '--porcelain'], { cwd: root, allowFailure: true });
+  const list = await runTask(worktreeList(), root).catch(() => []);
   const removed: string[] = [];
-  for (const line of list.stdout.split('\n')) {
-    const m = /^worktree (.*\/s2-(?:verify|integrate)-(\d+)-[a-z0-9]+)$/.exec(line);
+  for (const w of list) {
+    const m = /\/s2-(?:verify|integrate)-(\d+)-[a-z0-9]+$/.exec(w.path);
     if (!m) continue;
-    const pid = Number(m[2]);
-    if (processAlive(pid)) continue;
-    await runGit(['worktree', 'remove', '--force', m[1]!], { cwd: root, allowFailure: true });
-    await fs.rm(m[1]!, { recursive: true, force: true });
-    removed.push(m[1]!);
+    if (processAlive(Number(m[1]))) continue;
+    await runTask(worktreeRemove(w.path), root).catch(() => undefined);
+    await fs.rm(w.path, { recursive: true, force: true });
+    removed.push(w.path);
   }
-  await runGit(['worktree', 'prune'], { cwd: root, allowFailure: true });
+  await runTask(worktreePrune(), root).catch(() => undefined);
   return removed;
 }

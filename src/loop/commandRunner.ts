@@ -11,7 +11,7 @@ export function runCommand(
   command: string,
   cwd: string,
   timeoutSeconds: number,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv,
 ): Promise<CommandResult> {
   return new Promise((resolve) => {
     const started = Date.now();
@@ -54,7 +54,7 @@ export async function runChecks(
   commands: readonly string[],
   cwd: string,
   timeoutSeconds: number,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv,
 ): Promise<{ passed: boolean; results: CommandResult[] }> {
   const results: CommandResult[] = [];
   for (const cmd of commands) {

@@ -14,7 +14,6 @@ import { S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import type { StatusRecord } from '../core/records';
 import { commitPaths } from '../git/commitPaths';
-import { runGit } from '../git/gitProcess';
 import { ensureKeyPair } from '../git/keyStore';
 import { SessionStore } from '../git/sessionStore';
 import { importV1 } from '../importer/importV1';
@@ -25,6 +24,8 @@ import { initSwarm } from './initSwarm';
 import { signInstruction } from '../core/instructionSignature';
 import { loadApproverKey } from '../git/approverKeys';
 import { SwarmSession } from './swarmSession';
+import { runTask } from '../git/runTask';
+import { revParse, topLevel } from '../git/tasks/refTasks';
 
 export interface ImportOptions {
   readonly repo: string;
@@ -32,7 +33,8 @@ export interface ImportOptions {
   readonly from: readonly string[];
   readonly dryRun: boolean;
   readonly swarm?: string;
-  readonly env?: NodeJS.ProcessEnv;
+  /** The host's environment (S2_HOME, the approver passphrase). */
+  readonly env: NodeJS.ProcessEnv;
 }
 
 export interface StatusWrite {
@@ -65,13 +67,13 @@ export interface ImportOutcome {
 const ms = (t0: bigint): number => Math.round(Number(process.hrtime.bigint() - t0) / 1e5) / 10;
 
 export async function importV1Swarm(o: ImportOptions): Promise<ImportOutcome> {
-  const top = await runGit(['rev-parse', '--show-toplevel'], { cwd: o.repo, allowFailure: true });
-  if (top.code !== 0)
+  const top = await runTask(topLevel(), o.repo);
+  if ('error' in top)
     throw new S2Error(
       'NOT_A_REPO',
-      `${o.repo} is not inside a git repository (${top.stderr.trim()}); run s2 import v1 in the checkout of the coordination branch, or pass --repo DIR`,
+      `${o.repo} is not inside a git repository (${top.error}); run s2 import v1 in the checkout of the coordination branch, or pass --repo DIR`,
     );
-  const root = top.stdout.trim();
+  const root = top.root;
   let t0 = process.hrtime.bigint();
   const material = await readV1Material(root, o.cwd, o.from);
   const readMs = ms(t0);
@@ -95,11 +97,7 @@ export async function importV1Swarm(o: ImportOptions): Promise<ImportOutcome> {
   t0 = process.hrtime.bigint();
   await refuseOtherSwarm(root, result.manifest.swarm);
   const init = await initSwarm({ repo: root, manifestText, env: o.env });
-  const instructionsCommit = await commitInstructions(
-    root,
-    result,
-    await importSigner(init.plan, o.env ?? process.env),
-  );
+  const instructionsCommit = await commitInstructions(root, result, await importSigner(init.plan, o.env));
   const { statuses, warnings } = await writeStatuses(root, init.plan.swarm, result.states, o.env);
   return {
     ...base,
@@ -155,7 +153,7 @@ async function commitInstructions(
   const paths = [...new Set(result.instructions.map((i) => i.path))];
   const committed = await commitPaths(root, paths, `s2: import ${result.instructions.length} v1 instruction(s)`);
   if (!committed) return null;
-  return (await runGit(['rev-parse', 'HEAD'], { cwd: root })).stdout.trim();
+  return runTask(revParse('HEAD'), root);
 }
 
 function importedStatus(st: StatusRecord, v: V1State): StatusRecord {
@@ -178,9 +176,9 @@ async function writeStatuses(
   root: string,
   swarm: string,
   states: readonly V1State[],
-  env: NodeJS.ProcessEnv | undefined,
+  env: NodeJS.ProcessEnv,
 ): Promise<{ statuses: StatusWrite[]; warnings: string[] }> {
-  const s = await SwarmSession.open({ repo: root, session: null, ...(env ? { env } : {}) });
+  const s = await SwarmSession.open({ repo: root, session: null, env });
   try {
     const out: StatusWrite[] = [];
     for (const v of states) {

@@ -11,10 +11,13 @@ import * as path from 'node:path';
 import { S2Error } from '../core/errors';
 import { CatFileBatch } from '../git/catFile';
 import { parseCommit } from '../git/gitObjects';
-import { runGit } from '../git/gitProcess';
 import { parseBranchName, sessionOfTopic, type V1Branch } from '../importer/v1Branches';
 import { classifyFile } from '../importer/v1Files';
 import type { V1InputFile } from '../importer/v1Types';
+import { runTask } from '../git/runTask';
+import { commitOf, fullRefName } from '../git/tasks/refTasks';
+import { remoteNames } from '../git/tasks/remoteTasks';
+import { filesOfCommit } from '../git/tasks/treeTasks';
 
 export interface V1Source {
   readonly kind: 'directory' | 'ref' | 'checkout';
@@ -86,20 +89,10 @@ async function readRef(
   ref: string,
   remotes: readonly string[],
 ): Promise<{ files: V1InputFile[]; skipped: number; branch: V1Branch }> {
-  const full =
-    (await runGit(['rev-parse', '--symbolic-full-name', ref], { cwd: repo, allowFailure: true })).stdout.trim() || ref;
+  const full = await runTask(fullRefName(ref), repo);
   const branchName = branchOfRef(full, remotes);
   const folder = refFolder(branchName);
-  const ls = await runGit(['ls-tree', '-r', '-z', '--full-tree', `${ref}^{commit}`], { cwd: repo });
-  const blobs = ls.stdout
-    .split('\0')
-    .filter(Boolean)
-    .map((l) => {
-      const tab = l.indexOf('\t');
-      const [, type, oid] = l.slice(0, tab).split(' ');
-      return { type: type!, oid: oid!, path: l.slice(tab + 1) };
-    })
-    .filter((e) => e.type === 'blob');
+  const blobs = (await runTask(filesOfCommit(ref), repo)).filter((e) => e.type === 'blob');
   const cat = new CatFileBatch(repo);
   try {
     const commit = await cat.read(`${ref}^{commit}`);
@@ -142,7 +135,7 @@ export async function readV1Material(repo: string, cwd: string, from: readonly s
     sources.push({ kind: 'checkout', name: repo, files: r.files.length, skipped: r.skipped });
     return { files, branches, sources };
   }
-  const remotes = (await runGit(['remote'], { cwd: repo, allowFailure: true })).stdout.split('\n').filter(Boolean);
+  const remotes = await runTask(remoteNames(), repo);
   const dirCount = (await Promise.all(from.map((f) => isDirectory(path.resolve(cwd, f))))).filter(Boolean).length;
   const usedFolders = new Set<string>();
   for (const f of from) {
@@ -159,8 +152,7 @@ export async function readV1Material(repo: string, cwd: string, from: readonly s
       sources.push({ kind: 'directory', name: f, files: r.files.length, skipped: r.skipped });
       continue;
     }
-    const ok = await runGit(['rev-parse', '--verify', '--quiet', `${f}^{commit}`], { cwd: repo, allowFailure: true });
-    if (ok.code !== 0)
+    if ((await runTask(commitOf(f), repo)) === null)
       throw new S2Error('USAGE', `--from ${f}: neither a directory (looked in ${dir}) nor a git ref of ${repo}`);
     const r = await readRef(repo, f, remotes);
     if (usedFolders.has(r.branch.folder))

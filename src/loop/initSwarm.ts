@@ -12,13 +12,15 @@ import { S2Error } from '../core/errors';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
 import { planCycles } from '../core/phaseCycles';
 import { commitPaths } from '../git/commitPaths';
-import { runGit } from '../git/gitProcess';
 import { ensureKeyPair, keyPath } from '../git/keyStore';
 import { ensureApproverKey, loadApproverKey, passphraseFromEnv } from '../git/approverKeys';
 import { manifestDigest } from '../core/manifestTrust';
 import { DEFAULT_PRICING, PRICING_COMMENT } from '../core/pricingTable';
 import { writeManifestApproval } from './manifestOps';
 import { SwarmSession } from './swarmSession';
+import { runTask } from '../git/runTask';
+import { createBranch, currentBranch, localBranches, revParse, unstage } from '../git/tasks/refTasks';
+import { worktreeList } from '../git/tasks/worktreeTasks';
 
 export interface InitOptions {
   readonly repo: string;
@@ -31,7 +33,8 @@ export interface InitOptions {
   readonly manifestFile?: string;
   readonly approvers?: readonly string[];
   readonly force?: boolean;
-  readonly env?: NodeJS.ProcessEnv;
+  /** The host's environment (S2_HOME, S2_COORDINATION_BRANCH, the approver passphrase). */
+  readonly env: NodeJS.ProcessEnv;
   /** Encrypts new approver keys; null or absent keeps them in clear (reported by s2 status). */
   readonly passphrase?: string | null;
 }
@@ -78,11 +81,8 @@ async function checkCoordinationCheckout(
   plan: SwarmPlan,
   env: NodeJS.ProcessEnv,
 ): Promise<{ current: string; follow: string | null }> {
-  const head = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: repo, allowFailure: true });
-  const current = head.code === 0 ? head.stdout.trim() : null;
-  const branches = (await runGit(['for-each-ref', '--format=%(refname:short)', 'refs/heads'], { cwd: repo })).stdout
-    .split('\n')
-    .filter(Boolean);
+  const current = await runTask(currentBranch(), repo);
+  const branches = await runTask(localBranches(), repo);
   const bootstrap =
     env['S2_COORDINATION_BRANCH'] || (['main', 'master'].find((b) => branches.includes(b) || b === current) ?? null);
   const named = plan.coordinationBranch ?? null;
@@ -98,17 +98,12 @@ async function checkCoordinationCheckout(
 }
 
 async function worktreeOf(repo: string, branch: string): Promise<string | null> {
-  const r = await runGit(['worktree', 'list', '--porcelain'], { cwd: repo, allowFailure: true });
-  let dir: string | null = null;
-  for (const line of r.stdout.split('\n')) {
-    if (line.startsWith('worktree ')) dir = line.slice('worktree '.length);
-    else if (line === `branch refs/heads/${branch}`) return dir;
-  }
-  return null;
+  const list = await runTask(worktreeList(), repo).catch(() => []);
+  return list.find((w) => w.branch === branch)?.path ?? null;
 }
 
 export async function initSwarm(o: InitOptions): Promise<InitResult> {
-  const env = o.env ?? process.env;
+  const env = o.env;
   const file = path.join(o.repo, MANIFEST_PATH);
   const before = await fs.readFile(file, 'utf8').catch(() => null);
   if (before !== null && !o.force && !o.manifestText)
@@ -171,9 +166,9 @@ export async function initSwarm(o: InitOptions): Promise<InitResult> {
       [MANIFEST_PATH],
       `s2: manifest for swarm ${plan.swarm} (${plan.sessions.length} sessions)`,
     );
-    const head = (await runGit(['rev-parse', 'HEAD'], { cwd: o.repo })).stdout.trim();
+    const head = await runTask(revParse('HEAD'), o.repo);
     // The manifest names another coordination branch: start it here; the engine follows it from now on.
-    if (branch.follow) await runGit(['branch', branch.follow, 'HEAD'], { cwd: o.repo });
+    if (branch.follow) await runTask(createBranch(branch.follow, 'HEAD'), o.repo);
     const signedBy = await signInitialManifest(o, head, plan);
     return { plan, commit: head, keysCreated, file, unprotected, signedBy };
   } catch (e) {
@@ -192,7 +187,7 @@ async function rollback(
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
   for (const k of keysCreated) await fs.rm(keyPath(swarm, k, env), { force: true });
-  await runGit(['reset', '-q', '--', MANIFEST_PATH], { cwd: repo, allowFailure: true });
+  await runTask(unstage([MANIFEST_PATH]), repo);
   if (before === null) await fs.rm(file, { force: true });
   else await fs.writeFile(file, before);
 }
@@ -203,12 +198,12 @@ async function rollback(
  * manifest in effect whose keys are here). Reading the chain afterwards pins it in this clone.
  */
 async function signInitialManifest(o: InitOptions, head: string, plan: SwarmPlan): Promise<string[]> {
-  const env = o.env ?? process.env;
+  const env = o.env;
   const s = await SwarmSession.open({ repo: o.repo, env, session: null });
   try {
     const { state } = await s.reader.effectivePlan(head);
     if (state.status === 'approved') return [];
-    const blob = (await runGit(['rev-parse', `${head}:${MANIFEST_PATH}`], { cwd: o.repo })).stdout.trim();
+    const blob = await runTask(revParse(`${head}:${MANIFEST_PATH}`), o.repo);
     const text = await s.reader.blobText(blob);
     const signers =
       state.status === 'unsigned'

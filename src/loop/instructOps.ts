@@ -11,9 +11,10 @@ import { sessionPlan, SwarmPlan } from '../core/manifest';
 import type { PhaseRef } from '../core/phaseRef';
 import { loadApproverKey, PassphraseSource } from '../git/approverKeys';
 import { commitPaths } from '../git/commitPaths';
-import { runGit } from '../git/gitProcess';
 import { loadPrivateKey } from '../git/keyStore';
 import type { SwarmSession } from './swarmSession';
+import { runTask } from '../git/runTask';
+import { revParse } from '../git/tasks/refTasks';
 
 export const instructionPath = (session: string, phase: number): string =>
   `.s2/instructions/${session}/phase-${phase}.md`;
@@ -73,6 +74,6 @@ export async function instruct(
   await commitPaths(s.ctx.root, [rel], `s2: instruction for ${ref.session}:${ref.phase} (signed by ${signer.by})`, {
     allowEmpty: true,
   });
-  const commit = (await runGit(['rev-parse', 'HEAD'], { cwd: s.ctx.root })).stdout.trim();
+  const commit = await runTask(revParse('HEAD'), s.ctx.root);
   return { path: rel, commit, by: signer.by };
 }

@@ -17,7 +17,9 @@ import {
 } from '../core/integrationRecord';
 import type { CommandResult } from '../core/records';
 import { LooseObjectWriter } from '../git/gitObjects';
-import { runGit } from '../git/gitProcess';
+import { runTask } from '../git/runTask';
+import { mergeTree } from '../git/tasks/mergeTreeTask';
+import { checkoutDetached, cleanAll } from '../git/tasks/worktreeTasks';
 import { runChecks } from './commandRunner';
 import { removeStaleWorktrees, withTempWorktree } from '../git/tempWorktree';
 import type { SwarmSession } from './swarmSession';
@@ -80,7 +82,7 @@ export async function integrateSwarm(s: SwarmSession, o: IntegrateOptions = {}):
     };
   } else {
     const final = chain.commits[chain.commits.length - 1]!;
-    verdict = await withWorktree(c.s.ctx.root, final, async (dir) => {
+    verdict = await withWorktree(c.s, final, async (dir) => {
       const run = await runAll(c, dir);
       if (run.passed)
         return {
@@ -95,6 +97,8 @@ export async function integrateSwarm(s: SwarmSession, o: IntegrateOptions = {}):
         : { culprits: [], detail: 'fails on the coordination branch alone' };
       return { result: 'fail' as const, mergeCommit: final, commands: run.commands, ...blame };
     });
+    // Checks cut short by a stop request say nothing about the merge: no verdict.
+    if (c.s.signal?.aborted) throw new S2Error('ABORTED', 's2 integrate was stopped; nothing was recorded');
   }
   const rec: Omit<IntegrationRecord, 'signature'> = {
     ...base,
@@ -170,14 +174,9 @@ async function mergeCommit(
   b: string,
   message: string,
 ): Promise<{ commit: string } | { conflict: string[] }> {
-  const r = await runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', a, b], {
-    cwd: c.s.ctx.root,
-    allowFailure: true,
-  });
-  if (r.code === 1) return { conflict: r.stdout.split('\0').slice(1).filter(Boolean) };
-  if (r.code !== 0)
-    throw new S2Error('GIT_FAILED', `git merge-tree ${a.slice(0, 12)} ${b.slice(0, 12)} failed: ${r.stderr.trim()}`);
-  const tree = r.stdout.split('\0')[0]!.trim();
+  const r = await runTask(mergeTree(a, b, { nul: true }), c.s.ctx.root);
+  if (!r.clean) return { conflict: [...r.conflicts] };
+  const tree = r.tree;
   const stamp = `${Math.floor(c.s.now().getTime() / 1000)} +0000`;
   const body = `tree ${tree}\nparent ${a}\nparent ${b}\nauthor S2 <${c.me}@s2> ${stamp}\ncommitter S2 <${c.me}@s2> ${stamp}\n\n${message}\n`;
   return { commit: await new LooseObjectWriter(c.s.ctx.objectsDir).write('commit', Buffer.from(body, 'utf8')) };
@@ -270,12 +269,12 @@ async function runAll(c: Ctx, dir: string): Promise<{ passed: boolean; commands:
 }
 
 async function checkout(dir: string, commit: string): Promise<void> {
-  await runGit(['checkout', '--detach', '--force', '--quiet', commit], { cwd: dir });
-  await runGit(['clean', '-fdxq'], { cwd: dir });
+  await runTask(checkoutDetached(commit), dir);
+  await runTask(cleanAll(), dir);
 }
 
-function withWorktree<T>(root: string, commit: string, fn: (dir: string) => Promise<T>): Promise<T> {
-  return withTempWorktree(root, WORKTREE_PREFIX, commit, fn);
+function withWorktree<T>(s: SwarmSession, commit: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  return withTempWorktree(s.ctx.root, WORKTREE_PREFIX, commit, fn, s.signal);
 }
 
 function names(merged: readonly IntegratedCompletion[]): string {

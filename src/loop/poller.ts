@@ -10,12 +10,13 @@ import { errorMessage } from '../core/errors';
 import { fillCommand } from '../core/names';
 import { sessionPlan } from '../core/manifest';
 import { Emitter, Disposable } from '../core/emitter';
-import { diffViews, eventsOf, SwarmEvent } from '../core/events';
+import { AlertKeys } from '../core/alertKeys';
+import type { SwarmEvent } from '../core/events';
 import { canStartPhase } from '../core/guards';
 import type { Snapshot } from '../core/snapshot';
 import { computeView } from '../core/view';
 import type { SwarmView } from '../core/viewTypes';
-import { processStats, runGit } from '../git/gitProcess';
+import { processStats } from '../git/gitProcess';
 import { approverBranch, recordPaths, sessionBranch } from '../core/records';
 import { nothingSettled, settledWaits } from '../core/settledWaits';
 import { runCommand } from './commandRunner';
@@ -24,6 +25,9 @@ import { endSettled } from './settleOps';
 import { completePhase, recordFailedAttempt } from './phaseOps';
 import type { PollerOptions, TickResult } from './pollerTypes';
 import type { SwarmSession } from './swarmSession';
+import { runTask } from '../git/runTask';
+import { lsRemoteHeads } from '../git/tasks/remoteTasks';
+import { remoteBranches } from '../git/parsers/lsRemote';
 
 export const BACKOFF_INITIAL_MS = 1000;
 export const BACKOFF_MAX_MS = 100_000;
@@ -37,7 +41,7 @@ export class Poller implements Disposable {
   readonly onDidEmitEvent = this.didEmit.event;
 
   private prev: SwarmView | null = null;
-  private readonly alerted = new Set<string>();
+  private readonly alerts = new AlertKeys();
   private ticks = 0;
   private failures = 0;
   private lastHeartbeat = 0;
@@ -98,8 +102,7 @@ export class Poller implements Disposable {
       this.snapshot = snapshot;
       view = computeView(snapshot, this.session.now());
     }
-    const events = diffViews(this.prev, view, me, this.alerted);
-    for (const e of events) this.alerted.add(e.key);
+    const events = this.alerts.next(view, me);
     // The hook is the guard of spawns and spend: a loop that acts for the session watches it runs.
     if (me && this.opts.act !== false)
       events.push(
@@ -108,9 +111,6 @@ export class Poller implements Disposable {
           return [];
         })),
       );
-    // Keys that no longer hold may alert again if they come back.
-    const live = new Set(eventsKeys(view, me));
-    for (const k of [...this.alerted]) if (!live.has(k) && !k.startsWith('unblocked:')) this.alerted.delete(k);
     const changed = this.prev?.snapshot !== view.snapshot;
     // A cycle is confirmed on the next tick (deadlock_timeout); bring that tick forward to the
     // probe interval instead of a whole poll interval, so the alert follows the view in seconds.
@@ -320,6 +320,11 @@ export class Poller implements Disposable {
       });
   }
 
+  /** Whether an executor run is in flight. */
+  get busy(): boolean {
+    return this.executing !== null;
+  }
+
   /** Resolves when no executor run is in flight (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.executing) await this.executing;
@@ -395,20 +400,29 @@ export class Poller implements Disposable {
     return Poller.fingerprintOf(coord?.tip ?? null, tips, await this.approvalTips());
   }
 
-  /** Run ticks until stop(). In the worktree topology a probe every `probeSeconds` wakes it early. */
-  async run(): Promise<void> {
+  /**
+   * Run ticks until stop(). In the worktree topology a probe every `probeSeconds` wakes it early.
+   * `after`: a tick the caller already ran (its result, or null when it failed) — the loop
+   * waits its delay before the next tick instead of ticking again at once.
+   */
+  async run(after?: TickResult | null): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.stopped = false;
+    let ranFirst = after !== undefined;
     try {
       while (!this.stopped) {
-        let r: TickResult | null = null;
-        try {
-          r = await this.tick();
-        } catch (e) {
-          this.failures++;
-          this.log(`tick failed: ${errorMessage(e)}`);
-        }
+        let r: TickResult | null = ranFirst ? (after ?? null) : null;
+        if (ranFirst) {
+          ranFirst = false;
+          if (!r) this.failures++;
+        } else
+          try {
+            r = await this.tick();
+          } catch (e) {
+            this.failures++;
+            this.log(`tick failed: ${errorMessage(e)}`);
+          }
         if (this.stopped) break;
         const delay = r?.nextDelayMs ?? Math.min(BACKOFF_INITIAL_MS * 2 ** (this.failures - 1), BACKOFF_MAX_MS);
         // While failing, the backoff holds: no probe may wake the loop early.
@@ -453,25 +467,18 @@ export class Poller implements Disposable {
     const plan = this.snapshot!.plan;
     const me = this.session.session;
     this.probes++;
-    const r = await runGit(['ls-remote', '--heads', remote], {
-      cwd: this.session.ctx.root,
-      allowFailure: true,
-      timeoutMs: 30_000,
-    });
-    if (r.code !== 0) return false; // an unreachable remote is the tick's business (backoff)
+    const heads = await runTask(lsRemoteHeads(remote), this.session.ctx.root);
+    if (!heads) return false; // an unreachable remote is the tick's business (backoff)
     const watched = new Set([
       ...plan.sessions.filter((x) => x.id !== me).map((x) => x.branch),
       'main',
       'master',
-      ...(process.env['S2_COORDINATION_BRANCH'] ? [process.env['S2_COORDINATION_BRANCH']] : []),
+      ...(this.session.settings.coordinationBranch ? [this.session.settings.coordinationBranch] : []),
       ...(plan.coordinationBranch ? [plan.coordinationBranch] : []),
     ]);
-    for (const line of r.stdout.split('\n')) {
-      const [sha, ref] = line.split('\t');
-      if (!sha || !ref?.startsWith('refs/heads/')) continue;
-      const branch = ref.slice('refs/heads/'.length);
+    for (const { branch, oid } of remoteBranches(heads)) {
       if ((me !== null && branch === sessionBranch(me)) || !(branch.startsWith('s2/') || watched.has(branch))) continue;
-      if ((await this.session.reader.resolve(`refs/remotes/${remote}/${branch}`)) !== sha) return true;
+      if ((await this.session.reader.resolve(`refs/remotes/${remote}/${branch}`)) !== oid) return true;
     }
     return false;
   }
@@ -492,8 +499,4 @@ export class Poller implements Disposable {
     this.didChangeView.dispose();
     this.didEmit.dispose();
   }
-}
-
-function eventsKeys(view: SwarmView, me: string | null): string[] {
-  return eventsOf(view, me).map((e) => e.key);
 }

@@ -11,7 +11,8 @@ import { S2Error } from '../core/errors';
 import { parsePhaseRef } from '../core/phaseRef';
 import type { CommandResult, VerificationRecord } from '../core/records';
 import { LooseObjectWriter } from '../git/gitObjects';
-import { runGit } from '../git/gitProcess';
+import { runTask } from '../git/runTask';
+import { mergeTree } from '../git/tasks/mergeTreeTask';
 import { runChecks } from './commandRunner';
 import { removeStaleWorktrees, withTempWorktree } from '../git/tempWorktree';
 import type { SwarmSession } from './swarmSession';
@@ -44,10 +45,7 @@ export async function verifyCompletion(s: SwarmSession, refText: string): Promis
   const mine = sessionPlan(snapshot.plan, me)!;
   const base = (await s.reader.resolve(`refs/heads/${mine.branch}`)) ?? snapshot.coordinationTip;
   await removeStaleWorktrees(s.ctx.root);
-  const merge = await runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', base, pv.commit], {
-    cwd: s.ctx.root,
-    allowFailure: true,
-  });
+  const merge = await runTask(mergeTree(base, pv.commit), s.ctx.root);
   const at = () => s.now().toISOString();
   const record = (
     result: VerificationRecord['result'],
@@ -66,35 +64,43 @@ export async function verifyCompletion(s: SwarmSession, refText: string): Promis
     detail,
   });
   const store = await s.store(snapshot.plan);
-  if (merge.code === 1) {
-    const files = merge.stdout.split('\n').slice(1).filter(Boolean);
-    const rec = record('conflict', [], `conflicts in ${files.join(', ')}`);
+  if (!merge.clean) {
+    const rec = record('conflict', [], `conflicts in ${merge.conflicts.join(', ')}`);
     await store.writeVerification(rec);
     return rec as VerificationRecord;
   }
-  if (merge.code !== 0) throw new S2Error('GIT_FAILED', `git merge-tree failed: ${merge.stderr.trim()}`);
-  const tree = merge.stdout.split('\n')[0]!.trim();
+  const tree = merge.tree;
   const completionCommit = pv.commit;
   const mergeCommit = await new LooseObjectWriter(s.ctx.objectsDir).write(
     'commit',
     mergeBody(tree, base, completionCommit, me, refText, s.now()),
   );
-  return withTempWorktree(s.ctx.root, WORKTREE_PREFIX, mergeCommit, async (dir) => {
-    const targetPlan = sessionPlan(snapshot.plan, ref.session)!.phases[ref.phase - 1]!;
-    const { passed, results: commands } = await runChecks(
-      [...targetPlan.validate, ...mine.integrate],
-      dir,
-      targetPlan.timeoutSeconds,
-      s.env,
-    );
-    const rec = record(
-      passed ? 'pass' : 'fail',
-      commands,
-      passed ? `merged ${base.slice(0, 12)} + ${completionCommit.slice(0, 12)}` : `${commands.at(-1)!.command} failed`,
-    );
-    await store.writeVerification(rec);
-    return rec as VerificationRecord;
-  });
+  return withTempWorktree(
+    s.ctx.root,
+    WORKTREE_PREFIX,
+    mergeCommit,
+    async (dir) => {
+      const targetPlan = sessionPlan(snapshot.plan, ref.session)!.phases[ref.phase - 1]!;
+      const { passed, results: commands } = await runChecks(
+        [...targetPlan.validate, ...mine.integrate],
+        dir,
+        targetPlan.timeoutSeconds,
+        s.env,
+      );
+      // Checks cut short by a stop request say nothing about the work: no verdict.
+      if (s.signal?.aborted) throw new S2Error('ABORTED', `verify ${refText} was stopped; nothing was recorded`);
+      const rec = record(
+        passed ? 'pass' : 'fail',
+        commands,
+        passed
+          ? `merged ${base.slice(0, 12)} + ${completionCommit.slice(0, 12)}`
+          : `${commands.at(-1)!.command} failed`,
+      );
+      await store.writeVerification(rec);
+      return rec as VerificationRecord;
+    },
+    s.signal,
+  );
 }
 
 function mergeBody(tree: string, a: string, b: string, me: string, ref: string, when: Date): Buffer {

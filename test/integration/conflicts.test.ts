@@ -9,7 +9,7 @@ import { simpleManifest, SwarmFixture, Topology } from '../helpers/gitFixture';
 /** The conflict forecast and duplicate work on real git swarms, before anyone merges. */
 async function forecastOnce(f: SwarmFixture, fc: ConflictForecaster, as = f.sessions[0]!) {
   f.fetchAll();
-  const s = await SwarmSession.open({ repo: f.dir(as), session: as });
+  const s = await SwarmSession.open({ repo: f.dir(as), session: as, env: process.env });
   try {
     return await fc.forecast(forecastInputOf(await s.snapshot()));
   } finally {
@@ -137,7 +137,7 @@ describe('conflict forecast cost', function () {
           f.work(id, `${id}/more.txt`);
         });
         const fc = new ConflictForecaster(f.dir(ids[0]!));
-        const s = await SwarmSession.open({ repo: f.dir(ids[0]!), session: ids[0]! });
+        const s = await SwarmSession.open({ repo: f.dir(ids[0]!), session: ids[0]!, env: process.env });
         try {
           const run = async () => fc.forecast(forecastInputOf(await s.snapshot()));
           const before = processStats.spawned;

@@ -86,7 +86,7 @@ for (const topology of ['worktree', 'remote'] as Topology[]) {
       ]);
       // The record is on v's own records branch, signed with v's key.
       const text = git(f.dir('v'), 'show', `refs/heads/s2/sessions/v:${integrationPath('v')}`);
-      const s = await SwarmSession.open({ repo: f.dir('v'), session: 'v' });
+      const s = await SwarmSession.open({ repo: f.dir('v'), session: 'v', env: process.env });
       const plan = (await s.snapshot()).plan;
       s.dispose();
       const admitted = admit(

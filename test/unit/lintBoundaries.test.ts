@@ -36,6 +36,10 @@ describe('lint boundaries (eslint.config.mjs)', function () {
     ['src/extension/ok.ts', "import * as vscode from 'vscode';\nexport const x = vscode;\n", false],
     ['src/git/ok.ts', "import { spawn } from 'node:child_process';\nexport const x = spawn;\n", false],
     ['src/loop/ok.ts', "import { promises } from 'node:fs';\nexport const x = promises;\n", false],
+    ['src/loop/leak.ts', "import { runGit } from '../git/gitProcess';\nexport const x = runGit;\n", true],
+    ['src/cli/leak.ts', "import { runGit } from '../../git/gitProcess';\nexport const x = runGit;\n", true],
+    ['src/loop/ok.ts', "import { processStats } from '../git/gitProcess';\nexport const x = processStats;\n", false],
+    ['src/loop/ok.ts', "import { runTask } from '../git/runTask';\nexport const x = runTask;\n", false],
   ];
   for (const [file, code, bites] of cases) {
     it(`${bites ? 'refuses' : 'allows'} ${code.split('\n')[0]} in ${file}`, async () => {

@@ -1,7 +1,6 @@
 import { S2Error } from '../../core/errors';
 import { intArg, positiveNumberArg } from '../args';
-import { LoopLock } from '../../loop/loopLock';
-import { Poller } from '../../loop/poller';
+import { LoopHost } from '../../loop/loopHost';
 import type { TickResult } from '../../loop/pollerTypes';
 import type { Command } from '../cliTypes';
 
@@ -10,6 +9,7 @@ export const pollCommand: Command = {
   summary: 'Run the guarded polling loop for this session (fetch → read → view → events → act → heartbeat)',
   usage: 'poll [--once] [--ticks N] [--interval SECONDS] [--no-execute] [--json]',
   maxPositionals: 0,
+  stopsOnAbort: true,
   options: {
     once: { type: 'boolean', description: 'run one tick and exit' },
     ticks: { type: 'string', description: 'run N ticks and exit' },
@@ -29,18 +29,13 @@ export const pollCommand: Command = {
     const ticks = ticksText === undefined ? undefined : intArg('--ticks', ticksText, { min: 1 });
     const interval = intervalText === undefined ? undefined : positiveNumberArg('--interval', intervalText);
     const s = await ctx.open();
-    const { snapshot } = await s.view();
-    const me = s.session ? s.requireSession(snapshot.plan) : null;
-    const lock = me
-      ? LoopLock.forSession(s.ctx.commonDir, me, 3 * snapshot.plan.polling.intervalSeconds * 1000 + 60_000)
-      : null;
-    if (lock) await lock.acquire();
-    const poller = new Poller(s, {
+    const host = new LoopHost(s, {
       intervalSeconds: interval,
       execute: !ctx.values['no-execute'],
       log: (l) => ctx.io.stderr(`${l}\n`),
+      whenLocked: 'refuse',
+      ticks: ctx.values['once'] ? 1 : ticks,
     });
-    const limit = ctx.values['once'] ? 1 : (ticks ?? Infinity);
     const print = (r: TickResult): void => {
       if (ctx.flags.json) {
         for (const e of r.events) ctx.io.stdout(`${JSON.stringify({ kind: 'event', tick: r.tick, ...e })}\n`);
@@ -53,23 +48,19 @@ export const pollCommand: Command = {
         if (r.fetchError) ctx.io.stderr(`  ! ${r.fetchError} (next try in ${Math.round(r.nextDelayMs / 1000)} s)\n`);
       }
     };
-    poller.onDidTick((r) => {
-      print(r);
-      void lock?.touch();
-      if (r.tick >= limit) poller.stop();
-    });
-    const stop = (): void => poller.stop();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    host.onDidTick((b) => print(b.tick));
+    // The CLI's entry turns SIGINT/SIGTERM into this abort: the loop finishes its tick, waits
+    // for its executor and releases its lock.
+    const stop = (): void => void host.stop();
+    ctx.io.signal?.addEventListener('abort', stop, { once: true });
     try {
-      if (limit === 1) await poller.tick();
-      else await poller.run();
-      await poller.idle();
+      await host.start();
+      await host.ended();
     } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      poller.dispose();
-      await lock?.release();
+      ctx.io.signal?.removeEventListener('abort', stop);
+      await host.stop();
+      await host.ended();
+      host.dispose();
     }
     return 0;
   },

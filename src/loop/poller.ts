@@ -432,7 +432,8 @@ export class Poller implements Disposable {
     const until = Date.now() + ms;
     while (!this.stopped && Date.now() < until) {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.min(probeMs, until - Date.now()));
+        // Against a remote, wake when the next check falls due rather than on the probe's grid.
+        const t = setTimeout(resolve, Math.min(probeMs, until - Date.now(), probe ? this.untilCheck() : Infinity));
         this.wake = () => {
           clearTimeout(t);
           resolve();
@@ -457,6 +458,13 @@ export class Poller implements Disposable {
 
   /** Remote checks (fetches) made between ticks by the adaptive schedule. */
   probes = 0;
+
+  /** Milliseconds until the remote check is due (Infinity in the worktree topology). */
+  private untilCheck(): number {
+    const polling = this.snapshot?.plan.polling;
+    if (!this.session.ctx.remote || !polling) return Infinity;
+    return Math.max(50, this.watch.nextCheckAt(RemoteWatch.settingsOf(polling)) - Date.now());
+  }
 
   private fetchDue(): boolean {
     const polling = this.snapshot?.plan.polling;

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { activityKey } from '../core/activityKey';
 import type { SwarmPlan } from '../core/manifest';
-import { checkDue, ProbeClock, ProbeSettings } from '../core/probeSchedule';
+import { checkDue, nextCheckAt, ProbeClock, ProbeSettings } from '../core/probeSchedule';
 import type { Snapshot } from '../core/snapshot';
 import { s2Home } from '../git/keyStore';
 
@@ -44,6 +44,11 @@ export class RemoteWatch {
   /** Is a check of the remote due now? */
   due(s: ProbeSettings): boolean {
     return checkDue(this.clock, this.now(), s);
+  }
+
+  /** When the next check falls due (clock of `now`). */
+  nextCheckAt(s: ProbeSettings): number {
+    return nextCheckAt(this.clock, s);
   }
 
   /** The remote was asked just now (a fetch that succeeded). */

@@ -149,7 +149,10 @@ export async function benchRemoteLoad(work: string, o: RemoteLoadOptions): Promi
       while (nowMs() < untilMs && !others.every(seen)) await sleep(20);
       return others.map((i) => (seen(i) ? blocked[i]!.get(gen.ids[w]!)!.at - at : NaN));
     };
-    // Out of quiet: the first change, until everyone saw it (the back-off cap bounds it).
+    // Out of quiet: the first change, at a random moment (the loops started together, so their
+    // checks fall in step: a fixed moment would always land at the same place between two
+    // checks), until everyone saw it (the back-off cap bounds it).
+    await sleep(Math.random() * (o.polling['probeMaxSeconds'] ?? 60) * 500);
     const firstAt = await change(0);
     const first = await seenBy(0, firstAt, true, firstAt + o.changeTimeoutMs);
     // Busy: a change every changeEveryMs by the next session; each is followed until everyone saw it.

@@ -43,7 +43,9 @@ export async function benchAlertLatency(
     polling: opts.polling,
   });
   const bare = topology === 'remote' ? await bareRemote(gen, path.join(work, 'remote.git')) : undefined;
-  const dirs = await pool(gen.ids, 4, (id) =>
+  // `git worktree add` run in parallel in one repository can read another's half-made
+  // .git/worktrees/<name> ("failed to read …/commondir"): worktrees one at a time, clones 4.
+  const dirs = await pool(gen.ids, topology === 'worktree' ? 1 : 4, (id) =>
     checkoutFor(gen, topology, id, path.join(work, `${topology}-${id}`), bare),
   );
   const blocker = gen.ids[0]!;

@@ -7,7 +7,7 @@ import { repoRoot } from './lib/util';
 /**
  * `npm run bench`: every benchmark at full size, a table on stdout, the figures in
  * bench/results.json (gitignored). Options: --smoke (tiny sizes), --only read,tick,…
- * (sections: engine read cli tick contention alert extension), --keep (keep the temp repos),
+ * (sections: engine read cli tick contention alert extension remote), --keep (keep the temp repos),
  * --out FILE.
  */
 async function run(): Promise<number> {

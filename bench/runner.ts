@@ -17,6 +17,7 @@ import { GeneratedSwarm, generateSwarm } from './lib/swarmGen';
 import { median, nowMs, removeDir, tempDir } from './lib/util';
 import { benchSnapshotRead, SnapshotReadResult } from './snapshotRead';
 import { benchTick, TickBenchResult } from './tick';
+import { benchRemoteLoad, RemoteLoadOptions, RemoteLoadResult } from './remoteLoad';
 
 /** Sizes and repetitions of one benchmark run: the full run (`npm run bench`) and the CI smoke. */
 export interface BenchConfig {
@@ -42,11 +43,22 @@ export interface BenchConfig {
   readonly engineRuns: (n: number) => number;
   readonly verifyMs: number;
   readonly matrixSessions: number;
+  /** The load on a shared remote (`git daemon`): idle sessions, then a busy swarm. */
+  readonly remote: RemoteLoadOptions;
   readonly keep: boolean;
 }
 
-export type Section = 'engine' | 'read' | 'cli' | 'tick' | 'contention' | 'alert' | 'extension';
-export const ALL_SECTIONS: readonly Section[] = ['engine', 'read', 'cli', 'tick', 'contention', 'alert', 'extension'];
+export type Section = 'engine' | 'read' | 'cli' | 'tick' | 'contention' | 'alert' | 'extension' | 'remote';
+export const ALL_SECTIONS: readonly Section[] = [
+  'engine',
+  'read',
+  'cli',
+  'tick',
+  'contention',
+  'alert',
+  'extension',
+  'remote',
+];
 
 export const FULL: BenchConfig = {
   sections: ALL_SECTIONS,
@@ -72,6 +84,9 @@ export const FULL: BenchConfig = {
   engineRuns: (n) => (n >= 5000 ? 3 : n >= 2000 ? 5 : n >= 1000 ? 11 : n >= 200 ? 31 : 101),
   verifyMs: 700,
   matrixSessions: 50,
+  // The defaults (probe 5 s, cap 60 s, interval 30 s, heartbeat 60 s); 5 sessions, a minute of
+  // quiet, the next minute counted, then 12 changes 2 s apart: ~3 min.
+  remote: remoteLoadOptions(1, 5, 12),
   keep: false,
 };
 
@@ -99,8 +114,29 @@ export const SMOKE: BenchConfig = {
   engineRuns: () => 3,
   verifyMs: 50,
   matrixSessions: 5,
+  remote: remoteLoadOptions(0.05, 3, 4),
   keep: false,
 };
+
+/** The remote-load run at the default polling settings × `scale` (time), with `sessions` loops. */
+function remoteLoadOptions(scale: number, sessions: number, busyChanges: number): RemoteLoadOptions {
+  return {
+    sessions,
+    timeScale: scale,
+    polling: {
+      probeSeconds: 5 * scale,
+      probeMaxSeconds: 60 * scale,
+      intervalSeconds: 30 * scale,
+      heartbeatSeconds: 60 * scale,
+      jitter: 0.2,
+    },
+    quietMs: 60_000 * scale,
+    measureMs: 60_000 * scale,
+    changeEveryMs: Math.max(2000 * scale, 400),
+    busyChanges,
+    changeTimeoutMs: 90_000 * scale + 2000,
+  };
+}
 
 export interface BenchResults {
   readonly startedAt: string;
@@ -123,6 +159,7 @@ export interface BenchResults {
   readonly ticks: TickBenchResult[];
   readonly contention: ContentionResult[];
   readonly alerts: AlertLatencyResult[];
+  readonly remote: RemoteLoadResult | null;
   readonly extension: { bundle: BundleResult | null; matrix: MatrixBenchResult | null; activation: string };
   readonly sectionMs: Record<string, number>;
   totalMs: number;
@@ -156,6 +193,7 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
     ticks: [],
     contention: [],
     alerts: [],
+    remote: null,
     extension: {
       bundle: null,
       matrix: null,
@@ -272,6 +310,14 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
           );
         });
       }
+    }
+    if (on('remote')) {
+      await section('load on a shared remote (git daemon)', async () => {
+        (res as { remote: RemoteLoadResult | null }).remote = await benchRemoteLoad(
+          tempIn(work, 'remote-load'),
+          cfg.remote,
+        );
+      });
     }
     if (on('extension')) {
       await section('extension', async () => {

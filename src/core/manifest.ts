@@ -84,6 +84,8 @@ export const PollingSpec = z
     maxAttempts: z.number().int().positive().default(3),
     commandTimeoutSeconds: z.number().positive().default(600),
     probeSeconds: z.number().positive().default(5),
+    /** The slowest pace of the remote probe after a quiet spell (the adaptive back-off's cap). */
+    probeMaxSeconds: z.number().positive().default(60),
     /** A session awaiting a person's input longer than this counts as stuck for the blocker engine. */
     awaitingInputStuckSeconds: z.number().positive().default(900),
   })

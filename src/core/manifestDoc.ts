@@ -33,7 +33,10 @@ const MEANING: Record<string, string> = {
   'sessions.<id>.agent': "This session's agent runtime and start command, over the swarm-wide `agent`.",
   'sessions.<id>.agent.runtime': '`claude`, `codex` or `gemini`.',
   'sessions.<id>.agent.command': "The command that starts this session's agent.",
-  'polling.probeSeconds': 'How often the loop asks the remote whether anything moved (`git ls-remote`) between ticks.',
+  'polling.probeSeconds':
+    'The fastest pace at which the loop asks the remote for news (one `git fetch`) while the swarm is busy; the worktree topology checks its refs this often.',
+  'polling.probeMaxSeconds':
+    'The slowest pace of that check: while nothing but heartbeats changes, the wait grows to half the quiet time so far, up to this (the worst-case wait for the first change after a quiet spell).',
   budget: 'Swarm-wide money.',
   'budget.swarmUsd': "Cap on the whole swarm's spend; absent means no swarm cap (`s2 approve '*'` is then refused).",
   pricing: 'Prices per model id, to turn token usage into spend (`s2 import-usage`, the hook).',

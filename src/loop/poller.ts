@@ -4,7 +4,8 @@
  * the guards → write the heartbeat. A loop, not setInterval: ticks never overlap, and the
  * wait between them is the interval with jitter, or an exponential backoff (1 s ×2, capped
  * at 100 s, as Temporal retries) while the remote fails. Between ticks a cheap probe of the
- * tips (no process) wakes the loop early when something moved.
+ * tips (no process) wakes the loop early when something moved; against a remote, the fetch
+ * itself follows RemoteWatch's adaptive schedule (fast while busy, backing off while quiet).
  */
 import { errorMessage } from '../core/errors';
 import { fillCommand } from '../core/names';
@@ -25,9 +26,7 @@ import { endSettled } from './settleOps';
 import { completePhase, recordFailedAttempt } from './phaseOps';
 import type { PollerOptions, TickResult } from './pollerTypes';
 import type { SwarmSession } from './swarmSession';
-import { runTask } from '../git/runTask';
-import { lsRemoteHeads } from '../git/tasks/remoteTasks';
-import { remoteBranches } from '../git/parsers/lsRemote';
+import { RemoteWatch } from './remoteWatch';
 
 export const BACKOFF_INITIAL_MS = 1000;
 export const BACKOFF_MAX_MS = 100_000;
@@ -56,12 +55,17 @@ export class Poller implements Disposable {
   /** Fetches made since the loop started: the figure that a polling storm would blow up. */
   fetches = 0;
   private readonly hookWatch: HookWatch;
+  /** When to ask the remote (remote topology): the adaptive schedule, shared hints per machine. */
+  private readonly watch: RemoteWatch;
+  /** Set by run(): its ticks fetch only when the schedule says so; a direct tick() always fetches. */
+  private scheduled = false;
 
   constructor(
     readonly session: SwarmSession,
     private readonly opts: PollerOptions = {},
   ) {
     this.hookWatch = new HookWatch(session);
+    this.watch = new RemoteWatch(session.env);
   }
 
   get view(): SwarmView | null {
@@ -78,15 +82,15 @@ export class Poller implements Disposable {
     this.ticks++;
     let fetched = false;
     let fetchError: string | null = null;
-    if (this.session.ctx.remote) {
-      this.fetches++;
-      const f = await this.session.fetch();
+    if (this.session.ctx.remote && (!this.scheduled || this.failures > 0 || this.fetchDue())) {
+      const f = await this.fetchRemote();
       fetched = f.fetched;
       fetchError = f.error ?? null;
     }
     this.failures = fetchError ? this.failures + 1 : 0;
     let snapshot = await this.session.snapshot();
     this.snapshot = snapshot;
+    if (this.session.ctx.remote) await this.watch.observe(snapshot);
     let view = computeView(snapshot, this.session.now());
     const me =
       this.session.session && snapshot.plan.sessions.some((s) => s.id === this.session.session)
@@ -418,6 +422,7 @@ export class Poller implements Disposable {
           if (!r) this.failures++;
         } else
           try {
+            this.scheduled = true;
             r = await this.tick();
           } catch (e) {
             this.failures++;
@@ -430,6 +435,7 @@ export class Poller implements Disposable {
       }
     } finally {
       this.running = false;
+      this.scheduled = false;
     }
   }
 
@@ -438,7 +444,8 @@ export class Poller implements Disposable {
     const until = Date.now() + ms;
     while (!this.stopped && Date.now() < until) {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.min(probeMs, until - Date.now()));
+        // Against a remote, wake when the next check falls due rather than on the probe's grid.
+        const t = setTimeout(resolve, Math.min(probeMs, until - Date.now(), probe ? this.untilCheck() : Infinity));
         this.wake = () => {
           clearTimeout(t);
           resolve();
@@ -446,45 +453,47 @@ export class Poller implements Disposable {
       });
       this.wake = null;
       if (!probe || this.stopped || Date.now() >= until) continue;
-      // The worktree topology probes for free (its refs are ours); a remote is asked with one
-      // `git ls-remote` (~22 ms), and the loop fetches only when the remote's tips moved.
-      if (!this.session.ctx.remote) {
-        if ((await this.fingerprint().catch(() => this.lastFingerprint)) !== this.lastFingerprint) return;
-      } else if (await this.remoteMoved()) return;
+      // The worktree topology probes for free (its refs are ours). Against a remote the local
+      // tips are looked at as often (our own writes, a fetch by another process), and so is the
+      // machine's hint file; the remote itself is asked only when RemoteWatch says it is due.
+      if ((await this.fingerprint().catch(() => this.lastFingerprint)) !== this.lastFingerprint) return;
+      if (!this.session.ctx.remote) continue;
+      if (await this.watch.hintMoved()) return;
+      if (!this.fetchDue()) continue;
+      this.probes++;
+      const f = await this.fetchRemote();
+      // A failed fetch goes to the tick, whose backoff owns an unreachable remote.
+      if (f.error) return;
+      if ((await this.fingerprint().catch(() => this.lastFingerprint)) !== this.lastFingerprint) return;
     }
   }
 
-  /** `git ls-remote` calls made between ticks (each one process, no fetch). */
+  /** Remote checks (fetches) made between ticks by the adaptive schedule. */
   probes = 0;
 
-  /**
-   * Did the remote move since our last fetch? One `git ls-remote`, compared with our
-   * remote-tracking refs through the running cat-file: the S² branches, the coordination
-   * branch and the sessions' work branches (our own excepted: we wrote them).
-   */
-  private async remoteMoved(): Promise<boolean> {
-    const remote = this.session.ctx.remote!;
-    const plan = this.snapshot!.plan;
-    const me = this.session.session;
-    this.probes++;
-    const heads = await runTask(lsRemoteHeads(remote), this.session.ctx.root);
-    if (!heads) return false; // an unreachable remote is the tick's business (backoff)
-    const watched = new Set([
-      ...plan.sessions.filter((x) => x.id !== me).map((x) => x.branch),
-      'main',
-      'master',
-      ...(this.session.settings.coordinationBranch ? [this.session.settings.coordinationBranch] : []),
-      ...(plan.coordinationBranch ? [plan.coordinationBranch] : []),
-    ]);
-    for (const { branch, oid } of remoteBranches(heads)) {
-      if ((me !== null && branch === sessionBranch(me)) || !(branch.startsWith('s2/') || watched.has(branch))) continue;
-      if ((await this.session.reader.resolve(`refs/remotes/${remote}/${branch}`)) !== oid) return true;
-    }
-    return false;
+  /** Milliseconds until the remote check is due (Infinity in the worktree topology). */
+  private untilCheck(): number {
+    const polling = this.snapshot?.plan.polling;
+    if (!this.session.ctx.remote || !polling) return Infinity;
+    return Math.max(50, this.watch.nextCheckAt(RemoteWatch.settingsOf(polling)) - Date.now());
+  }
+
+  private fetchDue(): boolean {
+    const polling = this.snapshot?.plan.polling;
+    if (!polling) return true;
+    return this.watch.due(RemoteWatch.settingsOf(polling));
+  }
+
+  private async fetchRemote(): Promise<{ fetched: boolean; error?: string }> {
+    this.fetches++;
+    const f = await this.session.fetch();
+    if (!f.error) this.watch.checked();
+    return f;
   }
 
   /** Wake the loop now (a command, a test, a file watcher). */
   poke(): void {
+    this.watch.activity();
     this.wake?.();
   }
 

@@ -8,8 +8,9 @@ import { FIXTURE_PASSPHRASE } from '../helpers/gitFixture';
 /**
  * Issue #21 bug 5 across machines: the workspace is webrtc's clone of a bare remote, and the
  * approver raises webrtc's cap from sip's clone, which pushes to the remote. The window's loop
- * finds out only through its change probe (`git ls-remote`), so the approvers' branches
- * (`s2/approvals/*`) must be among what it probes, and the fetch it triggers must bring them.
+ * finds out only through its check of the remote between ticks (a `git fetch` on the adaptive
+ * schedule of RemoteWatch), so the approvers' branches (`s2/approvals/*`) must be among what it
+ * fetches and what counts as news.
  */
 const EXTENSION_ID = 's2-swarm.s2-swarm';
 

@@ -73,6 +73,18 @@ describe('benchmarks, smoke run at tiny sizes (no timing goals)', function () {
     }
   });
 
+  it('load on a shared remote: requests counted at a git daemon, every change followed', () => {
+    const rl = r.remote!;
+    assert.equal(rl.sessions, 3);
+    assert.ok(
+      rl.idle.requests > 0 && rl.idle.upload + rl.idle.receive === rl.idle.requests,
+      'the daemon logged requests',
+    );
+    assert.ok(Number.isFinite(rl.idle.perSessionPerMinute) && rl.fixedScheduleModel > 0);
+    assert.ok(rl.firstChangeMs.n > 0, 'the first change after quiet reached someone');
+    assert.equal(rl.busy.seenMs.n + rl.busy.timeouts + rl.firstChangeMs.n, (rl.busy.changes + 1) * (rl.sessions - 1));
+  });
+
   it('engine, CLI and extension figures, the table and the goals', () => {
     assert.equal(r.engine.views.length, 2);
     for (const v of r.engine.views) finitePositive(v.medianMs, 'view ms');
@@ -90,8 +102,8 @@ describe('benchmarks, smoke run at tiny sizes (no timing goals)', function () {
     const table = formatTable(rs);
     assert.match(table, /Snapshot read, cold/);
     const gs = goals(r, SMOKE);
-    // 6 before issue #18, + the cached read and the view's fit; other #18 goals add more.
-    assert.ok(gs.length >= 8, gs.map((g) => g.goal).join('\n'));
+    // 6 before issue #18, + the cached read and the view's fit; the shared remote's two; other #18 goals add more.
+    assert.ok(gs.length >= 10, gs.map((g) => g.goal).join('\n'));
     assert.ok(gs.every((g) => ['MET', 'MISSED', 'n/a'].includes(g.status)));
     assert.match(formatGoals(gs), /Whole run/);
   });

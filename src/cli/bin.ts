@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fastHook } from '../loop/hookFastPath';
 
@@ -33,10 +34,16 @@ export function hookArgs(argv: readonly string[]): HookArgs | null {
   return command === 2 ? { repo, session } : null;
 }
 
+/** stdin read straight from fd 0: `process.stdin` alone loads ~30 internal modules (streams, net). */
 async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    return readFileSync(0, 'utf8');
+  } catch {
+    // A non-blocking pipe (EAGAIN) or an odd fd: the stream way.
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
 }
 
 function full(argv: readonly string[], stdinText?: string): void {

@@ -23,6 +23,8 @@ const builds = [
   // that loads the whole CLI, dist/cliMain.js, only when it needs it.
   { ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cliMain.js' },
+  // The MCP SDK (and ajv) only `s2 mcp` needs: loaded by that command alone.
+  { ...common, entryPoints: ['src/cli/commands/mcpServe.ts'], outfile: 'dist/mcpServe.js' },
 ];
 
 const present = builds.filter((b) => existsSync(b.entryPoints[0]));

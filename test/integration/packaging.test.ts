@@ -19,6 +19,7 @@ describe('the packaged extension', function () {
       'dist/extension.js',
       'dist/cli.js',
       'dist/cliMain.js',
+      'dist/mcpServe.js',
       'media/matrix.js',
       'media/matrix.css',
       'package.json',

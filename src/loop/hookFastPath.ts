@@ -8,6 +8,7 @@ import { highestPrice } from '../core/pricingTable';
 import { LocalStateKey } from '../git/localState';
 import { headBranch, locateGitDirs, readRefTips } from '../git/refTips';
 import { HOOK_CACHE_MAX_AGE_SECONDS, hookCacheFile, hookEnvKey, readHookCache } from './hookCache';
+import { noteHookSeen } from './hookSeen';
 import { readFrom, TranscriptMeter, transcriptFiles } from './transcriptMeter';
 
 /**
@@ -56,7 +57,10 @@ export async function fastHook(a: FastHookArgs): Promise<'pass' | null> {
   const tips = await readRefTips(dirs.commonDir, Object.keys(cache.refs));
   if (!tips || Object.keys(cache.refs).some((r) => tips[r] !== cache.refs[r])) return null;
   const unmetered = await unmeteredSpend(dirs.commonDir, cache.session, call, cache.pricing);
-  return unmetered ? fastHookVerdict(cache, call, unmetered) : null;
+  const verdict = unmetered ? fastHookVerdict(cache, call, unmetered) : null;
+  // The hook ran for these tool calls, though the meter has not moved past them (hookWatch.ts).
+  if (verdict === 'pass') await noteHookSeen(dirs.commonDir, cache.session, key, unmetered!.toolUses).catch(() => {});
+  return verdict;
 }
 
 /** The hook's blind clock runs (hookFailure.ts): the full path decides, and keeps the clock. */
@@ -81,8 +85,8 @@ async function unmeteredSpend(
   session: string,
   call: { transcript_path?: unknown; agent_transcript_path?: unknown },
   pricing: Readonly<Record<string, ModelPrice>>,
-): Promise<UnmeteredSpend | null> {
-  if (typeof call.transcript_path !== 'string') return { usd: 0, toolResults: [] };
+): Promise<(UnmeteredSpend & { toolUses: string[] }) | null> {
+  if (typeof call.transcript_path !== 'string') return { usd: 0, toolResults: [], toolUses: [] };
   const extra = typeof call.agent_transcript_path === 'string' ? [call.agent_transcript_path] : [];
   const files = await transcriptFiles(call.transcript_path, extra);
   let offsets: Record<string, { offset: number; head: string }> = {};
@@ -95,6 +99,7 @@ async function unmeteredSpend(
   let usd = 0;
   let bytes = 0;
   const toolResults: string[] = [];
+  const toolUses: string[] = [];
   for (const file of files) {
     const size = (await fs.stat(file).catch(() => null))?.size ?? 0;
     if (size - (offsets[file]?.offset ?? 0) > MAX_UNMETERED_BYTES) return null;
@@ -104,7 +109,8 @@ async function unmeteredSpend(
     if (bytes > MAX_UNMETERED_BYTES) return null;
     const chunk = parseTranscriptChunk(r.bytes);
     toolResults.push(...chunk.toolResults);
+    toolUses.push(...chunk.toolUses.map((u) => u.id));
     for (const m of chunk.messages) usd += priceUsage(m.usage, findPrice(pricing, m.model) ?? highestPrice(pricing));
   }
-  return { usd, toolResults };
+  return { usd, toolResults, toolUses };
 }

@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { headBranch, locateGitDirs, readRefTips } from '../../src/git/refTips';
+import { Poller } from '../../src/loop/poller';
+import { SwarmSession } from '../../src/loop/swarmSession';
 import { git, SwarmFixture } from '../helpers/gitFixture';
 
 /**
@@ -113,5 +115,34 @@ describe('the hook answers from its decision cache only while it is right (dist/
       assert.deepEqual(tips, Object.fromEntries(names.map((n) => [n, asGit(n)])), pack ? 'packed' : 'loose');
     }
     assert.equal(await readRefTips(dirs.commonDir, ['refs/heads/../../config']), null, 'not a ref name');
+  });
+
+  it("tool calls answered from the cache count as seen by a hook: the loop's watch raises no HOOKS_OFF", async () => {
+    const claudeHome = path.join(f.root, 'claude');
+    const env = { ...process.env, S2_HOME: f.home, CLAUDE_CONFIG_DIR: claudeHome };
+    assert.equal((await f.cli('a', ['install-hooks'], { CLAUDE_CONFIG_DIR: claudeHome })).code, 0);
+    const call = { ...BASH, transcript_path: transcript };
+    assert.ok(silent(hook(call)), 'a full read: the meter starts here');
+    // Three tool calls five minutes old (past the watch's grace period), read only by the fast path.
+    const at = new Date(Date.now() - 5 * 60_000).toISOString();
+    for (const id of ['t1', 't2', 't3'])
+      appendFileSync(
+        transcript,
+        `${JSON.stringify({ type: 'assistant', timestamp: at, message: { id: `msg_${id}`, model: 'claude-sonnet-4-5', usage: USAGE(10_000), content: [{ type: 'tool_use', id: `toolu_${id}`, name: 'Bash', input: {} }] } })}\n`,
+      );
+    assert.ok(silent(hook(call, { git: false })), 'answered from the cache');
+    const s = await SwarmSession.open({ repo: f.dir('a'), session: 'a', env });
+    const p = new Poller(s, { heartbeat: false, execute: false });
+    try {
+      assert.deepEqual(
+        (await p.tick()).events.filter((e) => e.type === 'HOOKS_OFF').map((e) => e.message),
+        [],
+      );
+    } finally {
+      p.dispose();
+      s.dispose();
+    }
+    const a = (await f.status('b')).sessions.find((x: { id: string }) => x.id === 'a');
+    assert.equal(a.meteredUsd, 0.45, 'the agent went quiet: the loop recorded the spend the cache answered for');
   });
 });

@@ -145,4 +145,28 @@ describe('the hook answers from its decision cache only while it is right (dist/
     const a = (await f.status('b')).sessions.find((x: { id: string }) => x.id === 'a');
     assert.equal(a.meteredUsd, 0.45, 'the agent went quiet: the loop recorded the spend the cache answered for');
   });
+
+  it('works the same in a clone of a remote: own local and remote-tracking refs are both compared', async () => {
+    const g = await SwarmFixture.create(
+      'remote',
+      'swarm: test\nsessions:\n  a:\n    budgetUsd: 1\n    phaseCount: 2\n  b:\n    phaseCount: 2\n',
+    );
+    try {
+      const run = (git_: boolean) =>
+        spawnSync(process.execPath, [CLI, '--repo', g.dir('a'), 'hook', 'claude'], {
+          input: JSON.stringify(BASH),
+          encoding: 'utf8',
+          env: { ...process.env, S2_HOME: g.home, S2_SESSION: 'a', ...(git_ ? {} : { PATH: noGit }) },
+        });
+      const full = run(true);
+      assert.equal(full.status, 0);
+      assert.equal(full.stdout, '', 'a full read: no opinion');
+      const fast = run(false);
+      assert.equal(fast.stdout + fast.stderr, '', 'answered from the cache in the clone');
+      assert.equal((await g.cli('a', ['spend', '2'])).code, 0);
+      assert.match(run(true).stdout, /"deny".*budget guard/);
+    } finally {
+      g.cleanup();
+    }
+  });
 });

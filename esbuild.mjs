@@ -21,7 +21,12 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The CLI bundle has no `vscode` external: an import of vscode from core breaks this build.
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // `s2` itself is a small entry (the hook's fast path, before every tool call of every agent)
+  // that loads the whole CLI, dist/cliMain.js, only when it needs it.
+  { ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cliMain.js' },
+  // The MCP SDK (and ajv) only `s2 mcp` needs: loaded by that command alone.
+  { ...common, entryPoints: ['src/cli/commands/mcpServe.ts'], outfile: 'dist/mcpServe.js' },
 ];
 
 const present = builds.filter((b) => existsSync(b.entryPoints[0]));

@@ -1,4 +1,5 @@
 import { fitView } from './engine';
+import { HOOK_CASES, HookCase } from './hook';
 import type { BenchConfig, BenchResults } from './runner';
 
 /** The table `npm run bench` prints: each line a figure, its floor or baseline, and the ratio; then the goals. */
@@ -23,6 +24,13 @@ const rt = (a: number, b: number): string =>
   Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—';
 const num = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
 const kb = (x: number): string => (Number.isFinite(x) ? `${(x / 1024).toFixed(0)} KB` : '—');
+
+const HOOK_LABEL: Readonly<Record<HookCase, string>> = {
+  'pre-tool': 'PreToolUse of a plain tool',
+  'pre-spawn': 'PreToolUse of a sub-agent spawn (takes a slot)',
+  'post-metering': 'PostToolUse, metering the transcript',
+  'post-release': 'PostToolUse, the result in the transcript (frees the slot)',
+};
 
 export function rows(r: BenchResults): Row[] {
   const out: Row[] = [];
@@ -197,6 +205,19 @@ export function rows(r: BenchResults): Row[] {
       details: c.available ? `s2 --version ${ms(c.versionMs)}; median of ${c.runs}; exit ${c.exitCode}` : c.note,
     });
   }
+  for (const h of r.hooks) {
+    for (const c of HOOK_CASES)
+      out.push({
+        measure: `s2 hook claude, ${HOOK_LABEL[c]}`,
+        n: String(h.sessions),
+        figure: h.available ? ms(h.ms[c]) : 'skipped',
+        floor: `${ms(h.nodeStartMs)} node -e ''`,
+        ratio: rt(h.ms[c], h.nodeStartMs),
+        details: h.available
+          ? `median of ${h.runs}, interleaved with node -e ''; wrong answers ${h.wrongAnswers}`
+          : h.note,
+      });
+  }
   const b = r.extension.bundle;
   if (b)
     out.push({
@@ -289,6 +310,22 @@ export function goals(r: BenchResults, cfg: Pick<BenchConfig, 'readSizes'>): Goa
         }
       : { goal: 's2 status at 50 sessions', status: 'n/a', evidence: 'not run at 50' },
   );
+  const hooks = r.hooks.filter((h) => h.available && (h.sessions === 7 || h.sessions === 50));
+  for (const c of HOOK_CASES)
+    out.push(
+      hooks.length
+        ? {
+            goal: `s2 hook claude, ${HOOK_LABEL[c]}, at 7 and 50 sessions: ≤ 1.3× node -e ''`,
+            status: hooks.every((h) => h.ratio[c] <= 1.3 && h.wrongAnswers === 0) ? 'MET' : 'MISSED',
+            evidence: hooks
+              .map(
+                (h) =>
+                  `N=${h.sessions}: ${h.ms[c].toFixed(0)} ms vs ${h.nodeStartMs.toFixed(0)} ms = ${h.ratio[c].toFixed(2)}×${h.wrongAnswers ? ` (${h.wrongAnswers} wrong answers)` : ''}`,
+              )
+              .join('; '),
+          }
+        : { goal: `s2 hook claude, ${HOOK_LABEL[c]}`, status: 'n/a', evidence: 'not run at 7 or 50' },
+    );
   const v1000 = r.engine.views.find((v) => v.sessions === 1000);
   out.push(
     v1000

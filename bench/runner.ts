@@ -15,6 +15,7 @@ import {
 } from './engine';
 import { GeneratedSwarm, generateSwarm } from './lib/swarmGen';
 import { median, nowMs, removeDir, tempDir } from './lib/util';
+import { benchHook, HookBenchResult } from './hook';
 import { benchSnapshotRead, SnapshotReadResult } from './snapshotRead';
 import { benchTick, TickBenchResult } from './tick';
 import { benchRemoteLoad, RemoteLoadOptions, RemoteLoadResult } from './remoteLoad';
@@ -27,6 +28,8 @@ export interface BenchConfig {
   readonly readRuns: (n: number) => number;
   readonly cliSizes: readonly number[];
   readonly cliRuns: number;
+  /** Rounds of the hook benchmark (4 hook calls and one `node -e ''` each), at cliSizes. */
+  readonly hookRuns: number;
   readonly tickSizes: readonly number[];
   readonly tickColdRuns: (n: number) => number;
   readonly tickWarmRuns: number;
@@ -67,6 +70,7 @@ export const FULL: BenchConfig = {
   readRuns: (n) => (n >= 1000 ? 2 : n >= 200 ? 3 : 5),
   cliSizes: [7, 50],
   cliRuns: 7,
+  hookRuns: 11,
   tickSizes: [7, 50, 200],
   tickColdRuns: (n) => (n >= 200 ? 2 : 3),
   tickWarmRuns: 3,
@@ -98,6 +102,7 @@ export const SMOKE: BenchConfig = {
   readRuns: () => 1,
   cliSizes: [3],
   cliRuns: 1,
+  hookRuns: 1,
   tickSizes: [3],
   tickColdRuns: () => 1,
   tickWarmRuns: 1,
@@ -156,6 +161,7 @@ export interface BenchResults {
   };
   readonly read: (SnapshotReadResult & { build: { generateMs: number; importMs: number; gcMs: number } })[];
   readonly cli: CliStatusResult[];
+  readonly hooks: HookBenchResult[];
   readonly ticks: TickBenchResult[];
   readonly contention: ContentionResult[];
   readonly alerts: AlertLatencyResult[];
@@ -190,6 +196,7 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
     engine: { views: [], snapshotJsonMs: {}, verify: null },
     read: [],
     cli: [],
+    hooks: [],
     ticks: [],
     contention: [],
     alerts: [],
@@ -248,6 +255,7 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
           res.read.push({ ...r, build: { generateMs: gen.generateMs, importMs: gen.importMs, gcMs: gen.gcMs } });
         }
         if (on('cli') && cfg.cliSizes.includes(n)) res.cli.push(await benchCliStatus(gen, cfg.cliRuns));
+        if (on('cli') && cfg.cliSizes.includes(n)) res.hooks.push(await benchHook(gen, cfg.hookRuns));
         if (!(on('tick') && cfg.tickSizes.includes(n))) {
           swarms.delete(n);
           if (!cfg.keep) removeDir(dir);

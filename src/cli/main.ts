@@ -182,20 +182,27 @@ function stopOnSignals(argv: readonly string[]): AbortSignal {
   return ac.signal;
 }
 
-if (require.main === module) {
+/**
+ * Runs `s2` as a process: real stdout/stderr/env, and the exit code once output has drained.
+ * `stdinText`: stdin as the CLI's entry (bin.ts) already read it for the hook's fast path.
+ */
+export function runProcess(argv: readonly string[], stdinText?: string): void {
   const io: CliIo = {
-    signal: stopOnSignals(process.argv.slice(2)),
+    signal: stopOnSignals(argv),
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     env: process.env,
     cwd: process.cwd(),
-    stdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
-    },
+    stdin:
+      stdinText !== undefined
+        ? async () => stdinText
+        : async () => {
+            const chunks: Buffer[] = [];
+            for await (const c of process.stdin) chunks.push(c as Buffer);
+            return Buffer.concat(chunks).toString('utf8');
+          },
   };
-  main(process.argv.slice(2), io).then(
+  main(argv, io).then(
     // Exit only once stdout has drained: process.exit() drops what a pipe has not taken yet
     // (a --json view over 64 KiB arrived cut to 65,536 bytes).
     (code) => {
@@ -208,3 +215,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runProcess(process.argv.slice(2));

@@ -18,8 +18,10 @@ import * as path from 'node:path';
 import type { SwarmEvent } from '../core/events';
 import { sessionPlan } from '../core/manifest';
 import type { Snapshot } from '../core/snapshot';
+import { LocalStateKey } from '../git/localState';
 import { readRegistry } from './checkoutRegistry';
 import { meterIntoLedger } from './claudeMetering';
+import { readHookSeen } from './hookSeen';
 import type { SwarmSession } from './swarmSession';
 import { TranscriptMeter, transcriptFiles } from './transcriptMeter';
 
@@ -61,13 +63,20 @@ export class HookWatch {
       opened ? Date.parse(opened.openedAt) : null,
     );
     const now = this.s.now().getTime();
-    const unread = (await meter.pendingToolUses(files)).filter((u) => u.at > 0 && now - u.at > HOOK_GRACE_MS);
+    // Calls the hook's fast path answered were read by a hook, though the meter is not past them yet.
+    const stateKey = await LocalStateKey.existing(this.s.env);
+    const seen = stateKey ? await readHookSeen(this.s.ctx.commonDir, me, stateKey) : new Set<string>();
+    const pending = (await meter.pendingToolUses(files)).filter((u) => u.at > 0 && now - u.at > HOOK_GRACE_MS);
+    const unread = pending.filter((u) => !seen.has(u.id));
     let meteredUsd = 0;
     if (unread.length >= SILENT_CALLS) {
       this.silent = true;
       meteredUsd = await this.meterItself(snapshot, me, meter, files, unread.length);
       this.leftAt = await meter.offsets();
-    }
+    } else if (pending.length)
+      // The hook answered these from its cache and has not read in full since (the agent went
+      // quiet): their spend is recorded here, so other sessions see it without waiting.
+      await this.meterItself(snapshot, me, meter, files, pending.length, 'the hook answered from its cache');
     const why = settingsProblem
       ? settingsProblem
       : this.silent
@@ -101,12 +110,14 @@ export class HookWatch {
     meter: TranscriptMeter,
     files: readonly string[],
     calls: number,
+    why = 'no hook call read',
   ): Promise<number> {
     const r = await meterIntoLedger(this.s, snapshot, me, meter, files, {
       source: 'claude-loop',
       note: (sp) =>
-        `${sp.ids.length} message(s) metered by the loop: ${calls} tool call(s) in the Claude Code transcript that no hook call read`,
-      message: (sp) => `loop metered $${sp.usd.toFixed(4)} (${sp.model}): the hook did not run`,
+        `${sp.ids.length} message(s) metered by the loop: ${calls} tool call(s) in the Claude Code transcript that ${why}`,
+      message: (sp) =>
+        `loop metered $${sp.usd.toFixed(4)} (${sp.model}): ${why === 'no hook call read' ? 'the hook did not run' : why}`,
     });
     return r.spends.reduce((sum, sp) => sum + sp.usd, 0);
   }

@@ -52,7 +52,8 @@ export async function transcriptFiles(transcript: string, extra: readonly string
 
 export class TranscriptMeter {
   constructor(
-    private readonly stateFile: string,
+    /** Offsets and counted ids; the hook's fast path reads it to bound what is not metered yet. */
+    readonly stateFile: string,
     private readonly lockFile: string,
   ) {}
 
@@ -171,8 +172,8 @@ export class TranscriptMeter {
   }
 }
 
-/** The bytes of `file` after the saved offset (from 0 when the file shrank or was replaced). */
-async function readFrom(
+/** The bytes of `file` after the saved offset (from 0 when the file shrank or was replaced); the hook's fast path reads the same way. */
+export async function readFrom(
   file: string,
   st: FileState | undefined,
 ): Promise<{ bytes: Buffer; start: number; head: string } | null> {

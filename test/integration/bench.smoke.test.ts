@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { HOOK_CASES } from '../../bench/hook';
 import { formatGoals, formatTable, goals, rows } from '../../bench/report';
 import { BenchResults, runBench, SMOKE } from '../../bench/runner';
 
@@ -96,14 +97,25 @@ describe('benchmarks, smoke run at tiny sizes (no timing goals)', function () {
         finitePositive(c.statusMs, 's2 status ms');
         finitePositive(c.nodeStartMs, 'node start ms');
       }
+    for (const h of r.hooks)
+      if (h.available) {
+        assert.equal(h.wrongAnswers, 0, 'every hook call answered as its case expects');
+        for (const c of HOOK_CASES) finitePositive(h.ms[c], `hook ${c} ms`);
+      }
     assert.ok(r.extension.bundle && r.extension.matrix);
     const rs = rows(r);
     assert.ok(rs.length > 15);
     const table = formatTable(rs);
     assert.match(table, /Snapshot read, cold/);
     const gs = goals(r, SMOKE);
-    // 6 before issue #18, + the cached read and the view's fit; the shared remote's two; other #18 goals add more.
-    assert.ok(gs.length >= 10, gs.map((g) => g.goal).join('\n'));
+    // 6 before issue #18, + the cached read and the view's fit, + the shared remote's two, + one per hook case.
+    assert.ok(gs.length >= 10 + HOOK_CASES.length, gs.map((g) => g.goal).join('\n'));
+    assert.equal(
+      gs.filter((g) => g.goal.startsWith('s2 hook claude')).length,
+      HOOK_CASES.length,
+      'a goal per hook case',
+    );
+    assert.match(table, /s2 hook claude, PreToolUse of a plain tool/);
     assert.ok(gs.every((g) => ['MET', 'MISSED', 'n/a'].includes(g.status)));
     assert.match(formatGoals(gs), /Whole run/);
   });

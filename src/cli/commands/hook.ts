@@ -3,6 +3,7 @@ import { errorMessage, S2Error } from '../../core/errors';
 import { handleClaudeHook, importClaudeUsage, installClaudeHooks } from '../../loop/claudeHookOps';
 import { handleRuntimeHook } from '../../loop/runtimeHookOps';
 import { hookFailureVerdict, noteHookHealthy } from '../../loop/hookFailure';
+import { refreshHookCache } from '../../loop/hookCacheWriter';
 import type { Command } from '../cliTypes';
 import { registerMcp } from './installMcp';
 
@@ -32,6 +33,8 @@ export const hookCommand: Command = {
         runtime === 'claude' ? await handleClaudeHook(s, input) : await handleRuntimeHook(s, runtime, input);
       await noteHookHealthy(s.ctx.commonDir, s.now());
       if (output) ctx.io.stdout(`${JSON.stringify(output)}\n`);
+      // The next calls answer from this read while nothing it depends on moves (bin.ts).
+      if (runtime === 'claude') await refreshHookCache(s, ctx.flags.session || null);
       return 0;
     } catch (e) {
       const why = errorMessage(e);

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fastHook } from '../loop/hookFastPath';
+
+/**
+ * The `s2` executable (dist/cli.js). It stays small on purpose: `s2 hook claude` runs before
+ * every tool call of every agent, and most calls are answered from the decision cache
+ * (src/loop/hookFastPath.ts) in little more than Node's own start. Everything else — and
+ * every hook call the cache cannot answer — loads the whole CLI (dist/cliMain.js, built from
+ * main.ts), which costs a few hundred milliseconds of loading alone.
+ */
+interface HookArgs {
+  readonly repo: string | null;
+  readonly session: string | null;
+}
+
+/** `[--repo D] [--session S] [--json] hook claude [--fail-closed] [--repo D] [--session S] [--json]`, or null. */
+export function hookArgs(argv: readonly string[]): HookArgs | null {
+  let repo: string | null = null;
+  let session: string | null = null;
+  let command = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--repo' || a === '--session') {
+      const v = argv[++i];
+      if (v === undefined || v === '') return null;
+      if (a === '--repo') repo = v;
+      else session = v;
+    } else if (a === '--json' || (a === '--fail-closed' && command === 2)) continue;
+    else if (a === 'hook' && command === 0) command = 1;
+    else if (a === 'claude' && command === 1) command = 2;
+    else return null;
+  }
+  return command === 2 ? { repo, session } : null;
+}
+
+/** stdin read straight from fd 0: `process.stdin` alone loads ~30 internal modules (streams, net). */
+async function readStdin(): Promise<string> {
+  try {
+    return readFileSync(0, 'utf8');
+  } catch {
+    // A non-blocking pipe (EAGAIN) or an odd fd: the stream way.
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+}
+
+function full(argv: readonly string[], stdinText?: string): void {
+  // A path esbuild leaves alone: the whole CLI is its own bundle, loaded only when needed.
+  const main = require(path.join(__dirname, 'cliMain.js')) as {
+    runProcess(argv: readonly string[], stdinText?: string): void;
+  };
+  main.runProcess(argv, stdinText);
+}
+
+async function run(argv: readonly string[]): Promise<void> {
+  const h = hookArgs(argv);
+  if (!h) return full(argv);
+  const stdinText = await readStdin();
+  const env = process.env;
+  const pinned = env['S2_NOW'] ? new Date(env['S2_NOW']) : new Date();
+  const verdict = Number.isFinite(pinned.getTime())
+    ? await fastHook({
+        repo: path.resolve(h.repo ?? env['S2_REPO'] ?? '.'),
+        session: h.session ?? (env['S2_SESSION'] || null),
+        env,
+        stdinText,
+        now: pinned,
+      }).catch(() => null)
+    : null;
+  // 'pass': no opinion, nothing to print (the full path prints nothing for it either).
+  if (verdict !== 'pass') full(argv, stdinText);
+}
+
+if (require.main === module) void run(process.argv.slice(2));

@@ -1,0 +1,116 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { findPrice, priceUsage } from '../core/claudeUsage';
+import { parseTranscriptChunk } from '../core/claudeTranscript';
+import { fastHookVerdict, HookCall, UnmeteredSpend } from '../core/hookFastDecision';
+import type { ModelPrice } from '../core/manifest';
+import { highestPrice } from '../core/pricingTable';
+import { LocalStateKey } from '../git/localState';
+import { headBranch, locateGitDirs, readRefTips } from '../git/refTips';
+import { HOOK_CACHE_MAX_AGE_SECONDS, hookCacheFile, hookEnvKey, readHookCache } from './hookCache';
+import { noteHookSeen } from './hookSeen';
+import { readFrom, TranscriptMeter, transcriptFiles } from './transcriptMeter';
+
+/**
+ * `s2 hook claude` without reading the swarm: the answer of the last full read (the decision
+ * cache, hookCache.ts) while every ref it was computed from is unchanged, plus the spend the
+ * runtime's transcript shows since the last metering, counted against the budget. Loaded by
+ * the CLI's entry (src/cli/bin.ts) before anything else: it imports no zod, no YAML, no git
+ * process. Returns null whenever it cannot be sure — no cache, a stale or forged one, a
+ * deny, a write to make — and the caller runs the full hook.
+ */
+export interface FastHookArgs {
+  readonly repo: string;
+  /** --session, else $S2_SESSION; null: the session of the branch checked out. */
+  readonly session: string | null;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdinText: string;
+  readonly now: Date;
+}
+
+/** More unmetered transcript than this is metered by the full path rather than re-read on every call. */
+export const MAX_UNMETERED_BYTES = 256 * 1024;
+
+export async function fastHook(a: FastHookArgs): Promise<'pass' | null> {
+  // git honours these over the directory: the files this path reads might not be the repository git would use.
+  if (a.env['GIT_DIR'] || a.env['GIT_COMMON_DIR'] || a.env['GIT_WORK_TREE']) return null;
+  let call: HookCall & { transcript_path?: unknown; agent_transcript_path?: unknown };
+  try {
+    call = JSON.parse(a.stdinText) as typeof call;
+  } catch {
+    return null;
+  }
+  if (!call || typeof call !== 'object' || typeof call.hook_event_name !== 'string') return null;
+  const dirs = await locateGitDirs(a.repo);
+  const key = dirs && (await LocalStateKey.existing(a.env));
+  if (!dirs || !key) return null;
+  const branch = a.session ? null : await headBranch(dirs.gitDir);
+  if (!a.session && !branch) return null;
+  const cache = await readHookCache(
+    hookCacheFile(dirs.commonDir, a.session ? { session: a.session } : { branch: branch! }),
+    key,
+  );
+  if (!cache || (a.session ? cache.session !== a.session : cache.branch !== branch)) return null;
+  const age = (a.now.getTime() - Date.parse(cache.computedAt)) / 1000;
+  if (!(age >= 0 && age <= HOOK_CACHE_MAX_AGE_SECONDS) || cache.envKey !== hookEnvKey(a.env)) return null;
+  if (await failing(dirs.commonDir)) return null;
+  const tips = await readRefTips(dirs.commonDir, Object.keys(cache.refs));
+  if (!tips || Object.keys(cache.refs).some((r) => tips[r] !== cache.refs[r])) return null;
+  const unmetered = await unmeteredSpend(dirs.commonDir, cache.session, call, cache.pricing);
+  const verdict = unmetered ? fastHookVerdict(cache, call, unmetered) : null;
+  // The hook ran for these tool calls, though the meter has not moved past them (hookWatch.ts).
+  if (verdict === 'pass') await noteHookSeen(dirs.commonDir, cache.session, key, unmetered!.toolUses).catch(() => {});
+  return verdict;
+}
+
+/** The hook's blind clock runs (hookFailure.ts): the full path decides, and keeps the clock. */
+async function failing(commonDir: string): Promise<boolean> {
+  try {
+    const h = JSON.parse(await fs.readFile(path.join(commonDir, 's2', 'hook-health.json'), 'utf8')) as {
+      failingSince?: unknown;
+    };
+    return !!h.failingSince;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An upper bound of the spend in the transcripts past the meter's offsets: every message
+ * there priced in full (the meter counts a message once, and only its growth), at the
+ * table's highest price when its model has none. Null when there is too much to read.
+ */
+async function unmeteredSpend(
+  commonDir: string,
+  session: string,
+  call: { transcript_path?: unknown; agent_transcript_path?: unknown },
+  pricing: Readonly<Record<string, ModelPrice>>,
+): Promise<(UnmeteredSpend & { toolUses: string[] }) | null> {
+  if (typeof call.transcript_path !== 'string') return { usd: 0, toolResults: [], toolUses: [] };
+  const extra = typeof call.agent_transcript_path === 'string' ? [call.agent_transcript_path] : [];
+  const files = await transcriptFiles(call.transcript_path, extra);
+  let offsets: Record<string, { offset: number; head: string }> = {};
+  try {
+    const stateFile = TranscriptMeter.forSession(commonDir, session).stateFile;
+    offsets = (JSON.parse(await fs.readFile(stateFile, 'utf8')) as { files?: typeof offsets }).files ?? {};
+  } catch {
+    /* never metered: everything is unmetered */
+  }
+  let usd = 0;
+  let bytes = 0;
+  const toolResults: string[] = [];
+  const toolUses: string[] = [];
+  for (const file of files) {
+    const size = (await fs.stat(file).catch(() => null))?.size ?? 0;
+    if (size - (offsets[file]?.offset ?? 0) > MAX_UNMETERED_BYTES) return null;
+    const r = await readFrom(file, offsets[file]);
+    if (!r) continue;
+    bytes += r.bytes.length;
+    if (bytes > MAX_UNMETERED_BYTES) return null;
+    const chunk = parseTranscriptChunk(r.bytes);
+    toolResults.push(...chunk.toolResults);
+    toolUses.push(...chunk.toolUses.map((u) => u.id));
+    for (const m of chunk.messages) usd += priceUsage(m.usage, findPrice(pricing, m.model) ?? highestPrice(pricing));
+  }
+  return { usd, toolResults, toolUses };
+}

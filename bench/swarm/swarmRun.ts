@@ -52,7 +52,7 @@ class Swarm {
   private readonly seenMessages = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly triggered = new Set<string>();
-  private approvedAt = 0;
+  private approvalPending = false;
   private silentDone = false;
   private silentSince = 0;
 
@@ -163,14 +163,16 @@ class Swarm {
     }
     const b = this.s.cfg.faults.budget;
     const spent = view.sessions.find((x) => x.id === b.session);
-    if (spent && spent.budgetFraction >= 1 && !this.approvedAt && this.s.cfg.settings.mode !== 'v1') {
-      this.approvedAt = Date.now();
+    // The person approves each time the budget stops the session (as a person would): help and
+    // waits spend by the clock, so on a loaded machine one raise may not carry it to the end.
+    if (spent && spent.budgetFraction >= 1 && !this.approvalPending && this.s.cfg.settings.mode !== 'v1') {
+      this.approvalPending = true;
+      const usd = Math.ceil(spent.spendUsd - spent.budgetUsd) + 20;
       this.note(`${b.session} hit its budget ($${spent.spendUsd.toFixed(2)} of $${spent.budgetUsd})`);
       this.later(b.approveAfter, () => {
-        void cli.approve(b.session, 20).then((a) => {
-          this.note(`owner approved $20 more for ${b.session} (s2 approve exit ${a.code})`);
-          if (a.code === 0) this.approvedAt = -1;
-          else this.approvedAt = 0;
+        void cli.approve(b.session, usd).then((a) => {
+          this.note(`owner approved $${usd} more for ${b.session} (s2 approve exit ${a.code})`);
+          this.approvalPending = false;
         });
       });
     }

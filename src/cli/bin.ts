@@ -1,7 +1,3 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { fastHook } from '../loop/hookFastPath';
-
 /**
  * The `s2` executable (dist/cli.js). It stays small on purpose: `s2 hook claude` runs before
  * every tool call of every agent, and most calls are answered from the decision cache
@@ -9,6 +5,10 @@ import { fastHook } from '../loop/hookFastPath';
  * every hook call the cache cannot answer — loads the whole CLI (dist/cliMain.js, built from
  * main.ts), which costs a few hundred milliseconds of loading alone.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fastHook } from '../loop/hookFastPath';
+
 interface HookArgs {
   readonly repo: string | null;
   readonly session: string | null;

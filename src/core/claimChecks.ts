@@ -1,3 +1,9 @@
+/**
+ * Claims a session makes about others that the view checks against the others' own records
+ * (issue #20 item 9): an adoption must be of a session that was stuck when it was made, and a
+ * completion counts only when its phase's needs were met when it was made. A claim that
+ * fails is reported on the claimant and does not count: no unblocking, no progress.
+ */
 import { awaitingInputOf } from './awaitingInput';
 import { CompletionStatus, CompletionTable } from './completions';
 import { staleAfterSeconds } from './liveness';
@@ -5,13 +11,6 @@ import { CLOCK_SKEW_SECONDS } from './recordTimes';
 import type { StatusRecord } from './records';
 import type { SessionSnapshot, Snapshot } from './snapshot';
 import type { Violation } from './viewTypes';
-
-/**
- * Claims a session makes about others that the view checks against the others' own records
- * (issue #20 item 9): an adoption must be of a session that was stuck when it was made, and a
- * completion counts only when its phase's needs were met when it was made. A claim that
- * fails is reported on the claimant and does not count: no unblocking, no progress.
- */
 
 /** Why `target` (by its own records) could be adopted at `at`, or null when it was alive then. */
 export function adoptableAt(snap: Snapshot, target: string, at: string): string | null {

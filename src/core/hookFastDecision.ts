@@ -1,10 +1,10 @@
-import { isBackground, isSubagentTool } from './hookTools';
-
 /**
  * What a hook call needs to know of the swarm to answer without reading it: the session's
  * standing as the last full read computed it (`s2 hook` writes it to the clone's decision
  * cache, src/loop/hookCache.ts). Only the answers that need no write can come from here.
  */
+import { isBackground, isSubagentTool } from './hookTools';
+
 export interface HookStanding {
   readonly session: string;
   /** The session's spend over its cap (approvals counted), as the view computed it. */

@@ -1,6 +1,6 @@
+/** Up to this many violations of one code on one session are listed one by one. */
 import type { Violation } from './viewTypes';
 
-/** Up to this many violations of one code on one session are listed one by one. */
 export const LIST_REPEATS_UP_TO = 3;
 
 /**

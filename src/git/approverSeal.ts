@@ -1,6 +1,3 @@
-import { createPublicKey } from 'node:crypto';
-import type { SealSigner } from './recordWriter';
-
 /**
  * Approver branches (`s2/approvals/<id>`: budget approvals and manifest approvals) are sealed
  * like session branches (recordSeal.ts), with the approver's key: a fast-forward commit by
@@ -9,6 +6,9 @@ import type { SealSigner } from './recordWriter';
  * the approver's next write rebuilds from there. The seal names `approver:<id>`, never a
  * bare id, so a seal can never be taken for a session's.
  */
+import { createPublicKey } from 'node:crypto';
+import type { SealSigner } from './recordWriter';
+
 export const approverSealId = (approver: string): string => `approver:${approver}`;
 
 export function approverSealSigner(approver: string, privateKeyPem: string): SealSigner {

@@ -1,6 +1,3 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-
 /**
  * Ref tips read straight from the repository's files — loose refs, then `packed-refs` —
  * without starting git. Starting one git process costs more than the whole budget of the
@@ -9,6 +6,9 @@ import * as path from 'node:path';
  * reftable backend, a symbolic ref, an unreadable file) is reported as "cannot tell", and
  * the caller takes the full path: it must never guess a tip.
  */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
 export interface GitDirs {
   /** The worktree's own git dir (its HEAD). */
   readonly gitDir: string;

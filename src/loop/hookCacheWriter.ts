@@ -1,3 +1,9 @@
+/**
+ * Every ref a session's hook standing depends on: the coordination branch (manifest: budgets,
+ * caps, prices; every candidate the reader may settle on), the session's own records
+ * (spend, agent slots, a wait), the approvers' branches (raised caps), and — when the swarm
+ * has a budget of its own — every session's records. In both forms of a remote clone.
+ */
 import type { SwarmPlan } from '../core/manifest';
 import { LocalStateKey } from '../git/localState';
 import { readRefTips } from '../git/refTips';
@@ -5,12 +11,6 @@ import type { RepoContext } from '../git/repoContext';
 import { HookCache, hookCacheFile, hookEnvKey, writeHookCache } from './hookCache';
 import type { SwarmSession } from './swarmSession';
 
-/**
- * Every ref a session's hook standing depends on: the coordination branch (manifest: budgets,
- * caps, prices; every candidate the reader may settle on), the session's own records
- * (spend, agent slots, a wait), the approvers' branches (raised caps), and — when the swarm
- * has a budget of its own — every session's records. In both forms of a remote clone.
- */
 export function hookRefNames(ctx: RepoContext, plan: SwarmPlan, me: string, env: NodeJS.ProcessEnv): string[] {
   const branches = new Set<string>(
     [env['S2_COORDINATION_BRANCH'], 'main', 'master', plan.coordinationBranch].filter((b): b is string => !!b),

@@ -1,3 +1,11 @@
+/**
+ * `s2 hook claude` without reading the swarm: the answer of the last full read (the decision
+ * cache, hookCache.ts) while every ref it was computed from is unchanged, plus the spend the
+ * runtime's transcript shows since the last metering, counted against the budget. Loaded by
+ * the CLI's entry (src/cli/bin.ts) before anything else: it imports no zod, no YAML, no git
+ * process. Returns null whenever it cannot be sure — no cache, a stale or forged one, a
+ * deny, a write to make — and the caller runs the full hook.
+ */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { findPrice, priceUsage } from '../core/claudeUsage';
@@ -11,14 +19,6 @@ import { HOOK_CACHE_MAX_AGE_SECONDS, hookCacheFile, hookEnvKey, readHookCache } 
 import { noteHookSeen } from './hookSeen';
 import { readFrom, TranscriptMeter, transcriptFiles } from './transcriptMeter';
 
-/**
- * `s2 hook claude` without reading the swarm: the answer of the last full read (the decision
- * cache, hookCache.ts) while every ref it was computed from is unchanged, plus the spend the
- * runtime's transcript shows since the last metering, counted against the budget. Loaded by
- * the CLI's entry (src/cli/bin.ts) before anything else: it imports no zod, no YAML, no git
- * process. Returns null whenever it cannot be sure — no cache, a stale or forged one, a
- * deny, a write to make — and the caller runs the full hook.
- */
 export interface FastHookArgs {
   readonly repo: string;
   /** --session, else $S2_SESSION; null: the session of the branch checked out. */

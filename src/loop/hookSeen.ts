@@ -1,6 +1,3 @@
-import * as path from 'node:path';
-import type { LocalStateKey } from '../git/localState';
-
 /**
  * The tool calls the hook's fast path has read. A call answered from the decision cache does
  * not move the meter's offsets (the spend there is recorded by the next full read), yet the
@@ -8,6 +5,9 @@ import type { LocalStateKey } from '../git/localState';
  * session whose agent goes quiet right after fast answers is not reported as HOOKS_OFF.
  * Authenticated like the rest of `.git/s2/` (a forged list could hide a silenced hook).
  */
+import * as path from 'node:path';
+import type { LocalStateKey } from '../git/localState';
+
 const MAX_IDS = 2000;
 
 function seenFile(commonDir: string, session: string): string {

@@ -1,3 +1,10 @@
+/**
+ * The one host of the guarded polling loop, for `s2 poll` and for the editor's window alike:
+ * it owns the loop lock (one acting loop per session per machine), the Poller, the alert
+ * bookkeeping, and the way the loop stops. When another process holds the lock, a host that
+ * may watch runs a poller acting as nobody (no acknowledgement, no phase start, no heartbeat)
+ * and derives this session's alerts from the views itself, so nothing is acted on twice.
+ */
 import { AlertKeys } from '../core/alertKeys';
 import { Disposable, Emitter } from '../core/emitter';
 import { S2Error } from '../core/errors';
@@ -8,13 +15,6 @@ import { Poller } from './poller';
 import type { TickResult } from './pollerTypes';
 import { SwarmSession } from './swarmSession';
 
-/**
- * The one host of the guarded polling loop, for `s2 poll` and for the editor's window alike:
- * it owns the loop lock (one acting loop per session per machine), the Poller, the alert
- * bookkeeping, and the way the loop stops. When another process holds the lock, a host that
- * may watch runs a poller acting as nobody (no acknowledgement, no phase start, no heartbeat)
- * and derives this session's alerts from the views itself, so nothing is acted on twice.
- */
 export type LoopMode = 'acting' | 'watching' | 'stopped';
 
 export interface LoopBatch {

@@ -1,13 +1,13 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { clockFrom } from '../main';
-import { S2McpServer } from '../../mcp/s2McpServer';
-import type { CommandContext } from '../cliTypes';
-
 /**
  * The body of `s2 mcp`: the MCP SDK and what only it needs (ajv, the JSON-schema converter,
  * about a third of the CLI's code) live here, in a bundle of their own (dist/mcpServe.js),
  * so that no other command pays for loading them.
  */
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { clockFrom } from '../main';
+import { S2McpServer } from '../../mcp/s2McpServer';
+import type { CommandContext } from '../cliTypes';
+
 export async function serveMcp(ctx: CommandContext): Promise<number> {
   const server = await S2McpServer.open({
     repo: ctx.flags.repo,

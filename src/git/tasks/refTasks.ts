@@ -1,6 +1,5 @@
-import { GitTask, textTask, voidTask } from './gitTask';
-
 /** Refs and revisions: what HEAD is, which branches exist, what a name resolves to. */
+import { GitTask, textTask, voidTask } from './gitTask';
 
 /** The commit id `rev` names (`git rev-parse`); a name that does not resolve is an error. */
 export function revParse(rev: string): GitTask<string> {

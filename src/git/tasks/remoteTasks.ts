@@ -1,7 +1,7 @@
+/** Talking to the remote: a fetch of everything, the cheap change probe, the remotes' names. */
 import { parseLsRemote, RemoteRef } from '../parsers/lsRemote';
 import { GitTask } from './gitTask';
 
-/** Talking to the remote: a fetch of everything, the cheap change probe, the remotes' names. */
 export const FETCH_TIMEOUT_MS = 120_000;
 export const PROBE_TIMEOUT_MS = 30_000;
 

@@ -1,7 +1,7 @@
+/** Temporary worktrees (verify, integrate) and the checkouts of sessions: argv and readers. */
 import { parseWorktreeList, WorktreeEntry } from '../parsers/worktreeList';
 import { GitTask, voidTask } from './gitTask';
 
-/** Temporary worktrees (verify, integrate) and the checkouts of sessions: argv and readers. */
 export const WORKTREE_TIMEOUT_MS = 120_000;
 
 export function worktreeAdd(dir: string, commit: string): GitTask<void> {

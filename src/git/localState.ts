@@ -49,7 +49,7 @@ export class LocalStateKey {
    * The key if it exists, else null — never made here: a reader that finds no key has
    * nothing authenticated to read (the hook's fast path then takes the full path).
    */
-  static async existing(env: NodeJS.ProcessEnv = process.env): Promise<LocalStateKey | null> {
+  static async existing(env: NodeJS.ProcessEnv): Promise<LocalStateKey | null> {
     const hex = (await fs.readFile(path.join(s2Home(env), 'local-state.key'), 'utf8').catch(() => '')).trim();
     return /^[0-9a-f]{64}$/.test(hex) ? new LocalStateKey(Buffer.from(hex, 'hex'), false) : null;
   }

@@ -576,7 +576,7 @@ export class SnapshotReader {
               code: 'UNREADABLE_OBJECT',
               session: s.id,
               path: `.s2/instructions/${s.id}`,
-              message: `.s2/instructions/${s.id}/ cannot be read (${e instanceof Error ? e.message : String(e)}); ${s.id}'s instructions are left out`,
+              message: `.s2/instructions/${s.id}/ cannot be read (${errorMessage(e)}); ${s.id}'s instructions are left out`,
             },
           ];
         }
@@ -665,7 +665,7 @@ export class SnapshotReader {
               {
                 code: 'UNREADABLE_OBJECT',
                 session: sp.id,
-                message: `${sessionRef(sp.id)} cannot be read (${e instanceof Error ? e.message : String(e)}); ${sp.id}'s records are left out until its owner repairs the branch (s2 repair); every other session is read as usual`,
+                message: `${sessionRef(sp.id)} cannot be read (${errorMessage(e)}); ${sp.id}'s records are left out until its owner repairs the branch (s2 repair); every other session is read as usual`,
               },
             ],
           };
@@ -881,7 +881,7 @@ export class SnapshotReader {
         problems.push({
           code: 'UNREADABLE_OBJECT',
           session: approverSealId(approver),
-          message: `the unsealed tip of ${approverRef(approver)} cannot be read (${e instanceof Error ? e.message : String(e)}); ${approver}'s sealed approvals are read`,
+          message: `the unsealed tip of ${approverRef(approver)} cannot be read (${errorMessage(e)}); ${approver}'s sealed approvals are read`,
         }),
       );
     }

@@ -7,7 +7,7 @@
  */
 import { AlertKeys } from '../core/alertKeys';
 import { Disposable, Emitter } from '../core/emitter';
-import { S2Error } from '../core/errors';
+import { errorMessage, S2Error } from '../core/errors';
 import type { SwarmEvent } from '../core/events';
 import type { SwarmView } from '../core/viewTypes';
 import { LoopLock } from './loopLock';
@@ -147,7 +147,7 @@ export class LoopHost implements Disposable {
       first = await poller.tick();
     } catch (e) {
       if (this.opts.ticks === 1) throw e;
-      this.opts.log(`tick failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.opts.log(`tick failed: ${errorMessage(e)}`);
     }
     // stop() may have come during the first tick (a single tick, a window closing).
     if (this.stopping) await this.stop();

@@ -389,36 +389,24 @@ export class SnapshotReader {
             'RECORD_INVALID',
             `${f.path}: ${session}'s records pass ${MAX_BYTES_PER_SESSION} bytes; the rest are not read`,
           );
+        // Every record file of the folder is admitted the same way: parsed, schema-checked, and
+        // its signature checked unless the owner's seal vouches for the whole set.
+        const admitHere = <T>(schema: Parameters<typeof admit<T>>[0]) =>
+          admit(schema, parseRecordText(text, f.path), session, f.path, publicKey, undefined, sealed);
         if (rel === 'status.yaml') {
-          const a = admit(StatusRecord, parseRecordText(text, f.path), session, f.path, publicKey, undefined, sealed);
+          const a = admitHere(StatusRecord);
           if (a.ok && a.record.session === session) status = a.record;
           else problems.push(a.ok ? foreign(session, f.path, a.record.session) : a.problem);
         } else if (/^(phases\/\d+|adopted\/[^/]+-\d+)\.yaml$/.test(rel)) {
-          const a = admit(
-            CompletionRecord,
-            parseRecordText(text, f.path),
-            session,
-            f.path,
-            publicKey,
-            undefined,
-            sealed,
-          );
+          const a = admitHere(CompletionRecord);
           if (a.ok && a.record.session === session) completions.push(a.record);
           else problems.push(a.ok ? foreign(session, f.path, a.record.session) : a.problem);
         } else if (/^verifications\/[^/]+\.yaml$/.test(rel)) {
-          const a = admit(
-            VerificationRecord,
-            parseRecordText(text, f.path),
-            session,
-            f.path,
-            publicKey,
-            undefined,
-            sealed,
-          );
+          const a = admitHere(VerificationRecord);
           if (a.ok && a.record.verifier === session) verifications.push(a.record);
           else problems.push(a.ok ? foreign(session, f.path, a.record.verifier) : a.problem);
         } else if (/^acks\/[^/]+\.yaml$/.test(rel)) {
-          const a = admit(AckRecord, parseRecordText(text, f.path), session, f.path, publicKey, undefined, sealed);
+          const a = admitHere(AckRecord);
           if (a.ok) acks.push(a.record);
           else problems.push(a.problem);
         } else if (rel === 'ledger.jsonl') {
@@ -426,15 +414,7 @@ export class SnapshotReader {
         } else if (rel === 'witness.jsonl') {
           witness = this.chain(WitnessEntry, text, session, f.path, publicKey, problems, sealed);
         } else if (rel === 'integration.yaml') {
-          const a = admit(
-            IntegrationRecord,
-            parseRecordText(text, f.path),
-            session,
-            f.path,
-            publicKey,
-            undefined,
-            sealed,
-          );
+          const a = admitHere(IntegrationRecord);
           if (a.ok && a.record.session === session) integration = a.record;
           else problems.push(a.ok ? foreign(session, f.path, a.record.session) : a.problem);
         } else {

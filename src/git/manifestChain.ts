@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { S2Error } from '../core/errors';
 import { chainPrefix } from '../core/hashChain';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
+import { manifestOfBlob } from './manifestBlobs';
 import {
   approverKeysOf,
   ApproverKeys,
@@ -83,8 +84,7 @@ export class ManifestChain {
     if (this.manifests.has(oid)) return this.manifests.get(oid)!;
     let loaded: LoadedManifest | null;
     try {
-      const text = await this.reader.blobText(oid);
-      const plan = parseManifest(text);
+      const { text, plan } = await manifestOfBlob(oid, (o) => this.reader.blobText(o));
       loaded = { digest: manifestDigest(text), text, plan, keys: approverKeysOf(plan.raw) };
     } catch (e) {
       loaded = null;

@@ -1,7 +1,7 @@
 import { approverReadPoint } from './approverReadPoint';
 import { approverSealId } from './approverSeal';
 import { errorMessage, S2Error } from '../core/errors';
-import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
+import { MANIFEST_PATH, SwarmPlan } from '../core/manifest';
 import {
   AckRecord,
   ApprovalEntry,
@@ -25,6 +25,7 @@ import { IntegrationRecord } from '../core/integrationRecord';
 import { CatFileBatch, GitObject } from './catFile';
 import { parseCommit, parseTree, TreeEntry } from './gitObjects';
 import { runGit } from './gitProcess';
+import { manifestOfBlob } from './manifestBlobs';
 import { admit, parseJsonLines, parseRecordText } from './recordCodec';
 import { publishedRef, RepoContext } from './repoContext';
 import { RecordCache } from './recordCache';
@@ -66,7 +67,6 @@ export class SnapshotReader {
   private readonly records = new Map<string, ParsedRecords>();
   private readonly ancestry = new Map<string, boolean>();
   private readonly frontMatter = new Map<string, string | undefined>();
-  private manifestCache: { blob: string; plan: SwarmPlan } | null = null;
   private readonly seen: SeenTips;
   private readonly instructionTrust = new InstructionTrust();
   /** The root of trust: which manifest is in effect (manifestChain.ts). */
@@ -252,10 +252,7 @@ export class SnapshotReader {
         'MANIFEST_MISSING',
         `${MANIFEST_PATH} is not on the coordination branch (commit ${tip.slice(0, 12)}); run s2 init --sessions a,b,c`,
       );
-    if (this.manifestCache?.blob === entry.oid) return this.manifestCache.plan;
-    const plan = parseManifest(await this.blobText(entry.oid));
-    this.manifestCache = { blob: entry.oid, plan };
-    return plan;
+    return (await manifestOfBlob(entry.oid, (oid) => this.blobText(oid))).plan;
   }
 
   /** The last approved manifest (not necessarily the one at the tip), with the trust findings. */

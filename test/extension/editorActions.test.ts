@@ -9,6 +9,7 @@ import { SwarmSession } from '../../src/loop/swarmSession';
 import { CommandId } from '../../src/extension/commandIds';
 import type { S2Api } from '../../src/extension/extension';
 import { parseRecordText } from '../../src/git/recordCodec';
+import { EXTENSION_ID, until } from './extensionHostWaits';
 
 /**
  * Issue #21 in a real extension host (code-server), after extension.test.ts, on the same
@@ -16,17 +17,6 @@ import { parseRecordText } from '../../src/git/recordCodec';
  * sessions write through the real CLI (dist/cli.js) in their own worktrees. Each test names
  * the bug it covers; each fails on the code before the fix.
  */
-const EXTENSION_ID = 's2-swarm.s2-swarm';
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('S² issue #21: every action in the editor, clear messages', () => {
   let api: S2Api;

@@ -5,23 +5,13 @@ import * as vscode from 'vscode';
 import { CommandId } from '../../src/extension/commandIds';
 import type { S2Api } from '../../src/extension/extension';
 import { parseRecordText } from '../../src/git/recordCodec';
+import { EXTENSION_ID, until } from './extensionHostWaits';
 
 /**
  * Behavioural tests inside a real extension host, against the seeded swarm that runTests.ts
  * built (the workspace is webrtc's worktree; S2_HOME holds the keys). Few and end to end:
  * pure logic is unit-tested in plain Node.
  */
-const EXTENSION_ID = 's2-swarm.s2-swarm';
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('S² in the extension host', () => {
   let api: S2Api;

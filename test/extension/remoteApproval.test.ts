@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { S2Api } from '../../src/extension/extension';
 import { FIXTURE_PASSPHRASE } from '../helpers/gitFixture';
+import { EXTENSION_ID, until } from './extensionHostWaits';
 
 /**
  * Issue #21 bug 5 across machines: the workspace is webrtc's clone of a bare remote, and the
@@ -12,17 +13,6 @@ import { FIXTURE_PASSPHRASE } from '../helpers/gitFixture';
  * schedule of RemoteWatch), so the approvers' branches (`s2/approvals/*`) must be among what it
  * fetches and what counts as news.
  */
-const EXTENSION_ID = 's2-swarm.s2-swarm';
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('S² issue #21 bug 5 in a clone of a shared remote', () => {
   let api: S2Api;

@@ -27,7 +27,12 @@ function ensureBuilt() {
       [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json'],
       { cwd: ROOT, stdio: 'inherit' },
     );
-  return require(path.join(ROOT, 'out', 'test', 'e2e', 'harness', 'codeServer.js'));
+  const harness = (name) => require(path.join(ROOT, 'out', 'test', 'e2e', 'harness', `${name}.js`));
+  return {
+    codeServerAvailable: harness('locations').codeServerAvailable,
+    packageExtension: harness('packaging').packageExtension,
+    startCodeServer: harness('server').startCodeServer,
+  };
 }
 
 /** Serve `workspace` in code-server with the packaged extension; S2_HOME must hold the session keys. */

@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 const require = createRequire(import.meta.url);
-const { main } = require('../dist/cli.js');
+// The whole CLI: dist/cli.js is the small entry that loads it (the hook's fast path lives there).
+const { main } = require('../dist/cliMain.js');
 
 export const DEMO_SESSIONS = ['ndi', 'webrtc', 'h323', 'sip', 'cli', 'talent', 'bus'];
 

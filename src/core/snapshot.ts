@@ -93,3 +93,20 @@ export interface Snapshot {
 export function commitKey(session: string, commit: string): string {
   return `${session}@${commit}`;
 }
+
+/** A session with no records at all: what a reader shows for a branch it could not read, or a test starts from. */
+export function emptySession(session: string): SessionSnapshot {
+  return {
+    session,
+    recordsTip: null,
+    workTip: null,
+    status: null,
+    completions: [],
+    verifications: [],
+    acks: [],
+    ledger: [],
+    witness: [],
+    integration: null,
+    problems: [],
+  };
+}

@@ -19,7 +19,15 @@ import {
 } from '../core/records';
 import { sha256 } from '../core/signing';
 import { chainPrefix, firstChainBreak } from '../core/hashChain';
-import { CommitFacts, commitKey, InstructionInfo, RecordProblem, SessionSnapshot, Snapshot } from '../core/snapshot';
+import {
+  CommitFacts,
+  commitKey,
+  emptySession,
+  InstructionInfo,
+  RecordProblem,
+  SessionSnapshot,
+  Snapshot,
+} from '../core/snapshot';
 import { parseFrontMatter } from '../core/frontMatter';
 import { IntegrationRecord } from '../core/integrationRecord';
 import { CatFileBatch, GitObject } from './catFile';
@@ -923,22 +931,6 @@ interface SessionRead {
 
 function recordsKey(session: string, treeOid: string | null, publicKey: string | undefined, sealed: boolean): string {
   return `${session}|${treeOid}|${publicKey ?? ''}${sealed ? '|sealed' : ''}`;
-}
-
-function emptySession(session: string): SessionSnapshot {
-  return {
-    session,
-    recordsTip: null,
-    workTip: null,
-    status: null,
-    completions: [],
-    verifications: [],
-    acks: [],
-    ledger: [],
-    witness: [],
-    integration: null,
-    problems: [],
-  };
 }
 
 function foreign(session: string, path: string, claimed: string): RecordProblem {

@@ -1,6 +1,6 @@
 import { parseManifest } from '../../src/core/manifest';
-import type { StatusRecord } from '../../src/core/records';
-import type { SessionSnapshot, Snapshot } from '../../src/core/snapshot';
+import { StatusRecord } from '../../src/core/records';
+import { emptySession, type SessionSnapshot, type Snapshot } from '../../src/core/snapshot';
 
 /**
  * The smallest snapshot a pure view test needs: the manifest, and for each of its sessions a
@@ -14,18 +14,21 @@ export function snapshotOf(
 ): Snapshot {
   const plan = parseManifest(manifest);
   const sessions: Record<string, SessionSnapshot> = {};
-  for (const s of plan.sessions)
-    sessions[s.id] = {
-      session: s.id,
-      recordsTip: null,
-      workTip: null,
-      status: statuses[s.id] ?? null,
-      completions: [],
-      verifications: [],
-      acks: [],
-      ledger: [],
-      witness: [],
-      problems: [],
-    };
+  for (const s of plan.sessions) sessions[s.id] = { ...emptySession(s.id), status: statuses[s.id] ?? null };
   return { id, plan, coordinationTip: 'c', sessions, approvals: [], instructions: [], problems: [], commits: {} };
+}
+
+/** A working session's status at phase 1, written and heartbeating at `now`; `patch` changes any field. */
+export function statusAt(session: string, now: Date, patch: Partial<StatusRecord> = {}): StatusRecord {
+  const at = now.toISOString();
+  return StatusRecord.parse({
+    kind: 'status',
+    session,
+    seq: 1,
+    updatedAt: at,
+    heartbeatAt: at,
+    state: 'working',
+    phase: 1,
+    ...patch,
+  });
 }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { blockingMessage, type SwarmEvent } from '../../src/core/events';
 import { StatusRecord } from '../../src/core/records';
 import { computeView } from '../../src/core/view';
-import { snapshotOf } from '../helpers/snapshotOf';
+import { snapshotOf, statusAt } from '../helpers/snapshotOf';
 import { alertOf } from '../../src/extension/alertModel';
 import { diagnosticsOf } from '../../src/extension/diagnosticModel';
 import { parseUsd, sessionIdsProblem } from '../../src/extension/inputText';
@@ -17,19 +17,7 @@ import { phasePresentation, sessionPresentation } from '../../src/extension/tree
  */
 const NOW = new Date('2025-01-01T12:00:00Z');
 
-function status(session: string, patch: Partial<StatusRecord> = {}): StatusRecord {
-  const at = NOW.toISOString();
-  return StatusRecord.parse({
-    kind: 'status',
-    session,
-    seq: 1,
-    updatedAt: at,
-    heartbeatAt: at,
-    state: 'working',
-    phase: 1,
-    ...patch,
-  });
-}
+const status = (session: string, patch: Partial<StatusRecord> = {}): StatusRecord => statusAt(session, NOW, patch);
 
 function viewOf(manifest: string, statuses: Record<string, StatusRecord>) {
   return computeView(snapshotOf(manifest, statuses), NOW);

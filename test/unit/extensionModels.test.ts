@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { SwarmEvent } from '../../src/core/events';
 import { StatusRecord } from '../../src/core/records';
 import { computeView } from '../../src/core/view';
-import { snapshotOf } from '../helpers/snapshotOf';
+import { snapshotOf, statusAt } from '../helpers/snapshotOf';
 import { planAlerts } from '../../src/extension/alertModel';
 import { diagnosticsOf, frontMatterLine } from '../../src/extension/diagnosticModel';
 import { resolveSession } from '../../src/extension/sessionResolver';
@@ -29,19 +29,11 @@ sessions:
 `;
 const NOW = new Date('2025-01-01T12:00:00Z');
 
-function status(session: string, blockedOn: string[] = []): StatusRecord {
-  const at = NOW.toISOString();
-  return StatusRecord.parse({
-    kind: 'status',
-    session,
-    seq: 1,
-    updatedAt: at,
-    heartbeatAt: at,
+const status = (session: string, blockedOn: string[] = []): StatusRecord =>
+  statusAt(session, NOW, {
     state: blockedOn.length ? 'blocked' : 'working',
-    phase: 1,
-    blockedOn: blockedOn.map((on) => ({ on, reason: 'x', since: at })),
+    blockedOn: blockedOn.map((on) => ({ on, reason: 'x', since: NOW.toISOString() })),
   });
-}
 
 function view() {
   const statuses = { sip: status('sip'), webrtc: status('webrtc'), a: status('a', ['b:1']), b: status('b', ['a:1']) };

@@ -119,24 +119,13 @@ describe('manifest baseline (history from before S²)', () => {
     const plan = parseManifest(
       'swarm: x\nsessions:\n  sip: { phaseCount: 10, baselinePhase: 3 }\n  ndi:\n    phaseCount: 10\n    baselinePhase: 3\n    phases:\n      4: { needs: [sip:4] }\n',
     );
-    const empty = {
-      recordsTip: null,
-      workTip: null,
-      status: null,
-      completions: [],
-      verifications: [],
-      acks: [],
-      ledger: [],
-      witness: [],
-      integration: null,
-      problems: [],
-    };
+    const { emptySession } = await import('../../src/core/snapshot');
     const view = computeView(
       {
         id: 'x',
         plan,
         coordinationTip: 'c',
-        sessions: { sip: { session: 'sip', ...empty }, ndi: { session: 'ndi', ...empty } },
+        sessions: { sip: emptySession('sip'), ndi: emptySession('ndi') },
         approvals: [],
         instructions: [],
         problems: [],

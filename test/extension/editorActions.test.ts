@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { FIXTURE_PASSPHRASE } from '../helpers/gitFixture';
+import { FIXTURE_PASSPHRASE, git } from '../helpers/gitFixture';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -9,7 +9,7 @@ import { SwarmSession } from '../../src/loop/swarmSession';
 import { CommandId } from '../../src/extension/commandIds';
 import type { S2Api } from '../../src/extension/extension';
 import { parseRecordText } from '../../src/git/recordCodec';
-import { EXTENSION_ID, until } from './extensionHostWaits';
+import { activeS2, until } from './extensionHostWaits';
 
 /**
  * Issue #21 in a real extension host (code-server), after extension.test.ts, on the same
@@ -32,18 +32,6 @@ describe('S² issue #21: every action in the editor, clear messages', () => {
       // The seeded approver key is encrypted with the fixture's passphrase (test/helpers/gitFixture.ts).
       env: { ...process.env, S2_SESSION: session, S2_APPROVER_PASSPHRASE: FIXTURE_PASSPHRASE },
     });
-  const gitIn = (dir: string, ...args: string[]): string =>
-    execFileSync('git', args, {
-      cwd: dir,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@t',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@t',
-      },
-    }).trim();
   const mine = () => api.host.view!.sessions.find((s) => s.id === 'webrtc')!;
   const treeDescription = (session: string): string => {
     const item = api.tree.getTreeItem({ kind: 'session', session });
@@ -84,12 +72,7 @@ describe('S² issue #21: every action in the editor, clear messages', () => {
   };
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<S2Api>(EXTENSION_ID)!;
-    api = await ext.activate();
-    await api.ready;
-    root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
-    cliPath = path.join(ext.extensionPath, 'dist', 'cli.js');
-    await until('the loop', () => api.host.loopMode === 'acting');
+    ({ api, root, cliPath } = await activeS2());
   });
 
   it('bug 2/3: a wait from another session shows its reason in the alert, the tree and the Problems', async () => {
@@ -125,8 +108,8 @@ describe('S² issue #21: every action in the editor, clear messages', () => {
     assert.equal(mine().helping?.session, 'sip', 'webrtc still helps sip:4 (extension.test.ts claimed it)');
     const shown = api.alerts.messages.length;
     writeFileSync(path.join(other('sip'), 'sip-register.txt'), 'REGISTER retries\n');
-    gitIn(other('sip'), 'add', 'sip-register.txt');
-    gitIn(other('sip'), 'commit', '-q', '-m', 'REGISTER retries');
+    git(other('sip'), 'add', 'sip-register.txt');
+    git(other('sip'), 'commit', '-q', '-m', 'REGISTER retries');
     cli('sip', ['complete-phase', '4']);
     await until('the wait and the claim gone', () => mine().blockedBy.length === 0 && !mine().helping, 30_000);
     assert.deepEqual(mine().waitReasons, {});
@@ -136,17 +119,17 @@ describe('S² issue #21: every action in the editor, clear messages', () => {
     assert.equal(news.length, 1, `one message, got ${JSON.stringify(news)}`);
     assert.match(news[0]!, /You are no longer blocked/);
     const status = JSON.stringify(
-      parseRecordText(gitIn(root, 'show', 's2/sessions/webrtc:.s2/sessions/webrtc/status.yaml'), 'status.yaml'),
+      parseRecordText(git(root, 'show', 's2/sessions/webrtc:.s2/sessions/webrtc/status.yaml'), 'status.yaml'),
     );
     assert.match(status, /"blockedOn":\[\]/);
     assert.match(status, /"helping":null/);
-    const witness = gitIn(root, 'show', 's2/sessions/webrtc:.s2/sessions/webrtc/witness.jsonl');
+    const witness = git(root, 'show', 's2/sessions/webrtc:.s2/sessions/webrtc/witness.jsonl');
     assert.match(witness, /"action":"wait-resolved","detail":"wait on sip:4, help on sip:4: complete"/);
   });
 
   it("verifies a completion from the command, recorded in webrtc's branch", async () => {
     await vscode.commands.executeCommand(CommandId.VerifyCompletion, { session: 'sip', phase: 4 });
-    const files = gitIn(root, 'ls-tree', '-r', '--name-only', 's2/sessions/webrtc');
+    const files = git(root, 'ls-tree', '-r', '--name-only', 's2/sessions/webrtc');
     assert.match(files, /verifications\/sip-4/);
     await until('verified by webrtc', () =>
       api.host.view!.sessions.find((s) => s.id === 'sip')!.phases[3]!.verifiedBy.includes('webrtc'),
@@ -205,10 +188,10 @@ describe('S² issue #21: every action in the editor, clear messages', () => {
   });
 
   it('bug 7: Initialize Swarm refuses duplicate ids before writing anything', async () => {
-    const head = gitIn(root, 'rev-parse', 'HEAD');
+    const head = git(root, 'rev-parse', 'HEAD');
     const manifest = readFileSync(path.join(root, '.s2', 'swarm.yaml'), 'utf8');
     await vscode.commands.executeCommand(CommandId.InitSwarm, { sessions: 'a,b,a', phases: 2, replace: true });
-    assert.equal(gitIn(root, 'rev-parse', 'HEAD'), head);
+    assert.equal(git(root, 'rev-parse', 'HEAD'), head);
     assert.equal(readFileSync(path.join(root, '.s2', 'swarm.yaml'), 'utf8'), manifest);
   });
 
@@ -245,7 +228,7 @@ describe('S² issue #21: every action in the editor, clear messages', () => {
   it('Approve Budget: the approver raises a cap with the passphrase, signed on its branch; a wrong passphrase writes nothing', async () => {
     const ref = 's2/approvals/owner';
     const file = `${ref}:.s2/approvals/owner/approvals.jsonl`;
-    const tip = gitIn(root, 'rev-parse', ref);
+    const tip = git(root, 'rev-parse', ref);
     const talent = () => api.host.view!.sessions.find((s) => s.id === 'talent')!;
     const cap = talent().budgetUsd;
     await vscode.commands.executeCommand(CommandId.ApproveBudget, {
@@ -254,7 +237,7 @@ describe('S² issue #21: every action in the editor, clear messages', () => {
       approver: 'owner',
       passphrase: 'not the passphrase',
     });
-    assert.equal(gitIn(root, 'rev-parse', ref), tip, 'a wrong passphrase writes nothing');
+    assert.equal(git(root, 'rev-parse', ref), tip, 'a wrong passphrase writes nothing');
     const log = readFileSync(path.join(api.logUri.fsPath, 'S².log'), 'utf8');
     assert.match(log, /Approve Budget: .*passphrase/i, 'the failure names the passphrase');
     await vscode.commands.executeCommand(CommandId.ApproveBudget, {
@@ -264,7 +247,7 @@ describe('S² issue #21: every action in the editor, clear messages', () => {
       passphrase: FIXTURE_PASSPHRASE,
       note: 'more UI work',
     });
-    const last = JSON.parse(gitIn(root, 'show', file).split('\n').at(-1)!) as Record<string, unknown>;
+    const last = JSON.parse(git(root, 'show', file).split('\n').at(-1)!) as Record<string, unknown>;
     assert.equal(last['kind'], 'approval');
     assert.equal(last['approver'], 'owner');
     assert.equal(last['scope'], 'talent');
@@ -291,23 +274,23 @@ describe('S² issue #21: every action in the editor, clear messages', () => {
     }
     await api.host.refresh();
     await until('h323 in error', () => api.host.view!.sessions.find((x) => x.id === 'h323')!.declaredState === 'error');
-    const before = gitIn(root, 'rev-parse', 's2/sessions/webrtc');
+    const before = git(root, 'rev-parse', 's2/sessions/webrtc');
     await vscode.commands.executeCommand(CommandId.AdoptPhase, { session: 'talent', phase: 1 });
-    assert.equal(gitIn(root, 'rev-parse', 's2/sessions/webrtc'), before, 'adopting an alive session writes nothing');
+    assert.equal(git(root, 'rev-parse', 's2/sessions/webrtc'), before, 'adopting an alive session writes nothing');
     assert.match(
       readFileSync(path.join(api.logUri.fsPath, 'S².log'), 'utf8'),
       /Adopt Phase: refused — talent is alive/,
     );
     await vscode.commands.executeCommand(CommandId.AdoptPhase, { session: 'h323', phase: 2 });
     const status = parseRecordText(
-      gitIn(root, 'show', 's2/sessions/webrtc:.s2/sessions/webrtc/status.yaml'),
+      git(root, 'show', 's2/sessions/webrtc:.s2/sessions/webrtc/status.yaml'),
       'status.yaml',
     ) as { adopted: { session: string; phase: number }[] };
     assert.ok(
       status.adopted.some((a) => a.session === 'h323' && a.phase === 2),
       JSON.stringify(status.adopted),
     );
-    const witness = gitIn(root, 'show', 's2/sessions/webrtc:.s2/sessions/webrtc/witness.jsonl');
+    const witness = git(root, 'show', 's2/sessions/webrtc:.s2/sessions/webrtc/witness.jsonl');
     assert.match(witness, /"action":"adopt","detail":"h323:2"/);
   });
 

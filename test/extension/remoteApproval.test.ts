@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { S2Api } from '../../src/extension/extension';
-import { FIXTURE_PASSPHRASE } from '../helpers/gitFixture';
-import { EXTENSION_ID, until } from './extensionHostWaits';
+import { FIXTURE_PASSPHRASE, git } from '../helpers/gitFixture';
+import { activeS2, until } from './extensionHostWaits';
 
 /**
  * Issue #21 bug 5 across machines: the workspace is webrtc's clone of a bare remote, and the
@@ -18,17 +18,10 @@ describe('S² issue #21 bug 5 in a clone of a shared remote', () => {
   let api: S2Api;
   let root = '';
   let cliPath = '';
-  const gitIn = (dir: string, ...args: string[]): string =>
-    execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
   const mine = () => api.host.view!.sessions.find((s) => s.id === 'webrtc')!;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<S2Api>(EXTENSION_ID)!;
-    api = await ext.activate();
-    await api.ready;
-    root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
-    cliPath = path.join(ext.extensionPath, 'dist', 'cli.js');
-    await until('the loop', () => api.host.loopMode === 'acting');
+    ({ api, root, cliPath } = await activeS2());
   });
 
   after(async () => {
@@ -39,7 +32,7 @@ describe('S² issue #21 bug 5 in a clone of a shared remote', () => {
 
   it('an approval pushed from another clone wakes the loop, which fetches the approver branch', async () => {
     assert.equal(api.host.me, 'webrtc');
-    assert.ok(gitIn(root, 'remote').split('\n').includes('origin'), 'the workspace is a clone with a remote');
+    assert.ok(git(root, 'remote').split('\n').includes('origin'), 'the workspace is a clone with a remote');
     assert.equal(mine().budgetUsd, 20);
     // An hour between ticks: once the reopened loop has ticked, only the probe can bring the
     // approval in before the deadline. The settings listener reopens; open() joins it.
@@ -62,13 +55,13 @@ describe('S² issue #21 bug 5 in a clone of a shared remote', () => {
       encoding: 'utf8',
       env: { ...process.env, S2_SESSION: 'sip', S2_APPROVER_PASSPHRASE: FIXTURE_PASSPHRASE },
     });
-    const pushed = gitIn(sip, 'ls-remote', 'origin', 'refs/heads/s2/approvals/owner').split('\t')[0];
+    const pushed = git(sip, 'ls-remote', 'origin', 'refs/heads/s2/approvals/owner').split('\t')[0];
     assert.ok(pushed, 'the approval reached the remote');
     await until('the raised cap in the view', () => mine().budgetUsd === 30, 30_000);
     await until('the status bar', () => /S² webrtc \d+%/.test(api.statusBar.item.text) && mine().budgetUsd === 30);
     console.log(`      approval from another clone reached the view in ${Date.now() - t0} ms`);
     assert.equal(
-      gitIn(root, 'rev-parse', 'refs/remotes/origin/s2/approvals/owner'),
+      git(root, 'rev-parse', 'refs/remotes/origin/s2/approvals/owner'),
       pushed,
       "the loop fetched the approver's branch",
     );

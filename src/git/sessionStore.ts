@@ -20,11 +20,17 @@ import { signRecord, verifyRecord } from '../core/signing';
 import { encodeRecord, parseRecordText } from './recordCodec';
 import { FileChange, RecordWriter, SealSigner, WriteResult } from './recordWriter';
 
+export interface WitnessNote {
+  readonly action: string;
+  readonly detail: string;
+}
+
 export interface StoreChange {
   readonly status?: (s: StatusRecord) => StatusRecord;
   readonly records?: Readonly<Record<string, Record<string, unknown>>>;
   readonly ledger?: Omit<LedgerEntry, 'seq' | 'prev' | 'hash' | 'signature'>;
-  readonly witness?: { action: string; detail: string };
+  /** One witnessed action, or several in order (slots a journal counted, committed at once). */
+  readonly witness?: WitnessNote | readonly WitnessNote[];
   readonly message: string;
 }
 
@@ -99,14 +105,16 @@ export class SessionStore {
         }
         for (const [p, rec] of Object.entries(c.records ?? {})) out[p] = encodeRecord(this.sign(rec));
         if (c.ledger) out[recordPaths.ledger(s)] = this.appendLine<LedgerEntry>(files, recordPaths.ledger(s), c.ledger);
-        if (c.witness)
-          out[recordPaths.witness(s)] = this.appendLine<WitnessEntry>(files, recordPaths.witness(s), {
-            kind: 'witness',
-            session: s,
-            at,
-            action: c.witness.action,
-            detail: c.witness.detail,
-          });
+        const notes: readonly WitnessNote[] = !c.witness ? [] : 'action' in c.witness ? [c.witness] : c.witness;
+        let log = files.get(recordPaths.witness(s)) ?? '';
+        for (const w of notes)
+          log = appendChained<WitnessEntry>(
+            log,
+            recordPaths.witness(s),
+            { kind: 'witness', session: s, at, action: w.action, detail: w.detail },
+            (e) => this.sign(e),
+          ).text;
+        if (notes.length) out[recordPaths.witness(s)] = log;
         const fc: FileChange = { files: out, message: `${c.message}\n\ns2-session: ${s}` };
         return fc;
       },

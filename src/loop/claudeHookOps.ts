@@ -5,10 +5,10 @@ import { S2Error } from '../core/errors';
 import { ClaudeHookInput, decideHook, hookOutput, HookVerdict } from '../core/hookDecision';
 import { parseClaudeLog } from '../core/claudeUsage';
 import type { LedgerEntry } from '../core/records';
-import { SessionStore } from '../git/sessionStore';
 import { meterClaudeHook } from './claudeMetering';
 import type { SwarmSession } from './swarmSession';
 import { recordAwaitingInput } from './awaitingInputOps';
+import { commitSlotJournal } from './agentSlotCommit';
 
 /** The one JSON object a runtime sends a hook on stdin; anything else is a usage error. */
 export function parseHookStdin(stdinText: string, runtime: string): unknown {
@@ -57,35 +57,20 @@ export async function handleHookInput(
 ): Promise<{ verdict: HookVerdict; output: Record<string, unknown> | null }> {
   let { snapshot, view } = await s.view();
   const me = s.requireSession(snapshot.plan);
+  // Slots the fast path counted since the last full call count from here on (agentSlotJournal.ts).
+  if ((await commitSlotJournal(s, snapshot, me)).committed) ({ snapshot, view } = await s.view());
   // Claude Code's transcript meters spend and ends agent slots before the guards decide (claudeMetering.ts).
   if (opts.runtime === 'claude' && (await meterClaudeHook(s, snapshot, me, input)))
     ({ snapshot, view } = await s.view());
   const verdict = decideHook(view, me, input, { endsOnPostToolUse: opts.runtime !== 'claude' });
   await recordAwaitingInput(s, snapshot, me, opts.runtime, input.hook_event_name, opts.waiting);
   if (verdict.kind === 'allow-spawn' || verdict.kind === 'stop-agent') {
-    const store = await s.store(snapshot.plan);
-    const id = verdict.agentId;
-    const start = verdict.kind === 'allow-spawn';
     const cap = sessionPlan(snapshot.plan, me)!.maxAgents;
-    let full = false;
-    // The cap is checked again inside the compare-and-swap: of many concurrent spawns that all
-    // saw room in the view, only as many as fit are recorded; the rest are denied.
-    await store.commit((files) => {
-      const running = SessionStore.statusOf(files, me, s.now().toISOString()).agents.running;
-      if (start && !running.includes(id) && running.length >= cap) {
-        full = true;
-        return null;
-      }
-      return {
-        status: (st) => ({
-          ...st,
-          agents: {
-            running: start ? [...new Set([...st.agents.running, id])] : st.agents.running.filter((a) => a !== id),
-          },
-        }),
-        witness: { action: start ? 'agent-start' : 'agent-stop', detail: `${id} (${opts.runtime} hook)` },
-        message: `${start ? 'agent started' : 'agent stopped'}: ${id}`,
-      };
+    const { full } = await commitSlotJournal(s, snapshot, me, {
+      start: verdict.kind === 'allow-spawn',
+      id: verdict.agentId,
+      cap,
+      runtime: opts.runtime,
     });
     if (full) {
       const denied: HookVerdict = {

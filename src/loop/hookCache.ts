@@ -27,6 +27,8 @@ export interface HookCache extends HookStanding {
   readonly refs: Readonly<Record<string, string | null>>;
   /** The manifest's prices, to bound the spend not metered yet. */
   readonly pricing: Readonly<Record<string, ModelPrice>>;
+  /** The slot journal's epoch when the standing was read (agentSlotJournal.ts): another journal is not this one. */
+  readonly slotEpoch: string;
 }
 
 /**
@@ -74,6 +76,8 @@ export async function readHookCache(file: string, key: LocalStateKey): Promise<H
     finite(c.budgetFraction) &&
     finite(c.budgetUsd) &&
     finite(c.swarmSpendUsd) &&
+    finite(c.maxAgents) &&
+    typeof c.slotEpoch === 'string' &&
     (c.swarmBudgetUsd === null || finite(c.swarmBudgetUsd)) &&
     Array.isArray(c.agentsRunning) &&
     c.agentsRunning.every((a) => typeof a === 'string') &&

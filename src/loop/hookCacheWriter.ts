@@ -8,6 +8,7 @@ import type { SwarmPlan } from '../core/manifest';
 import { LocalStateKey } from '../git/localState';
 import { readRefTips } from '../git/refTips';
 import type { RepoContext } from '../git/repoContext';
+import { readSlotJournal, slotJournalFile } from './agentSlotJournal';
 import { HookCache, hookCacheFile, hookEnvKey, writeHookCache } from './hookCache';
 import type { SwarmSession } from './swarmSession';
 
@@ -41,6 +42,10 @@ export async function refreshHookCache(s: SwarmSession, namedSession: string | n
     const sv = view.sessions.find((x) => x.id === me);
     const branch = namedSession ? sv?.branch : s.ctx.currentBranch;
     if (!sv || !branch || !Number.isFinite(sv.budgetFraction)) return;
+    // The full answer committed the journal and left it in place (commitSlotJournal): its
+    // entries from now on are what the records do not hold yet.
+    const journal = await readSlotJournal(slotJournalFile(s.ctx.commonDir, me), key, me);
+    if (typeof journal === 'string') return;
     const cache: HookCache = {
       v: 1,
       session: me,
@@ -54,6 +59,8 @@ export async function refreshHookCache(s: SwarmSession, namedSession: string | n
       swarmSpendUsd: view.swarmSpendUsd,
       swarmBudgetUsd: view.swarmBudgetUsd,
       agentsRunning: snapshot.sessions[me]?.status?.agents.running ?? [],
+      maxAgents: sv.maxAgents,
+      slotEpoch: journal.epoch,
       awaitingInput: !!snapshot.sessions[me]?.status?.awaitingInput,
     };
     await writeHookCache(

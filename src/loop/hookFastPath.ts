@@ -1,21 +1,33 @@
 /**
  * `s2 hook claude` without reading the swarm: the answer of the last full read (the decision
  * cache, hookCache.ts) while every ref it was computed from is unchanged, plus the spend the
- * runtime's transcript shows since the last metering, counted against the budget. Loaded by
- * the CLI's entry (src/cli/bin.ts) before anything else: it imports no zod, no YAML, no git
+ * runtime's transcript shows since the last metering, counted against the budget. Agent
+ * slots a spawn takes and its end frees are counted in the clone's slot journal
+ * (agentSlotJournal.ts), under its lock, and committed by the next full read. Loaded by the
+ * CLI's entry (src/cli/bin.ts) before anything else: it imports no zod, no YAML, no git
  * process. Returns null whenever it cannot be sure — no cache, a stale or forged one, a
- * deny, a write to make — and the caller runs the full hook.
+ * deny, a wait to record — and the caller runs the full hook.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { findPrice, priceUsage } from '../core/claudeUsage';
 import { parseTranscriptChunk } from '../core/claudeTranscript';
-import { fastHookVerdict, HookCall, UnmeteredSpend } from '../core/hookFastDecision';
+import { isSubagentTool } from '../core/hookTools';
+import { FastAnswer, fastHookVerdict, HookCall, UnmeteredSpend } from '../core/hookFastDecision';
 import type { ModelPrice } from '../core/manifest';
 import { highestPrice } from '../core/pricingTable';
 import { LocalStateKey } from '../git/localState';
 import { headBranch, locateGitDirs, readRefTips } from '../git/refTips';
-import { HOOK_CACHE_MAX_AGE_SECONDS, hookCacheFile, hookEnvKey, readHookCache } from './hookCache';
+import {
+  applySlots,
+  MAX_JOURNAL_ENTRIES,
+  readSlotJournal,
+  SlotEntry,
+  slotJournalFile,
+  withSlotLock,
+  writeSlotJournal,
+} from './agentSlotJournal';
+import { HookCache, HOOK_CACHE_MAX_AGE_SECONDS, hookCacheFile, hookEnvKey, readHookCache } from './hookCache';
 import { noteHookSeen } from './hookSeen';
 import { readFrom, TranscriptMeter, transcriptFiles } from './transcriptMeter';
 
@@ -54,13 +66,50 @@ export async function fastHook(a: FastHookArgs): Promise<'pass' | null> {
   const age = (a.now.getTime() - Date.parse(cache.computedAt)) / 1000;
   if (!(age >= 0 && age <= HOOK_CACHE_MAX_AGE_SECONDS) || cache.envKey !== hookEnvKey(a.env)) return null;
   if (await failing(dirs.commonDir)) return null;
-  const tips = await readRefTips(dirs.commonDir, Object.keys(cache.refs));
-  if (!tips || Object.keys(cache.refs).some((r) => tips[r] !== cache.refs[r])) return null;
+  if (!(await tipsUnmoved(dirs.commonDir, cache))) return null;
   const unmetered = await unmeteredSpend(dirs.commonDir, cache.session, call, cache.pricing);
-  const verdict = unmetered ? fastHookVerdict(cache, call, unmetered) : null;
+  if (!unmetered) return null;
+  // Most calls neither spawn nor see a result: the slots cannot change their answer, so the journal is not read.
+  const slotsMatter = unmetered.toolResults.length > 0 || isSubagentTool(call.tool_name ?? '', call.tool_input);
+  const journalFile = slotJournalFile(dirs.commonDir, cache.session);
+  let running = cache.agentsRunning;
+  if (slotsMatter) {
+    const journal = await readSlotJournal(journalFile, key, cache.session);
+    if (typeof journal === 'string' || journal.epoch !== cache.slotEpoch) return null;
+    running = applySlots(cache.agentsRunning, journal.entries);
+  }
+  const answer = fastHookVerdict(cache, call, unmetered, running);
+  if (!answer) return null;
+  if (answer.start || answer.stops.length) {
+    // The cap's compare-and-swap: decide again under the lock, on the journal as it is now.
+    const counted = await withSlotLock(journalFile, 50, async () => {
+      if (!(await tipsUnmoved(dirs.commonDir, cache))) return false;
+      const j = await readSlotJournal(journalFile, key, cache.session);
+      if (typeof j === 'string' || j.epoch !== cache.slotEpoch || j.entries.length >= MAX_JOURNAL_ENTRIES) return false;
+      const again = fastHookVerdict(cache, call, unmetered, applySlots(cache.agentsRunning, j.entries));
+      if (!again) return false;
+      const added = slotEntries(again, a.now.toISOString());
+      if (added.length) await writeSlotJournal(journalFile, key, { ...j, entries: [...j.entries, ...added] });
+      return true;
+    }).catch(() => null);
+    if (!counted) return null;
+  }
   // The hook ran for these tool calls, though the meter has not moved past them (hookWatch.ts).
-  if (verdict === 'pass') await noteHookSeen(dirs.commonDir, cache.session, key, unmetered!.toolUses).catch(() => {});
-  return verdict;
+  await noteHookSeen(dirs.commonDir, cache.session, key, unmetered.toolUses).catch(() => {});
+  return 'pass';
+}
+
+function slotEntries(answer: FastAnswer, at: string): SlotEntry[] {
+  return [
+    ...answer.stops.map((id) => ({ op: 'stop' as const, id, at })),
+    ...(answer.start ? [{ op: 'start' as const, id: answer.start, at }] : []),
+  ];
+}
+
+/** Every ref the cached standing was computed from is where it was (a flush of the journal moves the session's). */
+async function tipsUnmoved(commonDir: string, cache: HookCache): Promise<boolean> {
+  const tips = await readRefTips(commonDir, Object.keys(cache.refs));
+  return !!tips && Object.keys(cache.refs).every((r) => tips[r] === cache.refs[r]);
 }
 
 /** The hook's blind clock runs (hookFailure.ts): the full path decides, and keeps the clock. */

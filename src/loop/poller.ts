@@ -22,6 +22,7 @@ import { approverBranch, recordPaths, sessionBranch } from '../core/records';
 import { nothingSettled, settledWaits } from '../core/settledWaits';
 import { runCommand } from './commandRunner';
 import { HookWatch } from './hookWatch';
+import { commitSlotJournal } from './agentSlotCommit';
 import { endSettled } from './settleOps';
 import { completePhase, recordFailedAttempt } from './phaseOps';
 import type { PollerOptions, TickResult } from './pollerTypes';
@@ -96,6 +97,18 @@ export class Poller implements Disposable {
       this.session.session && snapshot.plan.sessions.some((s) => s.id === this.session.session)
         ? this.session.session
         : null;
+    // Agent slots the hook's fast path counted reach the records (and so every other session) within a tick.
+    if (me && this.opts.act !== false) {
+      const slots = await commitSlotJournal(this.session, snapshot, me).catch((e: unknown) => {
+        this.log(`agent-slot journal not committed: ${errorMessage(e)}`);
+        return null;
+      });
+      if (slots?.committed) {
+        snapshot = await this.session.snapshot();
+        this.snapshot = snapshot;
+        view = computeView(snapshot, this.session.now());
+      }
+    }
     // What we waited on completed: end our declared wait and help claim on it (recorded) before
     // the events are computed, so the only news is "no longer blocked".
     const settled = me ? settledWaits(view, me, snapshot.sessions[me]?.status ?? null) : null;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { headBranch, locateGitDirs, readRefTips } from '../../src/git/refTips';
@@ -55,12 +55,121 @@ describe('the hook answers from its decision cache only while it is right (dist/
   const assistant = (id: string, outputTokens: number) =>
     `${JSON.stringify({ type: 'assistant', message: { id, model: 'claude-sonnet-4-5', usage: USAGE(outputTokens) } })}\n`;
 
-  it('answers a plain tool call without git once a full read cached it; a spawn still reads the swarm', () => {
+  it('answers a plain tool call without git once a full read cached it', () => {
     const before = hook(BASH, { git: false });
     assert.match(before.stderr, /could not run git/, 'no cache yet: the full path ran');
     assert.ok(silent(hook(BASH)), 'a full read with git: no opinion');
     assert.ok(silent(hook(BASH, { git: false })), 'answered from the cache, no git needed');
-    assert.match(hook(TASK, { git: false }).stdout, /"deny".*could not read the swarm/);
+  });
+
+  describe('agent slots on the fast path (the slot journal)', () => {
+    const journalFile = () => path.join(f.coord, '.git', 's2', 'hook-cache', 'slots-a.json');
+    const journal = () =>
+      JSON.parse(readFileSync(journalFile(), 'utf8').split('\n', 2)[1]!) as { entries: { op: string; id: string }[] };
+    const spawnOf = (id: string, extra: Record<string, unknown> = {}) => ({ ...TASK, tool_use_id: id, ...extra });
+    const runningOf = async () =>
+      (await f.status('b')).sessions.find((x: { id: string }) => x.id === 'a').agentsRunning as number;
+    /** Any commit on the coordination branch voids every cache: the next call reads in full. */
+    /** Without git the full path cannot read: a spawn is denied for that (fail closed), a plain call says so on stderr. */
+    const readInFull = (r: { stdout: string; stderr: string }) =>
+      /could not (run git|read the swarm)/.test(r.stdout + r.stderr);
+    const moveMain = () => git(f.coord, 'commit', '-q', '--allow-empty', '-m', 'someone moved main');
+
+    it('a spawn takes a slot without git; the next full read commits it, witnessed', async () => {
+      assert.ok(silent(hook(BASH)), 'a full read: the cache and an empty journal');
+      assert.ok(silent(hook(spawnOf('toolu_1'), { git: false })), 'the spawn is answered without reading the swarm');
+      assert.deepEqual(
+        journal().entries.map((e) => [e.op, e.id]),
+        [['start', 'claude:toolu_1']],
+      );
+      assert.equal(await runningOf(), 0, 'not in the records yet');
+      moveMain();
+      assert.ok(silent(hook(BASH)), 'a full read commits the journal');
+      assert.equal(await runningOf(), 1);
+      assert.deepEqual(journal().entries, [], 'the journal is emptied once committed');
+      assert.match(git(f.coord, 'log', '-1', '--format=%s', 's2/sessions/a'), /agent started: claude:toolu_1/);
+      const witness = git(f.coord, 'show', 's2/sessions/a:.s2/sessions/a/witness.jsonl');
+      assert.match(witness, /agent-start.*claude:toolu_1 \(claude hook at .*from the slot journal\)/);
+    });
+
+    it('the cap holds across the journal: a spawn past it goes to the full path, which denies it', async () => {
+      assert.ok(silent(hook(BASH)));
+      assert.ok(silent(hook(spawnOf('toolu_1'), { git: false })));
+      assert.ok(silent(hook(spawnOf('toolu_2'), { git: false })), 'the second of two slots');
+      assert.ok(readInFull(hook(spawnOf('toolu_3'), { git: false })), 'no slot left: full path');
+      assert.match(hook(spawnOf('toolu_3')).stdout, /"deny".*agent cap/);
+      assert.equal(await runningOf(), 2);
+    });
+
+    it('of many spawns at once, fast and full, only as many as the cap allows get a slot', async () => {
+      assert.ok(silent(hook(BASH)));
+      const run = (id: string) =>
+        new Promise<string>((resolve) => {
+          const c = spawn(process.execPath, [CLI, '--repo', f.dir('a'), 'hook', 'claude'], {
+            env: { ...process.env, S2_HOME: f.home, S2_SESSION: 'a' },
+          });
+          let out = '';
+          c.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
+          c.on('close', () => resolve(out));
+          c.stdin.end(JSON.stringify(spawnOf(id)));
+        });
+      const outs = await Promise.all(['t1', 't2', 't3', 't4', 't5', 't6'].map((i) => run(`toolu_${i}`)));
+      assert.equal(outs.filter((o) => o === '').length, 2, `allowed: ${JSON.stringify(outs)}`);
+      assert.equal(outs.filter((o) => /"deny".*agent cap/.test(o)).length, 4);
+      moveMain();
+      assert.ok(silent(hook(BASH)));
+      assert.equal(await runningOf(), 2);
+    });
+
+    it('a slot the transcript shows ended is freed on the fast path, and a spawn may take it', async () => {
+      const call = (x: Record<string, unknown>) => ({ ...x, transcript_path: transcript });
+      assert.ok(silent(hook(call(BASH))));
+      assert.ok(silent(hook(call(spawnOf('toolu_1')), { git: false })));
+      assert.ok(silent(hook(call(spawnOf('toolu_2')), { git: false })));
+      appendFileSync(
+        transcript,
+        `${JSON.stringify({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'done' }] } })}\n`,
+      );
+      assert.ok(silent(hook(call({ ...spawnOf('toolu_1'), hook_event_name: 'PostToolUse' }), { git: false })));
+      assert.ok(silent(hook(call(spawnOf('toolu_3')), { git: false })), 'the freed slot is taken again');
+      assert.deepEqual(
+        journal().entries.map((e) => `${e.op} ${e.id}`),
+        ['start claude:toolu_1', 'start claude:toolu_2', 'stop claude:toolu_1', 'start claude:toolu_3'],
+      );
+      moveMain();
+      assert.ok(silent(hook(call(BASH))));
+      assert.equal(await runningOf(), 2);
+    });
+
+    it('the loop commits the journal on its tick, so other sessions see the slot', async () => {
+      assert.ok(silent(hook(BASH)));
+      assert.ok(silent(hook(spawnOf('toolu_1'), { git: false })));
+      const s = await SwarmSession.open({ repo: f.dir('a'), session: 'a', env: { ...process.env, S2_HOME: f.home } });
+      const p = new Poller(s, { heartbeat: false, execute: false });
+      try {
+        await p.tick();
+      } finally {
+        p.dispose();
+        s.dispose();
+      }
+      assert.equal(await runningOf(), 1);
+      assert.deepEqual(journal().entries, []);
+    });
+
+    it('a journal edited without the key, or swapped for an older one, is not answered from', async () => {
+      assert.ok(silent(hook(BASH)));
+      assert.ok(silent(hook(spawnOf('toolu_1'), { git: false })));
+      const before = readFileSync(journalFile(), 'utf8');
+      const [mac, json] = before.split('\n', 2) as [string, string];
+      writeFileSync(journalFile(), `${mac}\n${JSON.stringify({ ...JSON.parse(json), entries: [] })}`);
+      assert.ok(readInFull(hook(spawnOf('toolu_2'), { git: false })), 'edited: full path');
+      // An older journal of another epoch (a copy kept from before the last commit) is not this one.
+      writeFileSync(journalFile(), before);
+      moveMain();
+      assert.ok(silent(hook(BASH)), 'a full read commits the authentic journal: a new epoch');
+      writeFileSync(journalFile(), before);
+      assert.ok(readInFull(hook(spawnOf('toolu_2'), { git: false })), 'swapped: full path');
+    });
   });
 
   it('a spend recorded after the cache was written is seen: the moved tip sends the call to a full read', async () => {

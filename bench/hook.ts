@@ -10,9 +10,11 @@ import { cliPath } from './cliStatus';
  * `s2 hook claude` as Claude Code runs it before and after tool calls: a new node process on
  * dist/cli.js, the hook JSON on stdin, against the runtime's own start (`node -e ''`) measured
  * in the same loop. Each round is what an agent does: a model turn lands in the transcript,
- * then a plain tool call (PreToolUse), a sub-agent spawn (PreToolUse Task: a slot is taken,
- * a write), the spawn's PostToolUse before its result is in the transcript (metering, no
- * write), and its PostToolUse once the result is there (metering; the slot is freed: a write).
+ * then a plain tool call (PreToolUse), a sub-agent spawn (PreToolUse Task: a slot is taken),
+ * the spawn's PostToolUse before its result is in the transcript (metering), and its
+ * PostToolUse once the result is there (metering; the slot is freed). Slots are counted in the
+ * clone's agent-slot journal and committed by the next full read (no loop runs here): the
+ * medians include those full reads, one per cache lifetime (20 s) or moved ref.
  */
 export type HookCase = 'pre-tool' | 'pre-spawn' | 'post-metering' | 'post-release';
 export const HOOK_CASES: readonly HookCase[] = ['pre-tool', 'pre-spawn', 'post-metering', 'post-release'];

@@ -61,7 +61,19 @@ export const StatusRecord = z.object({
   attempts: z
     .record(z.string(), z.object({ count: z.number().int(), lastError: z.string(), at: z.string() }))
     .default({}),
-  agents: z.object({ running: z.array(z.string()).default([]) }).default({}),
+  agents: z
+    .object({
+      running: z.array(z.string()).default([]),
+      /**
+       * The epoch of the clone's agent-slot journal these slots are in step with
+       * (src/loop/agentSlotJournal.ts); a journal of another epoch, edited or removed, is
+       * a lost journal. Optional and absent before the journal, so older statuses verify.
+       */
+      journal: z.string().optional(),
+      /** Journals found lost (removed, edited or replaced in `.git/s2/`): the slots they counted are unknown. */
+      journalsLost: z.number().int().nonnegative().optional(),
+    })
+    .default({}),
   /** Optional and absent when nothing waits, so statuses written before it still verify. */
   awaitingInput: AwaitingInput.nullable().optional(),
   /**

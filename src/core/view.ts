@@ -413,6 +413,14 @@ function sessionView(
       severity: 'error',
       message: `${id} runs ${running} agents; its cap is ${sp.maxAgents}`,
     });
+  const lostJournals = st?.agents.journalsLost ?? 0;
+  if (lostJournals > 0)
+    violations.push({
+      code: 'SLOT_JOURNAL_LOST',
+      session: id,
+      severity: 'error',
+      message: `${id}'s agent-slot journal (.git/s2/hook-cache) was found removed, edited or replaced ${lostJournals === 1 ? 'once' : `${lostJournals} times`}: sub-agent slots counted only there were dropped, so ${id} may run more agents than its cap of ${sp.maxAgents} (its witness log says when)`,
+    });
   if (stale)
     violations.push({
       code: 'STALE_HEARTBEAT',

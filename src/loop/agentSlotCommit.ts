@@ -6,11 +6,12 @@
 import type { Snapshot } from '../core/snapshot';
 import { S2Error } from '../core/errors';
 import { LocalStateKey } from '../git/localState';
-import { SessionStore } from '../git/sessionStore';
+import { SessionStore, WitnessNote } from '../git/sessionStore';
 import {
   applySlots,
   newSlotJournal,
   readSlotJournal,
+  SlotEntry,
   slotJournalFile,
   withSlotLock,
   writeSlotJournal,
@@ -28,16 +29,24 @@ export interface SlotChange {
 /**
  * Under the slot journal's lock: the slots the fast path counted, and `change` when given,
  * committed to the session's status in one commit (one witness entry each), then the journal
- * emptied under a new epoch. The cap is checked inside the compare-and-swap against the
- * records and the journal together: of many concurrent spawns that all saw room, only as
- * many as fit are recorded (`full` for the rest). A journal that fails its check is not
- * believed — a forged stop would free a slot — and is replaced.
+ * emptied under a new epoch, which the same commit records (`agents.journal`). The cap is
+ * checked inside the compare-and-swap against the records and the journal together: of many
+ * concurrent spawns that all saw room, only as many as fit are recorded (`full` for the rest).
+ *
+ * A journal that is not the one the records are in step with — removed, edited without the
+ * key, or swapped for a copy of another epoch — is a lost journal: the slots it counted are
+ * unknown (its stops are never believed: a forged stop would free a slot). The loss is
+ * committed (a `slot-journal-lost` witness entry and `agents.journalsLost`, which the view
+ * reports as SLOT_JOURNAL_LOST) so that removing the journal to free slots leaves a signed
+ * trace every session sees.
  */
 export async function commitSlotJournal(
   s: SwarmSession,
   snapshot: Snapshot,
   me: string,
   change?: SlotChange,
+  /** Open a journal when the records name none yet (the hook cache needs one; a tick or a plain call does not). */
+  opts: { open?: boolean } = {},
 ): Promise<{ committed: boolean; full: boolean }> {
   const key = await LocalStateKey.load(s.env);
   const file = slotJournalFile(s.ctx.commonDir, me);
@@ -45,40 +54,73 @@ export async function commitSlotJournal(
   let full = false;
   const done = await withSlotLock(file, 15_000, async () => {
     const journal = await readSlotJournal(file, key, me);
-    const entries = typeof journal === 'string' ? [] : journal.entries;
-    if (entries.length || change) {
-      const store = await s.store(snapshot.plan);
-      const notes = entries.map((e) => ({
-        action: e.op === 'start' ? 'agent-start' : 'agent-stop',
-        detail: `${e.id} (claude hook at ${e.at}, from the slot journal)`,
-      }));
-      const written = await store.commit((files) => {
-        const counted = applySlots(SessionStore.statusOf(files, me, s.now().toISOString()).agents.running, entries);
-        let running = counted;
-        const witness = [...notes];
-        if (change) {
-          if (change.start && !counted.includes(change.id) && counted.length >= change.cap) full = true;
-          else {
-            running = change.start ? [...new Set([...counted, change.id])] : counted.filter((a) => a !== change.id);
-            witness.push({
-              action: change.start ? 'agent-start' : 'agent-stop',
-              detail: `${change.id} (${change.runtime} hook)`,
-            });
-          }
+    const seen = snapshot.sessions[me]?.status?.agents;
+    const inStep = typeof journal !== 'string' && journal.epoch === seen?.journal;
+    // The common case, on every full call and every tick: nothing to write, no git.
+    if (!change && (inStep ? journal.entries.length === 0 : seen?.journal === undefined && !opts.open)) return;
+    const next = newSlotJournal(me);
+    const store = await s.store(snapshot.plan);
+    const written = await store.commit((files) => {
+      const before = SessionStore.statusOf(files, me, s.now().toISOString()).agents;
+      full = false;
+      const witness: WitnessNote[] = [];
+      let entries: readonly SlotEntry[] = [];
+      let lost = before.journalsLost ?? 0;
+      if (typeof journal !== 'string' && journal.epoch === before.journal) entries = journal.entries;
+      else if (before.journal !== undefined) {
+        lost++;
+        const how =
+          journal === 'absent'
+            ? 'was removed'
+            : journal === 'tampered'
+              ? 'was edited without the clone key'
+              : `is of epoch ${journal.epoch}, not ${before.journal}`;
+        witness.push({
+          action: 'slot-journal-lost',
+          detail: `${file} ${how}: the agent slots it counted since the last commit are unknown`,
+        });
+      }
+      // else: the first journal of this clone for the session (or records from before journals).
+      const counted = applySlots(before.running, entries);
+      let running = counted;
+      witness.push(
+        ...entries.map((e) => ({
+          action: e.op === 'start' ? 'agent-start' : 'agent-stop',
+          detail: `${e.id} (claude hook at ${e.at}, from the slot journal)`,
+        })),
+      );
+      if (change) {
+        if (change.start && !counted.includes(change.id) && counted.length >= change.cap) full = true;
+        else {
+          running = change.start ? [...new Set([...counted, change.id])] : counted.filter((a) => a !== change.id);
+          witness.push({
+            action: change.start ? 'agent-start' : 'agent-stop',
+            detail: `${change.id} (${change.runtime} hook)`,
+          });
         }
-        if (!witness.length) return null;
-        return {
-          status: (st) => ({ ...st, agents: { running } }),
-          witness,
-          message: witness
-            .map((w) => `${w.action === 'agent-start' ? 'agent started' : 'agent stopped'}: ${w.detail.split(' ')[0]}`)
-            .join('; '),
-        };
-      });
-      committed = written !== null;
-    }
-    if (journal === 'absent' || journal === 'tampered' || entries.length)
-      await writeSlotJournal(file, key, newSlotJournal(me));
+      }
+      // In step with nothing to add (the snapshot was older than the records), or only a spawn refused: no commit.
+      if (!witness.length && (before.journal !== undefined || !opts.open)) return null;
+      return {
+        status: (st) => ({
+          ...st,
+          agents: { running, journal: next.epoch, ...(lost ? { journalsLost: lost } : {}) },
+        }),
+        ...(witness.length ? { witness } : {}),
+        message: witness.length
+          ? witness
+              .map((w) =>
+                w.action === 'slot-journal-lost'
+                  ? 'agent-slot journal lost'
+                  : `${w.action === 'agent-start' ? 'agent started' : 'agent stopped'}: ${w.detail.split(' ')[0]}`,
+              )
+              .join('; ')
+          : `agent-slot journal ${next.epoch} opened`,
+      };
+    });
+    committed = written !== null;
+    // The records now name the new epoch: the journal follows (a crash between the two is a lost journal, never a slot freed).
+    if (committed) await writeSlotJournal(file, key, next);
   });
   if (done === null)
     throw new S2Error(

@@ -98,7 +98,7 @@ export async function agentStart(s: SwarmSession, id: string): Promise<number> {
       status: (st) => {
         const list = [...new Set([...st.agents.running, id])];
         running = list.length;
-        return { ...st, agents: { running: list } };
+        return { ...st, agents: { ...st.agents, running: list } };
       },
       witness: { action: 'agent-start', detail: id },
       message: `agent ${id} started`,
@@ -132,7 +132,7 @@ export async function agentStop(s: SwarmSession, id: string | null): Promise<num
       const oldest = st.agents.running.find((a) => !hookSlot(a));
       const list = st.agents.running.filter((a) => a !== (id ?? oldest));
       running = list.length;
-      return { ...st, agents: { running: list } };
+      return { ...st, agents: { ...st.agents, running: list } };
     },
     witness: { action: 'agent-stop', detail: id ?? '(oldest)' },
     message: `agent ${id ?? '(oldest)'} stopped`,

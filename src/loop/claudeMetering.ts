@@ -77,7 +77,7 @@ export async function meterClaudeHook(
     await (
       await s.store(snapshot.plan)
     ).commit({
-      status: (st) => ({ ...st, agents: { running: st.agents.running.filter((a) => !ended.has(a)) } }),
+      status: (st) => ({ ...st, agents: { ...st.agents, running: st.agents.running.filter((a) => !ended.has(a)) } }),
       witness: { action: 'agent-stop', detail: `${release.join(', ')} (ended in the Claude Code transcript)` },
       message: `agents ended: ${release.join(', ')}`,
     });

@@ -8,6 +8,7 @@ import type { SwarmPlan } from '../core/manifest';
 import { LocalStateKey } from '../git/localState';
 import { readRefTips } from '../git/refTips';
 import type { RepoContext } from '../git/repoContext';
+import { commitSlotJournal } from './agentSlotCommit';
 import { readSlotJournal, slotJournalFile } from './agentSlotJournal';
 import { HookCache, hookCacheFile, hookEnvKey, writeHookCache } from './hookCache';
 import type { SwarmSession } from './swarmSession';
@@ -31,8 +32,15 @@ export function hookRefNames(ctx: RepoContext, plan: SwarmPlan, me: string, env:
 export async function refreshHookCache(s: SwarmSession, namedSession: string | null): Promise<void> {
   try {
     const key = await LocalStateKey.load(s.env);
-    const first = await s.snapshot();
+    let first = await s.snapshot();
     const me = s.requireSession(first.plan);
+    // The fast path counts slots only in a journal the records name: open one the first time.
+    const named = first.sessions[me]?.status?.agents.journal;
+    const journalNow = await readSlotJournal(slotJournalFile(s.ctx.commonDir, me), key, me);
+    if (named === undefined || typeof journalNow === 'string' || journalNow.epoch !== named) {
+      await commitSlotJournal(s, first, me, undefined, { open: true });
+      first = await s.snapshot();
+    }
     const names = hookRefNames(s.ctx, first.plan, me, s.env);
     const refs = await readRefTips(s.ctx.commonDir, names);
     if (!refs) return;
@@ -42,10 +50,11 @@ export async function refreshHookCache(s: SwarmSession, namedSession: string | n
     const sv = view.sessions.find((x) => x.id === me);
     const branch = namedSession ? sv?.branch : s.ctx.currentBranch;
     if (!sv || !branch || !Number.isFinite(sv.budgetFraction)) return;
-    // The full answer committed the journal and left it in place (commitSlotJournal): its
-    // entries from now on are what the records do not hold yet.
+    // The full answer committed the journal (commitSlotJournal) and the records name its epoch:
+    // its entries from now on are what the records do not hold yet.
     const journal = await readSlotJournal(slotJournalFile(s.ctx.commonDir, me), key, me);
-    if (typeof journal === 'string') return;
+    const agents = snapshot.sessions[me]?.status?.agents;
+    if (typeof journal === 'string' || journal.epoch !== agents?.journal) return;
     const cache: HookCache = {
       v: 1,
       session: me,
@@ -58,7 +67,7 @@ export async function refreshHookCache(s: SwarmSession, namedSession: string | n
       budgetUsd: sv.budgetUsd,
       swarmSpendUsd: view.swarmSpendUsd,
       swarmBudgetUsd: view.swarmBudgetUsd,
-      agentsRunning: snapshot.sessions[me]?.status?.agents.running ?? [],
+      agentsRunning: agents.running,
       maxAgents: sv.maxAgents,
       slotEpoch: journal.epoch,
       awaitingInput: !!snapshot.sessions[me]?.status?.awaitingInput,

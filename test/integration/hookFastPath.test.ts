@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { headBranch, locateGitDirs, readRefTips } from '../../src/git/refTips';
 import { Poller } from '../../src/loop/poller';
@@ -156,19 +156,46 @@ describe('the hook answers from its decision cache only while it is right (dist/
       assert.deepEqual(journal().entries, []);
     });
 
-    it('a journal edited without the key, or swapped for an older one, is not answered from', async () => {
+    const lostViolations = async () =>
+      ((await f.status('b')).violations as { code: string; session: string; message: string }[]).filter(
+        (v) => v.code === 'SLOT_JOURNAL_LOST' && v.session === 'a',
+      );
+
+    it('a journal edited without the key, or swapped for an older one, is not answered from, and the loss is recorded', async () => {
       assert.ok(silent(hook(BASH)));
       assert.ok(silent(hook(spawnOf('toolu_1'), { git: false })));
       const before = readFileSync(journalFile(), 'utf8');
       const [mac, json] = before.split('\n', 2) as [string, string];
       writeFileSync(journalFile(), `${mac}\n${JSON.stringify({ ...JSON.parse(json), entries: [] })}`);
       assert.ok(readInFull(hook(spawnOf('toolu_2'), { git: false })), 'edited: full path');
-      // An older journal of another epoch (a copy kept from before the last commit) is not this one.
-      writeFileSync(journalFile(), before);
+      assert.deepEqual(await lostViolations(), [], 'nothing committed yet');
       moveMain();
-      assert.ok(silent(hook(BASH)), 'a full read commits the authentic journal: a new epoch');
+      assert.ok(silent(hook(BASH)), 'the next full read finds the edited journal');
+      assert.equal((await lostViolations()).length, 1);
+      assert.match(
+        git(f.coord, 'show', 's2/sessions/a:.s2/sessions/a/witness.jsonl'),
+        /slot-journal-lost.*was edited without the clone key/,
+      );
+      // A copy of another epoch (kept from before the last commit) is not this journal either.
       writeFileSync(journalFile(), before);
       assert.ok(readInFull(hook(spawnOf('toolu_2'), { git: false })), 'swapped: full path');
+    });
+
+    it('removing the journal to free its slots leaves a signed trace every session sees', async () => {
+      assert.ok(silent(hook(BASH)));
+      assert.ok(silent(hook(spawnOf('toolu_1'), { git: false })));
+      assert.ok(silent(hook(spawnOf('toolu_2'), { git: false })), 'the cap of 2 is reached on the journal');
+      rmSync(journalFile());
+      assert.ok(readInFull(hook(spawnOf('toolu_3'), { git: false })), 'no journal: the fast path does not answer');
+      // The full path cannot know the slots the journal held: the records had none.
+      assert.ok(silent(hook(spawnOf('toolu_3'))));
+      const [v] = await lostViolations();
+      assert.ok(v, 'SLOT_JOURNAL_LOST');
+      assert.match(v.message, /removed, edited or replaced once.*more agents than its cap of 2/);
+      assert.match(
+        git(f.coord, 'show', 's2/sessions/a:.s2/sessions/a/witness.jsonl'),
+        /slot-journal-lost.*was removed/,
+      );
     });
   });
 

@@ -65,11 +65,12 @@ export const StatusRecord = z.object({
     .object({
       running: z.array(z.string()).default([]),
       /**
-       * The epoch of the clone's agent-slot journal these slots are in step with
-       * (src/loop/agentSlotJournal.ts); a journal of another epoch, edited or removed, is
-       * a lost journal. Optional and absent before the journal, so older statuses verify.
+       * Per clone (a tag of the machine and the repository's path), the epoch of its agent-slot
+       * journal these slots are in step with (src/loop/agentSlotJournal.ts): a journal of another
+       * epoch, edited or removed, is a lost journal. Optional and absent before the journal, so
+       * older statuses verify.
        */
-      journal: z.string().optional(),
+      journals: z.record(z.string(), z.string()).optional(),
       /** Journals found lost (removed, edited or replaced in `.git/s2/`): the slots they counted are unknown. */
       journalsLost: z.number().int().nonnegative().optional(),
     })

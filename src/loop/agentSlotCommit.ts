@@ -9,6 +9,7 @@ import { LocalStateKey } from '../git/localState';
 import { SessionStore, WitnessNote } from '../git/sessionStore';
 import {
   applySlots,
+  cloneTag,
   newSlotJournal,
   readSlotJournal,
   SlotEntry,
@@ -29,7 +30,7 @@ export interface SlotChange {
 /**
  * Under the slot journal's lock: the slots the fast path counted, and `change` when given,
  * committed to the session's status in one commit (one witness entry each), then the journal
- * emptied under a new epoch, which the same commit records (`agents.journal`). The cap is
+ * emptied under a new epoch, which the same commit records (`agents.journals`, per clone). The cap is
  * checked inside the compare-and-swap against the records and the journal together: of many
  * concurrent spawns that all saw room, only as many as fit are recorded (`full` for the rest).
  *
@@ -50,37 +51,39 @@ export async function commitSlotJournal(
 ): Promise<{ committed: boolean; full: boolean }> {
   const key = await LocalStateKey.load(s.env);
   const file = slotJournalFile(s.ctx.commonDir, me);
+  const tag = cloneTag(s.ctx.commonDir);
   let committed = false;
   let full = false;
   const done = await withSlotLock(file, 15_000, async () => {
     const journal = await readSlotJournal(file, key, me);
-    const seen = snapshot.sessions[me]?.status?.agents;
-    const inStep = typeof journal !== 'string' && journal.epoch === seen?.journal;
+    const named = snapshot.sessions[me]?.status?.agents.journals?.[tag];
+    const inStep = typeof journal !== 'string' && journal.epoch === named;
     // The common case, on every full call and every tick: nothing to write, no git.
-    if (!change && (inStep ? journal.entries.length === 0 : seen?.journal === undefined && !opts.open)) return;
+    if (!change && (inStep ? journal.entries.length === 0 : named === undefined && !opts.open)) return;
     const next = newSlotJournal(me);
     const store = await s.store(snapshot.plan);
     const written = await store.commit((files) => {
       const before = SessionStore.statusOf(files, me, s.now().toISOString()).agents;
+      const mine = before.journals?.[tag];
       full = false;
       const witness: WitnessNote[] = [];
       let entries: readonly SlotEntry[] = [];
       let lost = before.journalsLost ?? 0;
-      if (typeof journal !== 'string' && journal.epoch === before.journal) entries = journal.entries;
-      else if (before.journal !== undefined) {
+      if (typeof journal !== 'string' && journal.epoch === mine) entries = journal.entries;
+      else if (mine !== undefined) {
         lost++;
         const how =
           journal === 'absent'
             ? 'was removed'
             : journal === 'tampered'
               ? 'was edited without the clone key'
-              : `is of epoch ${journal.epoch}, not ${before.journal}`;
+              : `is of epoch ${journal.epoch}, not ${mine}`;
         witness.push({
           action: 'slot-journal-lost',
           detail: `${file} ${how}: the agent slots it counted since the last commit are unknown`,
         });
       }
-      // else: the first journal of this clone for the session (or records from before journals).
+      // else: this clone's first journal for the session (or records from before journals).
       const counted = applySlots(before.running, entries);
       let running = counted;
       witness.push(
@@ -100,11 +103,15 @@ export async function commitSlotJournal(
         }
       }
       // In step with nothing to add (the snapshot was older than the records), or only a spawn refused: no commit.
-      if (!witness.length && (before.journal !== undefined || !opts.open)) return null;
+      if (!witness.length && (mine !== undefined || !opts.open)) return null;
       return {
         status: (st) => ({
           ...st,
-          agents: { running, journal: next.epoch, ...(lost ? { journalsLost: lost } : {}) },
+          agents: {
+            running,
+            journals: { ...before.journals, [tag]: next.epoch },
+            ...(lost ? { journalsLost: lost } : {}),
+          },
         }),
         ...(witness.length ? { witness } : {}),
         message: witness.length

@@ -14,11 +14,13 @@
  *
  * Like the rest of `.git/s2/` the file is authenticated with the clone-local key: an edited
  * journal is not believed (the fast path then takes the full path). Each emptying starts a
- * new `epoch`, which the hook cache names: a journal that vanished or was swapped for an older
- * one no longer matches the cache, and the fast path does not answer from it.
+ * new `epoch`, which the session's records and the hook cache name: a journal that vanished or
+ * was swapped for an older one no longer matches, the fast path does not answer from it, and
+ * the full path commits the loss (agentSlotCommit.ts).
  */
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs, realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
 import * as path from 'node:path';
 import type { LocalStateKey } from '../git/localState';
 
@@ -42,6 +44,21 @@ export const MAX_JOURNAL_ENTRIES = 64;
 
 /** A lock older than this belongs to a process that died holding it. */
 const STALE_LOCK_MS = 10_000;
+
+/**
+ * Which clone a journal belongs to: a session may be checked out in more than one clone (another
+ * machine, another copy), each with its own journal, and the records name each one's epoch. Made
+ * of the host name and the repository's real path, which an agent cannot change by editing files.
+ */
+export function cloneTag(commonDir: string): string {
+  let real = commonDir;
+  try {
+    real = realpathSync(commonDir);
+  } catch {
+    /* the path as given */
+  }
+  return createHash('sha256').update(`${hostname()}\0${real}`).digest('hex').slice(0, 12);
+}
 
 export function slotJournalFile(commonDir: string, session: string): string {
   return path.join(commonDir, 's2', 'hook-cache', `slots-${encodeURIComponent(session)}.json`);

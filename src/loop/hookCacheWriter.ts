@@ -9,7 +9,7 @@ import { LocalStateKey } from '../git/localState';
 import { readRefTips } from '../git/refTips';
 import type { RepoContext } from '../git/repoContext';
 import { commitSlotJournal } from './agentSlotCommit';
-import { readSlotJournal, slotJournalFile } from './agentSlotJournal';
+import { cloneTag, readSlotJournal, slotJournalFile } from './agentSlotJournal';
 import { HookCache, hookCacheFile, hookEnvKey, writeHookCache } from './hookCache';
 import type { SwarmSession } from './swarmSession';
 
@@ -35,7 +35,8 @@ export async function refreshHookCache(s: SwarmSession, namedSession: string | n
     let first = await s.snapshot();
     const me = s.requireSession(first.plan);
     // The fast path counts slots only in a journal the records name: open one the first time.
-    const named = first.sessions[me]?.status?.agents.journal;
+    const tag = cloneTag(s.ctx.commonDir);
+    const named = first.sessions[me]?.status?.agents.journals?.[tag];
     const journalNow = await readSlotJournal(slotJournalFile(s.ctx.commonDir, me), key, me);
     if (named === undefined || typeof journalNow === 'string' || journalNow.epoch !== named) {
       await commitSlotJournal(s, first, me, undefined, { open: true });
@@ -54,7 +55,7 @@ export async function refreshHookCache(s: SwarmSession, namedSession: string | n
     // its entries from now on are what the records do not hold yet.
     const journal = await readSlotJournal(slotJournalFile(s.ctx.commonDir, me), key, me);
     const agents = snapshot.sessions[me]?.status?.agents;
-    if (typeof journal === 'string' || journal.epoch !== agents?.journal) return;
+    if (!agents || typeof journal === 'string' || journal.epoch !== agents.journals?.[tag]) return;
     const cache: HookCache = {
       v: 1,
       session: me,

@@ -168,6 +168,8 @@ function plant(ctx: RunContext, s: string, spec: NonNullable<RogueAction['rogue'
 /** Edit the clone's .git/s2 state as a process that can write .git but has no S2_HOME key. */
 function editLocalState(ctx: RunContext, s: string, spec: NonNullable<RogueAction['rogue']['localState']>): void {
   const common = path.resolve(ctx.f.dir(s), git(ctx.f.dir(s), 'rev-parse', '--git-common-dir'));
+  if (spec.file === 'slot-journal')
+    return rmSync(path.join(common, 's2', 'hook-cache', `slots-${spec.session ?? s}.json`));
   const file = path.join(common, 's2', `${spec.file}.json`);
   const raw = readFileSync(file, 'utf8');
   const nl = raw.indexOf('\n');

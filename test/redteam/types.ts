@@ -120,8 +120,11 @@ export interface RogueSpec {
   };
   /** An edit of the actor's clone-local state in .git/s2 by someone without the S2_HOME key. */
   readonly localState?: {
-    readonly file: 'record-cache' | 'seen-tips';
-    /** record-cache: add a completion of `phase` to every cached record set of `session`; seen-tips: clear the rewrites. */
+    readonly file: 'record-cache' | 'seen-tips' | 'slot-journal';
+    /**
+     * record-cache: add a completion of `phase` to every cached record set of `session`; seen-tips:
+     * clear the rewrites; slot-journal: remove `session`'s agent-slot journal (the slots it counted).
+     */
     readonly session?: string;
     readonly phase?: number;
   };

@@ -6,7 +6,7 @@
  */
 import type { SwarmPlan } from './manifest';
 import type { CompletionRecord, VerificationRecord } from './records';
-import { commitKey, Snapshot } from './snapshot';
+import { commitFacts, Snapshot } from './snapshot';
 import type { VerificationState, Violation } from './viewTypes';
 import { quoted, terminalSafe } from './terminalText';
 
@@ -21,13 +21,19 @@ export interface CompletionStatus {
 
 export type CompletionTable = ReadonlyMap<string, ReadonlyMap<number, CompletionStatus>>;
 
+const NONE: readonly VerificationRecord[] = [];
+
 export function evaluateCompletions(snap: Snapshot, violations: Violation[]): CompletionTable {
   const plan = snap.plan;
-  const byTarget = new Map<string, VerificationRecord[]>();
+  // By target session, then phase: no key is built per record or per completion.
+  const byTarget = new Map<string, Map<number, VerificationRecord[]>>();
   for (const s of Object.values(snap.sessions)) {
     for (const v of s.verifications) {
-      const key = `${v.target}:${v.phase}`;
-      (byTarget.get(key) ?? byTarget.set(key, []).get(key)!).push(v);
+      let phases = byTarget.get(v.target);
+      if (!phases) byTarget.set(v.target, (phases = new Map()));
+      const list = phases.get(v.phase);
+      if (list) list.push(v);
+      else phases.set(v.phase, [v]);
     }
   }
   const table = new Map<string, Map<number, CompletionStatus>>();
@@ -48,7 +54,7 @@ export function evaluateCompletions(snap: Snapshot, violations: Violation[]): Co
         });
         continue;
       }
-      const facts = snap.commits[commitKey(s.session, rec.commit)];
+      const facts = commitFacts(snap, s.session, rec.commit);
       let valid = true;
       let dispute: string | null = null;
       if (!facts?.exists) {
@@ -70,7 +76,7 @@ export function evaluateCompletions(snap: Snapshot, violations: Violation[]): Co
           message: `completion of ${target}:${rec.phase}: ${dispute}`,
         });
       }
-      const verdict = verificationOf(byTarget.get(`${target}:${rec.phase}`) ?? [], rec, s.session);
+      const verdict = verificationOf(byTarget.get(target)?.get(rec.phase) ?? NONE, rec, s.session);
       if (verdict.dispute && !dispute) {
         dispute = verdict.dispute;
         violations.push({
@@ -120,10 +126,12 @@ export function evaluateCompletions(snap: Snapshot, violations: Violation[]): Co
   }
 
   // A completion whose predecessor is missing is a skipped phase: reported, and not counted.
+  // Phases are 1..phaseCount (records and baseline alike), so counting up visits them in order.
   for (const sp of plan.sessions) {
     const t = table.get(sp.id)!;
-    for (const [n, c] of [...t].sort((a, b) => a[0] - b[0])) {
-      if (n > 1 && !t.get(n - 1)?.valid && c.valid) {
+    for (let n = 2; n <= sp.phaseCount; n++) {
+      const c = t.get(n);
+      if (c?.valid && !t.get(n - 1)?.valid) {
         violations.push({
           code: 'PHASE_SKIPPED',
           session: sp.id,
@@ -148,7 +156,12 @@ function verificationOf(
   rec: CompletionRecord,
   author: string,
 ): { state: VerificationState; verifiedBy: string[]; dispute: string | null } {
-  const relevant = all.filter((v) => v.completionCommit === rec.commit && v.verifier !== author);
+  const counts = (v: VerificationRecord): boolean => v.completionCommit === rec.commit && v.verifier !== author;
+  // None, or one that passed (the usual cases): no list is copied or sorted.
+  const only = all.length === 1 ? all[0]! : null;
+  if (all.length === 0 || (only && !counts(only))) return { state: 'unverified', verifiedBy: [], dispute: null };
+  if (only?.result === 'pass') return { state: 'verified', verifiedBy: [only.verifier], dispute: null };
+  const relevant = all.filter(counts);
   if (relevant.length === 0) return { state: 'unverified', verifiedBy: [], dispute: null };
   const latest = [...relevant]
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.verifier < b.verifier ? -1 : 1))

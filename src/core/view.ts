@@ -29,7 +29,7 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
   const plan = read.plan;
   const violations: Violation[] = [];
   const snap = screenAdoptions(screenTimes(read, now, violations), violations);
-  for (const p of [...snap.problems, ...Object.values(snap.sessions).flatMap((s) => s.problems)]) {
+  const problem = (p: Snapshot['problems'][number]): void => {
     violations.push({
       code: p.code,
       session: p.session,
@@ -37,7 +37,9 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
       message: p.message,
       ...(p.path ? { path: p.path } : {}),
     });
-  }
+  };
+  snap.problems.forEach(problem);
+  for (const s of Object.values(snap.sessions)) s.problems.forEach(problem);
   const table = enforceNeeds(snap, evaluateCompletions(snap, violations), now, violations);
   const wf = buildWaitFor(snap, table, violations);
   const stale = new Map(
@@ -52,7 +54,8 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
   const neverStarted = (s: string): boolean => !snap.sessions[s]?.status && planAge > staleAfterSeconds(plan);
   const waitsTooLong = (s: string): boolean =>
     awaitingInputOf(plan, snap.sessions[s]?.status ?? null, now)?.stuck === true;
-  const blockers = rankBlockers(wf, (s) => stale.get(s)! || inError(s) || neverStarted(s) || waitsTooLong(s));
+  const waiters = reverse(wf.graph);
+  const blockers = rankBlockers(wf, (s) => stale.get(s)! || inError(s) || neverStarted(s) || waitsTooLong(s), waiters);
   for (const b of blockers) {
     if (!b.stalled) continue;
     const age = heartbeatAgeSeconds(snap.sessions[b.session]?.status ?? null, now);
@@ -98,16 +101,12 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
   );
   checkStatusClaims(snap, table, wf, violations);
   const index: ViewIndex = {
-    waiters: reverse(wf.graph),
+    waiters,
     edgesFrom: groupBy(wf.edges, (e) => e.from),
     blockerOf: new Map(blockers.map((b) => [b.session, b])),
     instructionsOf: groupBy(snap.instructions, (i) => i.session),
     claimOf: new Map(claims.map((c) => [c.helper, c.claim])),
-    adopterOf: new Map(
-      Object.values(snap.sessions).flatMap((x) =>
-        (x.status?.adopted ?? []).map((a) => [`${a.session}:${a.phase}`, x.session] as const),
-      ),
-    ),
+    adopterOf: adoptersOf(snap),
   };
   const sessions = plan.sessions.map((sp) =>
     sessionView(snap, sp, table, wf, index, stale.get(sp.id)!, now, violations),
@@ -150,9 +149,7 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
       message: `the integration gate run by ${lastIntegration.by} at ${lastIntegration.at} ${lastIntegration.result === 'conflict' ? 'hit a merge conflict' : 'failed'}${lastIntegration.culprits.length ? `; involved: ${lastIntegration.culprits.join(', ')}` : ''}${lastGreenIntegration ? `; last green: ${lastGreenIntegration.at}` : ''}`,
     });
   }
-  violations.sort((a, b) =>
-    a.code + a.session + (a.ref ?? '') + a.message < b.code + b.session + (b.ref ?? '') + b.message ? -1 : 1,
-  );
+  sortViolations(violations);
   return {
     snapshot: snap.id,
     swarm: plan.swarm,
@@ -257,8 +254,9 @@ function analyseHelp(
     }
     active.push({ helper: sp.id, claim });
   }
+  // Only sessions with a claim can be on a help loop: the graph is built from the claims alone.
   const helpGraph = buildGraph(
-    snap.plan.sessions.map((s) => s.id),
+    [],
     active.map((c) => [c.helper, c.claim.session] as const),
   );
   for (const loop of cycles(helpGraph)) {
@@ -361,7 +359,30 @@ interface ViewIndex {
   readonly blockerOf: ReadonlyMap<string, SwarmView['blockers'][number]>;
   readonly instructionsOf: ReadonlyMap<string, Snapshot['instructions'][number][]>;
   readonly claimOf: ReadonlyMap<string, ActiveClaim['claim']>;
-  readonly adopterOf: ReadonlyMap<string, string>;
+  /** Who adopted a phase: by the adopted session, then phase (the last adoption listed wins). */
+  readonly adopterOf: ReadonlyMap<string, ReadonlyMap<number, string>>;
+}
+
+function adoptersOf(snap: Snapshot): Map<string, Map<number, string>> {
+  const out = new Map<string, Map<number, string>>();
+  for (const x of Object.values(snap.sessions))
+    for (const a of x.status?.adopted ?? []) {
+      let phases = out.get(a.session);
+      if (!phases) out.set(a.session, (phases = new Map()));
+      phases.set(a.phase, x.session);
+    }
+  return out;
+}
+
+/**
+ * The violations in the view's order: by code, session, ref and message run together. The
+ * keys are built once, not twice per comparison (n log n strings); the comparisons, and so the
+ * order (ties included), are the same.
+ */
+function sortViolations(violations: Violation[]): void {
+  const keyed = violations.map((v) => ({ v, k: v.code + v.session + (v.ref ?? '') + v.message }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : 1));
+  keyed.forEach((x, i) => (violations[i] = x.v));
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
@@ -438,9 +459,13 @@ function sessionView(
     });
   const blockedBy = (index.edgesFrom.get(id) ?? []).map((e) => formatPhaseRef({ session: e.to, phase: e.toPhase }));
   const claim = index.claimOf.get(id) ?? null;
+  const own = table.get(id)!;
+  const adopted = index.adopterOf.get(id);
   const phases: PhaseView[] = sp.phases.map((pp) => {
-    const c = table.get(id)!.get(pp.phase);
-    const unmet = pp.needs.filter((n) => !satisfiesNeed(table.get(n.session)?.get(n.phase), plan)).map(formatPhaseRef);
+    const c = own.get(pp.phase);
+    const unmet = pp.needs.length
+      ? pp.needs.filter((n) => !satisfiesNeed(table.get(n.session)?.get(n.phase), plan)).map(formatPhaseRef)
+      : [];
     let state: PhaseState;
     if (c?.valid)
       state = c.verification === 'disputed' ? 'disputed' : c.verification === 'verified' ? 'verified' : 'done';
@@ -457,14 +482,14 @@ function sessionView(
       phase: pp.phase,
       title: pp.title,
       state,
-      needs: pp.needs.map(formatPhaseRef),
+      needs: pp.needs.length ? pp.needs.map(formatPhaseRef) : [],
       blockedBy: pp.phase === current ? [...new Set([...unmet, ...blockedBy])] : unmet,
       verification: c ? c.verification : 'none',
       verifiedBy: c?.verifiedBy ?? [],
       commit: c && c.author !== 'manifest' ? c.record.commit : null,
       completedBy: c ? c.author : null,
       dispute: c?.dispute ?? null,
-      adoptedBy: index.adopterOf.get(`${id}:${pp.phase}`) ?? null,
+      adoptedBy: adopted?.get(pp.phase) ?? null,
     };
   });
   let state: DisplayState;
@@ -476,7 +501,9 @@ function sessionView(
   else if (blockedBy.length) state = 'blocked';
   // A declared `helping` without a live claim (lapsed, or its blocker done) is no longer helping.
   else state = st.state === 'blocked' || st.state === 'done' || st.state === 'helping' ? 'working' : st.state;
-  const acked = new Set((s?.acks ?? []).map((a) => a.instruction));
+  const instructions = index.instructionsOf.get(id) ?? [];
+  // The set of acknowledged instructions only when there is something to look up in it.
+  const acked = instructions.length && s?.acks.length ? new Set(s.acks.map((a) => a.instruction)) : null;
   return {
     id,
     title: sp.title,
@@ -503,7 +530,7 @@ function sessionView(
     transitiveBlocks: index.blockerOf.get(id)?.transitive ?? 0,
     helping: claim ? { ...claim, active: true } : null,
     attempts: attemptsOf(st, current, plan.polling.maxAttempts),
-    pendingInstructions: (index.instructionsOf.get(id) ?? []).filter((i) => !acked.has(i.id)).map((i) => i.id),
+    pendingInstructions: instructions.filter((i) => !acked?.has(i.id)).map((i) => i.id),
     awaitingInput,
     recordsTip: s?.recordsTip ?? null,
     workTip: s?.workTip ?? null,

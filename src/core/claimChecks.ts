@@ -9,7 +9,7 @@ import { CompletionStatus, CompletionTable } from './completions';
 import { staleAfterSeconds } from './liveness';
 import { CLOCK_SKEW_SECONDS } from './recordTimes';
 import type { StatusRecord } from './records';
-import type { SwarmPlan } from './manifest';
+import { sessionPlan, type SwarmPlan } from './manifest';
 import { withSessions, type SessionSnapshot, type Snapshot } from './snapshot';
 import type { Violation } from './viewTypes';
 
@@ -88,7 +88,6 @@ export function enforceNeeds(
   const counts = (s: string, n: number): boolean => n <= (countedUpTo.get(s) ?? 0);
   const key = (s: string, n: number): string => `${s}:${n}`;
   const timeOf = (c: CompletionStatus): number => (c.author === 'manifest' ? 0 : Date.parse(c.record.completedAt));
-  const byId = new Map(plan.sessions.map((p) => [p.id, p]));
   type Need = { readonly session: string; readonly phase: number };
   const unmetNeeds = (sp: SwarmPlan['sessions'][number], n: number, c: CompletionStatus): readonly Need[] => {
     if (c.author === 'manifest') return NONE;
@@ -96,12 +95,15 @@ export function enforceNeeds(
     if (needs.length === 0) return NONE;
     const at = timeOf(c);
     if (!(at <= now.getTime() + skew)) return needs;
-    return needs.filter((x) => {
-      const nc = table.get(x.session)?.get(x.phase);
-      if (!nc || !counts(x.session, x.phase)) return true;
-      if (plan.verification === 'required' && nc.verifiedBy.length === 0 && nc.author !== 'manifest') return true;
-      return !(timeOf(nc) <= at + skew);
-    });
+    let out: Need[] | null = null; // a list only when a need is unmet
+    for (const x of needs) if (unmetAt(x, at)) (out ??= []).push(x);
+    return out ?? NONE;
+  };
+  const unmetAt = (x: Need, at: number): boolean => {
+    const nc = table.get(x.session)?.get(x.phase);
+    if (!nc || !counts(x.session, x.phase)) return true;
+    if (plan.verification === 'required' && nc.verifiedBy.length === 0 && nc.author !== 'manifest') return true;
+    return !(timeOf(nc) <= at + skew);
   };
   // The least fixed point by a worklist: a session stopped by a need that does not count yet
   // waits on it and is tried again only when it counts. Sweeping every session until nothing
@@ -114,7 +116,7 @@ export function enforceNeeds(
   const queue = plan.sessions.map((sp) => sp.id);
   while (queue.length) {
     const sid = queue.pop()!;
-    const sp = byId.get(sid)!;
+    const sp = sessionPlan(plan, sid)!;
     const t = table.get(sid)!;
     const waiters = waiting.get(sid);
     for (let n = nextPhase.get(sid) ?? 1; n <= sp.phaseCount; n++) {

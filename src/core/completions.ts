@@ -4,7 +4,7 @@
  * branch, and its predecessor is complete. Verification by other sessions decides whether a
  * completion can satisfy a cross-session need.
  */
-import type { SwarmPlan } from './manifest';
+import { sessionPlan, type SwarmPlan } from './manifest';
 import type { CompletionRecord, VerificationRecord } from './records';
 import { commitFacts, Snapshot } from './snapshot';
 import type { VerificationState, Violation } from './viewTypes';
@@ -38,12 +38,11 @@ export function evaluateCompletions(snap: Snapshot, violations: Violation[]): Co
   }
   const table = new Map<string, Map<number, CompletionStatus>>();
   for (const sp of plan.sessions) table.set(sp.id, new Map());
-  const phaseCountOf = new Map(plan.sessions.map((sp) => [sp.id, sp.phaseCount]));
 
   for (const s of Object.values(snap.sessions)) {
     for (const rec of s.completions) {
       const target = rec.forSession ?? s.session;
-      if (!table.has(target) || rec.phase > (phaseCountOf.get(target) ?? 0)) continue;
+      if (!table.has(target) || rec.phase > (sessionPlan(plan, target)?.phaseCount ?? 0)) continue;
       if (rec.forSession && !adoptionHeld(snap, s.session, target, rec.phase)) {
         violations.push({
           code: 'ADOPTION_INVALID',

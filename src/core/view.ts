@@ -8,7 +8,7 @@ import { CompletionTable, evaluateCompletions, satisfiesNeed } from './completio
 import { ActiveClaim, planGangUp } from './gangUp';
 import { awaitingInputOf } from './awaitingInput';
 import { heartbeatAgeSeconds, isStale, staleAfterSeconds } from './liveness';
-import { formatPhaseRef } from './phaseRef';
+import { formatPhaseRef, type PhaseRef } from './phaseRef';
 import type { Snapshot } from './snapshot';
 import { buildWaitFor, criticalPath, findDeadlocks, rankBlockers, WaitFor } from './waitFor';
 import type {
@@ -42,12 +42,9 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
   for (const s of Object.values(snap.sessions)) s.problems.forEach(problem);
   const table = enforceNeeds(snap, evaluateCompletions(snap, violations), now, violations);
   const wf = buildWaitFor(snap, table, violations);
-  const stale = new Map(
-    plan.sessions.map((s) => [
-      s.id,
-      isStale(plan, snap.sessions[s.id]?.status ?? null, now, wf.current.get(s.id)! > s.phaseCount),
-    ]),
-  );
+  const stale = new Map<string, boolean>();
+  for (const s of plan.sessions)
+    stale.set(s.id, isStale(plan, snap.sessions[s.id]?.status ?? null, now, wf.current.get(s.id)! > s.phaseCount));
   const inError = (s: string): boolean => snap.sessions[s]?.status?.state === 'error';
   // A blocker that never wrote a status is silent too, once the plan it belongs to is older than a lease.
   const planAge = snap.coordinationTime ? (now.getTime() - Date.parse(snap.coordinationTime)) / 1000 : 0;
@@ -331,18 +328,14 @@ function checkStatusClaims(snap: Snapshot, table: CompletionTable, wf: WaitFor, 
         message: `${sp.id} says it works on phase ${st.phase}, which is already complete`,
       });
     }
-    const completes = new Map<string, number>();
-    for (const w of s?.witness ?? [])
-      if (w.action === 'complete-phase') completes.set(w.detail, (completes.get(w.detail) ?? 0) + 1);
-    for (const [detail, n] of completes) {
-      if (n > 1)
-        violations.push({
-          code: 'PHASE_REPEATED',
-          session: sp.id,
-          severity: 'error',
-          ref: `${sp.id}:${detail}`,
-          message: `${sp.id} completed phase ${detail} ${n} times (witness log)`,
-        });
+    for (const [detail, n] of repeatedCompletions(s?.witness ?? [])) {
+      violations.push({
+        code: 'PHASE_REPEATED',
+        session: sp.id,
+        severity: 'error',
+        ref: `${sp.id}:${detail}`,
+        message: `${sp.id} completed phase ${detail} ${n} times (witness log)`,
+      });
     }
   }
 }
@@ -350,6 +343,23 @@ function checkStatusClaims(snap: Snapshot, table: CompletionTable, wf: WaitFor, 
 function attemptsOf(st: Snapshot['sessions'][string]['status'], phase: number, max: number): SessionView['attempts'] {
   const a = st?.attempts[String(phase)];
   return a && a.count > 0 ? { count: a.count, max, lastError: a.lastError } : null;
+}
+
+/**
+ * Phases the witness log completes more than once, with the count, in the order of their first
+ * completion. A log without a repeat (nearly all) allocates nothing: no map per session.
+ */
+function repeatedCompletions(witness: Snapshot['sessions'][string]['witness']): [string, number][] {
+  const completes = (i: number): boolean => witness[i]!.action === 'complete-phase';
+  // A short log is searched pairwise for a repeat; a long one is counted in a map at once.
+  let repeat = witness.length > 32;
+  for (let i = 1; i < witness.length && !repeat; i++)
+    for (let j = 0; j < i && completes(i) && !repeat; j++)
+      repeat = completes(j) && witness[j]!.detail === witness[i]!.detail;
+  if (!repeat) return [];
+  const counts = new Map<string, number>();
+  for (const w of witness) if (w.action === 'complete-phase') counts.set(w.detail, (counts.get(w.detail) ?? 0) + 1);
+  return [...counts].filter(([, n]) => n > 1);
 }
 
 /** Lookups built once per view, so that a view of 1000 sessions stays linear. */
@@ -395,6 +405,13 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   }
   return out;
 }
+
+/**
+ * The empty list of a phase without needs, unmet needs or verifiers: one frozen array shared by
+ * every phase of every view (the view is read-only; ~3 fresh arrays per phase were a tenth of
+ * what a view allocated, and garbage collection is what grows faster than the swarm).
+ */
+const NO_REFS: readonly string[] = Object.freeze([]);
 
 function sessionView(
   snap: Snapshot,
@@ -461,11 +478,10 @@ function sessionView(
   const claim = index.claimOf.get(id) ?? null;
   const own = table.get(id)!;
   const adopted = index.adopterOf.get(id);
+  const open = (n: PhaseRef): boolean => !satisfiesNeed(table.get(n.session)?.get(n.phase), plan);
   const phases: PhaseView[] = sp.phases.map((pp) => {
     const c = own.get(pp.phase);
-    const unmet = pp.needs.length
-      ? pp.needs.filter((n) => !satisfiesNeed(table.get(n.session)?.get(n.phase), plan)).map(formatPhaseRef)
-      : [];
+    const unmet = pp.needs.some(open) ? pp.needs.filter(open).map(formatPhaseRef) : NO_REFS;
     let state: PhaseState;
     if (c?.valid)
       state = c.verification === 'disputed' ? 'disputed' : c.verification === 'verified' ? 'verified' : 'done';
@@ -482,10 +498,11 @@ function sessionView(
       phase: pp.phase,
       title: pp.title,
       state,
-      needs: pp.needs.length ? pp.needs.map(formatPhaseRef) : [],
-      blockedBy: pp.phase === current ? [...new Set([...unmet, ...blockedBy])] : unmet,
+      needs: pp.needs.length ? pp.needs.map(formatPhaseRef) : NO_REFS,
+      blockedBy:
+        pp.phase === current && (unmet.length || blockedBy.length) ? [...new Set([...unmet, ...blockedBy])] : unmet,
       verification: c ? c.verification : 'none',
-      verifiedBy: c?.verifiedBy ?? [],
+      verifiedBy: c?.verifiedBy ?? NO_REFS,
       commit: c && c.author !== 'manifest' ? c.record.commit : null,
       completedBy: c ? c.author : null,
       dispute: c?.dispute ?? null,

@@ -45,7 +45,8 @@ export function screenAdoptions(snap: Snapshot, violations: Violation[]): Snapsh
   let planned: Set<string> | undefined;
   const isPlanned = (s: string): boolean => (planned ??= new Set(snap.plan.sessions.map((p) => p.id))).has(s);
   const changed = new Map<string, SessionSnapshot>();
-  for (const [id, s] of Object.entries(snap.sessions)) {
+  for (const id of Object.keys(snap.sessions)) {
+    const s = snap.sessions[id]!; // keys, not [id, s] pairs: one array, not one per session
     const adopted = s.status?.adopted ?? [];
     if (adopted.length === 0) continue;
     const kept = adopted.filter((a) => {

@@ -25,21 +25,21 @@ const NONE: readonly VerificationRecord[] = [];
 
 export function evaluateCompletions(snap: Snapshot, violations: Violation[]): CompletionTable {
   const plan = snap.plan;
-  // By target session, then phase: no key is built per record or per completion.
-  const byTarget = new Map<string, Map<number, VerificationRecord[]>>();
-  for (const s of Object.values(snap.sessions)) {
+  // By target session (a short list each, searched by phase): no key is built per record or
+  // per completion, and no map per phase.
+  const sessions = Object.values(snap.sessions);
+  const byTarget = new Map<string, VerificationRecord[]>();
+  for (const s of sessions) {
     for (const v of s.verifications) {
-      let phases = byTarget.get(v.target);
-      if (!phases) byTarget.set(v.target, (phases = new Map()));
-      const list = phases.get(v.phase);
+      const list = byTarget.get(v.target);
       if (list) list.push(v);
-      else phases.set(v.phase, [v]);
+      else byTarget.set(v.target, [v]);
     }
   }
   const table = new Map<string, Map<number, CompletionStatus>>();
   for (const sp of plan.sessions) table.set(sp.id, new Map());
 
-  for (const s of Object.values(snap.sessions)) {
+  for (const s of sessions) {
     for (const rec of s.completions) {
       const target = rec.forSession ?? s.session;
       if (!table.has(target) || rec.phase > (sessionPlan(plan, target)?.phaseCount ?? 0)) continue;
@@ -75,7 +75,7 @@ export function evaluateCompletions(snap: Snapshot, violations: Violation[]): Co
           message: `completion of ${target}:${rec.phase}: ${dispute}`,
         });
       }
-      const verdict = verificationOf(byTarget.get(target)?.get(rec.phase) ?? NONE, rec, s.session);
+      const verdict = verificationOf(byTarget.get(target) ?? NONE, rec, s.session);
       if (verdict.dispute && !dispute) {
         dispute = verdict.dispute;
         violations.push({
@@ -149,19 +149,29 @@ function adoptionHeld(snap: Snapshot, adopter: string, target: string, phase: nu
   return (snap.sessions[adopter]?.status?.adopted ?? []).some((a) => a.session === target && a.phase === phase);
 }
 
+/** A verification of this completion: its phase, its exact commit, by someone other than the author. */
+function verifies(v: VerificationRecord, rec: CompletionRecord, author: string): boolean {
+  return v.phase === rec.phase && v.completionCommit === rec.commit && v.verifier !== author;
+}
+
 /** The newest verification of this exact commit by someone other than the author decides. */
 function verificationOf(
   all: readonly VerificationRecord[],
   rec: CompletionRecord,
   author: string,
 ): { state: VerificationState; verifiedBy: string[]; dispute: string | null } {
-  const counts = (v: VerificationRecord): boolean => v.completionCommit === rec.commit && v.verifier !== author;
   // None, or one that passed (the usual cases): no list is copied or sorted.
-  const only = all.length === 1 ? all[0]! : null;
-  if (all.length === 0 || (only && !counts(only))) return { state: 'unverified', verifiedBy: [], dispute: null };
-  if (only?.result === 'pass') return { state: 'verified', verifiedBy: [only.verifier], dispute: null };
-  const relevant = all.filter(counts);
-  if (relevant.length === 0) return { state: 'unverified', verifiedBy: [], dispute: null };
+  let first = -1;
+  let more = false;
+  for (let i = 0; i < all.length && !more; i++)
+    if (verifies(all[i]!, rec, author)) {
+      if (first < 0) first = i;
+      else more = true;
+    }
+  if (first < 0) return { state: 'unverified', verifiedBy: [], dispute: null };
+  if (!more && all[first]!.result === 'pass')
+    return { state: 'verified', verifiedBy: [all[first]!.verifier], dispute: null };
+  const relevant = all.filter((v) => verifies(v, rec, author));
   const latest = [...relevant]
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.verifier < b.verifier ? -1 : 1))
     .pop()!;

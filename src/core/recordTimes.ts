@@ -29,7 +29,8 @@ export function screenTimes(snap: Snapshot, now: Date, violations: Violation[]):
   };
   // Copies only for what changes: most sessions come through as they are.
   const changed = new Map<string, SessionSnapshot>();
-  for (const [id, s] of Object.entries(snap.sessions)) {
+  for (const id of Object.keys(snap.sessions)) {
+    const s = snap.sessions[id]!; // keys, not [id, s] pairs: one array, not one per session
     const verifications = s.verifications.some((v) => future(v.at))
       ? s.verifications.filter((v) => {
           if (!future(v.at)) return true;

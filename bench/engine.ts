@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { stringify } from 'yaml';
 import { appendToChain } from '../src/core/hashChain';
 import { parseManifest, SwarmPlan } from '../src/core/manifest';
@@ -11,13 +13,13 @@ import type {
   WitnessEntry,
 } from '../src/core/records';
 import { generateKeyPair, signRecord, verifyRecord } from '../src/core/signing';
-import { commitKey, CommitFacts, InstructionInfo, SessionSnapshot, Snapshot } from '../src/core/snapshot';
+import { CommitFacts, InstructionInfo, SessionSnapshot, Snapshot } from '../src/core/snapshot';
 import { computeView } from '../src/core/view';
 import type { SwarmView } from '../src/core/viewTypes';
 import { admit, parseYamlRecord, toYaml } from '../src/git/recordCodec';
 import { StatusRecord as StatusSchema } from '../src/core/records';
 import { manifestObject, sessionIds } from './lib/swarmGen';
-import { median, nowMs, prng } from './lib/util';
+import { median, nowMs, prng, quantile } from './lib/util';
 
 /**
  * The pure engine on synthetic snapshots built in memory (no git): the same shape as the
@@ -30,7 +32,7 @@ export function syntheticSnapshot(n: number, phases = 10, now = new Date()): Sna
   const rnd = prng(7 + n);
   const done = ids.map(() => Math.floor(rnd() * phases));
   const sessions: Record<string, SessionSnapshot> = {};
-  const commits: Record<string, CommitFacts> = {};
+  const commits = new Map<string, Map<string, CommitFacts>>();
   const instructions: InstructionInfo[] = [];
   const t = now.getTime();
   const iso = (ms: number): string => new Date(ms).toISOString();
@@ -54,7 +56,7 @@ export function syntheticSnapshot(n: number, phases = 10, now = new Date()): Sna
         completedAt: iso(t - (c - k + 1) * 3600_000),
         validations: [{ command: 'npm test', exitCode: 0, durationMs: 1000, outputTail: 'ok', timedOut: false }],
       });
-      commits[commitKey(id, commit(id, k))] = { exists: true, onWorkBranch: true };
+      (commits.get(id) ?? commits.set(id, new Map()).get(id)!).set(commit(id, k), { exists: true, onWorkBranch: true });
       witness.push(
         appendToChain(witness, {
           kind: 'witness',
@@ -149,29 +151,83 @@ export interface ViewBenchResult {
   readonly runs: number;
   readonly medianMs: number;
   readonly minMs: number;
+  /** The middle half of the samples: how far the median could move. */
+  readonly q1Ms: number;
+  readonly q3Ms: number;
   readonly violations: number;
   readonly blockers: number;
 }
 
-export function benchComputeView(n: number, runs: number): ViewBenchResult {
-  const snap = syntheticSnapshot(n);
+/**
+ * A collector the bench may call between samples: V8's `gc` (exposed at run time, so
+ * `node out/bench/run.js` needs no flag), or null where it cannot be had.
+ */
+function minorGc(): (() => void) | null {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as (o?: { type: 'minor' | 'major' }) => void;
+    return () => gc({ type: 'minor' });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `computeView` at every size, by the same method: the snapshots are built first, each size
+ * gets three warm-up views (JIT), then `rounds` rounds each time one view of every size in
+ * turn. Interleaving puts a change of the host's load on every size alike (the fit compares
+ * sizes, so drift between them is what would bend it), and every size lives in the same heap.
+ * Before each sample a minor GC empties the young generation, so no sample pays for the
+ * garbage of the one before (a 5000-session view's garbage would otherwise be collected in
+ * the next, smaller one); the collections the view itself causes are in its time. (A full GC
+ * between samples was tried: it costs 100–350 ms each with every snapshot live, and it shrinks
+ * the young generation, so the next view ran 2–10× slower than in steady state.)
+ */
+export function benchComputeViews(sizes: readonly number[], rounds: number): ViewBenchResult[] {
   const now = new Date();
-  let view = computeView(snap, now);
-  for (let i = 0; i < Math.min(3, runs); i++) view = computeView(snap, now); // warm-up (JIT)
+  const snaps = sizes.map((n) => syntheticSnapshot(n, 10, now));
+  const views = snaps.map((snap) => computeView(snap, now));
+  for (let i = 0; i < 3; i++) snaps.forEach((snap) => computeView(snap, now)); // warm-up (JIT)
+  const gc = minorGc();
+  const xs: number[][] = sizes.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    snaps.forEach((snap, i) => {
+      gc?.();
+      const t = nowMs();
+      views[i] = computeView(snap, now);
+      xs[i]!.push(nowMs() - t);
+    });
+  }
+  return sizes.map((n, i) => ({
+    sessions: n,
+    runs: rounds,
+    medianMs: median(xs[i]!),
+    minMs: Math.min(...xs[i]!),
+    q1Ms: quantile(xs[i]!, 0.25),
+    q3Ms: quantile(xs[i]!, 0.75),
+    violations: views[i]!.violations.length,
+    blockers: views[i]!.blockers.length,
+  }));
+}
+
+/**
+ * The floor of the view's row: `JSON.stringify` of the snapshot, touching every record once.
+ * The commit facts are a map of maps in the snapshot; they are stringified as the plain
+ * object they were before, converted outside the timing, so the floor is the same as before.
+ */
+export function benchSnapshotJson(n: number, runs: number): number {
+  const snap = syntheticSnapshot(n);
+  const plain = {
+    ...snap,
+    commits: Object.fromEntries([...snap.commits].flatMap(([s, m]) => [...m].map(([c, f]) => [`${s}@${c}`, f]))),
+  };
   const xs: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = nowMs();
-    view = computeView(snap, now);
+    JSON.stringify(plain);
     xs.push(nowMs() - t);
   }
-  return {
-    sessions: n,
-    runs,
-    medianMs: median(xs),
-    minMs: Math.min(...xs),
-    violations: view.violations.length,
-    blockers: view.blockers.length,
-  };
+  return median(xs);
 }
 
 export interface VerifyBenchResult {
@@ -295,6 +351,8 @@ export interface ViewFit {
   readonly r2: number;
   /** k in t ∝ N^k, fitted on log-log over the sizes ≥ 200 (below that, fixed costs dominate); 1 is linear. */
   readonly exponent: number;
+  /** The same fit on each size's fastest sample: a cross-check on the host's noise, not the goal. */
+  readonly exponentOfMin: number;
   readonly sizes: readonly number[];
 }
 
@@ -304,18 +362,19 @@ export function fitView(views: readonly ViewBenchResult[]): ViewFit | null {
   const ys = views.map((v) => v.medianMs);
   const line = leastSquares(xs, ys);
   const big = views.filter((v) => v.sessions >= 200);
-  const log =
+  const power = (ms: (v: ViewBenchResult) => number): number =>
     big.length >= 2
       ? leastSquares(
           big.map((v) => Math.log(v.sessions)),
-          big.map((v) => Math.log(v.medianMs)),
-        )
-      : null;
+          big.map((v) => Math.log(ms(v))),
+        ).b
+      : NaN;
   return {
     interceptMs: line.a,
     perSessionMs: line.b,
     r2: line.r2,
-    exponent: log ? log.b : NaN,
+    exponent: power((v) => v.medianMs),
+    exponentOfMin: power((v) => v.minMs),
     sizes: xs,
   };
 }

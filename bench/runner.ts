@@ -5,16 +5,16 @@ import { AlertLatencyResult, benchAlertLatency } from './alertLatency';
 import { benchBundle, benchCliStatus, BundleResult, CliStatusResult } from './cliStatus';
 import { benchPerSessionBranches, benchSharedBranch, ContentionResult } from './contention';
 import {
-  benchComputeView,
+  benchComputeViews,
+  benchSnapshotJson,
   benchMatrix,
   benchVerify,
   MatrixBenchResult,
-  syntheticSnapshot,
   VerifyBenchResult,
   ViewBenchResult,
 } from './engine';
 import { GeneratedSwarm, generateSwarm } from './lib/swarmGen';
-import { median, nowMs, removeDir, tempDir } from './lib/util';
+import { nowMs, removeDir, tempDir } from './lib/util';
 import { benchHook, HookBenchResult } from './hook';
 import { benchSnapshotRead, SnapshotReadResult } from './snapshotRead';
 import { benchTick, TickBenchResult } from './tick';
@@ -43,7 +43,8 @@ export interface BenchConfig {
     readonly remote: Record<string, number>;
   };
   readonly engineSizes: readonly number[];
-  readonly engineRuns: (n: number) => number;
+  /** Interleaved rounds of the view at every size (benchComputeViews): the same samples at every N. */
+  readonly engineRounds: number;
   readonly verifyMs: number;
   readonly matrixSessions: number;
   /** The load on a shared remote (`git daemon`): idle sessions, then a busy swarm. */
@@ -83,9 +84,10 @@ export const FULL: BenchConfig = {
     worktree: { intervalSeconds: 30, probeSeconds: 1, jitter: 0.2 },
     remote: { intervalSeconds: 3, probeSeconds: 1, jitter: 0.2 },
   },
-  // 7 to 5000 sessions: the view's fit (linear in sessions, issue #18); 5000 is a few seconds in all.
+  // 7 to 5000 sessions: the view's fit (linear in sessions, issue #18). A round (one view of
+  // each size) is ~0.3 s quiet, ~0.5 s at load 4: 41 rounds keep the medians within a few %.
   engineSizes: [7, 50, 200, 1000, 2000, 5000],
-  engineRuns: (n) => (n >= 5000 ? 3 : n >= 2000 ? 5 : n >= 1000 ? 11 : n >= 200 ? 31 : 101),
+  engineRounds: 41,
   verifyMs: 700,
   matrixSessions: 50,
   // The defaults (probe 5 s, cap 60 s, interval 30 s, heartbeat 60 s); 5 sessions, a minute of
@@ -116,7 +118,7 @@ export const SMOKE: BenchConfig = {
     remote: { intervalSeconds: 0.3, probeSeconds: 0.1, jitter: 0.2 },
   },
   engineSizes: [3, 7],
-  engineRuns: () => 3,
+  engineRounds: 3,
   verifyMs: 50,
   matrixSessions: 5,
   remote: remoteLoadOptions(0.05, 3, 4),
@@ -220,17 +222,9 @@ export async function runBench(cfg: BenchConfig, log: (line: string) => void = (
   try {
     if (on('engine')) {
       await section('engine', async () => {
-        for (const n of cfg.engineSizes) {
-          res.engine.views.push(benchComputeView(n, cfg.engineRuns(n)));
-          const snap = syntheticSnapshot(n);
-          const xs: number[] = [];
-          for (let i = 0; i < Math.min(cfg.engineRuns(n), 21); i++) {
-            const t = nowMs();
-            JSON.stringify(snap);
-            xs.push(nowMs() - t);
-          }
-          res.engine.snapshotJsonMs[String(n)] = median(xs);
-        }
+        res.engine.views.push(...benchComputeViews(cfg.engineSizes, cfg.engineRounds));
+        for (const n of cfg.engineSizes)
+          res.engine.snapshotJsonMs[String(n)] = benchSnapshotJson(n, Math.min(cfg.engineRounds, 21));
         res.engine.verify = benchVerify(cfg.verifyMs);
       });
     }

@@ -9,7 +9,8 @@ import { CompletionStatus, CompletionTable } from './completions';
 import { staleAfterSeconds } from './liveness';
 import { CLOCK_SKEW_SECONDS } from './recordTimes';
 import type { StatusRecord } from './records';
-import type { SessionSnapshot, Snapshot } from './snapshot';
+import { sessionPlan, type SwarmPlan } from './manifest';
+import { withSessions, type SessionSnapshot, type Snapshot } from './snapshot';
 import type { Violation } from './viewTypes';
 
 /** Why `target` (by its own records) could be adopted at `at`, or null when it was alive then. */
@@ -41,13 +42,15 @@ export function adoptableAt(snap: Snapshot, target: string, at: string): string 
  * adopted completion count.
  */
 export function screenAdoptions(snap: Snapshot, violations: Violation[]): Snapshot {
-  let changed = false;
-  const planned = new Set(snap.plan.sessions.map((p) => p.id));
-  const sessions: Record<string, SessionSnapshot> = {};
-  for (const [id, s] of Object.entries(snap.sessions)) {
+  let planned: Set<string> | undefined;
+  const isPlanned = (s: string): boolean => (planned ??= new Set(snap.plan.sessions.map((p) => p.id))).has(s);
+  const changed = new Map<string, SessionSnapshot>();
+  for (const id of Object.keys(snap.sessions)) {
+    const s = snap.sessions[id]!; // keys, not [id, s] pairs: one array, not one per session
     const adopted = s.status?.adopted ?? [];
+    if (adopted.length === 0) continue;
     const kept = adopted.filter((a) => {
-      if (a.session !== id && planned.has(a.session) && adoptableAt(snap, a.session, a.at)) return true;
+      if (a.session !== id && isPlanned(a.session) && adoptableAt(snap, a.session, a.at)) return true;
       violations.push({
         code: 'ADOPTION_INVALID',
         session: id,
@@ -57,10 +60,9 @@ export function screenAdoptions(snap: Snapshot, violations: Violation[]): Snapsh
       });
       return false;
     });
-    sessions[id] = kept.length === adopted.length ? s : { ...s, status: { ...s.status!, adopted: kept } };
-    if (kept.length !== adopted.length) changed = true;
+    if (kept.length !== adopted.length) changed.set(id, { ...s, status: { ...s.status!, adopted: kept } });
   }
-  return changed ? { ...snap, sessions } : snap;
+  return withSessions(snap, changed);
 }
 
 /**
@@ -71,6 +73,8 @@ export function screenAdoptions(snap: Snapshot, violations: Violation[]): Snapsh
  * not count are `NEEDS_UNMET` on the claimant (the author: the adopter for an adopted phase),
  * or `PHASE_SKIPPED` when it is their predecessor that stopped counting.
  */
+const NONE: readonly never[] = [];
+
 export function enforceNeeds(
   snap: Snapshot,
   table: CompletionTable,
@@ -79,63 +83,84 @@ export function enforceNeeds(
 ): CompletionTable {
   const plan = snap.plan;
   const skew = CLOCK_SKEW_SECONDS * 1000;
-  const counted = new Set<string>();
+  // A session's phases count in order from 1 (a phase is tried only once its predecessor
+  // counts), so what counts is a prefix: its length per session, not a key per phase.
+  const countedUpTo = new Map<string, number>();
+  const counts = (s: string, n: number): boolean => n <= (countedUpTo.get(s) ?? 0);
   const key = (s: string, n: number): string => `${s}:${n}`;
   const timeOf = (c: CompletionStatus): number => (c.author === 'manifest' ? 0 : Date.parse(c.record.completedAt));
-  const byId = new Map(plan.sessions.map((p) => [p.id, p]));
-  const unmetNeeds = (sid: string, n: number, c: CompletionStatus): string[] => {
-    if (c.author === 'manifest') return [];
+  type Need = { readonly session: string; readonly phase: number };
+  const unmetNeeds = (sp: SwarmPlan['sessions'][number], n: number, c: CompletionStatus): readonly Need[] => {
+    if (c.author === 'manifest') return NONE;
+    const needs = sp.phases[n - 1]?.needs ?? NONE;
+    if (needs.length === 0) return NONE;
     const at = timeOf(c);
-    const needs = byId.get(sid)!.phases[n - 1]?.needs ?? [];
-    if (needs.length && !(at <= now.getTime() + skew)) return needs.map((x) => key(x.session, x.phase));
-    return needs
-      .filter((x) => {
-        const nc = table.get(x.session)?.get(x.phase);
-        if (!nc || !counted.has(key(x.session, x.phase))) return true;
-        if (plan.verification === 'required' && nc.verifiedBy.length === 0 && nc.author !== 'manifest') return true;
-        return !(timeOf(nc) <= at + skew);
-      })
-      .map((x) => key(x.session, x.phase));
+    if (!(at <= now.getTime() + skew)) return needs;
+    let out: Need[] | null = null; // a list only when a need is unmet
+    for (const x of needs) if (unmetAt(x, at)) (out ??= []).push(x);
+    return out ?? NONE;
+  };
+  const unmetAt = (x: Need, at: number): boolean => {
+    const nc = table.get(x.session)?.get(x.phase);
+    if (!nc || !counts(x.session, x.phase)) return true;
+    if (plan.verification === 'required' && nc.verifiedBy.length === 0 && nc.author !== 'manifest') return true;
+    return !(timeOf(nc) <= at + skew);
   };
   // The least fixed point by a worklist: a session stopped by a need that does not count yet
   // waits on it and is tried again only when it counts. Sweeping every session until nothing
   // changed took one sweep per link of a chain of needs running against the manifest's order,
   // quadratic in sessions (most of the view at 5000 sessions by the bench's CPU profile).
-  // Only `counted` changes between tries, so the set reached is the same.
+  // Only what counts changes between tries, so the set reached is the same.
   const nextPhase = new Map<string, number>();
-  const waiting = new Map<string, string[]>();
+  // Waiters by the session, then the phase, they wait on.
+  const waiting = new Map<string, Map<number, string[]>>();
   const queue = plan.sessions.map((sp) => sp.id);
   while (queue.length) {
     const sid = queue.pop()!;
-    const sp = byId.get(sid)!;
+    const sp = sessionPlan(plan, sid)!;
     const t = table.get(sid)!;
+    const waiters = waiting.get(sid);
     for (let n = nextPhase.get(sid) ?? 1; n <= sp.phaseCount; n++) {
       const c = t.get(n);
       if (!c?.valid) break;
-      const k = key(sid, n);
-      if (counted.has(k)) continue;
-      const unmet = unmetNeeds(sid, n, c);
+      if (counts(sid, n)) continue;
+      const unmet = unmetNeeds(sp, n, c);
       if (unmet.length) {
         nextPhase.set(sid, n);
-        for (const u of unmet) if (!counted.has(u)) (waiting.get(u) ?? waiting.set(u, []).get(u)!).push(sid);
+        for (const u of unmet) {
+          if (counts(u.session, u.phase)) continue;
+          let byPhase = waiting.get(u.session);
+          if (!byPhase) waiting.set(u.session, (byPhase = new Map()));
+          const list = byPhase.get(u.phase);
+          if (list) list.push(sid);
+          else byPhase.set(u.phase, [sid]);
+        }
         break;
       }
-      counted.add(k);
-      const woken = waiting.get(k);
+      countedUpTo.set(sid, n);
+      const woken = waiters?.get(n);
       if (woken) {
-        waiting.delete(k);
+        waiters!.delete(n);
         queue.push(...woken);
       }
     }
   }
-  let out: Map<string, Map<number, CompletionStatus>> | null = null;
+  let out: Map<string, ReadonlyMap<number, CompletionStatus>> | null = null;
+  const copied = new Map<string, Map<number, CompletionStatus>>();
+  // Phases are 1..phaseCount, so counting up visits them in order.
   for (const sp of plan.sessions) {
-    for (const [n, c] of [...table.get(sp.id)!].sort((a, b) => a[0] - b[0])) {
-      if (!c.valid || counted.has(key(sp.id, n))) continue;
-      out ??= new Map([...table].map(([s, m]) => [s, new Map(m)]));
-      out.get(sp.id)!.set(n, { ...c, valid: false });
+    const t = table.get(sp.id)!;
+    for (let n = 1; n <= sp.phaseCount; n++) {
+      const c = t.get(n);
+      if (!c?.valid || counts(sp.id, n)) continue;
+      // Copy on write: the table, then the one session's map that changes.
+      out ??= new Map(table);
+      let own = copied.get(sp.id);
+      if (!own) copied.set(sp.id, (own = new Map(t)));
+      out.set(sp.id, own);
+      own.set(n, { ...c, valid: false });
       const ref = key(sp.id, n);
-      if (n > 1 && !counted.has(key(sp.id, n - 1)))
+      if (n > 1 && !counts(sp.id, n - 1))
         violations.push({
           code: 'PHASE_SKIPPED',
           session: sp.id,
@@ -149,7 +174,13 @@ export function enforceNeeds(
           session: c.author,
           severity: 'error',
           ref,
-          message: `${c.author} completed ${ref} at ${c.record.completedAt.slice(0, 40)}, but its needs ${unmetNeeds(sp.id, n, c).join(', ')} were not met then; it does not count`,
+          message: `${c.author} completed ${ref} at ${c.record.completedAt.slice(0, 40)}, but its needs ${unmetNeeds(
+            sp,
+            n,
+            c,
+          )
+            .map((x) => key(x.session, x.phase))
+            .join(', ')} were not met then; it does not count`,
         });
     }
   }

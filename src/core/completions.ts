@@ -4,9 +4,9 @@
  * branch, and its predecessor is complete. Verification by other sessions decides whether a
  * completion can satisfy a cross-session need.
  */
-import type { SwarmPlan } from './manifest';
+import { sessionPlan, type SwarmPlan } from './manifest';
 import type { CompletionRecord, VerificationRecord } from './records';
-import { commitKey, Snapshot } from './snapshot';
+import { commitFacts, Snapshot } from './snapshot';
 import type { VerificationState, Violation } from './viewTypes';
 import { quoted, terminalSafe } from './terminalText';
 
@@ -21,23 +21,28 @@ export interface CompletionStatus {
 
 export type CompletionTable = ReadonlyMap<string, ReadonlyMap<number, CompletionStatus>>;
 
+const NONE: readonly VerificationRecord[] = [];
+
 export function evaluateCompletions(snap: Snapshot, violations: Violation[]): CompletionTable {
   const plan = snap.plan;
+  // By target session (a short list each, searched by phase): no key is built per record or
+  // per completion, and no map per phase.
+  const sessions = Object.values(snap.sessions);
   const byTarget = new Map<string, VerificationRecord[]>();
-  for (const s of Object.values(snap.sessions)) {
+  for (const s of sessions) {
     for (const v of s.verifications) {
-      const key = `${v.target}:${v.phase}`;
-      (byTarget.get(key) ?? byTarget.set(key, []).get(key)!).push(v);
+      const list = byTarget.get(v.target);
+      if (list) list.push(v);
+      else byTarget.set(v.target, [v]);
     }
   }
   const table = new Map<string, Map<number, CompletionStatus>>();
   for (const sp of plan.sessions) table.set(sp.id, new Map());
-  const phaseCountOf = new Map(plan.sessions.map((sp) => [sp.id, sp.phaseCount]));
 
-  for (const s of Object.values(snap.sessions)) {
+  for (const s of sessions) {
     for (const rec of s.completions) {
       const target = rec.forSession ?? s.session;
-      if (!table.has(target) || rec.phase > (phaseCountOf.get(target) ?? 0)) continue;
+      if (!table.has(target) || rec.phase > (sessionPlan(plan, target)?.phaseCount ?? 0)) continue;
       if (rec.forSession && !adoptionHeld(snap, s.session, target, rec.phase)) {
         violations.push({
           code: 'ADOPTION_INVALID',
@@ -48,7 +53,7 @@ export function evaluateCompletions(snap: Snapshot, violations: Violation[]): Co
         });
         continue;
       }
-      const facts = snap.commits[commitKey(s.session, rec.commit)];
+      const facts = commitFacts(snap, s.session, rec.commit);
       let valid = true;
       let dispute: string | null = null;
       if (!facts?.exists) {
@@ -70,7 +75,7 @@ export function evaluateCompletions(snap: Snapshot, violations: Violation[]): Co
           message: `completion of ${target}:${rec.phase}: ${dispute}`,
         });
       }
-      const verdict = verificationOf(byTarget.get(`${target}:${rec.phase}`) ?? [], rec, s.session);
+      const verdict = verificationOf(byTarget.get(target) ?? NONE, rec, s.session);
       if (verdict.dispute && !dispute) {
         dispute = verdict.dispute;
         violations.push({
@@ -120,10 +125,12 @@ export function evaluateCompletions(snap: Snapshot, violations: Violation[]): Co
   }
 
   // A completion whose predecessor is missing is a skipped phase: reported, and not counted.
+  // Phases are 1..phaseCount (records and baseline alike), so counting up visits them in order.
   for (const sp of plan.sessions) {
     const t = table.get(sp.id)!;
-    for (const [n, c] of [...t].sort((a, b) => a[0] - b[0])) {
-      if (n > 1 && !t.get(n - 1)?.valid && c.valid) {
+    for (let n = 2; n <= sp.phaseCount; n++) {
+      const c = t.get(n);
+      if (c?.valid && !t.get(n - 1)?.valid) {
         violations.push({
           code: 'PHASE_SKIPPED',
           session: sp.id,
@@ -142,14 +149,29 @@ function adoptionHeld(snap: Snapshot, adopter: string, target: string, phase: nu
   return (snap.sessions[adopter]?.status?.adopted ?? []).some((a) => a.session === target && a.phase === phase);
 }
 
+/** A verification of this completion: its phase, its exact commit, by someone other than the author. */
+function verifies(v: VerificationRecord, rec: CompletionRecord, author: string): boolean {
+  return v.phase === rec.phase && v.completionCommit === rec.commit && v.verifier !== author;
+}
+
 /** The newest verification of this exact commit by someone other than the author decides. */
 function verificationOf(
   all: readonly VerificationRecord[],
   rec: CompletionRecord,
   author: string,
 ): { state: VerificationState; verifiedBy: string[]; dispute: string | null } {
-  const relevant = all.filter((v) => v.completionCommit === rec.commit && v.verifier !== author);
-  if (relevant.length === 0) return { state: 'unverified', verifiedBy: [], dispute: null };
+  // None, or one that passed (the usual cases): no list is copied or sorted.
+  let first = -1;
+  let more = false;
+  for (let i = 0; i < all.length && !more; i++)
+    if (verifies(all[i]!, rec, author)) {
+      if (first < 0) first = i;
+      else more = true;
+    }
+  if (first < 0) return { state: 'unverified', verifiedBy: [], dispute: null };
+  if (!more && all[first]!.result === 'pass')
+    return { state: 'verified', verifiedBy: [all[first]!.verifier], dispute: null };
+  const relevant = all.filter((v) => verifies(v, rec, author));
   const latest = [...relevant]
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.verifier < b.verifier ? -1 : 1))
     .pop()!;

@@ -45,11 +45,18 @@ export function planGangUp(
   const out: GangUpPlan[] = [];
   const busy = new Set(claims.map((c) => c.helper));
   const into = edgesInto(wf);
+  // Claims by the blocker they help: looked up per blocker, not filtered from all claims.
+  const claimsOn = new Map<string, ActiveClaim[]>();
+  for (const c of claims) {
+    const list = claimsOn.get(c.claim.session);
+    if (list) list.push(c);
+    else claimsOn.set(c.claim.session, [c]);
+  }
   for (const b of blockers) {
     const waits = into.get(b.session) ?? [];
     const phases = [...new Set(waits.map((e) => e.toPhase))].sort((x, y) => x - y);
     for (const phase of phases) {
-      const onThis = claims.filter((c) => c.claim.session === b.session && c.claim.phase === phase);
+      const onThis = (claimsOn.get(b.session) ?? []).filter((c) => c.claim.phase === phase);
       const taken = new Set(onThis.map((c) => c.claim.task));
       const tasks: GangUpTask[] = onThis.map((c) => ({
         helper: c.helper,

@@ -70,7 +70,12 @@ export function stronglyConnectedComponents(g: Graph): string[][] {
 
 /** Components that are cycles: more than one node, or one node with an edge to itself. */
 export function cycles(g: Graph): string[][] {
-  return stronglyConnectedComponents(g).filter((c) => c.length > 1 || (g.get(c[0]!) ?? []).includes(c[0]!));
+  // A node without an edge out is on no cycle: the components are looked for among the others
+  // (in a wait-for graph, the few sessions that wait), not built and sorted for every session.
+  // The cycles found, and their order, are the same (components come out sorted).
+  const waiting = new Map<string, readonly string[]>();
+  for (const [n, outs] of g) if (outs.length) waiting.set(n, outs);
+  return stronglyConnectedComponents(waiting).filter((c) => c.length > 1 || (g.get(c[0]!) ?? []).includes(c[0]!));
 }
 
 export function reverse(g: Graph): Map<string, string[]> {

@@ -8,7 +8,7 @@ import { CompletionTable, evaluateCompletions, satisfiesNeed } from './completio
 import { ActiveClaim, planGangUp } from './gangUp';
 import { awaitingInputOf } from './awaitingInput';
 import { heartbeatAgeSeconds, isStale, staleAfterSeconds } from './liveness';
-import { formatPhaseRef } from './phaseRef';
+import { formatPhaseRef, type PhaseRef } from './phaseRef';
 import type { Snapshot } from './snapshot';
 import { buildWaitFor, criticalPath, findDeadlocks, rankBlockers, WaitFor } from './waitFor';
 import type {
@@ -29,7 +29,7 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
   const plan = read.plan;
   const violations: Violation[] = [];
   const snap = screenAdoptions(screenTimes(read, now, violations), violations);
-  for (const p of [...snap.problems, ...Object.values(snap.sessions).flatMap((s) => s.problems)]) {
+  const problem = (p: Snapshot['problems'][number]): void => {
     violations.push({
       code: p.code,
       session: p.session,
@@ -37,22 +37,22 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
       message: p.message,
       ...(p.path ? { path: p.path } : {}),
     });
-  }
+  };
+  snap.problems.forEach(problem);
+  for (const s of Object.values(snap.sessions)) s.problems.forEach(problem);
   const table = enforceNeeds(snap, evaluateCompletions(snap, violations), now, violations);
   const wf = buildWaitFor(snap, table, violations);
-  const stale = new Map(
-    plan.sessions.map((s) => [
-      s.id,
-      isStale(plan, snap.sessions[s.id]?.status ?? null, now, wf.current.get(s.id)! > s.phaseCount),
-    ]),
-  );
+  const stale = new Map<string, boolean>();
+  for (const s of plan.sessions)
+    stale.set(s.id, isStale(plan, snap.sessions[s.id]?.status ?? null, now, wf.current.get(s.id)! > s.phaseCount));
   const inError = (s: string): boolean => snap.sessions[s]?.status?.state === 'error';
   // A blocker that never wrote a status is silent too, once the plan it belongs to is older than a lease.
   const planAge = snap.coordinationTime ? (now.getTime() - Date.parse(snap.coordinationTime)) / 1000 : 0;
   const neverStarted = (s: string): boolean => !snap.sessions[s]?.status && planAge > staleAfterSeconds(plan);
   const waitsTooLong = (s: string): boolean =>
     awaitingInputOf(plan, snap.sessions[s]?.status ?? null, now)?.stuck === true;
-  const blockers = rankBlockers(wf, (s) => stale.get(s)! || inError(s) || neverStarted(s) || waitsTooLong(s));
+  const waiters = reverse(wf.graph);
+  const blockers = rankBlockers(wf, (s) => stale.get(s)! || inError(s) || neverStarted(s) || waitsTooLong(s), waiters);
   for (const b of blockers) {
     if (!b.stalled) continue;
     const age = heartbeatAgeSeconds(snap.sessions[b.session]?.status ?? null, now);
@@ -98,16 +98,12 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
   );
   checkStatusClaims(snap, table, wf, violations);
   const index: ViewIndex = {
-    waiters: reverse(wf.graph),
+    waiters,
     edgesFrom: groupBy(wf.edges, (e) => e.from),
     blockerOf: new Map(blockers.map((b) => [b.session, b])),
     instructionsOf: groupBy(snap.instructions, (i) => i.session),
     claimOf: new Map(claims.map((c) => [c.helper, c.claim])),
-    adopterOf: new Map(
-      Object.values(snap.sessions).flatMap((x) =>
-        (x.status?.adopted ?? []).map((a) => [`${a.session}:${a.phase}`, x.session] as const),
-      ),
-    ),
+    adopterOf: adoptersOf(snap),
   };
   const sessions = plan.sessions.map((sp) =>
     sessionView(snap, sp, table, wf, index, stale.get(sp.id)!, now, violations),
@@ -150,9 +146,7 @@ export function computeView(read: Snapshot, now: Date): SwarmView {
       message: `the integration gate run by ${lastIntegration.by} at ${lastIntegration.at} ${lastIntegration.result === 'conflict' ? 'hit a merge conflict' : 'failed'}${lastIntegration.culprits.length ? `; involved: ${lastIntegration.culprits.join(', ')}` : ''}${lastGreenIntegration ? `; last green: ${lastGreenIntegration.at}` : ''}`,
     });
   }
-  violations.sort((a, b) =>
-    a.code + a.session + (a.ref ?? '') + a.message < b.code + b.session + (b.ref ?? '') + b.message ? -1 : 1,
-  );
+  sortViolations(violations);
   return {
     snapshot: snap.id,
     swarm: plan.swarm,
@@ -257,8 +251,9 @@ function analyseHelp(
     }
     active.push({ helper: sp.id, claim });
   }
+  // Only sessions with a claim can be on a help loop: the graph is built from the claims alone.
   const helpGraph = buildGraph(
-    snap.plan.sessions.map((s) => s.id),
+    [],
     active.map((c) => [c.helper, c.claim.session] as const),
   );
   for (const loop of cycles(helpGraph)) {
@@ -333,18 +328,14 @@ function checkStatusClaims(snap: Snapshot, table: CompletionTable, wf: WaitFor, 
         message: `${sp.id} says it works on phase ${st.phase}, which is already complete`,
       });
     }
-    const completes = new Map<string, number>();
-    for (const w of s?.witness ?? [])
-      if (w.action === 'complete-phase') completes.set(w.detail, (completes.get(w.detail) ?? 0) + 1);
-    for (const [detail, n] of completes) {
-      if (n > 1)
-        violations.push({
-          code: 'PHASE_REPEATED',
-          session: sp.id,
-          severity: 'error',
-          ref: `${sp.id}:${detail}`,
-          message: `${sp.id} completed phase ${detail} ${n} times (witness log)`,
-        });
+    for (const [detail, n] of repeatedCompletions(s?.witness ?? [])) {
+      violations.push({
+        code: 'PHASE_REPEATED',
+        session: sp.id,
+        severity: 'error',
+        ref: `${sp.id}:${detail}`,
+        message: `${sp.id} completed phase ${detail} ${n} times (witness log)`,
+      });
     }
   }
 }
@@ -354,6 +345,23 @@ function attemptsOf(st: Snapshot['sessions'][string]['status'], phase: number, m
   return a && a.count > 0 ? { count: a.count, max, lastError: a.lastError } : null;
 }
 
+/**
+ * Phases the witness log completes more than once, with the count, in the order of their first
+ * completion. A log without a repeat (nearly all) allocates nothing: no map per session.
+ */
+function repeatedCompletions(witness: Snapshot['sessions'][string]['witness']): [string, number][] {
+  const completes = (i: number): boolean => witness[i]!.action === 'complete-phase';
+  // A short log is searched pairwise for a repeat; a long one is counted in a map at once.
+  let repeat = witness.length > 32;
+  for (let i = 1; i < witness.length && !repeat; i++)
+    for (let j = 0; j < i && completes(i) && !repeat; j++)
+      repeat = completes(j) && witness[j]!.detail === witness[i]!.detail;
+  if (!repeat) return [];
+  const counts = new Map<string, number>();
+  for (const w of witness) if (w.action === 'complete-phase') counts.set(w.detail, (counts.get(w.detail) ?? 0) + 1);
+  return [...counts].filter(([, n]) => n > 1);
+}
+
 /** Lookups built once per view, so that a view of 1000 sessions stays linear. */
 interface ViewIndex {
   readonly waiters: ReadonlyMap<string, readonly string[]>;
@@ -361,7 +369,30 @@ interface ViewIndex {
   readonly blockerOf: ReadonlyMap<string, SwarmView['blockers'][number]>;
   readonly instructionsOf: ReadonlyMap<string, Snapshot['instructions'][number][]>;
   readonly claimOf: ReadonlyMap<string, ActiveClaim['claim']>;
-  readonly adopterOf: ReadonlyMap<string, string>;
+  /** Who adopted a phase: by the adopted session, then phase (the last adoption listed wins). */
+  readonly adopterOf: ReadonlyMap<string, ReadonlyMap<number, string>>;
+}
+
+function adoptersOf(snap: Snapshot): Map<string, Map<number, string>> {
+  const out = new Map<string, Map<number, string>>();
+  for (const x of Object.values(snap.sessions))
+    for (const a of x.status?.adopted ?? []) {
+      let phases = out.get(a.session);
+      if (!phases) out.set(a.session, (phases = new Map()));
+      phases.set(a.phase, x.session);
+    }
+  return out;
+}
+
+/**
+ * The violations in the view's order: by code, session, ref and message run together. The
+ * keys are built once, not twice per comparison (n log n strings); the comparisons, and so the
+ * order (ties included), are the same.
+ */
+function sortViolations(violations: Violation[]): void {
+  const keyed = violations.map((v) => ({ v, k: v.code + v.session + (v.ref ?? '') + v.message }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : 1));
+  keyed.forEach((x, i) => (violations[i] = x.v));
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
@@ -374,6 +405,13 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   }
   return out;
 }
+
+/**
+ * The empty list of a phase without needs, unmet needs or verifiers: one frozen array shared by
+ * every phase of every view (the view is read-only; ~3 fresh arrays per phase were a tenth of
+ * what a view allocated, and garbage collection is what grows faster than the swarm).
+ */
+const NO_REFS: readonly string[] = Object.freeze([]);
 
 function sessionView(
   snap: Snapshot,
@@ -438,9 +476,12 @@ function sessionView(
     });
   const blockedBy = (index.edgesFrom.get(id) ?? []).map((e) => formatPhaseRef({ session: e.to, phase: e.toPhase }));
   const claim = index.claimOf.get(id) ?? null;
+  const own = table.get(id)!;
+  const adopted = index.adopterOf.get(id);
+  const open = (n: PhaseRef): boolean => !satisfiesNeed(table.get(n.session)?.get(n.phase), plan);
   const phases: PhaseView[] = sp.phases.map((pp) => {
-    const c = table.get(id)!.get(pp.phase);
-    const unmet = pp.needs.filter((n) => !satisfiesNeed(table.get(n.session)?.get(n.phase), plan)).map(formatPhaseRef);
+    const c = own.get(pp.phase);
+    const unmet = pp.needs.some(open) ? pp.needs.filter(open).map(formatPhaseRef) : NO_REFS;
     let state: PhaseState;
     if (c?.valid)
       state = c.verification === 'disputed' ? 'disputed' : c.verification === 'verified' ? 'verified' : 'done';
@@ -457,14 +498,15 @@ function sessionView(
       phase: pp.phase,
       title: pp.title,
       state,
-      needs: pp.needs.map(formatPhaseRef),
-      blockedBy: pp.phase === current ? [...new Set([...unmet, ...blockedBy])] : unmet,
+      needs: pp.needs.length ? pp.needs.map(formatPhaseRef) : NO_REFS,
+      blockedBy:
+        pp.phase === current && (unmet.length || blockedBy.length) ? [...new Set([...unmet, ...blockedBy])] : unmet,
       verification: c ? c.verification : 'none',
-      verifiedBy: c?.verifiedBy ?? [],
+      verifiedBy: c?.verifiedBy ?? NO_REFS,
       commit: c && c.author !== 'manifest' ? c.record.commit : null,
       completedBy: c ? c.author : null,
       dispute: c?.dispute ?? null,
-      adoptedBy: index.adopterOf.get(`${id}:${pp.phase}`) ?? null,
+      adoptedBy: adopted?.get(pp.phase) ?? null,
     };
   });
   let state: DisplayState;
@@ -476,7 +518,9 @@ function sessionView(
   else if (blockedBy.length) state = 'blocked';
   // A declared `helping` without a live claim (lapsed, or its blocker done) is no longer helping.
   else state = st.state === 'blocked' || st.state === 'done' || st.state === 'helping' ? 'working' : st.state;
-  const acked = new Set((s?.acks ?? []).map((a) => a.instruction));
+  const instructions = index.instructionsOf.get(id) ?? [];
+  // The set of acknowledged instructions only when there is something to look up in it.
+  const acked = instructions.length && s?.acks.length ? new Set(s.acks.map((a) => a.instruction)) : null;
   return {
     id,
     title: sp.title,
@@ -503,7 +547,7 @@ function sessionView(
     transitiveBlocks: index.blockerOf.get(id)?.transitive ?? 0,
     helping: claim ? { ...claim, active: true } : null,
     attempts: attemptsOf(st, current, plan.polling.maxAttempts),
-    pendingInstructions: (index.instructionsOf.get(id) ?? []).filter((i) => !acked.has(i.id)).map((i) => i.id),
+    pendingInstructions: instructions.filter((i) => !acked?.has(i.id)).map((i) => i.id),
     awaitingInput,
     recordsTip: s?.recordsTip ?? null,
     workTip: s?.workTip ?? null,

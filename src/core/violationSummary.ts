@@ -12,15 +12,17 @@ export const LIST_REPEATS_UP_TO = 3;
  */
 export function summariseRepeats(vs: readonly Violation[]): Violation[] {
   const groups = new Map<string, Violation[]>();
-  for (const v of vs) {
-    const k = `${v.code}\u0000${v.session}`;
+  const groupOf = vs.map((v) => {
+    const k = `${v.code}\u0000${v.session}`; // built once per violation, not twice
     const g = groups.get(k);
     if (g) g.push(v);
     else groups.set(k, [v]);
-  }
+    return g ?? groups.get(k)!;
+  });
   const out: Violation[] = [];
-  for (const v of vs) {
-    const g = groups.get(`${v.code}\u0000${v.session}`)!;
+  for (let i = 0; i < vs.length; i++) {
+    const v = vs[i]!;
+    const g = groupOf[i]!;
     if (g.length <= LIST_REPEATS_UP_TO) out.push(v);
     else if (g[0] === v)
       out.push({

@@ -101,18 +101,25 @@ export function edgesInto(wf: WaitFor): ReadonlyMap<string, readonly WaitEdge[]>
   return out;
 }
 
-/** Blockers ranked by how many sessions wait on them, directly or through others. */
-export function rankBlockers(wf: WaitFor, stalled: (session: string) => boolean): BlockerView[] {
-  const rev = reverse(wf.graph);
+/**
+ * Blockers ranked by how many sessions wait on them, directly or through others. `rev` is the
+ * wait-for graph reversed (who waits on whom), when the caller has it already.
+ */
+export function rankBlockers(
+  wf: WaitFor,
+  stalled: (session: string) => boolean,
+  rev: Graph = reverse(wf.graph),
+): BlockerView[] {
   const into = edgesInto(wf);
   const out: BlockerView[] = [];
   for (const [session, waiters] of rev) {
     if (waiters.length === 0) continue;
-    const transitive = [...reachableFrom(rev, session)].filter((s) => s !== session);
+    const reached = reachableFrom(rev, session);
+    const transitive = reached.size - (reached.has(session) ? 1 : 0);
     const phases = [
       ...new Set((into.get(session) ?? []).map((e) => formatPhaseRef({ session, phase: e.toPhase }))),
     ].sort(byPhaseRef);
-    out.push({ session, phases, blocks: [...waiters], transitive: transitive.length, stalled: stalled(session) });
+    out.push({ session, phases, blocks: [...waiters], transitive, stalled: stalled(session) });
   }
   return out.sort(
     (a, b) => b.transitive - a.transitive || b.blocks.length - a.blocks.length || (a.session < b.session ? -1 : 1),
@@ -162,59 +169,88 @@ export function findDeadlocks(wf: WaitFor): DeadlockView[] {
  * session up exactly as a need does, so the path goes through the phase it waits on.
  */
 export function criticalPath(plan: SwarmPlan, table: CompletionTable, waits: readonly WaitEdge[] = []): string[] {
-  const declared = new Map<string, { session: string; phase: number }[]>();
+  // Phases are numbered nodes (a session's first phase, plus the phase less one), and each
+  // node's longest chain is kept as its length and the next node in typed arrays: no key is
+  // built per phase visited and no chain is copied (copying made this quadratic in the chain
+  // length). The path is spelled out once, for the winner.
+  const first = new Map<string, number>();
+  let nodes = 0;
+  for (const sp of plan.sessions) {
+    first.set(sp.id, nodes);
+    nodes += sp.phaseCount;
+  }
+  const sessionOf = new Int32Array(nodes);
+  const phaseOf = new Int32Array(nodes);
+  const openNode = new Uint8Array(nodes);
+  plan.sessions.forEach((sp, i) => {
+    const t = table.get(sp.id);
+    const f = first.get(sp.id)!;
+    for (let n = 1; n <= sp.phaseCount; n++) {
+      sessionOf[f + n - 1] = i;
+      phaseOf[f + n - 1] = n;
+      openNode[f + n - 1] = t?.get(n)?.valid ? 0 : 1;
+    }
+  });
+  /** The node of a phase, or -1 when the plan has no such phase. */
+  const node = (s: string, n: number): number => {
+    const f = first.get(s);
+    if (f === undefined || !Number.isInteger(n) || n < 1) return -1;
+    const k = f + n - 1;
+    return k < nodes && sessionOf[k] === sessionOf[f] ? k : -1;
+  };
+  const declared = new Map<number, number[]>();
   for (const e of waits) {
     if (!e.declared) continue;
-    const k = `${e.from}:${e.fromPhase}`;
-    (declared.get(k) ?? declared.set(k, []).get(k)!).push({ session: e.to, phase: e.toPhase });
+    const from = node(e.from, e.fromPhase);
+    if (from < 0) continue;
+    (declared.get(from) ?? declared.set(from, []).get(from)!).push(node(e.to, e.toPhase));
   }
-  // Each phase's longest chain is kept as its length and the next step, not as a copied
-  // array: copying made this quadratic in the chain length, the largest cost of the view at
-  // 1000 sessions. The path is spelled out once, for the winner.
-  const memo = new Map<string, { len: number; next: string | null }>();
-  const byId = new Map(plan.sessions.map((x) => [x.id, x]));
-  const visiting = new Set<string>();
-  const open = (s: string, n: number): boolean => !table.get(s)?.get(n)?.valid;
-  const longest = (s: string, n: number): number => {
-    const key = `${s}:${n}`;
-    const hit = memo.get(key);
-    if (hit) return hit.len;
-    if (visiting.has(key)) return 0;
-    visiting.add(key);
-    const sp = byId.get(s)!;
+  const len = new Int32Array(nodes); // 0: not computed yet
+  const next = new Int32Array(nodes).fill(-1);
+  const visiting = new Uint8Array(nodes);
+  // Dependencies in order: the predecessor, the needs, the declared waits; the first longest wins.
+  const longest = (k: number): number => {
+    if (len[k]) return len[k]!;
+    if (visiting[k]) return 0;
+    visiting[k] = 1;
+    const n = phaseOf[k]!;
+    const needs = plan.sessions[sessionOf[k]!]!.phases[n - 1]!.needs;
+    const waits = declared.get(k);
+    const deps = (n > 1 ? 1 : 0) + needs.length + (waits?.length ?? 0);
     let best = 0;
-    let next: string | null = null;
-    const deps = [
-      ...(n > 1 ? [{ session: s, phase: n - 1 }] : []),
-      ...sp.phases[n - 1]!.needs,
-      ...(declared.get(key) ?? []),
-    ];
-    for (const d of deps) {
-      if (!byId.get(d.session)?.phases[d.phase - 1] || !open(d.session, d.phase)) continue;
-      const len = longest(d.session, d.phase);
-      if (len > best) {
-        best = len;
-        next = `${d.session}:${d.phase}`;
+    let to = -1;
+    for (let i = 0; i < deps; i++) {
+      const j = n > 1 ? i - 1 : i;
+      const d = j < 0 ? k - 1 : j < needs.length ? node(needs[j]!.session, needs[j]!.phase) : waits![j - needs.length]!;
+      if (d < 0 || !openNode[d]) continue;
+      const l = longest(d);
+      if (l > best) {
+        best = l;
+        to = d;
       }
     }
-    visiting.delete(key);
-    memo.set(key, { len: best + 1, next });
+    visiting[k] = 0;
+    len[k] = best + 1;
+    next[k] = to;
     return best + 1;
   };
   let bestLen = 0;
-  let bestKey: string | null = null;
+  let bestNode = -1;
   for (const s of plan.sessions) {
     for (let n = s.phaseCount; n >= 1; n--) {
-      if (!open(s.id, n)) break;
-      const len = longest(s.id, n);
-      if (len > bestLen) {
-        bestLen = len;
-        bestKey = `${s.id}:${n}`;
+      const k = first.get(s.id)! + n - 1;
+      if (!openNode[k]) break;
+      const l = longest(k);
+      if (l > bestLen) {
+        bestLen = l;
+        bestNode = k;
       }
       break; // the last open phase of a session dominates its earlier ones
     }
   }
   const path: string[] = [];
-  for (let k = bestKey; k !== null && path.length < bestLen; k = memo.get(k)?.next ?? null) path.push(k);
+  for (let k = bestNode; k >= 0 && path.length < bestLen; k = next[k]!) {
+    path.push(`${plan.sessions[sessionOf[k]!]!.id}:${phaseOf[k]}`);
+  }
   return path.reverse();
 }

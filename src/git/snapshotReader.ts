@@ -19,15 +19,7 @@ import {
 } from '../core/records';
 import { sha256 } from '../core/signing';
 import { chainPrefix, firstChainBreak } from '../core/hashChain';
-import {
-  CommitFacts,
-  commitKey,
-  emptySession,
-  InstructionInfo,
-  RecordProblem,
-  SessionSnapshot,
-  Snapshot,
-} from '../core/snapshot';
+import { CommitFacts, emptySession, InstructionInfo, RecordProblem, SessionSnapshot, Snapshot } from '../core/snapshot';
 import { parseFrontMatter } from '../core/frontMatter';
 import { IntegrationRecord } from '../core/integrationRecord';
 import { CatFileBatch, GitObject } from './catFile';
@@ -628,7 +620,7 @@ export class SnapshotReader {
     const { plan, state: manifest, problems: trustProblems } = await this.effectivePlan(coord.tip, coordTree);
     if (this.opts.trackRewrites !== false) await this.seen.load();
     const sessions: Record<string, SessionSnapshot> = {};
-    const commits: Record<string, CommitFacts> = {};
+    const commits = new Map<string, ReadonlyMap<string, CommitFacts>>();
     const problems: RecordProblem[] = [...trustProblems];
     const tipsForId: string[] = [`coord=${coord.tip}`, `manifest=${manifest.effective}`];
     // Sessions are read concurrently: their cat-file requests go out in batches, and cat-file
@@ -636,7 +628,7 @@ export class SnapshotReader {
     // its id and its problems do not depend on which answer came first.
     const reads = await Promise.all(
       plan.sessions.map(async (sp) => {
-        const out: SessionRead = { ids: [], commits: {}, rewriteTip: null };
+        const out: SessionRead = { ids: [], commits: new Map(), rewriteTip: null };
         try {
           return { sp, out, snap: await this.readSession(sp, sp.id === me, out) };
         } catch (e) {
@@ -661,7 +653,7 @@ export class SnapshotReader {
     for (const { sp, out, snap } of reads) {
       sessions[sp.id] = snap;
       tipsForId.push(...out.ids);
-      Object.assign(commits, out.commits);
+      commits.set(sp.id, out.commits);
     }
     if (this.opts.trackRewrites !== false) await this.checkRewrites(reads.map((r) => [r.sp.id, r.out.rewriteTip]));
     const tampered = this.opts.trackRewrites !== false ? this.seen.tampered() : null;
@@ -775,7 +767,7 @@ export class SnapshotReader {
         return { exists, onWorkBranch: exists && !!workTip && (await this.isAncestor(commit, workTip)) };
       }),
     );
-    fresh.forEach((commit, i) => (commits[commitKey(sp.id, commit)] ??= facts[i]!));
+    fresh.forEach((commit, i) => commits.set(commit, facts[i]!));
     return {
       session: sp.id,
       recordsTip,
@@ -924,7 +916,8 @@ export class SnapshotReader {
 /** What reading one session adds to the snapshot besides its records, merged in plan order. */
 interface SessionRead {
   readonly ids: string[];
-  readonly commits: Record<string, CommitFacts>;
+  /** Facts of the commits this session's completions name (the snapshot's `commits` for it). */
+  readonly commits: Map<string, CommitFacts>;
   /** The records tip to check for a history rewrite (null: none, or the remembered one was read). */
   rewriteTip: string | null;
 }

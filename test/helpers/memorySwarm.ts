@@ -10,7 +10,7 @@ import {
   VerificationRecord,
   type CommandResult,
 } from '../../src/core/records';
-import { commitKey, type CommitFacts, type SessionSnapshot, type Snapshot } from '../../src/core/snapshot';
+import { type CommitFacts, type SessionSnapshot, type Snapshot } from '../../src/core/snapshot';
 import { computeView } from '../../src/core/view';
 import { buildWaitFor, type WaitFor } from '../../src/core/waitFor';
 import type { SwarmView, Violation } from '../../src/core/viewTypes';
@@ -57,7 +57,7 @@ export class MemorySwarm {
   readonly plan: SwarmPlan;
   coordinationTime: string | undefined;
   private readonly records = new Map<string, SessionRecords>();
-  private readonly commits: Record<string, CommitFacts> = {};
+  private readonly commits = new Map<string, Map<string, CommitFacts>>();
   private readonly approvals: ApprovalEntry[] = [];
 
   constructor(
@@ -111,7 +111,8 @@ export class MemorySwarm {
         validations: [{ command: 'npm test', exitCode: 0, durationMs: 10 }],
       }),
     );
-    this.commits[commitKey(session, commit)] = { exists: opts.exists ?? true, onWorkBranch: opts.onWorkBranch ?? true };
+    const own = this.commits.get(session) ?? this.commits.set(session, new Map()).get(session)!;
+    own.set(commit, { exists: opts.exists ?? true, onWorkBranch: opts.onWorkBranch ?? true });
     return this;
   }
 
@@ -210,7 +211,7 @@ export class MemorySwarm {
       approvals: [...this.approvals],
       instructions: [],
       problems: [],
-      commits: { ...this.commits },
+      commits: new Map([...this.commits].map(([s, m]) => [s, new Map(m)])),
     };
   }
 

@@ -15,7 +15,16 @@ export function snapshotOf(
   const plan = parseManifest(manifest);
   const sessions: Record<string, SessionSnapshot> = {};
   for (const s of plan.sessions) sessions[s.id] = { ...emptySession(s.id), status: statuses[s.id] ?? null };
-  return { id, plan, coordinationTip: 'c', sessions, approvals: [], instructions: [], problems: [], commits: {} };
+  return {
+    id,
+    plan,
+    coordinationTip: 'c',
+    sessions,
+    approvals: [],
+    instructions: [],
+    problems: [],
+    commits: new Map(),
+  };
 }
 
 /** A working session's status at phase 1, written and heartbeating at `now`; `patch` changes any field. */

@@ -89,7 +89,7 @@ describe('claim checks: completions whose needs were never met', () => {
     m.snapshot = () => ({
       ...late,
       sessions: { ...late.sessions, bus: early.sessions['bus']! },
-      commits: { ...late.commits, ...early.commits },
+      commits: new Map([...late.commits, ...early.commits]),
     });
     assert.ok(codes(m).includes('NEEDS_UNMET bus bus:1'), codes(m).join('\n'));
   });

@@ -60,6 +60,26 @@ describe('completions: evaluateCompletions', () => {
     assert.equal(row(m, 'bus', 1).c!.verification, 'unverified');
   });
 
+  it('ignores a verification of the same commit for another phase (verifications are per phase)', () => {
+    const same = commitOf('one commit, two phases');
+    const m = new MemorySwarm(yaml())
+      .complete('bus', 1, { commit: same })
+      .complete('bus', 2, { commit: same })
+      .verify('sip', 'bus', 2, 'fail', { commit: same });
+    assert.equal(row(m, 'bus', 1).c!.verification, 'unverified');
+    assert.equal(row(m, 'bus', 2).c!.verification, 'disputed');
+  });
+
+  it("looks a completion's commit up in its author's facts only (ancestry is per work branch)", () => {
+    const shared = commitOf('named by two sessions');
+    const m = new MemorySwarm(yaml())
+      .complete('sip', 1, { commit: shared })
+      .complete('bus', 1, { commit: shared, exists: false });
+    assert.equal(row(m, 'sip', 1).c!.valid, true);
+    assert.equal(row(m, 'bus', 1).c!.valid, false);
+    assert.deepEqual(row(m, 'bus', 1).codes, ['UNKNOWN_COMMIT bus bus:1']);
+  });
+
   it('marks a completion naming an unknown commit invalid (UNKNOWN_COMMIT)', () => {
     const { c, codes, messages } = row(new MemorySwarm(yaml()).complete('bus', 1, { exists: false }), 'bus', 1);
     assert.equal(c!.valid, false);

@@ -129,7 +129,7 @@ describe('manifest baseline (history from before S²)', () => {
         approvals: [],
         instructions: [],
         problems: [],
-        commits: {},
+        commits: new Map(),
       },
       new Date(),
     );

@@ -40,7 +40,7 @@ export interface CachedModule<T> {
 const MAGIC = Buffer.from('S2 code cache 1\n');
 const DIGEST_BYTES = 32;
 /** Caches of other bundles (an older build, another install) untouched this long are removed. */
-const STALE_MS = 7 * 24 * 3600 * 1000;
+const STALE_MS = 24 * 3600 * 1000;
 
 /** `variant`: which command runs (one cache each); letters, digits and - only. */
 export function loadWithCodeCache<T>(

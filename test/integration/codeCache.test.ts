@@ -122,6 +122,11 @@ describe('s2 status through the code cache (built dist/cli.js)', function () {
   };
   const caches = () => readdirSync(path.join(f.home, 'code-cache')).filter((n) => n.startsWith('cliMain-status-'));
 
+  it('the bundle has no import() (a vm.Script cannot serve one without an experimental flag)', () => {
+    const text = readFileSync(path.join(path.dirname(CLI), 'cliMain.js'), 'utf8');
+    assert.deepEqual(text.match(/[^\w$.]import\(/g) ?? [], []);
+  });
+
   it('prints the same status with no cache, a fresh cache, a warm cache and a damaged one', () => {
     const expected = status({ S2_CODE_CACHE: 'off' });
     rmSync(path.join(f.home, 'code-cache'), { recursive: true, force: true });

@@ -35,7 +35,8 @@ const common = {
   // The version comes from package.json alone (src/cli/version.ts reads the constant).
   define: {
     S2_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version),
-    S2_BUILD_ID: JSON.stringify(buildId()),
+    // --watch rebuilds under one id: no kept parses there (undefined: as unbundled code).
+    S2_BUILD_ID: watch ? 'undefined' : JSON.stringify(buildId()),
   },
 };
 

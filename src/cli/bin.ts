@@ -48,8 +48,13 @@ async function readStdin(): Promise<string> {
   }
 }
 
-/** The command's name (the first word that is not a global flag or its value), for its code cache. */
+/**
+ * The command's name (the first word that is not a global flag or its value), for its code
+ * cache. Help of any command is 'help': a first `s2 status --help` must not leave `status` a
+ * cache made by a run that compiled only the help text.
+ */
 export function commandOf(argv: readonly string[]): string {
+  if (argv.includes('--help') || argv.includes('-h')) return 'help';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--repo' || a === '--session') i++;

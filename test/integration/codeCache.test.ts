@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { commandOf } from '../../src/cli/bin';
 import { cacheName, loadWithCodeCache, type CodeCacheState } from '../../src/cli/codeCache';
 import { SwarmFixture } from '../helpers/gitFixture';
 
@@ -89,6 +90,14 @@ describe('the code cache of the CLI bundle', () => {
     const b = Buffer.from(source(42));
     assert.notEqual(cacheName(bundle, b, 'status'), cacheName(bundle, b, 'version'));
     assert.match(cacheName(bundle, b, '../../x'), /^cliMain-other-[0-9a-f]{32}\.bin$/);
+  });
+
+  it('the cache a call uses is named after its command; help of any command shares one', () => {
+    assert.equal(commandOf(['--repo', 'status', '--json', 'status', '--fetch']), 'status');
+    assert.equal(commandOf(['--session', 'a', 'hook', 'claude']), 'hook');
+    assert.equal(commandOf(['status', '--help']), 'help', 'a help run compiles only the help text');
+    assert.equal(commandOf(['--version']), 'version');
+    assert.equal(commandOf([]), 'help');
   });
 
   it('off (no cache dir) loads the bundle and writes nothing', () => {

@@ -30,8 +30,18 @@ export async function manifestOfBlob(
   if (key) await kept!.load();
   const stored = key ? kept!.records<SwarmPlan>(key) : undefined;
   const entry = { text, plan: stored ?? parseManifest(text) };
-  if (key && !stored) kept!.setRecords(key, entry.plan);
+  if (key && !stored && survivesJson(entry.plan)) kept!.setRecords(key, entry.plan);
   if (parsed.size >= MAX_KEPT) parsed.delete(parsed.keys().next().value!);
   parsed.set(oid, entry);
   return entry;
+}
+
+/** The cache is JSON: a plan with a number JSON cannot hold (`budgetUsd: .inf` is null there) is parsed each time. */
+function survivesJson(plan: SwarmPlan): boolean {
+  let ok = true;
+  JSON.stringify(plan, (_k, v: unknown) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) ok = false;
+    return v;
+  });
+  return ok;
 }

@@ -25,14 +25,14 @@ describe('the parsed manifest kept in the record cache, per build', function () 
   after(() => f.cleanup());
 
   /** The title of session a as a process of build `build` (null: unbundled, no build id) reads it. */
-  function titleAs(build: string | null): string {
+  function titleAs(build: string | null, fixture = f, field = 'title'): string {
     const js = `${build ? `globalThis.S2_BUILD_ID = ${JSON.stringify(build)};` : ''}
 const { SwarmSession } = require(${JSON.stringify(SESSION_JS)});
 (async () => {
-  const s = await SwarmSession.open({ repo: ${JSON.stringify(f.dir('a'))}, session: 'a', env: { S2_HOME: ${JSON.stringify(f.home)} } });
+  const s = await SwarmSession.open({ repo: ${JSON.stringify(fixture.dir('a'))}, session: 'a', env: { S2_HOME: ${JSON.stringify(fixture.home)} } });
   const snap = await s.snapshot();
   s.dispose();
-  console.log(snap.plan.sessions.find((x) => x.id === 'a').title);
+  console.log(String(snap.plan.sessions.find((x) => x.id === 'a')[${JSON.stringify(field)}]));
 })().catch((e) => { console.error(e); process.exit(1); });`;
     const r = spawnSync(process.execPath, ['-e', js], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
@@ -58,5 +58,18 @@ const { SwarmSession } = require(${JSON.stringify(SESSION_JS)});
     assert.equal(titleAs('build-1'), 'Planted', 'the same build skips the parse');
     assert.equal(titleAs('build-2'), 'Alpha', 'another build is not served the first build’s parse');
     assert.equal(titleAs(null), 'Alpha', 'no build id: parsed');
+  });
+
+  it('a plan JSON cannot hold (an infinite budget) is parsed every time, never kept as null', async () => {
+    const inf = await SwarmFixture.create(
+      'worktree',
+      'swarm: inf\nsessions:\n  a:\n    budgetUsd: .inf\n    phaseCount: 2\n  b:\n    phaseCount: 2\n',
+    );
+    try {
+      assert.equal(titleAs('build-1', inf, 'budgetUsd'), 'Infinity');
+      assert.equal(titleAs('build-1', inf, 'budgetUsd'), 'Infinity', 'the second process too');
+    } finally {
+      inf.cleanup();
+    }
   });
 });

@@ -9,7 +9,8 @@
  *
  * What it trusts: the cache lives in the user's state (`$S2_HOME/code-cache/`), which only the
  * user can write and which already holds the keys; it is named by the bundle's content, Node's
- * version and the CPU architecture, so a changed bundle or Node is never served an old cache.
+ * version, the CPU architecture and Node's flags, so a changed bundle or Node is never served
+ * an old cache.
  * A damaged or foreign file costs time, never correctness: the file carries a digest of its
  * payload (a torn or edited payload is not handed to V8 at all), and V8 itself rejects a
  * cache made for another source length, V8 version or flag set (`cachedDataRejected`). Either
@@ -89,15 +90,24 @@ export function loadWithCodeCache<T>(
   };
 }
 
-/** `<bundle>-<variant>-<digest of the bundle's bytes, Node's version, arch>.bin` */
+/**
+ * `<bundle>-<variant>-<digest>.bin`, the digest over the bundle's bytes, Node's version, the
+ * architecture and Node's flags (V8 rejects a cache made under other flags: one file per flag
+ * set, or runs with and without NODE_OPTIONS would rewrite each other's cache every time).
+ */
 export function cacheName(file: string, bytes: Uint8Array, variant: string): string {
   const key = createHash('sha256')
     .update(bytes)
-    .update(`\0${process.version}\0${process.arch}`)
+    .update(`\0${process.version}\0${process.arch}\0${nodeFlags()}\0${process.env['NODE_OPTIONS'] ?? ''}`)
     .digest('hex')
     .slice(0, 32);
   const safe = /^[a-z0-9-]{1,40}$/.test(variant) ? variant : 'other';
   return `${path.basename(file, '.js')}-${safe}-${key}.bin`;
+}
+
+/** Node's own --flags (not `-e CODE`, whose text is no flag). */
+function nodeFlags(): string {
+  return process.execArgv.filter((a) => a.startsWith('--') && !/^--(eval|print)\b/.test(a)).join(' ');
 }
 
 /** The payload; 'damaged' when the file is short, foreign or fails its digest. */

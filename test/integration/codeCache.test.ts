@@ -16,12 +16,18 @@ import { SwarmFixture } from '../helpers/gitFixture';
  */
 const CODE_CACHE = path.resolve(__dirname, '..', '..', 'src', 'cli', 'codeCache.js');
 
-function loadInChild(bundle: string, cacheDir: string): { state: CodeCacheState; answer: number; cacheFile: string } {
+function loadInChild(
+  bundle: string,
+  cacheDir: string,
+  nodeFlags: readonly string[] = [],
+): { state: CodeCacheState; answer: number; cacheFile: string } {
   const js = `const { loadWithCodeCache } = require(${JSON.stringify(CODE_CACHE)});
 const m = loadWithCodeCache(${JSON.stringify(bundle)}, { cacheDir: ${JSON.stringify(cacheDir)}, variant: 'status' });
 console.log(JSON.stringify({ state: m.state, answer: m.exports.answer(), cacheFile: m.cacheFile }));
 m.save();`;
-  const r = spawnSync(process.execPath, ['-e', js], { encoding: 'utf8' });
+  const env = { ...process.env };
+  delete env['NODE_OPTIONS'];
+  const r = spawnSync(process.execPath, [...nodeFlags, '-e', js], { encoding: 'utf8', env });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as { state: CodeCacheState; answer: number; cacheFile: string };
 }
@@ -84,6 +90,14 @@ describe('the code cache of the CLI bundle', () => {
       cacheName(bundle, Buffer.from(source(42)), 'status'),
       cacheName(bundle, Buffer.from(source(24)), 'status'),
     );
+  });
+
+  it('runs under other V8 flags keep their own cache instead of rewriting each other’s', () => {
+    const flags = ['--max-semi-space-size=8'];
+    assert.equal(loadInChild(bundle, cacheDir).state, 'miss');
+    assert.equal(loadInChild(bundle, cacheDir, flags).state, 'miss', 'its own file, not a rejected one');
+    assert.equal(loadInChild(bundle, cacheDir).state, 'hit');
+    assert.equal(loadInChild(bundle, cacheDir, flags).state, 'hit');
   });
 
   it('one cache per command; an odd command name cannot name a path', () => {

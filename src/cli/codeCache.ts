@@ -42,6 +42,8 @@ const MAGIC = Buffer.from('S2 code cache 1\n');
 const DIGEST_BYTES = 32;
 /** Caches of other bundles (an older build, another install) untouched this long are removed. */
 const STALE_MS = 24 * 3600 * 1000;
+/** Commands per bundle that get a cache: s2 has ~30, so typos (`s2 stauts`) cannot fill the home. */
+const MAX_VARIANTS = 40;
 
 /** `variant`: which command runs (one cache each); letters, digits and - only. */
 export function loadWithCodeCache<T>(
@@ -80,6 +82,7 @@ export function loadWithCodeCache<T>(
       if (saved || !cacheFile || state === 'hit' || state === 'off') return;
       saved = true;
       try {
+        if (state === 'miss' && variantsOf(cacheFile) >= MAX_VARIANTS) return;
         const data = script.createCachedData();
         writeFileAtomicSync(cacheFile, Buffer.concat([MAGIC, digest(data), data]));
         pruneOthers(path.dirname(cacheFile), path.basename(cacheFile));
@@ -128,12 +131,22 @@ function digest(data: Uint8Array): Buffer {
   return createHash('sha256').update(data).digest();
 }
 
-/** Removes old caches of other bundles or Nodes; those of this bundle (other commands) stay. */
+/** How many caches this bundle (under this Node) has: one per command that ran. */
+function variantsOf(cacheFile: string): number {
+  const ours = path.basename(cacheFile).slice(path.basename(cacheFile).lastIndexOf('-'));
+  try {
+    return readdirSync(path.dirname(cacheFile)).filter((n) => n.endsWith(ours)).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** Removes old caches (and leftover temporary files) of other bundles or Nodes; those of this bundle stay. */
 function pruneOthers(dir: string, keep: string): void {
   const now = Date.now();
   const ours = keep.slice(keep.lastIndexOf('-'));
   for (const name of readdirSync(dir)) {
-    if (name.endsWith(ours) || !name.endsWith('.bin')) continue;
+    if (name.endsWith(ours) || !/\.(bin|tmp)$/.test(name)) continue;
     const f = path.join(dir, name);
     try {
       if (now - statSync(f).mtimeMs > STALE_MS) rmSync(f, { force: true });

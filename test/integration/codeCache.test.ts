@@ -114,6 +114,12 @@ describe('the code cache of the CLI bundle', () => {
     assert.equal(commandOf([]), 'help');
   });
 
+  it('a bundle gets at most 40 command caches: typos cannot fill the home', () => {
+    const load = (variant: string) => loadWithCodeCache(bundle, { cacheDir, variant });
+    for (let i = 0; i < 45; i++) load(`typo${i}`).save();
+    assert.equal(readdirSync(cacheDir).length, 40);
+  });
+
   it('off (no cache dir) loads the bundle and writes nothing', () => {
     const off = loadWithCodeCache<{ answer(): number }>(bundle, { cacheDir: null, variant: 'status' });
     assert.equal(off.state, 'off');

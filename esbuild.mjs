@@ -1,10 +1,28 @@
 // Two bundles from one engine: the VS Code extension (vscode external) and the s2 CLI.
 // Dependencies are bundled so the .vsix and the CLI ship without node_modules.
 import * as esbuild from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+
+/**
+ * The build's id: a digest of every source file and the locked dependencies. What a build
+ * derived and kept on disk (a parsed manifest in the record cache, src/git/manifestBlobs.ts)
+ * is believed only by the same build: a changed schema or parser never reads an old result.
+ */
+function buildId() {
+  const h = createHash('sha256');
+  const files = readdirSync('src', { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+  for (const f of [...files.map((f) => path.join('src', f)), 'package-lock.json'])
+    h.update(`${f}\0`).update(readFileSync(f)).update('\0');
+  return h.digest('hex').slice(0, 16);
+}
 
 const common = {
   bundle: true,
@@ -15,7 +33,11 @@ const common = {
   minify: production,
   logLevel: 'warning',
   // The version comes from package.json alone (src/cli/version.ts reads the constant).
-  define: { S2_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
+  define: {
+    S2_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version),
+    // --watch rebuilds under one id: no kept parses there (undefined: as unbundled code).
+    S2_BUILD_ID: watch ? 'undefined' : JSON.stringify(buildId()),
+  },
 };
 
 const builds = [

@@ -8,6 +8,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fastHook } from '../loop/hookFastPath';
+import { s2Home } from '../git/keyStore';
+import { loadWithCodeCache } from './codeCache';
 
 interface HookArgs {
   readonly repo: string | null;
@@ -46,12 +48,32 @@ async function readStdin(): Promise<string> {
   }
 }
 
+/**
+ * The command's name (the first word that is not a global flag or its value), for its code
+ * cache. Help of any command is 'help': a first `s2 status --help` must not leave `status` a
+ * cache made by a run that compiled only the help text.
+ */
+export function commandOf(argv: readonly string[]): string {
+  if (argv.includes('--help') || argv.includes('-h')) return 'help';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--repo' || a === '--session') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return argv.includes('--version') ? 'version' : 'help';
+}
+
 function full(argv: readonly string[], stdinText?: string): void {
-  // A path esbuild leaves alone: the whole CLI is its own bundle, loaded only when needed.
-  const main = require(path.join(__dirname, 'cliMain.js')) as {
-    runProcess(argv: readonly string[], stdinText?: string): void;
-  };
-  main.runProcess(argv, stdinText);
+  // The whole CLI is its own bundle, loaded only when needed, through V8's code cache
+  // (codeCache.ts): compiling it is most of what a warm `s2 status` would otherwise spend.
+  const env = process.env;
+  const cacheDir = env['S2_CODE_CACHE'] === 'off' ? null : path.join(s2Home(env), 'code-cache');
+  const main = loadWithCodeCache<{ runProcess(argv: readonly string[], stdinText?: string): void }>(
+    path.join(__dirname, 'cliMain.js'),
+    { cacheDir, variant: commandOf(argv) },
+  );
+  process.on('exit', () => main.save());
+  main.exports.runProcess(argv, stdinText);
 }
 
 async function run(argv: readonly string[]): Promise<void> {

@@ -2,6 +2,7 @@
  * Private keys live outside the repository, under S2_HOME (default ~/.config/s2), one file
  * per swarm and signer, readable by the owner only. The manifest holds only public keys.
  */
+import { createPublicKey } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -49,7 +50,6 @@ export async function ensureKeyPair(
   const file = keyPath(swarm, signer, env);
   try {
     const privateKey = await fs.readFile(file, 'utf8');
-    const { createPublicKey } = await import('node:crypto');
     return {
       privateKey,
       publicKey: createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString(),

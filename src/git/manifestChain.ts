@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import { S2Error } from '../core/errors';
 import { chainPrefix } from '../core/hashChain';
 import { MANIFEST_PATH, parseManifest, SwarmPlan } from '../core/manifest';
-import { manifestOfBlob } from './manifestBlobs';
 import {
   approverKeysOf,
   ApproverKeys,
@@ -84,7 +83,7 @@ export class ManifestChain {
     if (this.manifests.has(oid)) return this.manifests.get(oid)!;
     let loaded: LoadedManifest | null;
     try {
-      const { text, plan } = await manifestOfBlob(oid, (o) => this.reader.blobText(o));
+      const { text, plan } = await this.reader.manifestOfBlob(oid);
       loaded = { digest: manifestDigest(text), text, plan, keys: approverKeysOf(plan.raw) };
     } catch (e) {
       loaded = null;

@@ -23,6 +23,9 @@ export interface RepoContext {
  * `origin`, else the first remote, else none. The host decides (S2_REMOTE is read there).
  */
 export async function openRepo(dir: string, remoteOverride?: string | null): Promise<RepoContext> {
+  // The remote's name is asked for at the same time as the repository's paths (from `dir`,
+  // inside the same repository): the two git starts overlap instead of queueing on every command.
+  const names = remoteOverride === undefined ? runTask(remoteNames(), dir).catch((e: unknown) => e as Error) : null;
   const r = await runGit(['rev-parse', '--show-toplevel', '--git-common-dir', '--symbolic-full-name', 'HEAD'], {
     cwd: dir,
     allowFailure: true,
@@ -37,8 +40,9 @@ export async function openRepo(dir: string, remoteOverride?: string | null): Pro
   let remote: string | null;
   if (remoteOverride !== undefined) remote = remoteOverride;
   else {
-    const names = await runTask(remoteNames(), root!);
-    remote = names.includes('origin') ? 'origin' : (names[0] ?? null);
+    const got = await names!;
+    if (got instanceof Error) throw got;
+    remote = got.includes('origin') ? 'origin' : (got[0] ?? null);
   }
   return {
     root: root!,

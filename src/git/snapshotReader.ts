@@ -252,7 +252,12 @@ export class SnapshotReader {
         'MANIFEST_MISSING',
         `${MANIFEST_PATH} is not on the coordination branch (commit ${tip.slice(0, 12)}); run s2 init --sessions a,b,c`,
       );
-    return (await manifestOfBlob(entry.oid, (oid) => this.blobText(oid))).plan;
+    return (await this.manifestOfBlob(entry.oid)).plan;
+  }
+
+  /** The manifest in blob `oid`, parsed once per process and kept per clone and build (manifestBlobs.ts). */
+  manifestOfBlob(oid: string): Promise<{ readonly text: string; readonly plan: SwarmPlan }> {
+    return manifestOfBlob(oid, (o) => this.blobText(o), this.cache);
   }
 
   /** The last approved manifest (not necessarily the one at the tip), with the trust findings. */

@@ -52,7 +52,7 @@ export class CatFileBatch {
       this.outgoing = [];
       for (const p of q) p.reject(new S2Error('GIT_FAILED', `git cat-file --batch in ${this.cwd}: ${why}`));
     };
-    child.on('error', (e) => fail(e.message));
+    child.on('error', (e) => fail(`could not run git: ${e.message}`));
     child.on('close', (code) => fail(`exited with ${code}`));
     child.stdin.on('error', () => undefined);
     // An idle reader must not keep a process alive (a CLI run, a test): the pipes are unref'd

@@ -14,6 +14,8 @@ export interface GitDirs {
   readonly gitDir: string;
   /** The repository's common dir (refs, packed-refs, `s2/`). */
   readonly commonDir: string;
+  /** The checkout's top folder (where `.git` is). */
+  readonly root: string;
 }
 
 /** The git dirs of the checkout holding `dir`, found as git finds them (`.git` dir or `gitdir:` file). */
@@ -21,12 +23,12 @@ export async function locateGitDirs(dir: string): Promise<GitDirs | null> {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     const dotGit = path.join(d, '.git');
     const st = await fs.stat(dotGit).catch(() => null);
-    if (st?.isDirectory()) return { gitDir: dotGit, commonDir: await commonDirOf(dotGit) };
+    if (st?.isDirectory()) return { gitDir: dotGit, commonDir: await commonDirOf(dotGit), root: d };
     if (st?.isFile()) {
       const m = /^gitdir: (.+)$/m.exec(await fs.readFile(dotGit, 'utf8').catch(() => ''));
       if (!m) return null;
       const gitDir = path.resolve(d, m[1]!.trim());
-      return { gitDir, commonDir: await commonDirOf(gitDir) };
+      return { gitDir, commonDir: await commonDirOf(gitDir), root: d };
     }
     if (path.dirname(d) === d) return null;
   }

@@ -1,6 +1,8 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
 import { runGit } from './gitProcess';
+import { repoFromFiles } from './repoFromFiles';
 import { runTask } from './runTask';
 import { remoteNames } from './tasks/remoteTasks';
 
@@ -23,6 +25,28 @@ export interface RepoContext {
  * `origin`, else the first remote, else none. The host decides (S2_REMOTE is read there).
  */
 export async function openRepo(dir: string, remoteOverride?: string | null): Promise<RepoContext> {
+  // git processes inherit this environment, so the files are read under the same one.
+  const files = await repoFromFiles(dir, process.env).catch(() => null);
+  if (files) {
+    const remote =
+      remoteOverride !== undefined
+        ? remoteOverride
+        : files.remotes.includes('origin')
+          ? 'origin'
+          : (files.remotes[0] ?? null);
+    return {
+      root: files.root,
+      commonDir: files.commonDir,
+      objectsDir: path.join(files.commonDir, 'objects'),
+      currentBranch: files.currentBranch,
+      remote,
+    };
+  }
+  return openRepoByGit(dir, remoteOverride);
+}
+
+/** The same context as git reports it (openRepo's answer when the files leave any doubt). */
+export async function openRepoByGit(dir: string, remoteOverride?: string | null): Promise<RepoContext> {
   // The remote's name is asked for at the same time as the repository's paths (from `dir`,
   // inside the same repository): the two git starts overlap instead of queueing on every command.
   const names = remoteOverride === undefined ? runTask(remoteNames(), dir).catch((e: unknown) => e as Error) : null;
@@ -36,7 +60,10 @@ export async function openRepo(dir: string, remoteOverride?: string | null): Pro
       `${dir} is not inside a git repository (${r.stderr.trim()}); run s2 from a session's checkout or pass --repo DIR`,
     );
   const [root, common, head] = r.stdout.split('\n');
-  const commonDir = path.resolve(root!, common!);
+  // git prints the common dir relative to where it ran (`../../.git` from a sub-folder), not to the
+  // top; with links resolved, like the top it prints, whichever path led here.
+  const given = path.resolve(dir, common!);
+  const commonDir = await fs.realpath(given).catch(() => given);
   let remote: string | null;
   if (remoteOverride !== undefined) remote = remoteOverride;
   else {

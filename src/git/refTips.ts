@@ -56,17 +56,25 @@ export async function readRefTips(
   commonDir: string,
   names: readonly string[],
 ): Promise<Record<string, string | null> | null> {
+  if (names.some((name) => !name.startsWith('refs/') || name.split('/').some((p) => p === '..' || p === '')))
+    return null;
   if (await fs.stat(path.join(commonDir, 'reftable')).catch(() => null)) return null;
+  // All loose refs at once: one after another, a 50-session swarm's hundred refs waited a
+  // thread-pool round trip each, on every hook call.
+  const loose = await Promise.all(
+    names.map((name) =>
+      fs
+        .readFile(path.join(commonDir, name), 'utf8')
+        .catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'ENOTDIR' ? undefined : null)),
+    ),
+  );
   const out: Record<string, string | null> = {};
   let packed: Map<string, string> | null = null;
-  for (const name of names) {
-    if (!name.startsWith('refs/') || name.split('/').some((p) => p === '..' || p === '')) return null;
-    const loose = await fs
-      .readFile(path.join(commonDir, name), 'utf8')
-      .catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'ENOTDIR' ? undefined : null));
-    if (loose === null) return null;
-    if (loose !== undefined) {
-      const oid = loose.trim();
+  for (const [i, name] of names.entries()) {
+    const text = loose[i];
+    if (text === null) return null;
+    if (text !== undefined) {
+      const oid = text.trim();
       if (!OID.test(oid)) return null; // a symbolic ref, or a file being written
       out[name] = oid;
       continue;

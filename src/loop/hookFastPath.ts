@@ -83,7 +83,8 @@ export async function fastHook(a: FastHookArgs): Promise<'pass' | null> {
   if (answer.start || answer.stops.length) {
     // The cap's compare-and-swap: decide again under the lock, on the journal as it is now.
     const counted = await withSlotLock(journalFile, 50, async () => {
-      if (!(await tipsUnmoved(dirs.commonDir, cache))) return false;
+      // A commit of the journal moves the session's own branch: the one ref that must not have moved since.
+      if (!(await tipsUnmoved(dirs.commonDir, cache, (r) => r.endsWith(`/s2/sessions/${cache.session}`)))) return false;
       const j = await readSlotJournal(journalFile, key, cache.session);
       if (typeof j === 'string' || j.epoch !== cache.slotEpoch || j.entries.length >= MAX_JOURNAL_ENTRIES) return false;
       const again = fastHookVerdict(cache, call, unmetered, applySlots(cache.agentsRunning, j.entries));
@@ -106,10 +107,11 @@ function slotEntries(answer: FastAnswer, at: string): SlotEntry[] {
   ];
 }
 
-/** Every ref the cached standing was computed from is where it was (a flush of the journal moves the session's). */
-async function tipsUnmoved(commonDir: string, cache: HookCache): Promise<boolean> {
-  const tips = await readRefTips(commonDir, Object.keys(cache.refs));
-  return !!tips && Object.keys(cache.refs).every((r) => tips[r] === cache.refs[r]);
+/** Every ref the cached standing was computed from (or those `which` picks) is where it was. */
+async function tipsUnmoved(commonDir: string, cache: HookCache, which?: (ref: string) => boolean): Promise<boolean> {
+  const names = Object.keys(cache.refs).filter((r) => !which || which(r));
+  const tips = await readRefTips(commonDir, names);
+  return !!tips && names.every((r) => tips[r] === cache.refs[r]);
 }
 
 /** The hook's blind clock runs (hookFailure.ts): the full path decides, and keeps the clock. */

@@ -6,10 +6,10 @@
  * file is `<hmac-sha256 hex>\n<json>`.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { s2Home } from './keyStore';
-import { writeFileAtomic } from './atomicWrite';
+import { writeFileAtomicSync } from './atomicWrite';
 
 export type LocalStateRead =
   | { readonly status: 'ok' | 'legacy'; readonly text: string }
@@ -50,7 +50,12 @@ export class LocalStateKey {
    * nothing authenticated to read (the hook's fast path then takes the full path).
    */
   static async existing(env: NodeJS.ProcessEnv): Promise<LocalStateKey | null> {
-    const hex = (await fs.readFile(path.join(s2Home(env), 'local-state.key'), 'utf8').catch(() => '')).trim();
+    let hex = '';
+    try {
+      hex = readFileSync(path.join(s2Home(env), 'local-state.key'), 'utf8').trim();
+    } catch {
+      /* no key */
+    }
     return /^[0-9a-f]{64}$/.test(hex) ? new LocalStateKey(Buffer.from(hex, 'hex'), false) : null;
   }
 
@@ -58,10 +63,15 @@ export class LocalStateKey {
     return createHmac('sha256', this.key).update(text).digest('hex');
   }
 
+  /**
+   * Synchronous reads and writes inside (these files are small): the hook's fast path runs in a
+   * new process before every tool call, where Node's promise-based file API costs ~0.3 ms a call
+   * the first time it runs (bench/PROFILE.md).
+   */
   async read(file: string): Promise<LocalStateRead> {
     let raw: string;
     try {
-      raw = await fs.readFile(file, 'utf8');
+      raw = readFileSync(file, 'utf8');
     } catch {
       return { status: 'absent' };
     }
@@ -77,6 +87,6 @@ export class LocalStateKey {
   }
 
   async write(file: string, text: string): Promise<void> {
-    await writeFileAtomic(file, `${this.mac(text)}\n${text}`);
+    writeFileAtomicSync(file, `${this.mac(text)}\n${text}`);
   }
 }

@@ -19,7 +19,7 @@
  * the full path commits the loss (agentSlotCommit.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs, realpathSync } from 'node:fs';
+import { mkdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import type { LocalStateKey } from '../git/localState';
@@ -114,17 +114,19 @@ export async function writeSlotJournal(file: string, key: LocalStateKey, j: Slot
  */
 export async function withSlotLock<T>(file: string, waitMs: number, fn: () => Promise<T>): Promise<T | null> {
   const lock = `${file}.lock`;
-  await fs.mkdir(path.dirname(lock), { recursive: true });
+  // Synchronous file calls: the fast path runs in a new process, where the promise-based API's
+  // first calls cost more than the whole critical section (bench/PROFILE.md).
+  mkdirSync(path.dirname(lock), { recursive: true });
   const until = Date.now() + waitMs;
   for (;;) {
     try {
-      await fs.writeFile(lock, String(process.pid), { flag: 'wx' });
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const st = await fs.stat(lock).catch(() => null);
+      const st = statSync(lock, { throwIfNoEntry: false });
       if (st && Date.now() - st.mtimeMs > STALE_LOCK_MS && waitMs >= STALE_LOCK_MS) {
-        await fs.rm(lock, { force: true });
+        rmSync(lock, { force: true });
         continue;
       }
       if (Date.now() >= until) return null;
@@ -134,6 +136,6 @@ export async function withSlotLock<T>(file: string, waitMs: number, fn: () => Pr
   try {
     return await fn();
   } finally {
-    await fs.rm(lock, { force: true });
+    rmSync(lock, { force: true });
   }
 }

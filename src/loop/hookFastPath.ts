@@ -8,7 +8,7 @@
  * process. Returns null whenever it cannot be sure — no cache, a stale or forged one, a
  * deny, a wait to record — and the caller runs the full hook.
  */
-import { promises as fs } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { findPrice, priceUsage } from '../core/claudeUsage';
 import { parseTranscriptChunk } from '../core/claudeTranscript';
@@ -117,7 +117,7 @@ async function tipsUnmoved(commonDir: string, cache: HookCache, which?: (ref: st
 /** The hook's blind clock runs (hookFailure.ts): the full path decides, and keeps the clock. */
 async function failing(commonDir: string): Promise<boolean> {
   try {
-    const h = JSON.parse(await fs.readFile(path.join(commonDir, 's2', 'hook-health.json'), 'utf8')) as {
+    const h = JSON.parse(readFileSync(path.join(commonDir, 's2', 'hook-health.json'), 'utf8')) as {
       failingSince?: unknown;
     };
     return !!h.failingSince;
@@ -143,7 +143,7 @@ async function unmeteredSpend(
   let offsets: Record<string, { offset: number; head: string }> = {};
   try {
     const stateFile = TranscriptMeter.forSession(commonDir, session).stateFile;
-    offsets = (JSON.parse(await fs.readFile(stateFile, 'utf8')) as { files?: typeof offsets }).files ?? {};
+    offsets = (JSON.parse(readFileSync(stateFile, 'utf8')) as { files?: typeof offsets }).files ?? {};
   } catch {
     /* never metered: everything is unmetered */
   }
@@ -152,7 +152,7 @@ async function unmeteredSpend(
   const toolResults: string[] = [];
   const toolUses: string[] = [];
   for (const file of files) {
-    const size = (await fs.stat(file).catch(() => null))?.size ?? 0;
+    const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
     if (size - (offsets[file]?.offset ?? 0) > MAX_UNMETERED_BYTES) return null;
     const r = await readFrom(file, offsets[file]);
     if (!r) continue;

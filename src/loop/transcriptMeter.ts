@@ -5,7 +5,7 @@
  * clone's `.git/s2/meter-<session>.json`; a lock file keeps concurrent hook calls (parallel
  * tool calls) from reading the same bytes twice.
  */
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readdirSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 import { findPrice, priceUsage } from '../core/claudeUsage';
 import { parseTranscriptChunk } from '../core/claudeTranscript';
@@ -45,7 +45,12 @@ const MAX_IDS = 20_000;
 export async function transcriptFiles(transcript: string, extra: readonly string[] = []): Promise<string[]> {
   const out = [transcript, ...extra];
   const dir = path.join(path.dirname(transcript), path.basename(transcript, '.jsonl'), 'subagents');
-  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    /* no sub-agents */
+  }
   for (const n of names.sort()) if (n.endsWith('.jsonl')) out.push(path.join(dir, n));
   return [...new Set(out)];
 }
@@ -177,22 +182,24 @@ export async function readFrom(
   file: string,
   st: FileState | undefined,
 ): Promise<{ bytes: Buffer; start: number; head: string } | null> {
-  let h: fs.FileHandle;
+  // Synchronous: the hook's fast path reads here in a new process before every tool call, where
+  // Node's promise-based file API costs ~0.3 ms a call the first time it runs (bench/PROFILE.md).
+  let fd: number;
   try {
-    h = await fs.open(file, 'r');
+    fd = openSync(file, 'r');
   } catch {
     return null;
   }
   try {
-    const size = (await h.stat()).size;
+    const size = fstatSync(fd).size;
     const headBuf = Buffer.alloc(Math.min(64, size));
-    await h.read(headBuf, 0, headBuf.length, 0);
+    readSync(fd, headBuf, 0, headBuf.length, 0);
     const head = headBuf.toString('base64');
     const start = st && st.offset <= size && st.head === head ? st.offset : 0;
     const bytes = Buffer.alloc(size - start);
-    if (bytes.length) await h.read(bytes, 0, bytes.length, start);
+    if (bytes.length) readSync(fd, bytes, 0, bytes.length, start);
     return { bytes, start, head };
   } finally {
-    await h.close();
+    closeSync(fd);
   }
 }

@@ -6,7 +6,7 @@
  * key is written in clear and every `s2 status` says so (APPROVER_KEY_UNPROTECTED).
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
 import { keyPath } from './keyStore';
@@ -111,7 +111,13 @@ export async function unprotectedApproverKeys(
   const out: { approver: string; file: string }[] = [];
   for (const a of approvers) {
     const file = keyPath(swarm, approverSigner(a), env);
-    const pem = await fs.readFile(file, 'utf8').catch(() => null);
+    // Synchronous: every `s2 status` asks, and this is its only promise-based file call (bench/PROFILE.md).
+    let pem: string | null = null;
+    try {
+      pem = readFileSync(file, 'utf8');
+    } catch {
+      /* no key here */
+    }
     if (pem !== null && !isEncryptedPem(pem)) out.push({ approver: a, file });
   }
   return out;

@@ -3,7 +3,7 @@
  * per swarm and signer, readable by the owner only. The manifest holds only public keys.
  */
 import { createPublicKey } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
@@ -31,7 +31,7 @@ export function keyPath(swarm: string, signer: string, env: NodeJS.ProcessEnv): 
 export async function loadPrivateKey(swarm: string, signer: string, env: NodeJS.ProcessEnv): Promise<string> {
   const file = keyPath(swarm, signer, env);
   try {
-    return await fs.readFile(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch {
     throw new S2Error(
       'KEY_MISSING',

@@ -26,7 +26,7 @@ export class LocalStateKey {
   static async load(env: NodeJS.ProcessEnv): Promise<LocalStateKey> {
     const file = path.join(s2Home(env), 'local-state.key');
     try {
-      const hex = (await fs.readFile(file, 'utf8')).trim();
+      const hex = readFileSync(file, 'utf8').trim();
       if (/^[0-9a-f]{64}$/.test(hex)) return new LocalStateKey(Buffer.from(hex, 'hex'), false);
     } catch {
       /* made below */

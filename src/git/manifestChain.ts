@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { S2Error } from '../core/errors';
 import { chainPrefix } from '../core/hashChain';
@@ -65,7 +65,7 @@ export class ManifestChain {
 
   async loadPin(): Promise<TrustPin | null> {
     try {
-      const parsed = TrustPin.safeParse(JSON.parse(await fs.readFile(this.pinFile, 'utf8')));
+      const parsed = TrustPin.safeParse(JSON.parse(readFileSync(this.pinFile, 'utf8')));
       return parsed.success ? parsed.data : null;
     } catch {
       return null;

@@ -10,7 +10,7 @@
  * outside the repository's own config, the reftable backend, a HEAD that is not a plain
  * branch or object id, a checkout another user owns (safe.directory), or anything unreadable.
  */
-import { promises as fs } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { locateGitDirs } from './refTips';
@@ -44,38 +44,52 @@ const UNSAFE_CONFIG = /^\s*\[\s*include(If)?\b|^\s*worktree\s*=|^\s*bare\s*(=\s*
 export async function repoFromFiles(dir: string, env: NodeJS.ProcessEnv): Promise<RepoFiles | null> {
   if (GIT_LOCATION_ENV.some((k) => env[k] !== undefined)) return null;
   const dirs = await locateGitDirs(dir);
-  if (!dirs || (await exists(path.join(dirs.commonDir, 'reftable')))) return null;
+  if (!dirs || statSync(path.join(dirs.commonDir, 'reftable'), { throwIfNoEntry: false })) return null;
   // Inside the git dir itself git has no work tree to show.
   const here = path.resolve(dir);
   if (here === dirs.gitDir || here.startsWith(dirs.gitDir + path.sep)) return null;
   // A repository of another user is git's to refuse or allow (safe.directory).
-  const owner = (await fs.stat(dirs.root).catch(() => null))?.uid;
+  const owner = statSync(dirs.root, { throwIfNoEntry: false })?.uid;
   if (owner === undefined || (process.getuid && owner !== process.getuid())) return null;
-  const config = await fs.readFile(path.join(dirs.commonDir, 'config'), 'utf8').catch(() => null);
+  const config = readOrNull(path.join(dirs.commonDir, 'config'));
   if (config === null || UNSAFE_CONFIG.test(config) || /extensions\s*\]|worktreeConfig/i.test(config)) return null;
   // `git remote` lists remotes of every config git reads; outside the repository's own, ask git.
   const home = env['HOME'] ?? os.homedir();
   const xdg = env['XDG_CONFIG_HOME'] || path.join(home, '.config');
   for (const f of ['/etc/gitconfig', path.join(home, '.gitconfig'), path.join(xdg, 'git', 'config')]) {
-    const text = await fs.readFile(f, 'utf8').catch(() => '');
+    const text = readOrNull(f) ?? '';
     if (/^\s*\[\s*(remote|include)/im.test(text)) return null;
   }
-  const head = (await fs.readFile(path.join(dirs.gitDir, 'HEAD'), 'utf8').catch(() => '')).trim();
+  const head = (readOrNull(path.join(dirs.gitDir, 'HEAD')) ?? '').trim();
   const branch = /^ref: refs\/heads\/(\S+)$/.exec(head);
   if (!branch && !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(head)) return null;
   // git prints the top level with symbolic links resolved.
-  const top = await fs.realpath(dirs.root).catch(() => null);
+  const top = realOrNull(dirs.root);
   if (!top) return null;
   if (/^\s*\[\s*remote\s*\./im.test(config)) return null; // the old `[remote.name]` spelling
   const remotes = [...config.matchAll(/^\s*\[\s*remote\s+"([^"\n]+)"\s*\]/gim)].map((m) => m[1]!);
   return {
     root: top,
-    commonDir: await fs.realpath(dirs.commonDir).catch(() => dirs.commonDir),
+    commonDir: realOrNull(dirs.commonDir) ?? dirs.commonDir,
     currentBranch: branch ? branch[1]! : null,
     remotes: [...new Set(remotes)].sort(),
   };
 }
 
-async function exists(p: string): Promise<boolean> {
-  return !!(await fs.stat(p).catch(() => null));
+// Synchronous: a few small files at every command's start, where Node's promise-based file API
+// costs ~0.3 ms a call the first time it runs (bench/PROFILE.md).
+function readOrNull(p: string): string | null {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function realOrNull(p: string): string | null {
+  try {
+    return realpathSync(p);
+  } catch {
+    return null;
+  }
 }

@@ -451,7 +451,11 @@ function sessionView(
       severity: 'error',
       message: `${id} runs ${running} agents; its cap is ${sp.maxAgents}`,
     });
-  const lostJournals = st?.agents.journalsLost ?? 0;
+  // The witness log is hash-chained and sealed: a status that drops its count (the session writes
+  // its own status) cannot drop these entries without a rewrite every reader sees.
+  let witnessedLosses = 0;
+  for (const w of s?.witness ?? []) if (w.action === 'slot-journal-lost') witnessedLosses++;
+  const lostJournals = Math.max(st?.agents.journalsLost ?? 0, witnessedLosses);
   if (lostJournals > 0)
     violations.push({
       code: 'SLOT_JOURNAL_LOST',

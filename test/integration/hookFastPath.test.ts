@@ -196,6 +196,20 @@ describe('the hook answers from its decision cache only while it is right (dist/
         git(f.coord, 'show', 's2/sessions/a:.s2/sessions/a/witness.jsonl'),
         /slot-journal-lost.*was removed/,
       );
+      // The session signs its own status: one that drops the count still leaves the witness entry.
+      const s = await SwarmSession.open({ repo: f.dir('a'), session: 'a', env: { ...process.env, S2_HOME: f.home } });
+      try {
+        const { snapshot } = await s.view();
+        await (
+          await s.store(snapshot.plan)
+        ).commit({
+          status: (st) => ({ ...st, agents: { running: st.agents.running, journals: st.agents.journals } }),
+          message: 'a status without the count',
+        });
+      } finally {
+        s.dispose();
+      }
+      assert.equal((await lostViolations()).length, 1, 'still reported, from the witness log');
     });
   });
 

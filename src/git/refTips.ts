@@ -115,7 +115,8 @@ function statOrNull(p: string): ReturnType<typeof statSync> | null {
   }
 }
 
-function readOrNull(p: string): string | null {
+/** A small file's text, or null when it cannot be read (synchronous: see above). */
+export function readOrNull(p: string): string | null {
   try {
     return readFileSync(p, 'utf8');
   } catch {

@@ -10,10 +10,10 @@
  * outside the repository's own config, the reftable backend, a HEAD that is not a plain
  * branch or object id, a checkout another user owns (safe.directory), or anything unreadable.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { locateGitDirs } from './refTips';
+import { locateGitDirs, readOrNull } from './refTips';
 
 export interface RepoFiles {
   readonly root: string;
@@ -76,16 +76,7 @@ export async function repoFromFiles(dir: string, env: NodeJS.ProcessEnv): Promis
   };
 }
 
-// Synchronous: a few small files at every command's start, where Node's promise-based file API
-// costs ~0.3 ms a call the first time it runs (bench/PROFILE.md).
-function readOrNull(p: string): string | null {
-  try {
-    return readFileSync(p, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
+// Synchronous, like the reads (refTips.ts): a few calls at every command's start.
 function realOrNull(p: string): string | null {
   try {
     return realpathSync(p);

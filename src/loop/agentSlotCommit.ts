@@ -67,6 +67,17 @@ export async function commitSlotJournal(
       const mine = before.journals?.[tag];
       full = false;
       const witness: WitnessNote[] = [];
+      const said: string[] = [];
+      const note = (action: string, detail: string, summary: string): void => {
+        witness.push({ action, detail });
+        said.push(summary);
+      };
+      const slot = (start: boolean, id: string, detail: string): void =>
+        note(
+          start ? 'agent-start' : 'agent-stop',
+          `${id} (${detail})`,
+          `${start ? 'agent started' : 'agent stopped'}: ${id}`,
+        );
       let entries: readonly SlotEntry[] = [];
       let lost = before.journalsLost ?? 0;
       if (typeof journal !== 'string' && journal.epoch === mine) entries = journal.entries;
@@ -78,28 +89,21 @@ export async function commitSlotJournal(
             : journal === 'tampered'
               ? 'was edited without the clone key'
               : `is of epoch ${journal.epoch}, not ${mine}`;
-        witness.push({
-          action: 'slot-journal-lost',
-          detail: `${file} ${how}: the agent slots it counted since the last commit are unknown`,
-        });
+        note(
+          'slot-journal-lost',
+          `${file} ${how}: the agent slots it counted since the last commit are unknown`,
+          'agent-slot journal lost',
+        );
       }
       // else: this clone's first journal for the session (or records from before journals).
       const counted = applySlots(before.running, entries);
       let running = counted;
-      witness.push(
-        ...entries.map((e) => ({
-          action: e.op === 'start' ? 'agent-start' : 'agent-stop',
-          detail: `${e.id} (claude hook at ${e.at}, from the slot journal)`,
-        })),
-      );
+      for (const e of entries) slot(e.op === 'start', e.id, `claude hook at ${e.at}, from the slot journal`);
       if (change) {
         if (change.start && !counted.includes(change.id) && counted.length >= change.cap) full = true;
         else {
           running = change.start ? [...new Set([...counted, change.id])] : counted.filter((a) => a !== change.id);
-          witness.push({
-            action: change.start ? 'agent-start' : 'agent-stop',
-            detail: `${change.id} (${change.runtime} hook)`,
-          });
+          slot(change.start, change.id, `${change.runtime} hook`);
         }
       }
       // In step with nothing to add (the snapshot was older than the records), or only a spawn refused: no commit.
@@ -114,15 +118,7 @@ export async function commitSlotJournal(
           },
         }),
         ...(witness.length ? { witness } : {}),
-        message: witness.length
-          ? witness
-              .map((w) =>
-                w.action === 'slot-journal-lost'
-                  ? 'agent-slot journal lost'
-                  : `${w.action === 'agent-start' ? 'agent started' : 'agent stopped'}: ${w.detail.split(' ')[0]}`,
-              )
-              .join('; ')
-          : `agent-slot journal ${next.epoch} opened`,
+        message: said.length ? said.join('; ') : `agent-slot journal ${next.epoch} opened`,
       };
     });
     committed = written !== null;

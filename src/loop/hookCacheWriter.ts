@@ -34,14 +34,9 @@ export async function refreshHookCache(s: SwarmSession, namedSession: string | n
     const key = await LocalStateKey.load(s.env);
     let first = await s.snapshot();
     const me = s.requireSession(first.plan);
-    // The fast path counts slots only in a journal the records name: open one the first time.
-    const tag = cloneTag(s.ctx.commonDir);
-    const named = first.sessions[me]?.status?.agents.journals?.[tag];
-    const journalNow = await readSlotJournal(slotJournalFile(s.ctx.commonDir, me), key, me);
-    if (named === undefined || typeof journalNow === 'string' || journalNow.epoch !== named) {
-      await commitSlotJournal(s, first, me, undefined, { open: true });
-      first = await s.snapshot();
-    }
+    // The fast path counts slots only in a journal the records name: this opens one the first time
+    // (and does nothing, without git, when the journal is in step and empty).
+    if ((await commitSlotJournal(s, first, me, undefined, { open: true })).committed) first = await s.snapshot();
     const names = hookRefNames(s.ctx, first.plan, me, s.env);
     const refs = await readRefTips(s.ctx.commonDir, names);
     if (!refs) return;
@@ -55,7 +50,8 @@ export async function refreshHookCache(s: SwarmSession, namedSession: string | n
     // its entries from now on are what the records do not hold yet.
     const journal = await readSlotJournal(slotJournalFile(s.ctx.commonDir, me), key, me);
     const agents = snapshot.sessions[me]?.status?.agents;
-    if (!agents || typeof journal === 'string' || journal.epoch !== agents.journals?.[tag]) return;
+    if (!agents || typeof journal === 'string' || journal.epoch !== agents.journals?.[cloneTag(s.ctx.commonDir)])
+      return;
     const cache: HookCache = {
       v: 1,
       session: me,
